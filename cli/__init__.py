@@ -1,0 +1,1 @@
+"""The ``exposure`` command line: parses options, calls ``ownership``, renders, maps errors to exit codes."""

@@ -1,0 +1,71 @@
+"""Terminal rendering with rich: the verdict first, then the entities that matter, then the warnings."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ownership.reports.common import interval_text, verdict_sentence
+from ownership.result import CheckResult, Status
+
+STYLE = {
+    Status.HOME: "bold magenta",
+    Status.FLAGGED: "bold red",
+    Status.POSSIBLE: "yellow",
+    Status.CLEAR: "green",
+}
+
+#: Rows shown in the terminal table; the rest are counted (a full list goes to -o FILE).
+MAX_ROWS = 200
+
+
+def render_table(result: CheckResult, console: Console) -> None:
+    overall = result.overall()
+    console.print(Text(verdict_sentence(result), style=STYLE[overall]))
+    policy = result.policy
+    console.print(
+        f"[dim]input {result.source.path} | home by {policy.home.value} | as of {policy.as_of.isoformat()} | "
+        f"{result.holdings_used} holdings used[/dim]"
+    )
+    table = Table(show_lines=False, header_style="bold", expand=False)
+    table.add_column("status")
+    table.add_column("entity", overflow="fold")
+    table.add_column("country")
+    table.add_column("cascade", justify="right")
+    table.add_column("look-through", justify="right")
+    table.add_column("reason", overflow="fold", ratio=1)
+    rows = result.ordered()
+    for v in rows[:MAX_ROWS]:
+        country = v.entity.jurisdiction or "?"
+        if v.entity.headquarters and v.entity.headquarters != v.entity.jurisdiction:
+            country += f"/HQ {v.entity.headquarters}"
+        name = v.entity.id if v.entity.name == v.entity.id else f"{v.entity.id}\n[dim]{v.entity.name}[/dim]"
+        if result.targets and v.decides:
+            name = f"[bold]{name}[/bold]"
+        reason = v.reason + "".join(f"\n[yellow]! {flag}[/yellow]" for flag in v.red_flags)
+        table.add_row(
+            Text(v.status.value, style=STYLE[v.status]),
+            name,
+            country,
+            interval_text(v.cascade),
+            interval_text(v.lookthrough),
+            reason,
+        )
+    console.print(table)
+    if len(rows) > MAX_ROWS:
+        console.print(f"[dim]... and {len(rows) - MAX_ROWS} more entities (write them all with -o report.csv)[/dim]")
+
+
+def render_warnings(result: CheckResult, console: Console, limit: int = 50) -> None:
+    if not result.warnings:
+        return
+    console.print(f"[yellow]{len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}:[/yellow]")
+    for w in result.warnings[:limit]:
+        line = Text("  ")
+        line.append(w.code, style="yellow")
+        line.append(f" {w.where.cell()}: " if w.where else " ")
+        line.append(w.message)
+        console.print(line)
+    if len(result.warnings) > limit:
+        console.print(f"  ... and {len(result.warnings) - limit} more (all of them are in --format json)")

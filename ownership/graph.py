@@ -1,0 +1,287 @@
+"""From the holdings as read to the equity graph a policy is evaluated on.
+
+This is where the policy meets the data: holdings outside the as-of date are set aside, self-holdings and
+duplicates are resolved, the weights (equity or votes) are chosen, over-allocated subjects are refused
+(or rescaled when the user allows it), the unallocated remainder is measured, and the home entities are
+marked. Every such decision is reported as a warning with the rows it concerns. The result is columnar
+(index arrays and stake arrays) so the engine never touches a Python object per holding.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray
+from ownership.errors import DataWarning, InputError, Location
+from ownership.model import (
+    TOLERANCE,
+    Entity,
+    EntityType,
+    Holding,
+    HomeBasis,
+    OwnershipData,
+    Policy,
+    Stake,
+    Weights,
+)
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+def _rows(holdings: list[Holding]) -> str:
+    places = [h.where for h in holdings if h.where is not None]
+    if not places:
+        return ""
+    rows = ", ".join(str(p.row) for p in places[:8] if p.row is not None)
+    more = f" and {len(places) - 8} more" if len(places) > 8 else ""
+    return f"rows {rows}{more}" if len(places) > 1 else f"row {rows}"
+
+
+def home_country(entity: Entity, basis: HomeBasis) -> tuple[str, ...]:
+    """The countries that decide whether ``entity`` is a home entity under ``basis`` (empty = unknown).
+
+    A missing headquarters is taken to be the place of incorporation, because registers record
+    incorporation far more often than head offices and treating every missing headquarters as "maybe
+    China" would make nearly everything ``possible``. For natural persons both columns hold nationality or
+    residence and both count under every basis.
+    """
+    jur, hq = entity.jurisdiction, entity.headquarters
+    if entity.type is EntityType.PERSON or basis is HomeBasis.EITHER:
+        found = tuple(c for c in (jur, hq) if c is not None)
+    elif basis is HomeBasis.INCORPORATION:
+        found = (jur,) if jur is not None else ()
+    else:
+        chosen = hq if hq is not None else jur
+        found = (chosen,) if chosen is not None else ()
+    return tuple(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class EquityGraph:
+    """The graph one policy is evaluated on, as arrays over entity indices 0..n-1.
+
+    Attributes:
+        entities: in input order; index i in every array is ``entities[i]``.
+        holdings: the holdings in force, one per (holder, subject) after merging duplicates.
+        equity: edges with the low stake as weight (fractions).
+        high: the high stake per edge, parallel to ``equity.weight``.
+        control: control-without-equity edges (weight 1).
+        remainder: per entity, 1 - sum of low stakes held in it (0 for entities with no holders).
+        home: per entity, definitely in the watched set.
+        unknown_home: per entity, country unknown under the policy's basis (so possibly home).
+        warnings: what the preparation decided, with the rows concerned.
+    """
+
+    entities: tuple[Entity, ...]
+    holdings: tuple[Holding, ...]
+    equity: Edges
+    high: FloatArray
+    control: Edges
+    control_holdings: tuple[Holding, ...]
+    remainder: FloatArray
+    home: BoolArray
+    unknown_home: BoolArray
+    index: dict[str, int] = field(repr=False)
+    warnings: tuple[DataWarning, ...] = ()
+
+    @property
+    def n(self) -> int:
+        return len(self.entities)
+
+    @property
+    def has_holders(self) -> BoolArray:
+        counts = np.bincount(self.equity.subject, minlength=self.n)
+        result: BoolArray = counts > 0
+        return result
+
+    def to_networkx(self) -> nx.DiGraph:
+        """The graph for structure questions (components, cycles, paths): nodes are entity ids,
+        edges holder -> subject with ``low`` and ``high`` stakes and a ``control`` flag."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        for e in self.entities:
+            graph.add_node(e.id, name=e.name)
+        for h in self.holdings:
+            stake = h.stake or Stake(0.0, 0.0)
+            graph.add_edge(h.holder, h.subject, low=stake.low, high=stake.high, control=h.control)
+        for h in self.control_holdings:
+            if not graph.has_edge(h.holder, h.subject):
+                graph.add_edge(h.holder, h.subject, low=0.0, high=0.0, control=True)
+        return graph
+
+
+def _weight(holding: Holding, weights: Weights) -> Stake | None:
+    if weights is Weights.VOTES and holding.votes is not None:
+        return holding.votes
+    return holding.stake
+
+
+def build_graph(data: OwnershipData, policy: Policy) -> EquityGraph:
+    """Prepare ``data`` for evaluation under ``policy``.
+
+    Raises:
+        InputError: a subject's stakes sum above 100% and the policy does not allow over-allocation.
+    """
+    entities = data.entities
+    index = {e.id: i for i, e in enumerate(entities)}
+    names = {e.id: e.name for e in entities}
+    warnings: list[DataWarning] = []
+
+    in_force: list[Holding] = []
+    for h in data.holdings:
+        if not h.valid_on(policy.as_of):
+            when = f"ended {h.end}" if h.end is not None and h.end < policy.as_of else f"starts {h.start}"
+            warnings.append(
+                DataWarning(
+                    "out_of_date",
+                    f"holding {h.holder} -> {h.subject} {when}, outside the as-of date {policy.as_of}: ignored",
+                    h.where,
+                )
+            )
+            continue
+        if h.holder == h.subject:
+            warnings.append(
+                DataWarning(
+                    "self_holding",
+                    f"{h.holder} holds its own shares (treasury shares): excluded; the other stakes in it are "
+                    "taken as given, so the self-held part counts as unallocated",
+                    h.where,
+                )
+            )
+            continue
+        in_force.append(h)
+
+    grouped: dict[tuple[str, str], list[Holding]] = defaultdict(list)
+    control_rows: dict[tuple[str, str], list[Holding]] = defaultdict(list)
+    for h in in_force:
+        if _weight(h, policy.weights) is not None:
+            grouped[(h.holder, h.subject)].append(h)
+        if h.control:
+            control_rows[(h.holder, h.subject)].append(h)
+
+    merged: list[Holding] = []
+    for (holder_id, subject_id), rows in grouped.items():
+        stake = _weight(rows[0], policy.weights)
+        assert stake is not None
+        for extra in rows[1:]:
+            other = _weight(extra, policy.weights)
+            assert other is not None
+            stake = stake + other
+        if len(rows) > 1:
+            warnings.append(
+                DataWarning(
+                    "duplicate_holding",
+                    f"{holder_id} -> {subject_id} appears {len(rows)} times ({_rows(rows)}): stakes summed to "
+                    f"{_pct_text(stake)}",
+                    rows[0].where,
+                )
+            )
+        merged.append(
+            Holding(
+                holder_id,
+                subject_id,
+                Stake(stake.low, min(stake.high, 1.0)),
+                control=any(r.control for r in rows),
+                source=rows[0].source,
+                where=rows[0].where,
+            )
+        )
+
+    n = len(entities)
+    holder = np.fromiter((index[h.holder] for h in merged), dtype=np.int64, count=len(merged))
+    subject = np.fromiter((index[h.subject] for h in merged), dtype=np.int64, count=len(merged))
+    low = np.fromiter((h.stake.low for h in merged if h.stake), dtype=np.float64, count=len(merged))
+    high = np.fromiter((h.stake.high for h in merged if h.stake), dtype=np.float64, count=len(merged))
+
+    total = np.bincount(subject, weights=low, minlength=n)
+    over = np.flatnonzero(total > 1.0 + TOLERANCE)
+    if over.size:
+        by_subject: dict[int, list[Holding]] = defaultdict(list)
+        for h, s in zip(merged, subject.tolist(), strict=True):
+            by_subject[s].append(h)
+        if not policy.allow_overallocation:
+            first = int(over[0])
+            rows = by_subject[first]
+            raise InputError(
+                f"the stakes held in {entities[first].id} ({names[entities[first].id]}) sum to "
+                f"{total[first] * 100:.4g}%, above 100% ({_rows(rows)}); correct the data, or pass "
+                "--allow-overallocation to rescale them to 100%",
+                rows[0].where,
+                more=int(over.size) - 1,
+            )
+        factor = np.ones(n)
+        factor[over] = 1.0 / total[over]
+        low = low * factor[subject]
+        high = np.minimum(high * factor[subject], 1.0)
+        for s in over.tolist():
+            warnings.append(
+                DataWarning(
+                    "overallocated",
+                    f"the stakes held in {entities[s].id} sum to {total[s] * 100:.4g}% ({_rows(by_subject[s])}): "
+                    "rescaled to 100% as allowed by --allow-overallocation",
+                    by_subject[s][0].where,
+                )
+            )
+        total = np.bincount(subject, weights=low, minlength=n)
+
+    has_holders = np.bincount(subject, minlength=n) > 0
+    remainder = np.where(has_holders, np.clip(1.0 - total, 0.0, 1.0), 0.0)
+
+    home = np.zeros(n, dtype=np.bool_)
+    unknown = np.zeros(n, dtype=np.bool_)
+    for i, e in enumerate(entities):
+        countries = home_country(e, policy.home)
+        if not countries:
+            unknown[i] = True
+            if e.declared:
+                warnings.append(
+                    DataWarning(
+                        "unknown_country",
+                        f"{e.id} has no {_basis_words(policy.home)}: it may be a home entity, which only "
+                        "the high bound assumes",
+                        e.where,
+                    )
+                )
+        elif any(c in policy.jurisdictions for c in countries):
+            home[i] = True
+
+    control_list = [rows[0] for rows in control_rows.values()]
+    c_holder = np.fromiter((index[h.holder] for h in control_list), dtype=np.int64, count=len(control_list))
+    c_subject = np.fromiter((index[h.subject] for h in control_list), dtype=np.int64, count=len(control_list))
+
+    return EquityGraph(
+        entities=entities,
+        holdings=tuple(merged),
+        equity=Edges.build(n, holder, subject, low),
+        high=high,
+        control=Edges.build(n, c_holder, c_subject, np.ones(len(control_list))),
+        control_holdings=tuple(control_list),
+        remainder=remainder,
+        home=home,
+        unknown_home=unknown & ~home,
+        index=index,
+        warnings=tuple(warnings),
+    )
+
+
+def _basis_words(basis: HomeBasis) -> str:
+    if basis is HomeBasis.INCORPORATION:
+        return "country of incorporation"
+    if basis is HomeBasis.HEADQUARTERS:
+        return "headquarters or incorporation country"
+    return "country"
+
+
+def _pct_text(stake: Stake) -> str:
+    if stake.is_exact:
+        return f"{stake.low * 100:.4g}%"
+    return f"{stake.low * 100:.4g}-{stake.high * 100:.4g}%"
+
+
+__all__ = ["EquityGraph", "IntArray", "Location", "build_graph", "home_country"]

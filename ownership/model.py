@@ -1,0 +1,222 @@
+"""The domain model: entities, holdings, stakes and the policy a check applies.
+
+All stakes and thresholds are fractions 0..1 inside the engine; percentages appear only at the edges
+(input cells, CLI flags, reports).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+
+from ownership.errors import DataWarning, Location
+
+#: Two figures this close (as fractions) are equal: 33.33% + 16.67% is exactly 50%.
+TOLERANCE = 1e-9
+
+#: Exclusive band ends ("more than 50%") are moved inward by this much (a fraction, i.e. 0.0001
+#: percentage points), far above TOLERANCE so that they decide threshold tests the right way.
+EXCLUSIVE_NUDGE = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class Stake:
+    """A direct stake as an interval of fractions: ``low <= true stake <= high``.
+
+    An exact figure has ``low == high``. Exclusive ends have already been moved inward by
+    ``EXCLUSIVE_NUDGE`` when the stake was built with ``Stake.between``.
+    """
+
+    low: float
+    high: float
+
+    @staticmethod
+    def exact(value: float) -> Stake:
+        """An exact stake (fraction 0..1)."""
+        return Stake(value, value)
+
+    @staticmethod
+    def between(low: float, high: float, *, low_exclusive: bool = False, high_exclusive: bool = False) -> Stake:
+        """A ranged stake (fractions); exclusive ends are nudged inward."""
+        lo = low + EXCLUSIVE_NUDGE if low_exclusive else low
+        hi = high - EXCLUSIVE_NUDGE if high_exclusive else high
+        return Stake(min(lo, hi), max(lo, hi))
+
+    @property
+    def is_exact(self) -> bool:
+        return abs(self.high - self.low) <= TOLERANCE
+
+    def __add__(self, other: Stake) -> Stake:
+        return Stake(self.low + other.low, self.high + other.high)
+
+    def scaled(self, factor: float) -> Stake:
+        return Stake(self.low * factor, self.high * factor)
+
+
+class EntityType(StrEnum):
+    COMPANY = "company"
+    PERSON = "person"
+    FUND = "fund"
+    TRUST = "trust"
+    STATE = "state"
+    PUBLIC = "public"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A company, fund, trust, state body or natural person.
+
+    Attributes:
+        id: the unique key holdings refer to.
+        name: display name, in any script.
+        type: what kind of party this is.
+        jurisdiction: ISO 3166-1 alpha-2 country of incorporation (persons: nationality), or None if unknown.
+        headquarters: ISO alpha-2 country of headquarters (persons: residence/nationality), or None.
+        shares_outstanding: issued share count, used to turn share counts into stakes.
+        declared: False when the entity was only named in a holding (and so its country is unknown).
+        where: where the entity was declared or first named.
+    """
+
+    id: str
+    name: str
+    type: EntityType = EntityType.UNKNOWN
+    jurisdiction: str | None = None
+    headquarters: str | None = None
+    shares_outstanding: float | None = None
+    declared: bool = True
+    where: Location | None = None
+
+    @property
+    def country_known(self) -> bool:
+        return self.jurisdiction is not None or self.headquarters is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    """``holder --stake--> subject``: the holder directly owns ``stake`` of the subject's equity.
+
+    Attributes:
+        holder, subject: entity ids.
+        stake: equity stake interval; None for a control-only row (``control`` without equity).
+        votes: voting stake interval where given separately from equity.
+        control: control without (or beyond) equity: VIE contracts, board-appointment rights.
+        start, end: validity dates, both inclusive; None means open.
+        shares: the share count the stake was derived from, if any.
+        source: free-text source or note carried into reports.
+        where: the row the holding was read from.
+    """
+
+    holder: str
+    subject: str
+    stake: Stake | None
+    votes: Stake | None = None
+    control: bool = False
+    start: date | None = None
+    end: date | None = None
+    shares: float | None = None
+    source: str | None = None
+    where: Location | None = None
+
+    def valid_on(self, day: date) -> bool:
+        """Whether the holding is in force on ``day`` (start and end dates both inclusive)."""
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """What was read: the path as given, its SHA-256 and the detected format."""
+
+    path: str
+    sha256: str
+    format: str
+
+
+@dataclass(frozen=True)
+class OwnershipData:
+    """Everything a reader produced: the entities, the holdings as read, and warnings about them."""
+
+    entities: tuple[Entity, ...]
+    holdings: tuple[Holding, ...]
+    source: SourceInfo
+    warnings: tuple[DataWarning, ...] = ()
+
+
+class Comparison(StrEnum):
+    GT = "gt"  # more than
+    GE = "ge"  # at least
+
+    @property
+    def words(self) -> str:
+        return "more than" if self is Comparison.GT else "at least"
+
+    @property
+    def symbol(self) -> str:
+        return ">" if self is Comparison.GT else ">="
+
+
+class Method(StrEnum):
+    CASCADE = "cascade"
+    LOOKTHROUGH = "lookthrough"
+    EITHER = "either"
+
+
+class HomeBasis(StrEnum):
+    HEADQUARTERS = "headquarters"
+    INCORPORATION = "incorporation"
+    EITHER = "either"
+
+
+class Weights(StrEnum):
+    EQUITY = "equity"
+    VOTES = "votes"
+
+
+def passes(value: float, threshold: float, comparison: Comparison) -> bool:
+    """Threshold test on fractions with the tolerance: a figure within TOLERANCE of the threshold is equal."""
+    if comparison is Comparison.GT:
+        return value > threshold + TOLERANCE
+    return value >= threshold - TOLERANCE
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The rule a check applies. Thresholds are fractions 0..1.
+
+    Attributes:
+        jurisdictions: the watched set J of ISO alpha-2 codes.
+        threshold: the figure that flags (0.5 = 50%).
+        comparison: more than (gt) or at least (ge).
+        pass_through_threshold: when an intermediary becomes tainted in the cascade; None = threshold.
+        pass_through_comparison: the comparison for pass-through; None = comparison.
+        method: which figure decides the status.
+        home: which country makes an entity a home entity.
+        weights: equity or votes (votes where given, equity otherwise).
+        control_taints: whether control-without-equity rows held by a tainted holder taint the subject.
+        as_of: holdings valid on this date are used.
+        allow_overallocation: proceed (rescaling) when a subject's stakes sum above 100%.
+    """
+
+    jurisdictions: frozenset[str]
+    threshold: float = 0.5
+    comparison: Comparison = Comparison.GT
+    pass_through_threshold: float | None = None
+    pass_through_comparison: Comparison | None = None
+    method: Method = Method.CASCADE
+    home: HomeBasis = HomeBasis.EITHER
+    weights: Weights = Weights.EQUITY
+    control_taints: bool = False
+    as_of: date = field(default_factory=date.today)
+    allow_overallocation: bool = False
+
+    @property
+    def pass_threshold(self) -> float:
+        return self.threshold if self.pass_through_threshold is None else self.pass_through_threshold
+
+    @property
+    def pass_comparison(self) -> Comparison:
+        return self.comparison if self.pass_through_comparison is None else self.pass_through_comparison
+
+    def with_changes(self, **changes: object) -> Policy:
+        return replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,457 @@
+"""The canonical tables (Entities, Holdings) from raw tables into the model, with located validation.
+
+Every problem is collected with its location; the reader raises the first error with a count of the
+others, so a user fixing a sheet sees where to start and how much is left. Warnings never stop the read.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from ownership.countries import UnknownCountryError, normalize_country
+from ownership.errors import DataWarning, InputError, Location
+from ownership.model import TOLERANCE, Entity, EntityType, Holding, Stake
+from ownership.readers.columns import ENTITY_COLUMNS, HOLDING_COLUMNS, Header, find_header
+from ownership.readers.tables import Cell, RawTable, iter_cells
+from ownership.readers.values import (
+    ValueProblem,
+    is_unknown_marker,
+    parse_bool,
+    parse_date,
+    parse_number,
+    parse_percent,
+)
+
+_TYPE_ALIASES = {
+    "company": EntityType.COMPANY,
+    "corporate": EntityType.COMPANY,
+    "corporation": EntityType.COMPANY,
+    "legal entity": EntityType.COMPANY,
+    "entity": EntityType.COMPANY,
+    "holding company": EntityType.COMPANY,
+    "ltd": EntityType.COMPANY,
+    "llc": EntityType.COMPANY,
+    "partnership": EntityType.COMPANY,
+    "person": EntityType.PERSON,
+    "individual": EntityType.PERSON,
+    "natural person": EntityType.PERSON,
+    "fund": EntityType.FUND,
+    "investment fund": EntityType.FUND,
+    "lp": EntityType.FUND,
+    "trust": EntityType.TRUST,
+    "foundation": EntityType.TRUST,
+    "state": EntityType.STATE,
+    "state body": EntityType.STATE,
+    "government": EntityType.STATE,
+    "sovereign": EntityType.STATE,
+    "state-owned": EntityType.STATE,
+    "soe": EntityType.STATE,
+    "public": EntityType.PUBLIC,
+    "listed": EntityType.PUBLIC,
+    "public company": EntityType.PUBLIC,
+    "listed company": EntityType.PUBLIC,
+    "free float": EntityType.PUBLIC,
+    "unknown": EntityType.UNKNOWN,
+}
+
+
+@dataclass
+class Problems:
+    """Errors and warnings collected while reading."""
+
+    errors: list[InputError] = field(default_factory=list)
+    warnings: list[DataWarning] = field(default_factory=list)
+
+    def error(self, reason: str, where: Location) -> None:
+        self.errors.append(InputError(reason, where))
+
+    def warn(self, code: str, message: str, where: Location | None = None) -> None:
+        self.warnings.append(DataWarning(code, message, where))
+
+    def raise_first(self) -> None:
+        if self.errors:
+            first = self.errors[0]
+            raise InputError(first.reason, first.where, more=len(self.errors) - 1)
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = " ".join(str(value).replace("\u00a0", " ").split())
+    return text or None
+
+
+class _Row:
+    """One data row with access to its fields by name, and located errors."""
+
+    def __init__(self, table: RawTable, header: Header, number: int, cells: list[Cell], problems: Problems):
+        self.table, self.header, self.number, self.problems = table, header, number, problems
+        width = max(header.columns.values(), default=0) + 1
+        self.cells = list(iter_cells(cells, max(width, len(cells))))
+
+    def where(self, name: str | None = None) -> Location:
+        if name is None:
+            return self.table.where(self.number)
+        k = self.header.columns[name]
+        return self.table.where(self.number, k + 1, self.header.texts.get(k))
+
+    def cell(self, name: str) -> Cell:
+        k = self.header.columns.get(name)
+        return self.cells[k] if k is not None else Cell(None)
+
+    def text(self, name: str) -> str | None:
+        return _text(self.cell(name).value)
+
+    def country(self, name: str) -> str | None:
+        try:
+            return normalize_country(self.cell(name).value)
+        except UnknownCountryError as exc:
+            self.problems.error(str(exc), self.where(name))
+            return None
+
+    def percent(self, name: str) -> Stake | None:
+        cell = self.cell(name)
+        try:
+            return parse_percent(cell.value, percent_format=cell.percent_format)
+        except ValueProblem as exc:
+            self.problems.error(str(exc), self.where(name))
+            return None
+
+    def number_value(self, name: str) -> float | None:
+        try:
+            return parse_number(self.cell(name).value)
+        except ValueProblem as exc:
+            self.problems.error(str(exc), self.where(name))
+            return None
+
+    def date_value(self, name: str) -> date | None:
+        try:
+            return parse_date(self.cell(name).value)
+        except ValueProblem as exc:
+            self.problems.error(str(exc), self.where(name))
+            return None
+
+    def flag(self, name: str) -> bool:
+        try:
+            return bool(parse_bool(self.cell(name).value))
+        except ValueProblem as exc:
+            self.problems.error(str(exc), self.where(name))
+            return False
+
+
+def _rows(table: RawTable, header: Header, problems: Problems) -> list[_Row]:
+    return [_Row(table, header, number, cells, problems) for number, cells in table.rows[header.position + 1 :]]
+
+
+def _warn_unknown_columns(table: RawTable, header: Header, problems: Problems) -> None:
+    for k in header.unknown:
+        problems.warn(
+            "ignored_column",
+            f"column '{header.texts[k]}' is not a column exposure reads: ignored",
+            table.where(header.row, k + 1, header.texts[k]),
+        )
+
+
+def entity_type(text: str | None) -> EntityType | None:
+    """The entity type for a type cell (None if unrecognised; blank is unknown)."""
+    if text is None:
+        return EntityType.UNKNOWN
+    return _TYPE_ALIASES.get(" ".join(text.casefold().replace("_", " ").split()))
+
+
+def _entity_type(row: _Row, name: str) -> EntityType:
+    text = row.text(name)
+    found = entity_type(text)
+    if found is None:
+        row.problems.warn(
+            "unknown_type",
+            f"type '{text}' is not one of company, person, fund, trust, state, public, unknown: read as unknown",
+            row.where(name),
+        )
+        return EntityType.UNKNOWN
+    return found
+
+
+def read_entities(table: RawTable, problems: Problems) -> list[Entity]:
+    """Entities from an Entities table (id required; name, type, countries, shares outstanding optional)."""
+    header = find_header(table, ENTITY_COLUMNS, ("id",), f"{table.label} (entities)")
+    _warn_unknown_columns(table, header, problems)
+    seen: dict[str, Entity] = {}
+    entities: list[Entity] = []
+    for row in _rows(table, header, problems):
+        entity_id = row.text("id")
+        if entity_id is None:
+            if any(c.value not in (None, "") for c in row.cells):
+                problems.error("the entity id is empty; every entity row needs an id", row.where("id"))
+            continue
+        entity = Entity(
+            id=entity_id,
+            name=row.text("name") or entity_id,
+            type=_entity_type(row, "type"),
+            jurisdiction=row.country("jurisdiction"),
+            headquarters=row.country("headquarters"),
+            shares_outstanding=row.number_value("shares_outstanding"),
+            where=row.where(),
+        )
+        previous = seen.get(entity_id)
+        if previous is not None:
+            if replace(previous, where=None) == replace(entity, where=None):
+                problems.warn(
+                    "duplicate_entity",
+                    f"entity {entity_id} is listed twice with the same details (first at row "
+                    f"{previous.where.row if previous.where else '?'}): the copy is ignored",
+                    row.where("id"),
+                )
+            else:
+                problems.error(
+                    f"entity id {entity_id} is listed twice with different details (first at row "
+                    f"{previous.where.row if previous.where else '?'}); ids must be unique",
+                    row.where("id"),
+                )
+            continue
+        seen[entity_id] = entity
+        entities.append(entity)
+    return entities
+
+
+class _Resolver:
+    """Holder and subject references: entity ids first, then unique names (case and spaces ignored)."""
+
+    def __init__(self, entities: list[Entity], problems: Problems, declared_source: str | None):
+        self.entities = entities
+        self.problems = problems
+        self.by_id = {e.id: e for e in entities}
+        self.by_folded: dict[str, list[Entity]] = defaultdict(list)
+        for e in entities:
+            self.by_folded[e.id.casefold()].append(e)
+        self.by_name: dict[str, list[Entity]] = defaultdict(list)
+        for e in entities:
+            self.by_name[" ".join(e.name.split()).casefold()].append(e)
+        self.created: dict[str, Entity] = {}
+        self.declared_source = declared_source
+
+    def resolve(self, text: str, where: Location) -> str | None:
+        if text in self.by_id:
+            return text
+        key = " ".join(text.split()).casefold()
+        ids = self.by_folded.get(key, [])
+        if len(ids) == 1:
+            return ids[0].id
+        named = self.by_name.get(key, [])
+        if len(named) == 1:
+            return named[0].id
+        if len(named) > 1:
+            listed = ", ".join(e.id for e in named[:5])
+            self.problems.error(f"'{text}' is the name of {len(named)} entities ({listed}); use the id", where)
+            return None
+        if key in self.created:
+            return self.created[key].id
+        entity = Entity(id=text, name=text, declared=False, where=where)
+        self.created[key] = entity
+        self.entities.append(entity)
+        self.by_id[text] = entity
+        if self.declared_source is not None:
+            self.problems.warn(
+                "unknown_reference",
+                f"'{text}' is not in {self.declared_source}: added with an unknown country (possibly a home "
+                "entity for the high bound)",
+                where,
+            )
+        return text
+
+
+def read_holdings(
+    table: RawTable, entities: list[Entity], problems: Problems, *, declared_source: str | None
+) -> list[Holding]:
+    """Holdings from a Holdings table; ``entities`` gains the parties only named here.
+
+    Args:
+        declared_source: where entities are declared (for the unknown-reference warning), or None when
+            the holdings table is itself the only source of entities (a single holdings CSV).
+    """
+    header = find_header(table, HOLDING_COLUMNS, ("holder", "subject"), f"{table.label} (holdings)")
+    _warn_unknown_columns(table, header, problems)
+    cols = header.columns
+    if "percent" not in cols and "shares" not in cols and "control" not in cols:
+        raise InputError(
+            f"{table.label} (holdings) has no percent column (or shares); accepted names include "
+            "percent, stake, ownership, %, share, equity",
+            table.where(header.row),
+        )
+    inline = _InlineEntities(entities, problems) if declared_source is None else None
+    resolver = _Resolver(entities, problems, declared_source)
+    holdings: list[Holding] = []
+    bare_numbers: list[tuple[float, Location]] = []
+    for row in _rows(table, header, problems):
+        holder_text, subject_text = row.text("holder"), row.text("subject")
+        if holder_text is None or subject_text is None:
+            missing = "holder" if holder_text is None else "subject"
+            problems.error(
+                f"the {missing} is empty; every holding row needs a holder and a subject", row.where(missing)
+            )
+            continue
+        if inline is not None:
+            inline.declare(row, "holder", holder_text)
+            inline.declare(row, "subject", subject_text)
+        holder = resolver.resolve(holder_text, row.where("holder"))
+        subject = resolver.resolve(subject_text, row.where("subject"))
+        holding = _holding(row, holder, subject, bare_numbers)
+        if holding is not None:
+            holdings.append(holding)
+    if inline is not None:
+        inline.finish(entities)
+    _check_fraction_scale(bare_numbers, problems)
+    return holdings
+
+
+def _holding(
+    row: _Row, holder: str | None, subject: str | None, bare_numbers: list[tuple[float, Location]]
+) -> Holding | None:
+    problems = row.problems
+    cols = row.header.columns
+    percent_cell = row.cell("percent")
+    stake = row.percent("percent") if "percent" in cols else None
+    if stake is not None and is_unknown_marker(percent_cell.value):
+        problems.warn(
+            "unknown_stake",
+            f"the stake is '{_text(percent_cell.value)}': read as anywhere from 0 to 100%",
+            row.where("percent"),
+        )
+    if (
+        stake is not None
+        and isinstance(percent_cell.value, int | float)
+        and not isinstance(percent_cell.value, bool)
+        and not percent_cell.percent_format
+    ):
+        bare_numbers.append((float(percent_cell.value), row.where("percent")))
+    votes = row.percent("votes") if "votes" in cols else None
+    control = row.flag("control") if "control" in cols else False
+    shares = row.number_value("shares") if "shares" in cols else None
+    start = row.date_value("start") if "start" in cols else None
+    end = row.date_value("end") if "end" in cols else None
+    if start is not None and end is not None and start > end:
+        problems.error(f"the start date {start} is after the end date {end}", row.where("end"))
+    percent_given = "percent" in cols and row.cell("percent").value not in (None, "")
+    if stake is None and shares is None and not control and not percent_given:
+        where = row.where("percent") if "percent" in cols else row.where("shares")
+        problems.error("no stake: give a percent or a number of shares (or control = yes)", where)
+        return None
+    if holder is None or subject is None:
+        return None
+    return Holding(
+        holder=holder,
+        subject=subject,
+        stake=stake,
+        votes=votes,
+        control=control,
+        start=start,
+        end=end,
+        shares=shares,
+        source=row.text("source"),
+        where=row.where(),
+    )
+
+
+def _check_fraction_scale(bare: list[tuple[float, Location]], problems: Problems) -> None:
+    # A column of plain numbers all at most 1 is almost always fractions typed without a % format;
+    # the contract reads bare numbers as percentage points, so say so rather than guess.
+    if len(bare) >= 2 and all(v <= 1.0 for v, _ in bare) and any(0 < v < 1 for v, _ in bare):
+        problems.warn(
+            "fraction_scale",
+            "every stake in this column is a plain number of at most 1, read as percentage points (0.6 = 0.6%); "
+            "if they are fractions (0.6 = 60%), format the cells as percentages or write 60",
+            replace(bare[0][1], row=None),
+        )
+
+
+class _InlineEntities:
+    """Entities declared on holding rows (single holdings CSV): holder_/subject_ name, type and countries."""
+
+    def __init__(self, entities: list[Entity], problems: Problems) -> None:
+        self.entities = entities
+        self.problems = problems
+        self.found: dict[str, Entity] = {e.id: e for e in entities}
+        self.order: list[str] = []
+
+    def declare(self, row: _Row, role: str, entity_id: str) -> None:
+        cols = row.header.columns
+        entity = Entity(
+            id=entity_id,
+            name=row.text(f"{role}_name") or entity_id,
+            type=_entity_type(row, f"{role}_type") if f"{role}_type" in cols else EntityType.UNKNOWN,
+            jurisdiction=row.country(f"{role}_jurisdiction") if f"{role}_jurisdiction" in cols else None,
+            headquarters=row.country(f"{role}_headquarters") if f"{role}_headquarters" in cols else None,
+            where=row.where(role),
+        )
+        previous = self.found.get(entity_id)
+        if previous is None:
+            self.found[entity_id] = entity
+            self.order.append(entity_id)
+            return
+        merged = previous
+        for attr in ("jurisdiction", "headquarters"):
+            old, new = getattr(previous, attr), getattr(entity, attr)
+            if old is not None and new is not None and old != new:
+                row_text = previous.where.row if previous.where else "?"
+                self.problems.error(
+                    f"{entity_id} has {attr} {new} here but {old} at row {row_text}; one entity, one country",
+                    row.where(f"{role}_{attr}"),
+                )
+            elif old is None and new is not None:
+                merged = replace(merged, **{attr: new})
+        if merged.type is EntityType.UNKNOWN and entity.type is not EntityType.UNKNOWN:
+            merged = replace(merged, type=entity.type)
+        self.found[entity_id] = merged
+
+    def finish(self, entities: list[Entity]) -> None:
+        entities.extend(self.found[i] for i in self.order if i not in {e.id for e in entities})
+
+
+def apply_share_counts(entities: list[Entity], holdings: list[Holding], problems: Problems) -> list[Holding]:
+    """Turn share counts into stakes: against the subject's shares outstanding when given, otherwise
+    against the sum of the share counts recorded for that subject (with a warning: nothing is then
+    unallocated)."""
+    by_id = {e.id: e for e in entities}
+    counted: dict[str, list[Holding]] = defaultdict(list)
+    for h in holdings:
+        if h.stake is None and h.shares is not None:
+            counted[h.subject].append(h)
+    if not counted:
+        return holdings
+    stakes: dict[int, Stake] = {}
+    for subject, rows in counted.items():
+        outstanding = by_id[subject].shares_outstanding
+        total = sum(h.shares or 0.0 for h in rows)
+        if outstanding:
+            denominator = outstanding
+        else:
+            if any(h.stake is not None for h in holdings if h.subject == subject):
+                problems.error(
+                    f"{subject} has holdings given as percentages and as share counts but no shares "
+                    "outstanding; add its 'shares outstanding' in Entities",
+                    rows[0].where or Location("?"),
+                )
+                continue
+            denominator = total
+            problems.warn(
+                "shares_summed",
+                f"{subject} has no shares outstanding: stakes computed from the {len(rows)} share counts "
+                f"recorded ({total:,.0f} shares), so none of it is unallocated",
+                rows[0].where,
+            )
+        if denominator <= 0:
+            continue
+        for h in rows:
+            share = (h.shares or 0.0) / denominator
+            if share > 1.0 + TOLERANCE:
+                problems.error(
+                    f"{h.shares:,.0f} shares is more than {subject}'s {denominator:,.0f} shares outstanding",
+                    h.where or Location("?"),
+                )
+                continue
+            stakes[id(h)] = Stake.exact(min(share, 1.0))
+    return [replace(h, stake=stakes[id(h)]) if id(h) in stakes else h for h in holdings]

@@ -1,0 +1,76 @@
+"""Shared formatting for reports: percentages at the edge, the policy as plain data, tool version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ownership.model import Policy
+from ownership.result import CheckResult, Interval
+
+#: Percentages in reports are rounded to this many decimals, so float noise (49.99999999999) never shows.
+PCT_DECIMALS = 6
+
+
+def pct(fraction: float) -> float:
+    """A fraction 0..1 as a percentage number 0..100, rounded for reports."""
+    return round(fraction * 100.0, PCT_DECIMALS) + 0.0
+
+
+def pct_text(fraction: float) -> str:
+    """A fraction as a short percentage text: 0.5 -> '50%', 0.851064 -> '85.11%'."""
+    return f"{fraction * 100:.4g}%"
+
+
+def interval_text(iv: Interval) -> str:
+    if abs(iv.high - iv.low) <= 1e-9:
+        return pct_text(iv.low)
+    return f"{pct_text(iv.low)} - {pct_text(iv.high)}"
+
+
+def tool_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("exposure")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def policy_document(policy: Policy) -> dict[str, Any]:
+    """The policy as JSON-ready data (percentages for thresholds)."""
+    return {
+        "jurisdictions": sorted(policy.jurisdictions),
+        "threshold_pct": pct(policy.threshold),
+        "comparison": policy.comparison.value,
+        "method": policy.method.value,
+        "home": policy.home.value,
+        "aggregate": True,
+        "as_of": policy.as_of.isoformat(),
+        "pass_through_pct": pct(policy.pass_threshold),
+        "pass_through_comparison": policy.pass_comparison.value,
+        "weights": policy.weights.value,
+        "control": "taints" if policy.control_taints else "report",
+        "allow_overallocation": policy.allow_overallocation,
+    }
+
+
+def verdict_sentence(result: CheckResult) -> str:
+    """One line: the overall verdict and what it is about."""
+    policy = result.policy
+    counts = result.counts()
+    watched = ", ".join(sorted(policy.jurisdictions))
+    scope = (
+        f"{len(result.targets)} named entit{'y' if len(result.targets) == 1 else 'ies'}"
+        if result.targets
+        else (f"all {len(result.verdicts)} entities")
+    )
+    rule = f"{policy.comparison.words} {pct_text(policy.threshold)} owned by {watched} ({policy.method.value})"
+    tally = ", ".join(f"{counts[s]} {s.value}" for s in counts)
+    return f"{result.overall().value.upper()}: {scope} checked for {rule}; {tally}"
+
+
+def neutralise(text: str) -> str:
+    """Cell text a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text

@@ -1,0 +1,135 @@
+"""The one result object every renderer reads. Fractions 0..1 throughout; renderers turn them into percent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ownership.errors import DataWarning
+from ownership.model import Entity, Policy, SourceInfo, Stake
+
+
+class Status(StrEnum):
+    HOME = "home"  # itself in the watched set
+    FLAGGED = "flagged"  # the deciding figure's low bound passes the threshold
+    POSSIBLE = "possible"  # only the high bound passes: the data cannot rule it out
+    CLEAR = "clear"  # even the high bound does not pass
+
+    @property
+    def rank(self) -> int:
+        """Severity for sorting: home and flagged first."""
+        return _RANK[self]
+
+
+_RANK = {Status.FLAGGED: 0, Status.HOME: 1, Status.POSSIBLE: 2, Status.CLEAR: 3}
+
+
+class FailOn(StrEnum):
+    FLAGGED = "flagged"
+    POSSIBLE = "possible"
+    NEVER = "never"
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A figure as bounds (fractions 0..1): ``low`` holds whatever the unknowns are, ``high`` is the most
+    the data allows."""
+
+    low: float
+    high: float
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """A direct holder that passes taint to the entity in the cascade (low bound).
+
+    Attributes:
+        holder: the holder's entity id.
+        name: the holder's display name.
+        stake: the stake held (fractions).
+        holder_is_home: the holder is itself a home entity (else it is tainted through its own holders).
+    """
+
+    holder: str
+    name: str
+    stake: Stake
+    holder_is_home: bool
+
+
+@dataclass(frozen=True)
+class EntityVerdict:
+    """Everything the check says about one entity.
+
+    Attributes:
+        entity: the entity as read.
+        status: home, flagged, possible or clear under the policy's method.
+        cascade: the cascade figure (stakes held by tainted holders, counted in full), as bounds.
+        lookthrough: the look-through figure (stakes multiplied along chains), as bounds.
+        home_countries: the countries that make it a home entity (empty unless status is home).
+        tainted_by: direct holders passing taint to it in the cascade (low bound), largest first.
+        red_flags: control without equity held by home or tainted parties, in words.
+        uncertainty: what keeps the high bound above the low bound, in words ("what would settle it").
+        reason: one sentence explaining the status.
+        decides: whether this entity decides the exit code.
+    """
+
+    entity: Entity
+    status: Status
+    cascade: Interval
+    lookthrough: Interval
+    home_countries: tuple[str, ...]
+    tainted_by: tuple[Contribution, ...]
+    red_flags: tuple[str, ...]
+    uncertainty: tuple[str, ...]
+    reason: str
+    decides: bool
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check: the policy used, what was read, a verdict per entity, and warnings.
+
+    ``verdicts`` are in input order. ``targets`` are the entity ids that decide the exit code (all
+    entities when the user named none).
+    """
+
+    policy: Policy
+    source: SourceInfo
+    verdicts: tuple[EntityVerdict, ...]
+    warnings: tuple[DataWarning, ...]
+    targets: tuple[str, ...]
+    holdings_used: int
+
+    def counts(self) -> dict[Status, int]:
+        """Number of entities per status, every status present."""
+        counts = dict.fromkeys(Status, 0)
+        for v in self.verdicts:
+            counts[v.status] += 1
+        return counts
+
+    def deciding(self) -> tuple[EntityVerdict, ...]:
+        return tuple(v for v in self.verdicts if v.decides)
+
+    def overall(self) -> Status:
+        """The most severe status among the deciding entities (home counts as flagged)."""
+        statuses = {v.status for v in self.deciding()}
+        if Status.FLAGGED in statuses or Status.HOME in statuses:
+            return Status.FLAGGED
+        if Status.POSSIBLE in statuses:
+            return Status.POSSIBLE
+        return Status.CLEAR
+
+    def exit_code(self, fail_on: FailOn) -> int:
+        """0 when nothing deciding fails the check, 1 otherwise (see interface contract)."""
+        overall = self.overall()
+        if fail_on is FailOn.NEVER:
+            return 0
+        if overall is Status.FLAGGED:
+            return 1
+        if overall is Status.POSSIBLE and fail_on is FailOn.POSSIBLE:
+            return 1
+        return 0
+
+    def ordered(self) -> list[EntityVerdict]:
+        """Deciding entities first, then by severity (flagged, home, possible, clear), then input order."""
+        return sorted(self.verdicts, key=lambda v: (not v.decides, v.status.rank))
