@@ -92,7 +92,12 @@ def read_workbook(path: Path, display: str) -> list[RawTable]:
     try:
         for sheet in workbook.worksheets:
             rows: list[tuple[int, list[Cell]]] = []
-            for number, row in enumerate(sheet.iter_rows(), start=1):
+            # Files written by other tools often carry a wrong <dimension> tag, which would make the
+            # read-only reader truncate rows or start at the wrong column; anchor at A1 and read all.
+            if hasattr(sheet, "reset_dimensions"):
+                sheet.reset_dimensions()
+            for counter, row in enumerate(sheet.iter_rows(min_row=1, min_col=1), start=1):
+                number = next((c.row for c in row if isinstance(getattr(c, "row", None), int)), counter)
                 cells = [Cell(c.value, _is_percent_format(getattr(c, "number_format", None))) for c in row]
                 if any(not _blank(c.value) for c in cells):
                     rows.append((number, cells))
