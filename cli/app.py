@@ -6,11 +6,48 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
+
+
+class _OneLineErrors(TyperGroup):
+    """Usage errors (bad option values, unknown options) as one line on stderr with exit code 2, like every
+    other error of this tool, instead of click's multi-line box."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> object:
+        try:
+            rv = super().main(
+                args=args, prog_name=prog_name or "exposure", complete_var=complete_var, standalone_mode=False, **extra
+            )
+        except typer.Abort:
+            typer.echo("exposure: aborted", err=True)
+            rv = 1
+        except typer.TyperException as exc:
+            show = getattr(exc, "show", None)
+            if type(exc).__name__ == "NoArgsIsHelpError" and callable(show):
+                show()
+            else:
+                ctx = getattr(exc, "ctx", None)
+                path = getattr(ctx, "command_path", None) or "exposure"
+                message = " ".join(str(getattr(exc, "format_message", exc.__str__)()).split())
+                typer.echo(f"exposure: error: {message} (see '{path} --help')", err=True)
+            rv = int(getattr(exc, "exit_code", 2))
+        if standalone_mode:
+            sys.exit(rv if isinstance(rv, int) else 0)
+        return rv
+
 
 app = typer.Typer(
+    cls=_OneLineErrors,
     name="exposure",
     help="Who ultimately owns a company, and does one jurisdiction's share cross a threshold?",
     add_completion=False,

@@ -83,7 +83,7 @@ class ExposureError(Exception):
         """The message as the user sees it: location first, then what is wrong and what to do."""
         text = f"{self.where}: {self.reason}" if self.where else self.reason
         if self.more:
-            text += f" (and {self.more} more problem{'s' if self.more > 1 else ''} of this kind)"
+            text += f" (and {self.more} more problem{'s' if self.more > 1 else ''} in this input)"
         return " ".join(text.split())
 
 

@@ -130,7 +130,6 @@ def build_graph(data: OwnershipData, policy: Policy) -> EquityGraph:
     """
     entities = data.entities
     index = {e.id: i for i, e in enumerate(entities)}
-    names = {e.id: e.name for e in entities}
     warnings: list[DataWarning] = []
 
     in_force: list[Holding] = []
@@ -209,7 +208,7 @@ def build_graph(data: OwnershipData, policy: Policy) -> EquityGraph:
             first = int(over[0])
             rows = by_subject[first]
             raise InputError(
-                f"the stakes held in {entities[first].id} ({names[entities[first].id]}) sum to "
+                f"the stakes held in {_label(entities[first])} sum to "
                 f"{total[first] * 100:.4g}%, above 100% ({_rows(rows)}); correct the data, or pass "
                 "--allow-overallocation to rescale them to 100%",
                 rows[0].where,
@@ -268,6 +267,10 @@ def build_graph(data: OwnershipData, policy: Policy) -> EquityGraph:
         index=index,
         warnings=tuple(warnings),
     )
+
+
+def _label(entity: Entity) -> str:
+    return entity.id if entity.name == entity.id else f"{entity.id} ({entity.name})"
 
 
 def _basis_words(basis: HomeBasis) -> str:

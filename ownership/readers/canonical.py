@@ -178,7 +178,7 @@ def _entity_type(row: _Row, name: str) -> EntityType:
 
 def read_entities(table: RawTable, problems: Problems) -> list[Entity]:
     """Entities from an Entities table (id required; name, type, countries, shares outstanding optional)."""
-    header = find_header(table, ENTITY_COLUMNS, ("id",), f"{table.label} (entities)")
+    header = find_header(table, ENTITY_COLUMNS, ("id",))
     _warn_unknown_columns(table, header, problems)
     seen: dict[str, Entity] = {}
     entities: list[Entity] = []
@@ -273,13 +273,13 @@ def read_holdings(
         declared_source: where entities are declared (for the unknown-reference warning), or None when
             the holdings table is itself the only source of entities (a single holdings CSV).
     """
-    header = find_header(table, HOLDING_COLUMNS, ("holder", "subject"), f"{table.label} (holdings)")
+    header = find_header(table, HOLDING_COLUMNS, ("holder", "subject"))
     _warn_unknown_columns(table, header, problems)
     cols = header.columns
     if "percent" not in cols and "shares" not in cols and "control" not in cols:
         raise InputError(
-            f"{table.label} (holdings) has no percent column (or shares); accepted names include "
-            "percent, stake, ownership, %, share, equity",
+            "no percent column (nor shares, nor control); a percent column may be called percent, stake, "
+            "ownership, %, share or equity",
             table.where(header.row),
         )
     inline = _InlineEntities(entities, problems) if declared_source is None else None

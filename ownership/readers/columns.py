@@ -122,6 +122,14 @@ HOLDING_COLUMNS: dict[str, frozenset[str]] = {
 }
 
 
+#: The aliases quoted in error messages (the full lists above are longer).
+SHOWN_ALIASES = {
+    "id": ("entity", "entity id", "code"),
+    "holder": ("owner", "shareholder", "parent", "investor"),
+    "subject": ("company", "held", "entity", "investee", "subsidiary", "issuer"),
+}
+
+
 @dataclass(frozen=True)
 class Header:
     """Where the header row is and which column (0-based index) holds each field."""
@@ -142,7 +150,7 @@ def _match(key: str, aliases: dict[str, frozenset[str]]) -> str | None:
     return None
 
 
-def find_header(table: RawTable, aliases: dict[str, frozenset[str]], required: tuple[str, ...], what: str) -> Header:
+def find_header(table: RawTable, aliases: dict[str, frozenset[str]], required: tuple[str, ...]) -> Header:
     """Locate the header row: the first row, among the first rows, that names all required columns.
 
     Raises:
@@ -160,13 +168,13 @@ def find_header(table: RawTable, aliases: dict[str, frozenset[str]], required: t
         if best is None or len(found) > len(best[1]):
             best = (number, set(found))
     if not table.rows:
-        raise InputError(f"{what} has no rows", table.where())
+        raise InputError("has no rows", table.where())
     missing = [r for r in required if best is None or r not in best[1]]
-    names = ", ".join(f"'{m}'" for m in missing)
-    examples = "; ".join(f"{m}: {', '.join(sorted(aliases[m]))[:80]}" for m in missing)
+    names = " and ".join(f"'{m}'" for m in missing)
+    examples = "; ".join(f"{m} may also be called {', '.join(SHOWN_ALIASES[m])}" for m in missing)
     raise InputError(
-        f"{what}: no header row with the required column{'s' if len(missing) > 1 else ''} {names} "
-        f"in the first {HEADER_SEARCH_ROWS} rows (accepted header names, case and spaces ignored: {examples})",
+        f"no header row names the required column{'s' if len(missing) > 1 else ''} {names} "
+        f"(looked at the first {HEADER_SEARCH_ROWS} rows; case, spaces, _ and - are ignored; {examples})",
         table.where(),
     )
 

@@ -97,7 +97,7 @@ def read_workbook(path: Path, display: str) -> list[RawTable]:
             if hasattr(sheet, "reset_dimensions"):
                 sheet.reset_dimensions()
             for counter, row in enumerate(sheet.iter_rows(min_row=1, min_col=1), start=1):
-                number = next((c.row for c in row if isinstance(getattr(c, "row", None), int)), counter)
+                number: int = next((r for c in row if isinstance(r := getattr(c, "row", None), int)), counter)
                 cells = [Cell(c.value, _is_percent_format(getattr(c, "number_format", None))) for c in row]
                 if any(not _blank(c.value) for c in cells):
                     rows.append((number, cells))
