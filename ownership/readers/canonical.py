@@ -294,11 +294,15 @@ def read_holdings(
                 f"the {missing} is empty; every holding row needs a holder and a subject", row.where(missing)
             )
             continue
+        holder: str | None
+        subject: str | None
         if inline is not None:
-            inline.declare(row, "holder", holder_text)
-            inline.declare(row, "subject", subject_text)
-        holder = resolver.resolve(holder_text, row.where("holder"))
-        subject = resolver.resolve(subject_text, row.where("subject"))
+            # The rows themselves declare the parties: the references are the ids.
+            holder = inline.declare(row, "holder", holder_text)
+            subject = inline.declare(row, "subject", subject_text)
+        else:
+            holder = resolver.resolve(holder_text, row.where("holder"))
+            subject = resolver.resolve(subject_text, row.where("subject"))
         holding = _holding(row, holder, subject, bare_numbers)
         if holding is not None:
             holdings.append(holding)
@@ -377,7 +381,8 @@ class _InlineEntities:
         self.found: dict[str, Entity] = {e.id: e for e in entities}
         self.order: list[str] = []
 
-    def declare(self, row: _Row, role: str, entity_id: str) -> None:
+    def declare(self, row: _Row, role: str, entity_id: str) -> str:
+        """Record what this row says about the party and return its id."""
         cols = row.header.columns
         entity = Entity(
             id=entity_id,
@@ -391,7 +396,7 @@ class _InlineEntities:
         if previous is None:
             self.found[entity_id] = entity
             self.order.append(entity_id)
-            return
+            return entity_id
         merged = previous
         for attr in ("jurisdiction", "headquarters"):
             old, new = getattr(previous, attr), getattr(entity, attr)
@@ -406,6 +411,7 @@ class _InlineEntities:
         if merged.type is EntityType.UNKNOWN and entity.type is not EntityType.UNKNOWN:
             merged = replace(merged, type=entity.type)
         self.found[entity_id] = merged
+        return entity_id
 
     def finish(self, entities: list[Entity]) -> None:
         entities.extend(self.found[i] for i in self.order if i not in {e.id for e in entities})
