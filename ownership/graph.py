@@ -10,7 +10,7 @@ marked. Every such decision is reported as a warning with the rows it concerns. 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -165,6 +165,7 @@ def build_graph(data: OwnershipData, policy: Policy) -> EquityGraph:
             control_rows[(h.holder, h.subject)].append(h)
 
     merged: list[Holding] = []
+    merged_rows: list[list[Holding]] = []
     for (holder_id, subject_id), rows in grouped.items():
         stake = _weight(rows[0], policy.weights)
         assert stake is not None
@@ -185,12 +186,13 @@ def build_graph(data: OwnershipData, policy: Policy) -> EquityGraph:
             Holding(
                 holder_id,
                 subject_id,
-                Stake(stake.low, min(stake.high, 1.0)),
+                stake,
                 control=any(r.control for r in rows),
                 source=rows[0].source,
                 where=rows[0].where,
             )
         )
+        merged_rows.append(rows)
 
     n = len(entities)
     holder = np.fromiter((index[h.holder] for h in merged), dtype=np.int64, count=len(merged))
@@ -202,8 +204,8 @@ def build_graph(data: OwnershipData, policy: Policy) -> EquityGraph:
     over = np.flatnonzero(total > 1.0 + TOLERANCE)
     if over.size:
         by_subject: dict[int, list[Holding]] = defaultdict(list)
-        for h, s in zip(merged, subject.tolist(), strict=True):
-            by_subject[s].append(h)
+        for rows, s in zip(merged_rows, subject.tolist(), strict=True):
+            by_subject[s].extend(rows)
         if not policy.allow_overallocation:
             first = int(over[0])
             rows = by_subject[first]
@@ -217,7 +219,11 @@ def build_graph(data: OwnershipData, policy: Policy) -> EquityGraph:
         factor = np.ones(n)
         factor[over] = 1.0 / total[over]
         low = low * factor[subject]
-        high = np.minimum(high * factor[subject], 1.0)
+        high = high * factor[subject]
+        rescaled = np.flatnonzero(factor[subject] != 1.0).tolist()
+        for k in rescaled:
+            stake = Stake(float(low[k]), float(max(low[k], min(high[k], 1.0))))
+            merged[k] = replace(merged[k], stake=stake)
         for s in over.tolist():
             warnings.append(
                 DataWarning(
@@ -229,6 +235,8 @@ def build_graph(data: OwnershipData, policy: Policy) -> EquityGraph:
             )
         total = np.bincount(subject, weights=low, minlength=n)
 
+    # A ranged or summed stake never reaches above 100%, nor below its own low end.
+    high = np.maximum(np.minimum(high, 1.0), low)
     has_holders = np.bincount(subject, minlength=n) > 0
     remainder = np.where(has_holders, np.clip(1.0 - total, 0.0, 1.0), 0.0)
 

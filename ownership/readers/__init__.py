@@ -60,13 +60,15 @@ def read_input(path: Path, display: str | None = None) -> OwnershipData:
         raise InputError("is empty (0 bytes)", Location(name))
     with path.open("rb") as handle:
         magic = handle.read(4)
-    if path.suffix.lower() in {".xlsx", ".xlsm"} or magic == b"PK\x03\x04":
-        return _read_workbook(path, name)
-    if path.suffix.lower() == ".xls" or magic == b"\xd0\xcf\x11\xe0":
+    if magic == b"\xd0\xcf\x11\xe0" or path.suffix.lower() == ".xls":
+        # The OLE container: Excel 97-2003 workbooks, and also password-protected .xlsx files.
         raise InputError(
-            "is an old-style .xls workbook (or an encrypted one); save it as .xlsx and try again",
+            "is an old-style .xls workbook or a password-protected one; remove the password and save it as "
+            ".xlsx, then try again",
             Location(name),
         )
+    if path.suffix.lower() in {".xlsx", ".xlsm"} or magic == b"PK\x03\x04":
+        return _read_workbook(path, name)
     return _read_holdings_csv(path, name)
 
 

@@ -6,6 +6,7 @@ others, so a user fixing a sheet sees where to start and how much is left. Warni
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -283,6 +284,16 @@ def read_holdings(
             table.where(header.row),
         )
     inline = _InlineEntities(entities, problems) if declared_source is None else None
+    if inline is None:
+        for extra in _INLINE_COLUMNS:
+            if extra in cols:
+                k = cols[extra]
+                problems.warn(
+                    "ignored_column",
+                    f"column '{header.texts.get(k, extra)}' is ignored because {declared_source} declares the "
+                    "entities; give countries there",
+                    table.where(header.row, k + 1, header.texts.get(k)),
+                )
     resolver = _Resolver(entities, problems, declared_source)
     holdings: list[Holding] = []
     bare_numbers: list[tuple[float, Location]] = []
@@ -325,13 +336,9 @@ def _holding(
             f"the stake is '{_text(percent_cell.value)}': read as anywhere from 0 to 100%",
             row.where("percent"),
         )
-    if (
-        stake is not None
-        and isinstance(percent_cell.value, int | float)
-        and not isinstance(percent_cell.value, bool)
-        and not percent_cell.percent_format
-    ):
-        bare_numbers.append((float(percent_cell.value), row.where("percent")))
+    bare = _bare_number(percent_cell)
+    if stake is not None and bare is not None:
+        bare_numbers.append((bare, row.where("percent")))
     votes = row.percent("votes") if "votes" in cols else None
     control = row.flag("control") if "control" in cols else False
     shares = row.number_value("shares") if "shares" in cols else None
@@ -339,9 +346,9 @@ def _holding(
     end = row.date_value("end") if "end" in cols else None
     if start is not None and end is not None and start > end:
         problems.error(f"the start date {start} is after the end date {end}", row.where("end"))
-    percent_given = "percent" in cols and row.cell("percent").value not in (None, "")
+    percent_given = "percent" in cols and _text(row.cell("percent").value) is not None
     if stake is None and shares is None and not control and not percent_given:
-        where = row.where("percent") if "percent" in cols else row.where("shares")
+        where = row.where(next((c for c in ("percent", "shares", "control") if c in cols), "holder"))
         problems.error("no stake: give a percent or a number of shares (or control = yes)", where)
         return None
     if holder is None or subject is None:
@@ -360,6 +367,21 @@ def _holding(
     )
 
 
+_PLAIN_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
+
+
+def _bare_number(cell: Cell) -> float | None:
+    """The cell's value if it is a plain number without a percent sign or format (a CSV's "0.42" too)."""
+    value = cell.value
+    if isinstance(value, bool) or cell.percent_format:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and _PLAIN_NUMBER.match(value.strip()):
+        return float(value.strip().replace(",", "."))
+    return None
+
+
 def _check_fraction_scale(bare: list[tuple[float, Location]], problems: Problems) -> None:
     # A column of plain numbers all at most 1 is almost always fractions typed without a % format;
     # the contract reads bare numbers as percentage points, so say so rather than guess.
@@ -370,6 +392,11 @@ def _check_fraction_scale(bare: list[tuple[float, Location]], problems: Problems
             "if they are fractions (0.6 = 60%), format the cells as percentages or write 60",
             replace(bare[0][1], row=None),
         )
+
+
+_INLINE_COLUMNS = tuple(
+    f"{role}_{attr}" for role in ("holder", "subject") for attr in ("name", "type", "jurisdiction", "headquarters")
+)
 
 
 class _InlineEntities:
@@ -450,6 +477,11 @@ def apply_share_counts(entities: list[Entity], holdings: list[Holding], problems
                 rows[0].where,
             )
         if denominator <= 0:
+            problems.error(
+                f"the share counts recorded for {subject} add up to 0, so they give no stake; give shares "
+                "outstanding or a percent",
+                rows[0].where or Location("?"),
+            )
             continue
         for h in rows:
             share = (h.shares or 0.0) / denominator

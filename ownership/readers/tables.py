@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 from ownership.errors import InputError, Location
@@ -79,10 +80,13 @@ def read_workbook(path: Path, display: str) -> list[RawTable]:
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        # A file object, not the path: openpyxl refuses paths whose extension is not .xlsx/.xlsm, but the
+        # caller has already recognised the workbook by its content.
+        workbook = load_workbook(BytesIO(path.read_bytes()), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
         raise InputError(
             f"cannot be read as an xlsx workbook ({type(exc).__name__}); open it in a spreadsheet program "
             "and save it as .xlsx, or export the sheets as CSV",
