@@ -248,7 +248,7 @@ class _Explainer:
         g = self.graph
         notes = []
         if g.unknown_home[i]:
-            notes.append(f"{g.entities[i].id} has no known country")
+            notes.append("its own country is unknown")
         if g.remainder[i] > 1e-9:
             notes.append(f"{_pct(float(g.remainder[i]))} of its shares have no named holder")
         for k in self.holders.get(i, []):
@@ -313,6 +313,10 @@ class _Explainer:
             if policy.method is Method.EITHER
             else (look_iv.high if policy.method is Method.LOOKTHROUGH else cascade_iv.high)
         )
+        if i not in self.holders:
+            e = g.entities[i]
+            where = "/".join(dict.fromkeys(c for c in (e.jurisdiction, e.headquarters) if c)) or "unknown country"
+            return f"ultimate owner ({where}): no recorded holders"
         return f"at most {_pct(most)}, not {self.words} even if every unknown belonged to {self.watched}"
 
 
