@@ -11,6 +11,9 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from ownership.model import Comparison, HomeBasis, Method, Policy
+from ownership.result import FailOn
+
 
 class _OneLineErrors(TyperGroup):
     """Usage errors (bad option values, unknown options) as one line on stderr with exit code 2, like every
@@ -56,34 +59,11 @@ app = typer.Typer(
 )
 
 
-class ComparisonOpt(StrEnum):
-    gt = "gt"
-    ge = "ge"
-
-
-class MethodOpt(StrEnum):
-    cascade = "cascade"
-    lookthrough = "lookthrough"
-    either = "either"
-
-
-class HomeOpt(StrEnum):
-    headquarters = "headquarters"
-    incorporation = "incorporation"
-    either = "either"
-
-
 class FormatOpt(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
     markdown = "markdown"
-
-
-class FailOnOpt(StrEnum):
-    flagged = "flagged"
-    possible = "possible"
-    never = "never"
 
 
 def _fail(message: str) -> NoReturn:
@@ -158,15 +138,15 @@ def check(
         ),
     ] = [],  # noqa: B006 - typer needs a literal default for repeatable options
     threshold: Annotated[float, typer.Option(help="Threshold in percent.")] = 50.0,
-    comparison: Annotated[ComparisonOpt, typer.Option(help="gt: more than; ge: at least.")] = ComparisonOpt.gt,
-    method: Annotated[MethodOpt, typer.Option(help="Which figure decides the status.")] = MethodOpt.cascade,
-    home: Annotated[HomeOpt, typer.Option(help="Which country makes an entity a home entity.")] = HomeOpt.either,
+    comparison: Annotated[Comparison, typer.Option(help="gt: more than; ge: at least.")] = Comparison.GT,
+    method: Annotated[Method, typer.Option(help="Which figure decides the status.")] = Method.CASCADE,
+    home: Annotated[HomeBasis, typer.Option(help="Which country makes an entity a home entity.")] = HomeBasis.EITHER,
     pass_through: Annotated[
         float | None,
         typer.Option("--pass-through", help="Cascade pass-through threshold in percent (default: --threshold)."),
     ] = None,
     pass_through_comparison: Annotated[
-        ComparisonOpt | None, typer.Option(help="Comparison for pass-through (default: --comparison).")
+        Comparison | None, typer.Option(help="Comparison for pass-through (default: --comparison).")
     ] = None,
     control_taints: Annotated[
         bool,
@@ -184,7 +164,7 @@ def check(
         typer.Option("--format", help="Report format (default: table, or from -o's extension)."),
     ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the report to this file.")] = None,
-    fail_on: Annotated[FailOnOpt, typer.Option(help="What makes the exit code 1.")] = FailOnOpt.flagged,
+    fail_on: Annotated[FailOn, typer.Option(help="What makes the exit code 1.")] = FailOn.FLAGGED,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Evaluate holdings valid on this date (YYYY-MM-DD).")
     ] = None,
@@ -199,17 +179,15 @@ def check(
     Exit codes: 0 nothing deciding is home or flagged; 1 something is; 2 the input or options could not be used.
     """
     from ownership.errors import ExposureError
-    from ownership.model import Comparison, HomeBasis, Method, Policy
-    from ownership.result import FailOn
 
     policy = Policy(
         jurisdictions=_jurisdictions(jurisdiction),
         threshold=_fraction("--threshold", threshold),
-        comparison=Comparison(comparison.value),
+        comparison=comparison,
         pass_through_threshold=_fraction("--pass-through", pass_through) if pass_through is not None else None,
-        pass_through_comparison=Comparison(pass_through_comparison.value) if pass_through_comparison else None,
-        method=Method(method.value),
-        home=HomeBasis(home.value),
+        pass_through_comparison=pass_through_comparison,
+        method=method,
+        home=home,
         control_taints=control_taints,
         as_of=_as_of(as_of),
         allow_overallocation=allow_overallocation,
@@ -218,7 +196,7 @@ def check(
     if output is not None and output.exists() and input_path.exists() and output.resolve() == input_path.resolve():
         _fail(f"-o {output}: that is the input file; choose another name")
     try:
-        code = _run_check(input_path, policy, entity, report_format, output, FailOn(fail_on.value), quiet)
+        code = _run_check(input_path, policy, entity, report_format, output, fail_on, quiet)
     except ExposureError as exc:
         if debug:
             raise
@@ -246,24 +224,21 @@ def _report_format(fmt: FormatOpt | None, output: Path | None) -> str:
 
 def _run_check(
     input_path: Path,
-    policy: object,
+    policy: Policy,
     targets: list[str],
     report_format: str,
     output: Path | None,
-    fail_on: object,
+    fail_on: FailOn,
     quiet: bool,
 ) -> int:
     from rich.console import Console
 
     from cli.render import render_table, render_warnings
     from ownership.check import check
-    from ownership.model import Policy
     from ownership.readers import read_input
     from ownership.reports import render_csv, render_json, render_markdown
     from ownership.reports.common import verdict_sentence
-    from ownership.result import FailOn
 
-    assert isinstance(policy, Policy) and isinstance(fail_on, FailOn)
     data = read_input(input_path, str(input_path))
     result = check(data, policy, targets)
     err = Console(stderr=True, highlight=False)

@@ -22,20 +22,10 @@ from ownership.engine.cascade import CascadeOutcome, cascade, passes_array, self
 from ownership.engine.lookthrough import LookthroughOutcome, lookthrough
 from ownership.errors import DataWarning, PolicyError
 from ownership.graph import EquityGraph, build_graph, home_country
-from ownership.model import Comparison, Method, OwnershipData, Policy, Stake
+from ownership.model import Comparison, Method, OwnershipData, Policy, passes, pct_text
 from ownership.result import CheckResult, Contribution, EntityVerdict, Interval, Status
 
 _MAX_NAMED = 10
-
-
-def _pct(x: float) -> str:
-    return f"{x * 100:.4g}%"
-
-
-def _stake_text(stake: Stake) -> str:
-    if stake.is_exact:
-        return _pct(stake.low)
-    return f"{stake.low * 100:.4g}-{stake.high * 100:.4g}%"
 
 
 def _name_list(ids: Sequence[str]) -> str:
@@ -189,7 +179,7 @@ class _Explainer:
         self.controllers: dict[int, list[int]] = defaultdict(list)
         for k, s in enumerate(graph.control.subject.tolist()):
             self.controllers[s].append(k)
-        self.words = f"{policy.comparison.words} {_pct(policy.threshold)}"
+        self.words = f"{policy.comparison.words} {pct_text(policy.threshold)}"
         self.watched = ", ".join(sorted(policy.jurisdictions))
 
     def verdict(self, i: int, status: Status, decides: bool) -> EntityVerdict:
@@ -250,14 +240,14 @@ class _Explainer:
         if g.unknown_home[i]:
             notes.append("its own country is unknown")
         if g.remainder[i] > 1e-9:
-            notes.append(f"{_pct(float(g.remainder[i]))} of its shares have no named holder")
+            notes.append(f"{pct_text(float(g.remainder[i]))} of its shares have no named holder")
         for k in self.holders.get(i, []):
             h = int(g.equity.holder[k])
             holding = g.holdings[k]
             assert holding.stake is not None
             holder_id = g.entities[h].id
             if not holding.stake.is_exact:
-                notes.append(f"{holder_id} holds a range, {_stake_text(holding.stake)}")
+                notes.append(f"{holder_id} holds a range, {holding.stake}")
             if g.unknown_home[h]:
                 notes.append(f"holder {holder_id} has no known country")
             elif not self.c_low.tainted[h] and self.c_high.tainted[h] and not g.unknown_home[h]:
@@ -287,19 +277,17 @@ class _Explainer:
             return "home entity: " + " and ".join(parts or [f"in {'/'.join(countries)}"])
         if status is Status.FLAGGED:
             if policy.method is Method.LOOKTHROUGH or (
-                policy.method is Method.EITHER and not _passes(cascade_iv.low, policy)
+                policy.method is Method.EITHER and not passes(cascade_iv.low, policy.threshold, policy.comparison)
             ):
                 return (
-                    f"look-through {_pct(look_iv.low)} {policy.comparison.symbol} {_pct(policy.threshold)}: "
+                    f"look-through {pct_text(look_iv.low)} {policy.comparison.symbol} {pct_text(policy.threshold)}: "
                     f"that much of its equity ultimately belongs to {self.watched}"
                 )
-            if self.c_low.via_control[i] and not _passes(cascade_iv.low, policy):
+            if self.c_low.via_control[i] and not passes(cascade_iv.low, policy.threshold, policy.comparison):
                 return "controlled by contract by a tainted party (counted by this policy)"
-            held = ", ".join(
-                f"{c.holder} {_stake_text(c.stake)}{' (home)' if c.holder_is_home else ''}" for c in tainted_by
-            )
+            held = ", ".join(f"{c.holder} {c.stake}{' (home)' if c.holder_is_home else ''}" for c in tainted_by)
             return (
-                f"cascade {_pct(cascade_iv.low)} {policy.comparison.symbol} {_pct(policy.threshold)}: "
+                f"cascade {pct_text(cascade_iv.low)} {policy.comparison.symbol} {pct_text(policy.threshold)}: "
                 f"held by tainted holders {held}"
             )
         if status is Status.POSSIBLE:
@@ -307,7 +295,7 @@ class _Explainer:
             deciding = look_iv if policy.method is Method.LOOKTHROUGH else cascade_iv
             if policy.method is Method.EITHER:
                 deciding = Interval(0.0, max(look_iv.high, cascade_iv.high))
-            return f"up to {_pct(deciding.high)} if the unknowns belong to {self.watched}: {settle}"
+            return f"up to {pct_text(deciding.high)} if the unknowns belong to {self.watched}: {settle}"
         most = (
             max(cascade_iv.high, look_iv.high)
             if policy.method is Method.EITHER
@@ -317,11 +305,7 @@ class _Explainer:
             e = g.entities[i]
             where = "/".join(dict.fromkeys(c for c in (e.jurisdiction, e.headquarters) if c)) or "unknown country"
             return f"ultimate owner ({where}): no recorded holders"
-        return f"at most {_pct(most)}, not {self.words} even if every unknown belonged to {self.watched}"
-
-
-def _passes(value: float, policy: Policy) -> bool:
-    return bool(passes_array(np.array([value]), policy.threshold, policy.comparison)[0])
+        return f"at most {pct_text(most)}, not {self.words} even if every unknown belonged to {self.watched}"
 
 
 __all__ = ["Comparison", "check", "resolve_targets"]

@@ -177,8 +177,7 @@ def build_graph(data: OwnershipData, policy: Policy) -> EquityGraph:
             warnings.append(
                 DataWarning(
                     "duplicate_holding",
-                    f"{holder_id} -> {subject_id} appears {len(rows)} times ({_rows(rows)}): stakes summed to "
-                    f"{_pct_text(stake)}",
+                    f"{holder_id} -> {subject_id} appears {len(rows)} times ({_rows(rows)}): stakes summed to {stake}",
                     rows[0].where,
                 )
             )
@@ -287,12 +286,6 @@ def _basis_words(basis: HomeBasis) -> str:
     if basis is HomeBasis.HEADQUARTERS:
         return "headquarters or incorporation country"
     return "country"
-
-
-def _pct_text(stake: Stake) -> str:
-    if stake.is_exact:
-        return f"{stake.low * 100:.4g}%"
-    return f"{stake.low * 100:.4g}-{stake.high * 100:.4g}%"
 
 
 __all__ = ["EquityGraph", "IntArray", "Location", "build_graph", "home_country"]

@@ -53,6 +53,17 @@ class Stake:
     def scaled(self, factor: float) -> Stake:
         return Stake(self.low * factor, self.high * factor)
 
+    def __str__(self) -> str:
+        """As a percentage for messages: '40%' or '25-50%'."""
+        if self.is_exact:
+            return pct_text(self.low)
+        return f"{self.low * 100:.4g}-{self.high * 100:.4g}%"
+
+
+def pct_text(fraction: float) -> str:
+    """A fraction as a short percentage for messages and reports: 0.5 -> '50%', 0.851064 -> '85.11%'."""
+    return f"{fraction * 100:.4g}%"
+
 
 class EntityType(StrEnum):
     COMPANY = "company"

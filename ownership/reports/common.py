@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ownership.model import Policy
+from ownership.model import Policy, pct_text
 from ownership.result import CheckResult, Interval
 
 #: Percentages in reports are rounded to this many decimals, so float noise (49.99999999999) never shows.
@@ -14,11 +14,6 @@ PCT_DECIMALS = 6
 def pct(fraction: float) -> float:
     """A fraction 0..1 as a percentage number 0..100, rounded for reports."""
     return round(fraction * 100.0, PCT_DECIMALS) + 0.0
-
-
-def pct_text(fraction: float) -> str:
-    """A fraction as a short percentage text: 0.5 -> '50%', 0.851064 -> '85.11%'."""
-    return f"{fraction * 100:.4g}%"
 
 
 def interval_text(iv: Interval) -> str:
