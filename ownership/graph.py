@@ -10,6 +10,7 @@ marked. Every such decision is reported as a warning with the rows it concerns. 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -72,8 +73,11 @@ class EquityGraph:
         high: the high stake per edge, parallel to ``equity.weight``.
         control: control-without-equity edges (weight 1).
         remainder: per entity, 1 - sum of low stakes held in it (0 for entities with no holders).
-        home: per entity, definitely in the watched set.
+        home: per entity, definitely in the watched set (by country or on a watch list).
         unknown_home: per entity, country unknown under the policy's basis (so possibly home).
+        seed_labels: per entity, the labels that make it home: matching countries and watch-list labels.
+        party: per entity, the index of the party it belongs to when assessed alone (its ``group``, or itself),
+            -1 for entities that are not home.
         warnings: what the preparation decided, with the rows concerned.
     """
 
@@ -86,6 +90,8 @@ class EquityGraph:
     remainder: FloatArray
     home: BoolArray
     unknown_home: BoolArray
+    seed_labels: tuple[frozenset[str], ...]
+    party: IntArray
     index: dict[str, int] = field(repr=False)
     warnings: tuple[DataWarning, ...] = ()
 
@@ -122,8 +128,15 @@ def _weight(holding: Holding, weights: Weights) -> Stake | None:
     return holding.stake
 
 
-def build_graph(data: OwnershipData, policy: Policy) -> EquityGraph:
+def build_graph(
+    data: OwnershipData, policy: Policy, watched: Mapping[str, frozenset[str]] | None = None
+) -> EquityGraph:
     """Prepare ``data`` for evaluation under ``policy``.
+
+    Args:
+        data: entities and holdings as read.
+        policy: the rule (as-of date, weights, home basis, over-allocation).
+        watched: entity ids on a watch list, with the labels of the lists naming them; they are home entities.
 
     Raises:
         InputError: a subject's stakes sum above 100% and the policy does not allow over-allocation.
@@ -241,9 +254,15 @@ def build_graph(data: OwnershipData, policy: Policy) -> EquityGraph:
 
     home = np.zeros(n, dtype=np.bool_)
     unknown = np.zeros(n, dtype=np.bool_)
+    labels: list[frozenset[str]] = []
+    watched = watched or {}
     for i, e in enumerate(entities):
         countries = home_country(e, policy.home)
-        if not countries:
+        found = frozenset(c for c in countries if c in policy.jurisdictions) | watched.get(e.id, frozenset())
+        labels.append(found)
+        if found:
+            home[i] = True
+        elif not countries:
             unknown[i] = True
             if e.declared:
                 warnings.append(
@@ -254,8 +273,11 @@ def build_graph(data: OwnershipData, policy: Policy) -> EquityGraph:
                         e.where,
                     )
                 )
-        elif any(c in policy.jurisdictions for c in countries):
-            home[i] = True
+    party = np.full(n, -1, dtype=np.int64)
+    party_of: dict[str, int] = {}
+    for i in np.flatnonzero(home).tolist():
+        key = f"group:{entities[i].group}" if entities[i].group else f"id:{entities[i].id}"
+        party[i] = party_of.setdefault(key, len(party_of))
 
     control_list = [rows[0] for rows in control_rows.values()]
     c_holder = np.fromiter((index[h.holder] for h in control_list), dtype=np.int64, count=len(control_list))
@@ -271,6 +293,8 @@ def build_graph(data: OwnershipData, policy: Policy) -> EquityGraph:
         remainder=remainder,
         home=home,
         unknown_home=unknown & ~home,
+        seed_labels=tuple(labels),
+        party=party,
         index=index,
         warnings=tuple(warnings),
     )

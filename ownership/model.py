@@ -88,6 +88,8 @@ class Entity:
         shares_outstanding: issued share count, used to turn share counts into stakes.
         declared: False when the entity was only named in a holding (and so its country is unknown).
         where: where the entity was declared or first named.
+        group: parties sharing a group act jointly (a joint arrangement): when stakes are not aggregated
+            across parties, a group is assessed as one party.
     """
 
     id: str
@@ -98,6 +100,7 @@ class Entity:
     shares_outstanding: float | None = None
     declared: bool = True
     where: Location | None = None
+    group: str | None = None
 
     @property
     def country_known(self) -> bool:
@@ -191,9 +194,34 @@ def passes(value: float, threshold: float, comparison: Comparison) -> bool:
     return value >= threshold - TOLERANCE
 
 
+class ControlMode(StrEnum):
+    """What control without equity (VIE contracts, board-appointment rights) does in the cascade."""
+
+    REPORT = "report"  # a red flag in the reasons only (OFAC, BIS)
+    POSSIBLE = "possible"  # control by a tainted party makes the subject at least possible (judgment test)
+    TAINTS = "taints"  # control by a tainted party taints the subject like a majority stake
+
+
+@dataclass(frozen=True, slots=True)
+class WatchEntry:
+    """A named party to screen for (a sanctions or export-control list entry).
+
+    Attributes:
+        id: the entity id to match exactly, if the list gives one.
+        name: the name to match after normalisation, if the list gives one.
+        label: the list or programme the entry comes from (e.g. "SDN", "Entity List").
+        where: the row of the watch-list file.
+    """
+
+    id: str | None
+    name: str | None
+    label: str
+    where: Location | None = None
+
+
 @dataclass(frozen=True)
 class Policy:
-    """The rule a check applies. Thresholds are fractions 0..1.
+    """The rule a check applies: concrete for one as-of date. Thresholds are fractions 0..1.
 
     Attributes:
         jurisdictions: the watched set J of ISO alpha-2 codes.
@@ -203,23 +231,42 @@ class Policy:
         pass_through_comparison: the comparison for pass-through; None = comparison.
         method: which figure decides the status.
         home: which country makes an entity a home entity.
+        aggregate: add the stakes of different home parties together (True), or assess each home entity (or
+            each ``group`` of entities acting jointly) alone (False, as UK sanctions do).
         weights: equity or votes (votes where given, equity otherwise).
-        control_taints: whether control-without-equity rows held by a tainted holder taint the subject.
-        as_of: holdings valid on this date are used.
+        control: what control-without-equity rows held by a tainted holder do.
+        as_of: holdings valid on this date are used; dated rules are resolved for it.
         allow_overallocation: proceed (rescaling) when a subject's stakes sum above 100%.
+        watchlist: named parties that are home entities besides the watched countries.
+        label_order: taint labels from most to least restrictive (the BIS "most restrictive" label).
+        name: the profile or policy name shown in reports.
+        description: what the rule is, in a sentence.
+        source: the regulation or guidance the parameters follow.
+        in_force: whether the rule applies on ``as_of`` (results are shown but do not decide otherwise).
+        note: why it is not in force, or what changed on this date.
+        origins: where each setting came from ("default", "profile ofac", "exposure.toml", "--threshold").
     """
 
-    jurisdictions: frozenset[str]
+    jurisdictions: frozenset[str] = frozenset()
     threshold: float = 0.5
     comparison: Comparison = Comparison.GT
     pass_through_threshold: float | None = None
     pass_through_comparison: Comparison | None = None
     method: Method = Method.CASCADE
     home: HomeBasis = HomeBasis.EITHER
+    aggregate: bool = True
     weights: Weights = Weights.EQUITY
-    control_taints: bool = False
+    control: ControlMode = ControlMode.REPORT
     as_of: date = field(default_factory=date.today)
     allow_overallocation: bool = False
+    watchlist: tuple[WatchEntry, ...] = ()
+    label_order: tuple[str, ...] = ()
+    name: str = "custom"
+    description: str = ""
+    source: str = ""
+    in_force: bool = True
+    note: str = ""
+    origins: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def pass_threshold(self) -> float:

@@ -71,6 +71,8 @@ class EntityVerdict:
         uncertainty: what keeps the high bound above the low bound, in words ("what would settle it").
         reason: one sentence explaining the status.
         decides: whether this entity decides the exit code.
+        labels: for home and flagged entities, the labels (countries, lists) the taint came from.
+        most_restrictive: of those labels, the first in the policy's ``label_order`` (BIS), if any.
     """
 
     entity: Entity
@@ -83,6 +85,8 @@ class EntityVerdict:
     uncertainty: tuple[str, ...]
     reason: str
     decides: bool
+    labels: tuple[str, ...] = ()
+    most_restrictive: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,9 +124,10 @@ class CheckResult:
         return Status.CLEAR
 
     def exit_code(self, fail_on: FailOn) -> int:
-        """0 when nothing deciding fails the check, 1 otherwise (see interface contract)."""
+        """0 when nothing deciding fails the check, 1 otherwise (see interface contract). A rule that is
+        not in force on the as-of date (suspended, or not yet applicable) decides nothing."""
         overall = self.overall()
-        if fail_on is FailOn.NEVER:
+        if fail_on is FailOn.NEVER or not self.policy.in_force:
             return 0
         if overall is Status.FLAGGED:
             return 1

@@ -197,6 +197,7 @@ def read_entities(table: RawTable, problems: Problems) -> list[Entity]:
             headquarters=row.country("headquarters"),
             shares_outstanding=row.number_value("shares_outstanding"),
             where=row.where(),
+            group=row.text("group"),
         )
         previous = seen.get(entity_id)
         if previous is not None:

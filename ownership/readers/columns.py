@@ -51,6 +51,7 @@ ENTITY_COLUMNS: dict[str, frozenset[str]] = {
         "headquarters country",
         "head office country",
     ),
+    "group": _keys("group", "joint group", "acting jointly", "joint arrangement", "concert party", "party group"),
     "shares_outstanding": _keys(
         "shares outstanding",
         "issued shares",

@@ -44,7 +44,7 @@ def policy_document(policy: Policy) -> dict[str, Any]:
         "pass_through_pct": pct(policy.pass_threshold),
         "pass_through_comparison": policy.pass_comparison.value,
         "weights": policy.weights.value,
-        "control": "taints" if policy.control_taints else "report",
+        "control": policy.control.value,
         "allow_overallocation": policy.allow_overallocation,
     }
 
