@@ -25,7 +25,7 @@ import numpy as np
 from ownership.engine.cascade import BoolArray, CascadeOutcome, Edges, FloatArray, IntArray, cascade, self_supporting
 from ownership.engine.lookthrough import lookthrough
 from ownership.graph import EquityGraph
-from ownership.model import ControlMode, Policy
+from ownership.model import ControlMode, Method, Policy
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,15 @@ def evaluate(graph: EquityGraph, policy: Policy) -> Evaluation:
     if policy.aggregate:
         low = _aggregate(graph, policy, graph.home, zeros, control_low)
         high = _aggregate(graph, policy, seeds_high, graph.remainder, control_high)
-        labels = _labels_aggregated(graph, low.tainted, control_low)
+        by_label: dict[str, list[int]] = {}
+        for i, found in enumerate(graph.seed_labels):
+            for label in found:
+                by_label.setdefault(label, []).append(i)
+        sources = [
+            (np.array(members, dtype=np.int64), frozenset({label}), low.tainted)
+            for label, members in sorted(by_label.items())
+        ]
+        labels = _labels(graph, policy, sources, control_low)
         loops = self_supporting(
             graph.equity, graph.home, zeros, policy.pass_threshold, policy.pass_comparison, low.tainted
         )
@@ -91,7 +99,11 @@ def evaluate(graph: EquityGraph, policy: Policy) -> Evaluation:
     high_parties = [*low_parties, *(np.array([i]) for i in np.flatnonzero(graph.unknown_home).tolist())]
     high_parties.append(np.empty(0, dtype=np.int64))
     high, _ = _per_party(graph, policy, high_parties, graph.remainder, control_high, seeds_high)
-    labels = _labels_per_party(graph, party_tainted)
+    sources = [
+        (members, frozenset().union(*(graph.seed_labels[i] for i in members.tolist())), party_tainted[p])
+        for p, members in enumerate(low_parties)
+    ]
+    labels = _labels(graph, policy, sources, control_low)
     return Evaluation(low, high, labels, np.zeros(n, dtype=np.bool_), party_tainted)
 
 
@@ -149,40 +161,53 @@ def _per_party(
     return Bound(best_cascade, tainted, via_control, best_look, loops, deciding), party_tainted
 
 
-def _labels_aggregated(graph: EquityGraph, tainted: BoolArray, control: Edges | None) -> tuple[frozenset[str], ...]:
-    """Each label reaches the entities downstream of the seeds carrying it, through tainted entities only."""
-    n = graph.n
-    holders = [graph.equity.holder, *([control.holder] if control is not None else [])]
-    subjects = [graph.equity.subject, *([control.subject] if control is not None else [])]
-    h, s = np.concatenate(holders), np.concatenate(subjects)
-    keep = tainted[h] & tainted[s]
-    inner = Edges.build(n, h[keep], s[keep], np.ones(int(keep.sum())))
-    by_label: dict[str, list[int]] = {}
-    for i, found in enumerate(graph.seed_labels):
-        for label in found:
-            by_label.setdefault(label, []).append(i)
-    result: list[set[str]] = [set() for _ in range(n)]
-    for label, starts in sorted(by_label.items()):
-        reached = np.zeros(n, dtype=np.bool_)
-        frontier = np.array(starts, dtype=np.int64)
+def _reach(edges: Edges, starts: IntArray, through: BoolArray | None) -> BoolArray:
+    """Entities reached from ``starts`` along holdings, expanding only from entities in ``through``
+    (all entities when None); the last hop may end anywhere."""
+    reached = np.zeros(edges.n, dtype=np.bool_)
+    reached[starts] = True
+    frontier = starts
+    while frontier.size:
+        if through is not None:
+            frontier = frontier[through[frontier]]
+        nxt = np.unique(edges.subject[edges.out_of(frontier)])
+        frontier = nxt[~reached[nxt]]
         reached[frontier] = True
-        while frontier.size:
-            nxt = np.unique(inner.subject[inner.out_of(frontier)])
-            frontier = nxt[~reached[nxt]]
-            reached[frontier] = True
-        for i in np.flatnonzero(reached).tolist():
-            result[i].add(label)
-    return tuple(frozenset(r) for r in result)
+    return reached
 
 
-def _labels_per_party(graph: EquityGraph, party_tainted: dict[int, BoolArray]) -> tuple[frozenset[str], ...]:
-    """An entity carries the labels of every party that taints it alone."""
+def _label_edges(graph: EquityGraph, control: Edges | None) -> Edges:
+    if control is None:
+        return graph.equity
+    h = np.concatenate([graph.equity.holder, control.holder])
+    s = np.concatenate([graph.equity.subject, control.subject])
+    return Edges.build(graph.n, h, s, np.ones(h.size))
+
+
+def _labels(
+    graph: EquityGraph,
+    policy: Policy,
+    sources: list[tuple[IntArray, frozenset[str], BoolArray]],
+    control: Edges | None,
+) -> tuple[frozenset[str], ...]:
+    """Per entity, the labels its exposure comes from.
+
+    Each source (a group of seeds, their labels, and what they taint) passes its labels down: for the
+    cascade through the entities it taints (the last hop may reach an entity that the final threshold
+    flags without tainting it, as under a lower AML threshold); for the look-through along any chain.
+    Home entities keep their own labels only.
+    """
     n = graph.n
-    party_labels: dict[int, set[str]] = {}
-    for i in np.flatnonzero(graph.party >= 0).tolist():
-        party_labels.setdefault(int(graph.party[i]), set()).update(graph.seed_labels[i])
-    result: list[set[str]] = [set(graph.seed_labels[i]) for i in range(n)]
-    for p, mask in party_tainted.items():
-        for i in np.flatnonzero(mask).tolist():
-            result[i].update(party_labels.get(p, set()))
+    cascade_edges = _label_edges(graph, control)
+    result: list[set[str]] = [set() for _ in range(n)]
+    for starts, labels, tainted in sources:
+        if not labels:
+            continue
+        reached = _reach(cascade_edges, starts, tainted)
+        if policy.method is not Method.CASCADE:
+            reached |= _reach(graph.equity, starts, None)
+        for i in np.flatnonzero(reached & ~graph.home).tolist():
+            result[i].update(labels)
+    for i in np.flatnonzero(graph.home).tolist():
+        result[i] = set(graph.seed_labels[i])
     return tuple(frozenset(r) for r in result)

@@ -156,6 +156,15 @@ class Explainer:
                 f"cascade {pct_text(cascade_iv.low)} {policy.comparison.symbol} {pct_text(policy.threshold)}: "
                 f"held by tainted holders {held}"
             )
+        if (
+            status is Status.POSSIBLE
+            and self.high.via_control[i]
+            and not passes(cascade_iv.high, policy.threshold, policy.comparison)
+        ):
+            return (
+                "controlled without equity by a tainted party: this policy treats control as a judgment test, "
+                "so it is possible rather than flagged"
+            )
         if status is Status.POSSIBLE:
             settle = "; ".join(uncertainty) if uncertainty else "upstream data is incomplete"
             deciding = look_iv if policy.method is Method.LOOKTHROUGH else cascade_iv

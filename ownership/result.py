@@ -138,3 +138,40 @@ class CheckResult:
     def ordered(self) -> list[EntityVerdict]:
         """Deciding entities first, then by severity (flagged, home, possible, clear), then input order."""
         return sorted(self.verdicts, key=lambda v: (not v.decides, v.status.rank))
+
+
+@dataclass(frozen=True)
+class CheckSet:
+    """The same data checked under several rules (``--profile ofac --profile uk``), side by side.
+
+    The first result is the primary one: its figures and statuses fill the report's main columns. Every
+    result lists the same entities in the same order.
+    """
+
+    results: tuple[CheckResult, ...]
+
+    @staticmethod
+    def of(results: CheckResult | CheckSet | tuple[CheckResult, ...] | list[CheckResult]) -> CheckSet:
+        if isinstance(results, CheckSet):
+            return results
+        if isinstance(results, CheckResult):
+            return CheckSet((results,))
+        return CheckSet(tuple(results))
+
+    @property
+    def primary(self) -> CheckResult:
+        return self.results[0]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(r.policy.name for r in self.results)
+
+    def disagreements(self) -> list[int]:
+        """Indices of the entities whose status differs between the rules in force."""
+        live = [r for r in self.results if r.policy.in_force] or list(self.results)
+        count = len(self.primary.verdicts)
+        return [i for i in range(count) if len({r.verdicts[i].status for r in live}) > 1]
+
+    def exit_code(self, fail_on: FailOn) -> int:
+        """The strictest of the rules: 1 when any rule in force fails the check."""
+        return max(r.exit_code(fail_on) for r in self.results)

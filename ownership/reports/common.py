@@ -46,6 +46,15 @@ def policy_document(policy: Policy) -> dict[str, Any]:
         "weights": policy.weights.value,
         "control": policy.control.value,
         "allow_overallocation": policy.allow_overallocation,
+        "name": policy.name,
+        "description": policy.description,
+        "source": policy.source,
+        "in_force": policy.in_force,
+        "note": policy.note,
+        "label_order": list(policy.label_order),
+        "watchlist": sorted({w.label for w in policy.watchlist}),
+        "watchlist_entries": len(policy.watchlist),
+        "origins": dict(policy.origins),
     }
 
 

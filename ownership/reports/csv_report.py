@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ownership.reports.common import neutralise, pct
-from ownership.result import CheckResult
+from ownership.result import CheckResult, CheckSet
 
 COLUMNS = [
     "id",
@@ -21,12 +21,18 @@ COLUMNS = [
 ]
 
 
-def render_csv(result: CheckResult) -> str:
-    """The entity table as CSV text (text cells that a spreadsheet would evaluate are neutralised)."""
+def render_csv(results: CheckResult | CheckSet) -> str:
+    """The entity table as CSV text (text cells that a spreadsheet would evaluate are neutralised). With
+    several rules, one ``status_<rule>`` column per rule follows the primary rule's columns."""
     import pandas as pd
 
-    rows = [
-        {
+    checks = CheckSet.of(results)
+    result = checks.primary
+    extra = [f"status_{name}" for name in checks.names] if len(checks.results) > 1 else []
+    position = {v.entity.id: i for i, v in enumerate(result.verdicts)}
+    rows = []
+    for v in result.ordered():
+        row: dict[str, str | float] = {
             "id": neutralise(v.entity.id),
             "name": neutralise(v.entity.name),
             "type": v.entity.type.value,
@@ -40,8 +46,9 @@ def render_csv(result: CheckResult) -> str:
             "decides": "yes" if v.decides else "no",
             "reason": neutralise(v.reason),
         }
-        for v in result.ordered()
-    ]
-    frame = pd.DataFrame(rows, columns=COLUMNS)
+        for column, r in zip(extra, checks.results, strict=False):
+            row[column] = r.verdicts[position[v.entity.id]].status.value
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=COLUMNS + extra)
     text: str = frame.to_csv(index=False, lineterminator="\n")
     return text
