@@ -11,7 +11,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from ownership.model import Comparison, HomeBasis, Method, Policy
+from ownership.model import Comparison, ControlMode, HomeBasis, Method, Policy
 from ownership.result import FailOn
 
 
@@ -148,13 +148,10 @@ def check(
     pass_through_comparison: Annotated[
         Comparison | None, typer.Option(help="Comparison for pass-through (default: --comparison).")
     ] = None,
-    control_taints: Annotated[
-        bool,
-        typer.Option(
-            "--control-taints/--control-report",
-            help="Whether control rows (VIE, board rights) taint, or are only reported.",
-        ),
-    ] = False,
+    control: Annotated[
+        ControlMode,
+        typer.Option(help="Control rows (VIE, board rights): report only, make the subject possible, or taint it."),
+    ] = ControlMode.REPORT,
     entity: Annotated[
         list[str],
         typer.Option("--entity", help="Only these entities (id or name) decide the exit code; repeatable."),
@@ -188,7 +185,7 @@ def check(
         pass_through_comparison=pass_through_comparison,
         method=method,
         home=home,
-        control_taints=control_taints,
+        control=control,
         as_of=_as_of(as_of),
         allow_overallocation=allow_overallocation,
     )

@@ -3,28 +3,36 @@
 from __future__ import annotations
 
 from ownership.reports.common import interval_text, verdict_sentence
-from ownership.result import CheckResult
+from ownership.result import CheckResult, CheckSet
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(result: CheckResult) -> str:
+def render_markdown(results: CheckResult | CheckSet) -> str:
+    """The report as Markdown; with several rules, a status column per rule."""
+    checks = CheckSet.of(results)
+    result = checks.primary
     policy = result.policy
-    lines = [
-        "# Ownership exposure check",
-        "",
-        f"**{verdict_sentence(result)}**",
+    several = len(checks.results) > 1
+    lines = ["# Ownership exposure check", ""]
+    for r in checks.results:
+        prefix = f"{r.policy.name}: " if several else ""
+        suffix = "" if r.policy.in_force else f" (not in force: {r.policy.note})"
+        lines.append(f"**{prefix}{verdict_sentence(r)}**{suffix}  ")
+    lines += [
         "",
         f"- Input: `{result.source.path}` (SHA-256 `{result.source.sha256[:16]}...`)",
         f"- Watched: {', '.join(sorted(policy.jurisdictions))}; home by {policy.home.value}; "
         f"threshold {policy.comparison.words} {policy.threshold * 100:g}%; method {policy.method.value}; "
         f"as of {policy.as_of.isoformat()}",
         "",
-        "| status | id | name | country | cascade | look-through | reason |",
-        "|---|---|---|---|---|---|---|",
     ]
+    extra = [f"{name}" for name in checks.names] if several else []
+    position = {v.entity.id: i for i, v in enumerate(result.verdicts)}
+    header = ["status", "id", "name", "country", "cascade", "look-through", *extra, "reason"]
+    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for v in result.ordered():
         country = v.entity.jurisdiction or "?"
         if v.entity.headquarters and v.entity.headquarters != v.entity.jurisdiction:
@@ -37,12 +45,14 @@ def render_markdown(result: CheckResult) -> str:
             country,
             interval_text(v.cascade),
             interval_text(v.lookthrough),
+            *(r.verdicts[position[v.entity.id]].status.value for r in checks.results if several),
             _cell(v.reason),
         ]
         lines.append("| " + " | ".join(cells) + " |")
-    if result.warnings:
+    warnings = list(dict.fromkeys(w for r in checks.results for w in r.warnings))
+    if warnings:
         lines += ["", "## Warnings", ""]
-        for w in result.warnings:
+        for w in warnings:
             where = f" ({w.where.cell()})" if w.where else ""
             lines.append(f"- `{w.code}`{where}: {_cell(w.message)}")
     return "\n".join(lines) + "\n"
