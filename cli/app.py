@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -11,7 +10,8 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from ownership.model import Comparison, ControlMode, HomeBasis, Method, Policy
+from ownership.errors import DataWarning
+from ownership.model import Comparison, ControlMode, HomeBasis, Method, Policy, WatchEntry, Weights
 from ownership.result import FailOn
 
 
@@ -88,36 +88,10 @@ def main_callback(
     """exposure: look-through ownership and control exposure to watched jurisdictions."""
 
 
-def _jurisdictions(values: list[str]) -> frozenset[str]:
-    from ownership.countries import UnknownCountryError, normalize_country
-
-    codes: set[str] = set()
-    for value in values:
-        for part in value.split(","):
-            if not part.strip():
-                continue
-            try:
-                code = normalize_country(part)
-            except UnknownCountryError as exc:
-                _fail(f"-j {part.strip()}: {exc}")
-            if code is not None:
-                codes.add(code)
-    return frozenset(codes)
-
-
-def _as_of(text: str | None) -> date:
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        _fail(f"--as-of {text}: not a date; use YYYY-MM-DD")
-
-
-def _fraction(option: str, value: float) -> float:
-    if not 0.0 < value <= 100.0:
-        _fail(f"{option} {value:g}: must be a percentage above 0 and at most 100")
-    return value / 100.0
+def _jurisdictions(values: list[str]) -> list[str] | None:
+    """-j values split on commas; the policy resolution normalises and checks them."""
+    parts = [part.strip() for value in values for part in value.split(",") if part.strip()]
+    return parts or None
 
 
 @app.command()
@@ -137,10 +111,26 @@ def check(
             help="Watched country (repeatable, comma-separable): CN, CHN, China, PRC...",
         ),
     ] = [],  # noqa: B006 - typer needs a literal default for repeatable options
-    threshold: Annotated[float, typer.Option(help="Threshold in percent.")] = 50.0,
-    comparison: Annotated[Comparison, typer.Option(help="gt: more than; ge: at least.")] = Comparison.GT,
-    method: Annotated[Method, typer.Option(help="Which figure decides the status.")] = Method.CASCADE,
-    home: Annotated[HomeBasis, typer.Option(help="Which country makes an entity a home entity.")] = HomeBasis.EITHER,
+    profile: Annotated[
+        list[str],
+        typer.Option("--profile", help="Named rule (see `exposure profiles`); repeat to compare several."),
+    ] = [],  # noqa: B006
+    policy_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--policy", help="TOML policy file (default: ./exposure.toml or [tool.exposure] in ./pyproject.toml)."
+        ),
+    ] = None,
+    watchlist: Annotated[
+        list[Path],
+        typer.Option("--watchlist", help="CSV/xlsx of parties (id and/or name, optional label) to treat as home."),
+    ] = [],  # noqa: B006
+    threshold: Annotated[float | None, typer.Option(help="Threshold in percent (default 50).")] = None,
+    comparison: Annotated[Comparison | None, typer.Option(help="gt: more than (default); ge: at least.")] = None,
+    method: Annotated[Method | None, typer.Option(help="Which figure decides the status (default cascade).")] = None,
+    home: Annotated[
+        HomeBasis | None, typer.Option(help="Which country makes an entity a home entity (default either).")
+    ] = None,
     pass_through: Annotated[
         float | None,
         typer.Option("--pass-through", help="Cascade pass-through threshold in percent (default: --threshold)."),
@@ -148,10 +138,15 @@ def check(
     pass_through_comparison: Annotated[
         Comparison | None, typer.Option(help="Comparison for pass-through (default: --comparison).")
     ] = None,
+    aggregate: Annotated[
+        bool | None,
+        typer.Option("--aggregate/--no-aggregate", help="Add different home parties' stakes, or assess each alone."),
+    ] = None,
+    weights: Annotated[Weights | None, typer.Option(help="Use equity stakes, or votes where given.")] = None,
     control: Annotated[
-        ControlMode,
+        ControlMode | None,
         typer.Option(help="Control rows (VIE, board rights): report only, make the subject possible, or taint it."),
-    ] = ControlMode.REPORT,
+    ] = None,
     entity: Annotated[
         list[str],
         typer.Option("--entity", help="Only these entities (id or name) decide the exit code; repeatable."),
@@ -161,7 +156,7 @@ def check(
         typer.Option("--format", help="Report format (default: table, or from -o's extension)."),
     ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the report to this file.")] = None,
-    fail_on: Annotated[FailOn, typer.Option(help="What makes the exit code 1.")] = FailOn.FLAGGED,
+    fail_on: Annotated[FailOn | None, typer.Option(help="What makes the exit code 1 (default flagged).")] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Evaluate holdings valid on this date (YYYY-MM-DD).")
     ] = None,
@@ -177,23 +172,28 @@ def check(
     """
     from ownership.errors import ExposureError
 
-    policy = Policy(
-        jurisdictions=_jurisdictions(jurisdiction),
-        threshold=_fraction("--threshold", threshold),
-        comparison=comparison,
-        pass_through_threshold=_fraction("--pass-through", pass_through) if pass_through is not None else None,
-        pass_through_comparison=pass_through_comparison,
-        method=method,
-        home=home,
-        control=control,
-        as_of=_as_of(as_of),
-        allow_overallocation=allow_overallocation,
-    )
+    flags: dict[str, object] = {
+        "jurisdictions": _jurisdictions(jurisdiction),
+        "threshold": threshold,
+        "comparison": comparison.value if comparison else None,
+        "method": method.value if method else None,
+        "home": home.value if home else None,
+        "pass_through": pass_through,
+        "pass_through_comparison": pass_through_comparison.value if pass_through_comparison else None,
+        "aggregate": aggregate,
+        "weights": weights.value if weights else None,
+        "control": control.value if control else None,
+        "allow_overallocation": True if allow_overallocation else None,
+        "as_of": as_of,
+        "fail_on": fail_on.value if fail_on else None,
+        "watchlists": [str(p) for p in watchlist] or None,
+    }
     report_format = _report_format(fmt, output)
     if output is not None and output.exists() and input_path.exists() and output.resolve() == input_path.resolve():
         _fail(f"-o {output}: that is the input file; choose another name")
     try:
-        code = _run_check(input_path, policy, entity, report_format, output, fail_on, quiet)
+        policies, chosen_fail_on, watch_warnings = _policies(profile, policy_path, flags)
+        code = _run_check(input_path, policies, watch_warnings, entity, report_format, output, chosen_fail_on, quiet)
     except ExposureError as exc:
         if debug:
             raise
@@ -203,6 +203,27 @@ def check(
             raise
         _fail(f"internal error ({type(exc).__name__}); please report it, and run with --debug for details")
     raise typer.Exit(code)
+
+
+def _policies(
+    profiles: list[str], policy_path: Path | None, flags: dict[str, object]
+) -> tuple[list[Policy], FailOn, tuple[DataWarning, ...]]:
+    """One resolved policy per named profile (or the file's / the default), with the watch lists read."""
+    from ownership.policies import find_project_policy, load_policy_file, resolve
+    from ownership.readers.watchlist import read_watchlist
+
+    policy_file = load_policy_file(policy_path) if policy_path is not None else find_project_policy(Path.cwd())
+    names: list[str | None] = list(dict.fromkeys(profiles)) or [None]
+    resolved = [resolve(profile=name, policy_file=policy_file, flags=flags, as_of=None) for name in names]
+    entries: list[WatchEntry] = []
+    warnings: list[DataWarning] = []
+    for path in dict.fromkeys(p for r in resolved for p in r.watchlists):
+        found, found_warnings = read_watchlist(path, str(path))
+        entries += found
+        warnings += found_warnings
+    policies = [r.policy.with_changes(watchlist=tuple(entries)) if entries else r.policy for r in resolved]
+    fail_on = FailOn(resolved[0].fail_on) if resolved[0].fail_on else FailOn.FLAGGED
+    return policies, fail_on, tuple(warnings)
 
 
 def _report_format(fmt: FormatOpt | None, output: Path | None) -> str:
@@ -221,43 +242,87 @@ def _report_format(fmt: FormatOpt | None, output: Path | None) -> str:
 
 def _run_check(
     input_path: Path,
-    policy: Policy,
+    policies: list[Policy],
+    extra_warnings: tuple[DataWarning, ...],
     targets: list[str],
     report_format: str,
     output: Path | None,
     fail_on: FailOn,
     quiet: bool,
 ) -> int:
+    from dataclasses import replace
+
     from rich.console import Console
 
-    from cli.render import render_table, render_warnings
+    from cli.render import render_comparison, render_table, render_warnings
     from ownership.check import check
     from ownership.readers import read_input
     from ownership.reports import render_csv, render_json, render_markdown
     from ownership.reports.common import verdict_sentence
+    from ownership.result import CheckSet
 
     data = read_input(input_path, str(input_path))
-    result = check(data, policy, targets)
+    if extra_warnings:
+        data = replace(data, warnings=data.warnings + extra_warnings)
+    checks = CheckSet(tuple(check(data, policy, targets) for policy in policies))
     err = Console(stderr=True, highlight=False)
 
     if report_format == "table":
-        if output is None:
-            render_table(result, Console(highlight=False))
+        console = Console(highlight=False)
+        if output is not None:
+            handle = output.open("w", encoding="utf-8")
+            console = Console(file=handle, width=160, highlight=False, no_color=True)
+        if len(checks.results) > 1:
+            render_comparison(checks, console)
         else:
-            with output.open("w", encoding="utf-8") as handle:
-                render_table(result, Console(file=handle, width=160, highlight=False, no_color=True))
+            render_table(checks.primary, console)
+        if output is not None:
+            handle.close()
     else:
         render = {"json": render_json, "csv": render_csv, "markdown": render_markdown}[report_format]
-        text = render(result)
+        text = render(checks)
         if output is None:
             sys.stdout.write(text)
         else:
             _write_atomically(output, text)
     if not quiet:
-        render_warnings(result, err)
+        render_warnings(checks, err)
         if output is not None or report_format != "table":
-            err.print(verdict_sentence(result) + (f" (report: {output})" if output else ""), markup=False)
-    return result.exit_code(fail_on)
+            for r in checks.results:
+                err.print(verdict_sentence(r) + (f" (report: {output})" if output else ""), markup=False)
+    return checks.exit_code(fail_on)
+
+
+@app.command("profiles")
+def profiles_command(
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """List the named rule profiles with their parameters and sources."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from ownership.policies import profile_table
+
+    rows = profile_table()
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt != "table":
+        _fail(f"--format {fmt}: use table or json")
+    console = Console(highlight=False)
+    prose = ("description", "source")
+    columns = [c for c in (rows[0] if rows else {}) if c not in prose]
+    table = Table(header_style="bold")
+    for column in columns:
+        table.add_column(column.replace("_", " "))
+    for row in rows:
+        table.add_row(*(str(row.get(c, "")) for c in columns))
+    console.print(table)
+    for row in rows:
+        console.print(f"\n[bold]{row['name']}[/bold]: {row.get('description', '')}")
+        console.print(f"  [dim]Source: {row.get('source', '')}[/dim]")
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -61,18 +61,20 @@ def render_table(result: CheckResult, console: Console) -> None:
         console.print(f"[dim]... and {len(rows) - MAX_ROWS} more entities (write them all with -o report.csv)[/dim]")
 
 
-def render_warnings(result: CheckResult, console: Console, limit: int = 50) -> None:
-    if not result.warnings:
+def render_warnings(checks: CheckResult | CheckSet, console: Console, limit: int = 50) -> None:
+    """Warnings on stderr, each once even when several rules raised it."""
+    warnings = list(dict.fromkeys(w for r in CheckSet.of(checks).results for w in r.warnings))
+    if not warnings:
         return
-    console.print(f"[yellow]{len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}:[/yellow]")
-    for w in result.warnings[:limit]:
+    console.print(f"[yellow]{len(warnings)} warning{'s' if len(warnings) != 1 else ''}:[/yellow]")
+    for w in warnings[:limit]:
         line = Text("  ")
         line.append(w.code, style="yellow")
         line.append(f" {w.where.cell()}: " if w.where else " ")
         line.append(w.message)
         console.print(line)
-    if len(result.warnings) > limit:
-        console.print(f"  ... and {len(result.warnings) - limit} more (all of them are in --format json)")
+    if len(warnings) > limit:
+        console.print(f"  ... and {len(warnings) - limit} more (all of them are in --format json)")
 
 
 def _deciding(v: EntityVerdict, method: Method) -> str:
