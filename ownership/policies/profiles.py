@@ -147,7 +147,7 @@ class Profile:
         return "; ".join(parts) if parts else "always"
 
 
-def _dated(table: object, what: str, where: Location, n: int) -> dict[str, object]:
+def _dated(table: object, what: str, where: Location) -> dict[str, object]:
     if not isinstance(table, dict):
         raise PolicyError(f"key '{what}' must be an array of tables ([[{what}]])", where)
     return {str(k): v for k, v in table.items()}
@@ -172,7 +172,7 @@ def _note(table: Mapping[str, object], where: Location, prefix: str) -> str:
 def _suspensions(raw: object, where: Location) -> tuple[Suspension, ...]:
     found: list[Suspension] = []
     for n, item in enumerate(raw if isinstance(raw, list) else [raw], start=1):
-        table = _dated(item, "suspended", where, n)
+        table = _dated(item, "suspended", where)
         prefix = f"[[suspended]] {n}: "
         extra = set(table) - {"from", "to", "note"}
         if extra:
@@ -187,7 +187,7 @@ def _suspensions(raw: object, where: Location) -> tuple[Suspension, ...]:
 def _periods(raw: object, where: Location) -> tuple[Period, ...]:
     found: list[Period] = []
     for n, item in enumerate(raw if isinstance(raw, list) else [raw], start=1):
-        table = _dated(item, "period", where, n)
+        table = _dated(item, "period", where)
         prefix = f"[[period]] {n}: "
         start, end = _date_key(table, "from", where, prefix), _date_key(table, "until", where, prefix)
         if start is None and end is None:
@@ -291,11 +291,11 @@ def profile_table() -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     for profile in _shipped().values():
         settings = profile.settings
-        threshold = _threshold_text(settings)
-        for period in profile.periods:
-            variant = _threshold_text({**settings, **period.settings})
-            if variant != threshold:
-                threshold += f" ({variant} {period.when})"
+        base = _threshold_text(settings)
+        variants = [
+            f"{text} {p.when}" for p in profile.periods if (text := _threshold_text({**settings, **p.settings})) != base
+        ]
+        threshold = f"{base} ({'; '.join(variants)})" if variants else base
         rows.append(
             {
                 "name": profile.name,

@@ -255,8 +255,8 @@ def check_table(
 
 
 def flag_label(key: str, value: object = None) -> str:
-    """The origin label of a command-line flag: "--threshold", "-j", "--watchlist", "--control-taints"."""
-    if key == "control" and isinstance(value, str):
-        return f"--control-{value}"
+    """The origin label of a command-line flag: "--threshold", "-j", "--watchlist", "--aggregate"."""
+    if key == "aggregate" and value is False:
+        return "--no-aggregate"
     special = {"jurisdictions": "-j", "watchlists": "--watchlist"}
     return special.get(key, "--" + key.replace("_", "-"))
