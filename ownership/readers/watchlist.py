@@ -198,49 +198,14 @@ def _entries(table: RawTable, header: Header, stem: str) -> tuple[list[WatchEntr
 # Name normalisation
 
 #: Legal-form words removed from the end of a name, keyed by their last word (longest phrase first).
-_LATIN_FORMS = [
-    "ltd",
-    "limited",
-    "llc",
-    "inc",
-    "incorporated",
-    "corp",
-    "corporation",
-    "co",
-    "company",
-    "plc",
-    "gmbh",
-    "ag",
-    "sa",
-    "bv",
-    "nv",
-    "pte",
-    "pty",
-    "llp",
-    "lp",
-    "kk",
-    "bhd",
-    "pvt",
-    "srl",
-    "sarl",
-    "spa",
-    "ltda",
-    "oy",
-    "ab",
-    "kg",
-    "jsc",
-    "pjsc",
-    "ojsc",
-    "cjsc",
-] + [
-    "sdn bhd",
-    "private limited",
-    "kabushiki kaisha",
-    "limited liability company",
-    "public limited company",
-    "and co",
-    "and company",
-]
+# fmt: off
+_LATIN_FORMS = (
+    "ltd", "limited", "llc", "inc", "incorporated", "corp", "corporation", "co", "company", "plc", "llp", "lp",
+    "pte", "pty", "pvt", "private limited", "public limited company", "limited liability company", "and co",
+    "and company", "gmbh", "ag", "kg", "sa", "srl", "sarl", "spa", "ltda", "bv", "nv", "oy", "ab", "kk",
+    "kabushiki kaisha", "bhd", "sdn bhd", "jsc", "pjsc", "ojsc", "cjsc",
+)
+# fmt: on
 _SUFFIXES: dict[str, tuple[str, ...]] = {
     last: tuple(sorted((" " + p for p in _LATIN_FORMS if p.rsplit(" ", 1)[-1] == last), key=len, reverse=True))
     for last in {p.rsplit(" ", 1)[-1] for p in _LATIN_FORMS}
@@ -309,25 +274,47 @@ def normalise_name(name: str) -> str:
     >>> normalise_name("华为技术有限公司")
     '华为技术'
     """
-    text = unicodedata.normalize("NFKC", name.translate(_PRE_NFKC))
-    text = unicodedata.normalize("NFKC", text.casefold())
+    if name.isascii():
+        text = name.lower()  # NFKC changes no ASCII text, and casefold is lower for it
+    else:
+        text = unicodedata.normalize("NFKC", name.translate(_PRE_NFKC))
+        text = unicodedata.normalize("NFKC", text.casefold())
     if "&" in text:
         text = text.replace("&", " and ")
-    if "." in text:
-        text = _INITIAL_PERIOD.sub(r"\1", text)
+    if "." in text and _INITIAL_PERIOD.search(text) is not None:
+        text = _INITIAL_PERIOD.sub(_first_group, text)
     text = " ".join(text.translate(_SEPARATORS).split())
-    ascii_only = text.isascii()
-    if not ascii_only:
-        text = unicodedata.normalize("NFKC", _CJK_SPACE.sub("", text))
+    if text.isascii():
+        return _strip_forms(text, cjk=False)
+    # Deleted joiners may leave a letter and a combining mark side by side: compose them again.
+    return _strip_forms(unicodedata.normalize("NFKC", _CJK_SPACE.sub("", text)), cjk=True)
+
+
+def _first_group(match: re.Match[str]) -> str:
+    return match.group(1)
+
+
+def _strip_forms(text: str, *, cjk: bool) -> str:
+    """Legal forms removed from the end until none is left, the longest form that ends the name first; a
+    name that is a legal form and nothing else ("Company", "有限公司") is kept whole."""
     while True:
-        last = text.rpartition(" ")[2]
-        phrase = next((p for p in _SUFFIXES.get(last, ()) if text.endswith(p) and len(text) > len(p)), None)
-        if phrase is not None:
-            text = text[: -len(phrase)]
-            continue
-        if not ascii_only:
-            form = next((f for f in _CJK_FORMS if text.endswith(f) and len(text) > len(f)), None)
+        phrases = _SUFFIXES.get(text[text.rfind(" ") + 1 :])
+        if phrases is not None:
+            for phrase in phrases:
+                if text.endswith(phrase):
+                    text = text[: -len(phrase)]
+                    break
+                if text == phrase[1:]:
+                    return text
+            else:
+                phrases = None
+            if phrases is not None:
+                continue
+        if cjk:
+            form = next((f for f in _CJK_FORMS if text.endswith(f)), None)
             if form is not None:
+                if text == form:
+                    return text
                 text = text[: -len(form)].rstrip(" ")
                 continue
         return text
