@@ -99,9 +99,10 @@ class PolicyError(ExposureError):
 class DataWarning:
     """Something about the data that the user must know, with a stable machine-readable code.
 
-    Codes in use: unknown_reference, unknown_country, duplicate_holding, self_holding, out_of_date,
-    fraction_scale, overallocated, unknown_stake, control_only, closed_loop, self_supporting_loop,
-    shares_summed, ignored_row, ignored_column.
+    Codes in use: unknown_reference, unknown_country, unknown_type, unknown_stake, duplicate_entity,
+    duplicate_holding, self_holding, out_of_date, fraction_scale, overallocated, shares_summed,
+    ignored_column, ignored_sheet, no_entities_sheet, closed_loop, self_supporting_loop, rule_not_in_force,
+    watchlist_name_match, watchlist_unmatched, watchlist_ambiguous_id.
     """
 
     code: str

@@ -32,8 +32,8 @@ WATCHLIST_COLUMNS: dict[str, frozenset[str]] = {
     "label": _keys("label", "list", "programme", "program", "programs", "source list", "list name"),
 }
 
-#: How many unmatched entries the summary warning quotes by name.
-_UNMATCHED_SHOWN = 5
+#: How many entries or entities a warning lists by name.
+_SHOWN = 5
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -347,7 +347,7 @@ class _Index:
     """Entities by id, by case-folded id, and (built on first use) by normalised name."""
 
     def __init__(self, entities: Sequence[Entity]) -> None:
-        self.entities = entities
+        # Ids are unique in a read input; should one repeat, the first entity keeps it.
         self.by_id: dict[str, Entity] = {}
         for e in entities:
             self.by_id.setdefault(e.id, e)
@@ -396,7 +396,7 @@ def match_watchlist(
             exact = index.by_id.get(entry.id)
             found = [exact] if exact is not None else index.folded(entry.id)
             if len(found) > 1:
-                listed = ", ".join(e.id for e in found[:_UNMATCHED_SHOWN])
+                listed = ", ".join(e.id for e in found[:_SHOWN])
                 warnings.append(
                     DataWarning(
                         "watchlist_ambiguous_id",
@@ -431,8 +431,8 @@ def _name_warning(entry: WatchEntry, found: list[Entity]) -> DataWarning:
         named = f" ('{e.name}')" if e.name != e.id else ""
         message = f"matched '{entry.name}'{id_note} to entity {e.id}{named} by name only; check it is the same party"
     else:
-        listed = ", ".join(e.id for e in found[:_UNMATCHED_SHOWN])
-        more = f" and {len(found) - _UNMATCHED_SHOWN} more" if len(found) > _UNMATCHED_SHOWN else ""
+        listed = ", ".join(e.id for e in found[:_SHOWN])
+        more = f" and {len(found) - _SHOWN} more" if len(found) > _SHOWN else ""
         message = (
             f"matched '{entry.name}'{id_note} by name only to {len(found)} entities with "
             f"that name ({listed}{more}); all of them are taken as listed: check which are the same party"
@@ -441,8 +441,8 @@ def _name_warning(entry: WatchEntry, found: list[Entity]) -> DataWarning:
 
 
 def _unmatched_warning(unmatched: list[WatchEntry], total: int) -> DataWarning:
-    shown = ", ".join(f"'{_entry_text(e)}'" for e in unmatched[:_UNMATCHED_SHOWN])
-    more = ", ..." if len(unmatched) > _UNMATCHED_SHOWN else ""
+    shown = ", ".join(f"'{_entry_text(e)}'" for e in unmatched[:_SHOWN])
+    more = ", ..." if len(unmatched) > _SHOWN else ""
     files = {e.where.file for e in unmatched if e.where is not None}
     where = Location(files.pop()) if len(files) == 1 else None
     noun = "entry" if total == 1 else "entries"
