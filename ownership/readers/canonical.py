@@ -145,7 +145,20 @@ class _Row:
 
 
 def _rows(table: RawTable, header: Header, problems: Problems) -> list[_Row]:
-    return [_Row(table, header, number, cells, problems) for number, cells in table.rows[header.position + 1 :]]
+    rows = [_Row(table, header, number, cells, problems) for number, cells in table.rows[header.position + 1 :]]
+    # Cells to the right of the last header are not read; say so rather than drop them silently
+    # (typically an unquoted comma inside a CSV cell).
+    width = max(header.texts, default=-1) + 1
+    for row in rows:
+        extra = [k for k in range(width, len(row.cells)) if _text(row.cells[k].value) is not None]
+        if extra:
+            problems.warn(
+                "ignored_cells",
+                f"{len(extra)} cell{'s' if len(extra) > 1 else ''} beyond the last column header "
+                f"({_text(row.cells[extra[0]].value)!r}...) ignored; in a CSV, quote cells that contain the delimiter",
+                table.where(row.number, extra[0] + 1),
+            )
+    return rows
 
 
 def _warn_unknown_columns(table: RawTable, header: Header, problems: Problems) -> None:

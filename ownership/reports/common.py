@@ -63,6 +63,9 @@ def verdict_sentence(result: CheckResult) -> str:
     policy = result.policy
     counts = result.counts()
     watched = ", ".join(sorted(policy.jurisdictions))
+    lists = sorted({w.label for w in policy.watchlist})
+    if lists:
+        watched = " or ".join(part for part in (watched, f"parties on {', '.join(lists)}") if part)
     scope = (
         f"{len(result.targets)} named entit{'y' if len(result.targets) == 1 else 'ies'}"
         if result.targets
