@@ -213,7 +213,7 @@ def _policies(
     from ownership.readers.watchlist import read_watchlist
 
     policy_file = load_policy_file(policy_path) if policy_path is not None else find_project_policy(Path.cwd())
-    names: list[str | None] = list(dict.fromkeys(profiles)) or [None]
+    names: list[str | None] = list(dict.fromkeys(p.strip().casefold() for p in profiles)) or [None]
     resolved = [resolve(profile=name, policy_file=policy_file, flags=flags, as_of=None) for name in names]
     entries: list[WatchEntry] = []
     warnings: list[DataWarning] = []

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ownership.model import Method
-from ownership.reports.common import interval_text, verdict_sentence
+from ownership.reports.common import interval_text, rule_summary, verdict_sentence
 from ownership.result import CheckResult, CheckSet, EntityVerdict, Status
 
 STYLE = {
@@ -26,9 +26,13 @@ def render_table(result: CheckResult, console: Console) -> None:
     console.print(Text(verdict_sentence(result), style=STYLE[overall]))
     policy = result.policy
     console.print(
-        f"[dim]input {result.source.path} | home by {policy.home.value} | as of {policy.as_of.isoformat()} | "
-        f"{result.holdings_used} holdings used[/dim]"
+        f"input {result.source.path} | as of {policy.as_of.isoformat()} | {result.holdings_used} holdings used",
+        style="dim",
+        markup=False,
     )
+    console.print(rule_summary(policy), style="dim", markup=False)
+    if not policy.in_force:
+        console.print(f"NOT IN FORCE: {policy.note}", style="bold yellow", markup=False)
     table = Table(show_lines=False, header_style="bold", expand=False)
     table.add_column("status")
     table.add_column("entity", overflow="fold")

@@ -39,7 +39,7 @@ def policy_document(policy: Policy) -> dict[str, Any]:
         "comparison": policy.comparison.value,
         "method": policy.method.value,
         "home": policy.home.value,
-        "aggregate": True,
+        "aggregate": policy.aggregate,
         "as_of": policy.as_of.isoformat(),
         "pass_through_pct": pct(policy.pass_threshold),
         "pass_through_comparison": policy.pass_comparison.value,
@@ -81,3 +81,22 @@ def neutralise(text: str) -> str:
     if text and text[0] in "=+-@\t\r":
         return "'" + text
     return text
+
+
+def rule_summary(policy: Policy) -> str:
+    """The rule in one line with where its non-default settings came from, e.g.
+    "rule ofac: at least 50% (cascade), aggregated, control rows reported; from profile ofac, exposure.toml"."""
+    passing = ""
+    if policy.pass_threshold != policy.threshold or policy.pass_comparison is not policy.comparison:
+        passing = f", passing through {policy.pass_comparison.words} {pct_text(policy.pass_threshold)}"
+    parts = [
+        f"{policy.comparison.words} {pct_text(policy.threshold)} ({policy.method.value}){passing}",
+        "aggregated" if policy.aggregate else "each party alone",
+        f"control rows: {policy.control.value}",
+        f"home by {policy.home.value}",
+    ]
+    if policy.weights.value != "equity":
+        parts.append(f"weights: {policy.weights.value}")
+    origins = sorted({o for o in policy.origins.values() if o and not o.startswith("default")})
+    source = f"; settings from {', '.join(origins)}" if origins else ""
+    return f"rule {policy.name}: {', '.join(parts)}{source}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ownership.reports.common import interval_text, verdict_sentence
+from ownership.reports.common import interval_text, rule_summary, verdict_sentence
 from ownership.result import CheckResult, CheckSet
 
 
@@ -24,9 +24,10 @@ def render_markdown(results: CheckResult | CheckSet) -> str:
     lines += [
         "",
         f"- Input: `{result.source.path}` (SHA-256 `{result.source.sha256[:16]}...`)",
-        f"- Watched: {', '.join(sorted(policy.jurisdictions))}; home by {policy.home.value}; "
-        f"threshold {policy.comparison.words} {policy.threshold * 100:g}%; method {policy.method.value}; "
-        f"as of {policy.as_of.isoformat()}",
+        f"- Watched: {', '.join(sorted(policy.jurisdictions)) or 'no country'}"
+        + (f"; lists {', '.join(sorted({w.label for w in policy.watchlist}))}" if policy.watchlist else "")
+        + f"; as of {policy.as_of.isoformat()}",
+        *(f"- {rule_summary(r.policy)}" for r in checks.results),
         "",
     ]
     extra = [f"{name}" for name in checks.names] if several else []
