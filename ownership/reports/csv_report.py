@@ -18,6 +18,8 @@ COLUMNS = [
     "lookthrough_high_pct",
     "decides",
     "reason",
+    "labels",
+    "most_restrictive",
 ]
 
 
@@ -45,6 +47,8 @@ def render_csv(results: CheckResult | CheckSet) -> str:
             "lookthrough_high_pct": pct(v.lookthrough.high),
             "decides": "yes" if v.decides else "no",
             "reason": neutralise(v.reason),
+            "labels": neutralise("; ".join(v.labels)),
+            "most_restrictive": neutralise(v.most_restrictive or ""),
         }
         for column, r in zip(extra, checks.results, strict=False):
             row[column] = r.verdicts[position[v.entity.id]].status.value

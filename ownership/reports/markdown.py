@@ -32,7 +32,7 @@ def render_markdown(results: CheckResult | CheckSet) -> str:
     ]
     extra = [f"{name}" for name in checks.names] if several else []
     position = {v.entity.id: i for i, v in enumerate(result.verdicts)}
-    header = ["status", "id", "name", "country", "cascade", "look-through", *extra, "reason"]
+    header = ["status", "id", "name", "country", "cascade", "look-through", *extra, "reason", "labels"]
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for v in result.ordered():
         country = v.entity.jurisdiction or "?"
@@ -48,6 +48,7 @@ def render_markdown(results: CheckResult | CheckSet) -> str:
             interval_text(v.lookthrough),
             *(r.verdicts[position[v.entity.id]].status.value for r in checks.results if several),
             _cell(v.reason),
+            _cell(", ".join(v.labels)),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     warnings = list(dict.fromkeys(w for r in checks.results for w in r.warnings))
