@@ -13,7 +13,7 @@ from ownership.errors import InputError, Location
 from ownership.model import OwnershipData, SourceInfo
 from ownership.readers.canonical import Problems, apply_share_counts, read_entities, read_holdings
 from ownership.readers.columns import header_key
-from ownership.readers.tables import RawTable, read_text_table, read_workbook
+from ownership.readers.tables import RawTable, file_kind, read_text_table, read_workbook
 
 _ENTITY_SHEETS = frozenset(header_key(n) for n in ("entities", "entity", "parties", "companies", "entity list"))
 _HOLDING_SHEETS = frozenset(
@@ -52,22 +52,9 @@ def read_input(path: Path, display: str | None = None) -> OwnershipData:
         InputError: the input is missing, unreadable or invalid; the message names file, sheet, row, column.
     """
     name = display or str(path)
-    if not path.exists():
-        raise InputError("no such file or folder", Location(name))
     if path.is_dir():
         return _read_folder(path, name)
-    if path.stat().st_size == 0:
-        raise InputError("is empty (0 bytes)", Location(name))
-    with path.open("rb") as handle:
-        magic = handle.read(4)
-    if magic == b"\xd0\xcf\x11\xe0" or path.suffix.lower() == ".xls":
-        # The OLE container: Excel 97-2003 workbooks, and also password-protected .xlsx files.
-        raise InputError(
-            "is an old-style .xls workbook or a password-protected one; remove the password and save it as "
-            ".xlsx, then try again",
-            Location(name),
-        )
-    if path.suffix.lower() in {".xlsx", ".xlsm"} or magic == b"PK\x03\x04":
+    if file_kind(path, name) == "workbook":
         return _read_workbook(path, name)
     return _read_holdings_csv(path, name)
 

@@ -15,7 +15,7 @@ from ownership.countries import UnknownCountryError, normalize_country
 from ownership.errors import DataWarning, InputError, Location
 from ownership.model import TOLERANCE, Entity, EntityType, Holding, Stake
 from ownership.readers.columns import ENTITY_COLUMNS, HOLDING_COLUMNS, Header, find_header
-from ownership.readers.tables import Cell, RawTable, iter_cells
+from ownership.readers.tables import Cell, RawTable, cell_text, iter_cells
 from ownership.readers.values import (
     ValueProblem,
     is_unknown_marker,
@@ -77,15 +77,6 @@ class Problems:
             raise InputError(first.reason, first.where, more=len(self.errors) - 1)
 
 
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = " ".join(str(value).replace("\u00a0", " ").split())
-    return text or None
-
-
 class _Row:
     """One data row with access to its fields by name, and located errors."""
 
@@ -105,7 +96,7 @@ class _Row:
         return self.cells[k] if k is not None else Cell(None)
 
     def text(self, name: str) -> str | None:
-        return _text(self.cell(name).value)
+        return cell_text(self.cell(name).value)
 
     def country(self, name: str) -> str | None:
         try:
@@ -150,12 +141,13 @@ def _rows(table: RawTable, header: Header, problems: Problems) -> list[_Row]:
     # (typically an unquoted comma inside a CSV cell).
     width = max(header.texts, default=-1) + 1
     for row in rows:
-        extra = [k for k in range(width, len(row.cells)) if _text(row.cells[k].value) is not None]
+        extra = [k for k in range(width, len(row.cells)) if cell_text(row.cells[k].value) is not None]
         if extra:
             problems.warn(
                 "ignored_cells",
                 f"{len(extra)} cell{'s' if len(extra) > 1 else ''} beyond the last column header "
-                f"({_text(row.cells[extra[0]].value)!r}...) ignored; in a CSV, quote cells that contain the delimiter",
+                f"({cell_text(row.cells[extra[0]].value)!r}...) ignored; in a CSV, quote cells that contain "
+                "the delimiter",
                 table.where(row.number, extra[0] + 1),
             )
     return rows
@@ -347,7 +339,7 @@ def _holding(
     if stake is not None and is_unknown_marker(percent_cell.value):
         problems.warn(
             "unknown_stake",
-            f"the stake is '{_text(percent_cell.value)}': read as anywhere from 0 to 100%",
+            f"the stake is '{cell_text(percent_cell.value)}': read as anywhere from 0 to 100%",
             row.where("percent"),
         )
     bare = _bare_number(percent_cell)
@@ -360,7 +352,7 @@ def _holding(
     end = row.date_value("end") if "end" in cols else None
     if start is not None and end is not None and start > end:
         problems.error(f"the start date {start} is after the end date {end}", row.where("end"))
-    percent_given = "percent" in cols and _text(row.cell("percent").value) is not None
+    percent_given = "percent" in cols and cell_text(row.cell("percent").value) is not None
     if stake is None and shares is None and not control and not percent_given:
         where = row.where(next((c for c in ("percent", "shares", "control") if c in cols), "holder"))
         problems.error("no stake: give a percent or a number of shares (or control = yes)", where)

@@ -47,6 +47,41 @@ class RawTable:
         return f"sheet '{self.sheet}'" if self.sheet is not None else self.file
 
 
+def cell_text(value: object) -> str | None:
+    """A cell as text with whitespace (also non-breaking) collapsed; whole floats as integers (36.0 -> '36');
+    None for a blank cell."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = " ".join(str(value).replace("\u00a0", " ").split())
+    return text or None
+
+
+def file_kind(path: Path, display: str) -> str:
+    """'workbook' or 'text', from the file's signature first and its extension second.
+
+    Raises:
+        InputError: the file is missing, empty, or an old-style or password-protected workbook.
+    """
+    if not path.exists():
+        raise InputError("no such file or folder", Location(display))
+    if path.stat().st_size == 0:
+        raise InputError("is empty (0 bytes)", Location(display))
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if magic == b"\xd0\xcf\x11\xe0" or path.suffix.lower() == ".xls":
+        # The OLE container: Excel 97-2003 workbooks, and also password-protected .xlsx files.
+        raise InputError(
+            "is an old-style .xls workbook or a password-protected one; remove the password and save it as "
+            ".xlsx (or export CSV), then try again",
+            Location(display),
+        )
+    if path.suffix.lower() in {".xlsx", ".xlsm"} or magic == b"PK\x03\x04":
+        return "workbook"
+    return "text"
+
+
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from ownership.errors import DataWarning, InputError, Location
 from ownership.model import Entity, WatchEntry
 from ownership.readers.columns import HEADER_SEARCH_ROWS, Header, find_header, header_key
-from ownership.readers.tables import RawTable, read_text_table, read_workbook
+from ownership.readers.tables import RawTable, cell_text, file_kind, read_text_table, read_workbook
 
 
 def _keys(*names: str) -> frozenset[str]:
@@ -38,16 +38,6 @@ _SHOWN = 5
 
 # ----------------------------------------------------------------------------------------------------------
 # Reading
-
-
-def _text(value: object) -> str | None:
-    """A cell as text with whitespace collapsed (whole floats as integers: ent_num 36.0 -> '36')."""
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = " ".join(str(value).replace("\u00a0", " ").split())
-    return text or None
 
 
 def _header_row(table: RawTable) -> str | None:
@@ -86,21 +76,9 @@ def _no_columns(where: Location, what: str) -> InputError:
 
 
 def _tables(path: Path, name: str) -> list[RawTable]:
-    if not path.exists():
-        raise InputError("no such file", Location(name))
     if path.is_dir():
         raise InputError("is a folder; a watch list is a CSV or xlsx file", Location(name))
-    if path.stat().st_size == 0:
-        raise InputError("is empty (0 bytes)", Location(name))
-    with path.open("rb") as handle:
-        magic = handle.read(4)
-    if magic == b"\xd0\xcf\x11\xe0" or path.suffix.lower() == ".xls":
-        raise InputError(
-            "is an old-style .xls workbook or a password-protected one; remove the password and save it as "
-            ".xlsx, or export the list as CSV",
-            Location(name),
-        )
-    if path.suffix.lower() in {".xlsx", ".xlsm"} or magic == b"PK\x03\x04":
+    if file_kind(path, name) == "workbook":
         return read_workbook(path, name)
     return [read_text_table(path, name)]
 
@@ -171,13 +149,13 @@ def _entries(table: RawTable, header: Header, stem: str) -> tuple[list[WatchEntr
     k_id, k_name, k_label = columns.get("id"), columns.get("name"), columns.get("label")
 
     def cell(cells: list[object], k: int | None) -> str | None:
-        return _text(cells[k]) if k is not None and k < len(cells) else None
+        return cell_text(cells[k]) if k is not None and k < len(cells) else None
 
     entries: list[WatchEntry] = []
     errors: list[InputError] = []
     for number, row in table.rows[header.position + 1 :]:
         values: list[object] = [c.value for c in row]
-        if all(_text(v) is None for v in values):
+        if all(cell_text(v) is None for v in values):
             continue
         entry_id, entry_name = cell(values, k_id), cell(values, k_name)
         if entry_id is None and entry_name is None:
@@ -339,7 +317,7 @@ class WatchMatch:
     by_name_only: bool
 
 
-def _entry_text(entry: WatchEntry) -> str:
+def _entrycell_text(entry: WatchEntry) -> str:
     return entry.name or entry.id or "?"
 
 
@@ -441,7 +419,7 @@ def _name_warning(entry: WatchEntry, found: list[Entity]) -> DataWarning:
 
 
 def _unmatched_warning(unmatched: list[WatchEntry], total: int) -> DataWarning:
-    shown = ", ".join(f"'{_entry_text(e)}'" for e in unmatched[:_SHOWN])
+    shown = ", ".join(f"'{_entrycell_text(e)}'" for e in unmatched[:_SHOWN])
     more = ", ..." if len(unmatched) > _SHOWN else ""
     files = {e.where.file for e in unmatched if e.where is not None}
     where = Location(files.pop()) if len(files) == 1 else None
