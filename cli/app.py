@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 
 from ownership.errors import DataWarning
 from ownership.model import Comparison, ControlMode, HomeBasis, Method, Policy, WatchEntry, Weights
+from ownership.readers.tables import ReadLimits
 from ownership.result import FailOn
 
 
@@ -163,6 +164,12 @@ def check(
     allow_overallocation: Annotated[
         bool, typer.Option(help="Proceed when a subject's stakes sum above 100%, rescaling them to 100%.")
     ] = False,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", min=1, help="Refuse inputs with more rows per sheet or file.")
+    ] = 10_000_000,
+    max_input_mb: Annotated[
+        int, typer.Option("--max-input-mb", min=1, help="Refuse text files, or unpacked workbooks, larger than this.")
+    ] = 2048,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings or summary on stderr.")] = False,
     debug: Annotated[bool, typer.Option(help="Show the traceback of an unexpected error.")] = False,
 ) -> None:
@@ -193,7 +200,10 @@ def check(
         _fail(f"-o {output}: that is the input file; choose another name")
     try:
         policies, chosen_fail_on, watch_warnings = _policies(profile, policy_path, flags)
-        code = _run_check(input_path, policies, watch_warnings, entity, report_format, output, chosen_fail_on, quiet)
+        limits = ReadLimits(max_bytes=max_input_mb * 1024 * 1024, max_rows=max_rows)
+        code = _run_check(
+            input_path, policies, watch_warnings, entity, report_format, output, chosen_fail_on, quiet, limits
+        )
     except ExposureError as exc:
         if debug:
             raise
@@ -249,8 +259,10 @@ def _run_check(
     output: Path | None,
     fail_on: FailOn,
     quiet: bool,
+    limits: ReadLimits,
 ) -> int:
     from dataclasses import replace
+    from io import StringIO
 
     from rich.console import Console
 
@@ -261,23 +273,23 @@ def _run_check(
     from ownership.reports.common import verdict_sentence
     from ownership.result import CheckSet
 
-    data = read_input(input_path, str(input_path))
+    data = read_input(input_path, str(input_path), limits)
     if extra_warnings:
         data = replace(data, warnings=data.warnings + extra_warnings)
     checks = CheckSet(tuple(check(data, policy, targets) for policy in policies))
     err = Console(stderr=True, highlight=False)
 
     if report_format == "table":
-        console = Console(highlight=False)
-        if output is not None:
-            handle = output.open("w", encoding="utf-8")
-            console = Console(file=handle, width=160, highlight=False, no_color=True)
+        buffer = StringIO() if output is not None else None
+        console = (
+            Console(file=buffer, width=160, no_color=True, highlight=False) if buffer else Console(highlight=False)
+        )
         if len(checks.results) > 1:
             render_comparison(checks, console)
         else:
             render_table(checks.primary, console)
-        if output is not None:
-            handle.close()
+        if output is not None and buffer is not None:
+            _write_atomically(output, buffer.getvalue())
     else:
         render = {"json": render_json, "csv": render_csv, "markdown": render_markdown}[report_format]
         text = render(checks)

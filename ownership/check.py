@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ownership.engine.cascade import BoolArray, passes_array
-from ownership.errors import DataWarning, PolicyError
+from ownership.errors import DataWarning, PolicyError, short
 from ownership.evaluate import Evaluation, evaluate
 from ownership.explain import Explainer
 from ownership.graph import build_graph
@@ -19,7 +19,7 @@ _MAX_NAMED = 10
 
 
 def _name_list(ids: Sequence[str]) -> str:
-    shown = ", ".join(ids[:_MAX_NAMED])
+    shown = ", ".join(short(i) for i in ids[:_MAX_NAMED])
     return shown + (f" and {len(ids) - _MAX_NAMED} more" if len(ids) > _MAX_NAMED else "")
 
 

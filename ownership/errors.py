@@ -18,6 +18,12 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def short(text: object, limit: int = 80) -> str:
+    """``text`` for a message: at most ``limit`` characters, so a 100,000-character cell cannot flood one."""
+    value = str(text)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """A place in the user's input.

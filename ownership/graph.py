@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray
-from ownership.errors import DataWarning, InputError, Location
+from ownership.errors import DataWarning, InputError, Location, short
 from ownership.model import (
     TOLERANCE,
     Entity,
@@ -152,7 +152,8 @@ def build_graph(
             warnings.append(
                 DataWarning(
                     "out_of_date",
-                    f"holding {h.holder} -> {h.subject} {when}, outside the as-of date {policy.as_of}: ignored",
+                    f"holding {short(h.holder)} -> {short(h.subject)} {when}, outside the as-of date "
+                    f"{policy.as_of}: ignored",
                     h.where,
                 )
             )
@@ -161,7 +162,7 @@ def build_graph(
             warnings.append(
                 DataWarning(
                     "self_holding",
-                    f"{h.holder} holds its own shares (treasury shares): excluded; the other stakes in it are "
+                    f"{short(h.holder)} holds its own shares (treasury shares): excluded; the other stakes in it are "
                     "taken as given, so the self-held part counts as unallocated",
                     h.where,
                 )
@@ -186,11 +187,15 @@ def build_graph(
             other = _weight(extra, policy.weights)
             assert other is not None
             stake = stake + other
+        # A sum of ranges never reaches above 100% (nor below its own low end, which may pass 100% and
+        # is then refused as over-allocation below).
+        stake = Stake(stake.low, max(stake.low, min(stake.high, 1.0)))
         if len(rows) > 1:
             warnings.append(
                 DataWarning(
                     "duplicate_holding",
-                    f"{holder_id} -> {subject_id} appears {len(rows)} times ({_rows(rows)}): stakes summed to {stake}",
+                    f"{short(holder_id)} -> {short(subject_id)} appears {len(rows)} times ({_rows(rows)}): "
+                    f"stakes summed to {stake}",
                     rows[0].where,
                 )
             )
@@ -240,8 +245,8 @@ def build_graph(
             warnings.append(
                 DataWarning(
                     "overallocated",
-                    f"the stakes held in {entities[s].id} sum to {total[s] * 100:.4g}% ({_rows(by_subject[s])}): "
-                    "rescaled to 100% as allowed by --allow-overallocation",
+                    f"the stakes held in {short(entities[s].id)} sum to {total[s] * 100:.4g}% "
+                    f"({_rows(by_subject[s])}): rescaled to 100% as allowed by --allow-overallocation",
                     by_subject[s][0].where,
                 )
             )
@@ -268,7 +273,7 @@ def build_graph(
                 warnings.append(
                     DataWarning(
                         "unknown_country",
-                        f"{e.id} has no {_basis_words(policy.home)}: it may be a home entity, which only "
+                        f"{short(e.id)} has no {_basis_words(policy.home)}: it may be a home entity, which only "
                         "the high bound assumes",
                         e.where,
                     )
@@ -301,7 +306,7 @@ def build_graph(
 
 
 def _label(entity: Entity) -> str:
-    return entity.id if entity.name == entity.id else f"{entity.id} ({entity.name})"
+    return short(entity.id) if entity.name == entity.id else f"{short(entity.id)} ({short(entity.name)})"
 
 
 def _basis_words(basis: HomeBasis) -> str:

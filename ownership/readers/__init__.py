@@ -13,7 +13,7 @@ from ownership.errors import InputError, Location
 from ownership.model import OwnershipData, SourceInfo
 from ownership.readers.canonical import Problems, apply_share_counts, read_entities, read_holdings
 from ownership.readers.columns import header_key
-from ownership.readers.tables import RawTable, file_kind, read_text_table, read_workbook
+from ownership.readers.tables import DEFAULT_LIMITS, RawTable, ReadLimits, file_kind, read_text_table, read_workbook
 
 _ENTITY_SHEETS = frozenset(header_key(n) for n in ("entities", "entity", "parties", "companies", "entity list"))
 _HOLDING_SHEETS = frozenset(
@@ -41,22 +41,23 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_input(path: Path, display: str | None = None) -> OwnershipData:
+def read_input(path: Path, display: str | None = None, limits: ReadLimits = DEFAULT_LIMITS) -> OwnershipData:
     """Read ownership data from ``path``.
 
     Args:
         path: a workbook, a CSV of holdings, or a folder holding entities.csv and holdings.csv.
         display: the name to use in messages (defaults to the path as given).
+        limits: caps on size and rows that keep a hostile file from exhausting the machine.
 
     Raises:
         InputError: the input is missing, unreadable or invalid; the message names file, sheet, row, column.
     """
     name = display or str(path)
     if path.is_dir():
-        return _read_folder(path, name)
+        return _read_folder(path, name, limits)
     if file_kind(path, name) == "workbook":
-        return _read_workbook(path, name)
-    return _read_holdings_csv(path, name)
+        return _read_workbook(path, name, limits)
+    return _read_holdings_csv(path, name, limits)
 
 
 def _finish(
@@ -74,8 +75,8 @@ def _finish(
     return OwnershipData(tuple(entities), tuple(holdings), source, tuple(problems.warnings))
 
 
-def _read_workbook(path: Path, name: str) -> OwnershipData:
-    tables = read_workbook(path, name)
+def _read_workbook(path: Path, name: str, limits: ReadLimits) -> OwnershipData:
+    tables = read_workbook(path, name, limits)
     problems = Problems()
     entities_table = next((t for t in tables if header_key(t.sheet) in _ENTITY_SHEETS), None)
     holdings_table = next((t for t in tables if header_key(t.sheet) in _HOLDING_SHEETS), None)
@@ -104,8 +105,8 @@ def _read_workbook(path: Path, name: str) -> OwnershipData:
     return _finish(entities_table, holdings_table, source, problems)
 
 
-def _read_holdings_csv(path: Path, name: str) -> OwnershipData:
-    table = read_text_table(path, name)
+def _read_holdings_csv(path: Path, name: str, limits: ReadLimits) -> OwnershipData:
+    table = read_text_table(path, name, limits)
     problems = Problems()
     source = SourceInfo(name, _sha256(path), "holdings-csv")
     entities: list = []  # type: ignore[type-arg]
@@ -130,7 +131,7 @@ def _find(folder: Path, filename: str) -> Path | None:
     return None
 
 
-def _read_folder(folder: Path, name: str) -> OwnershipData:
+def _read_folder(folder: Path, name: str, limits: ReadLimits) -> OwnershipData:
     holdings_path = _find(folder, "holdings.csv")
     entities_path = _find(folder, "entities.csv")
     if holdings_path is None:
@@ -138,10 +139,10 @@ def _read_folder(folder: Path, name: str) -> OwnershipData:
     problems = Problems()
     entities_table = None
     if entities_path is not None:
-        entities_table = read_text_table(entities_path, f"{name.rstrip('/')}/{entities_path.name}")
+        entities_table = read_text_table(entities_path, f"{name.rstrip('/')}/{entities_path.name}", limits)
     else:
         problems.warn("no_entities_sheet", "the folder has no entities.csv: every country is unknown", Location(name))
-    holdings_table = read_text_table(holdings_path, f"{name.rstrip('/')}/{holdings_path.name}")
+    holdings_table = read_text_table(holdings_path, f"{name.rstrip('/')}/{holdings_path.name}", limits)
     digest = hashlib.sha256()
     for p in (entities_path, holdings_path):
         if p is not None:
@@ -150,4 +151,4 @@ def _read_folder(folder: Path, name: str) -> OwnershipData:
     return _finish(entities_table, holdings_table, source, problems)
 
 
-__all__ = ["read_input"]
+__all__ = ["DEFAULT_LIMITS", "ReadLimits", "read_input"]

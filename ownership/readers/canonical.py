@@ -12,10 +12,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ownership.countries import UnknownCountryError, normalize_country
-from ownership.errors import DataWarning, InputError, Location
+from ownership.errors import DataWarning, InputError, Location, short
 from ownership.model import TOLERANCE, Entity, EntityType, Holding, Stake
 from ownership.readers.columns import ENTITY_COLUMNS, HOLDING_COLUMNS, Header, find_header
-from ownership.readers.tables import Cell, RawTable, cell_text, iter_cells
+from ownership.readers.tables import Cell, RawTable, UncachedFormula, cell_text, iter_cells
 from ownership.readers.values import (
     ValueProblem,
     is_unknown_marker,
@@ -84,6 +84,7 @@ class _Row:
         self.table, self.header, self.number, self.problems = table, header, number, problems
         width = max(header.columns.values(), default=0) + 1
         self.cells = list(iter_cells(cells, max(width, len(cells))))
+        self.reported: set[int] = set()
 
     def where(self, name: str | None = None) -> Location:
         if name is None:
@@ -93,7 +94,20 @@ class _Row:
 
     def cell(self, name: str) -> Cell:
         k = self.header.columns.get(name)
-        return self.cells[k] if k is not None else Cell(None)
+        if k is None:
+            return Cell(None)
+        cell = self.cells[k]
+        if isinstance(cell.value, UncachedFormula):
+            if k not in self.reported:
+                self.reported.add(k)
+                self.problems.error(
+                    f"the formula ={cell.value.formula.lstrip('=')[:60]} has no saved value (the file was written "
+                    "by a program that does not calculate); open the workbook in Excel or LibreOffice, let it "
+                    "recalculate, save it, and try again",
+                    self.where(name),
+                )
+            return Cell(None)
+        return cell
 
     def text(self, name: str) -> str | None:
         return cell_text(self.cell(name).value)
@@ -136,6 +150,7 @@ class _Row:
 
 
 def _rows(table: RawTable, header: Header, problems: Problems) -> list[_Row]:
+    problems.warnings.extend(table.warnings)
     rows = [_Row(table, header, number, cells, problems) for number, cells in table.rows[header.position + 1 :]]
     # Cells to the right of the last header are not read; say so rather than drop them silently
     # (typically an unquoted comma inside a CSV cell).
@@ -175,7 +190,7 @@ def _entity_type(row: _Row, name: str) -> EntityType:
     if found is None:
         row.problems.warn(
             "unknown_type",
-            f"type '{text}' is not one of company, person, fund, trust, state, public, unknown: read as unknown",
+            f"type '{short(text)}' is not one of company, person, fund, trust, state, public, unknown: read as unknown",
             row.where(name),
         )
         return EntityType.UNKNOWN
@@ -209,13 +224,13 @@ def read_entities(table: RawTable, problems: Problems) -> list[Entity]:
             if replace(previous, where=None) == replace(entity, where=None):
                 problems.warn(
                     "duplicate_entity",
-                    f"entity {entity_id} is listed twice with the same details (first at row "
+                    f"entity {short(entity_id)} is listed twice with the same details (first at row "
                     f"{previous.where.row if previous.where else '?'}): the copy is ignored",
                     row.where("id"),
                 )
             else:
                 problems.error(
-                    f"entity id {entity_id} is listed twice with different details (first at row "
+                    f"entity id {short(entity_id)} is listed twice with different details (first at row "
                     f"{previous.where.row if previous.where else '?'}); ids must be unique",
                     row.where("id"),
                 )
@@ -253,7 +268,7 @@ class _Resolver:
             return named[0].id
         if len(named) > 1:
             listed = ", ".join(e.id for e in named[:5])
-            self.problems.error(f"'{text}' is the name of {len(named)} entities ({listed}); use the id", where)
+            self.problems.error(f"'{short(text)}' is the name of {len(named)} entities ({listed}); use the id", where)
             return None
         if key in self.created:
             return self.created[key].id
@@ -264,7 +279,7 @@ class _Resolver:
         if self.declared_source is not None:
             self.problems.warn(
                 "unknown_reference",
-                f"'{text}' is not in {self.declared_source}: added with an unknown country (possibly a home "
+                f"'{short(text)}' is not in {self.declared_source}: added with an unknown country (possibly a home "
                 "entity for the high bound)",
                 where,
             )
@@ -436,7 +451,7 @@ class _InlineEntities:
             if old is not None and new is not None and old != new:
                 row_text = previous.where.row if previous.where else "?"
                 self.problems.error(
-                    f"{entity_id} has {attr} {new} here but {old} at row {row_text}; one entity, one country",
+                    f"{short(entity_id)} has {attr} {new} here but {old} at row {row_text}; one entity, one country",
                     row.where(f"{role}_{attr}"),
                 )
             elif old is None and new is not None:
@@ -470,7 +485,7 @@ def apply_share_counts(entities: list[Entity], holdings: list[Holding], problems
         else:
             if any(h.stake is not None for h in holdings if h.subject == subject):
                 problems.error(
-                    f"{subject} has holdings given as percentages and as share counts but no shares "
+                    f"{short(subject)} has holdings given as percentages and as share counts but no shares "
                     "outstanding; add its 'shares outstanding' in Entities",
                     rows[0].where or Location("?"),
                 )
@@ -478,13 +493,13 @@ def apply_share_counts(entities: list[Entity], holdings: list[Holding], problems
             denominator = total
             problems.warn(
                 "shares_summed",
-                f"{subject} has no shares outstanding: stakes computed from the {len(rows)} share counts "
+                f"{short(subject)} has no shares outstanding: stakes computed from the {len(rows)} share counts "
                 f"recorded ({total:,.0f} shares), so none of it is unallocated",
                 rows[0].where,
             )
         if denominator <= 0:
             problems.error(
-                f"the share counts recorded for {subject} add up to 0, so they give no stake; give shares "
+                f"the share counts recorded for {short(subject)} add up to 0, so they give no stake; give shares "
                 "outstanding or a percent",
                 rows[0].where or Location("?"),
             )
@@ -493,7 +508,7 @@ def apply_share_counts(entities: list[Entity], holdings: list[Holding], problems
             share = (h.shares or 0.0) / denominator
             if share > 1.0 + TOLERANCE:
                 problems.error(
-                    f"{h.shares:,.0f} shares is more than {subject}'s {denominator:,.0f} shares outstanding",
+                    f"{h.shares:,.0f} shares is more than {short(subject)}'s {denominator:,.0f} shares outstanding",
                     h.where or Location("?"),
                 )
                 continue

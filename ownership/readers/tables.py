@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
-from ownership.errors import InputError, Location
+from ownership.errors import DataWarning, InputError, Location
 
 #: A cell: its value as the file stores it, and whether a spreadsheet shows it as a percentage.
 CellValue = str | int | float | bool | object | None
@@ -25,6 +27,35 @@ class Cell:
     percent_format: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class UncachedFormula:
+    """A formula cell whose workbook holds no calculated value (saved by a tool that does not calculate)."""
+
+    formula: str
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Caps that keep a hostile or broken file from taking unbounded time or memory.
+
+    Attributes:
+        max_bytes: the most a text file may hold, or a workbook's parts once unpacked.
+        max_rows: the most rows a sheet or text file may have.
+        max_cell_chars: the longest cell of a text file.
+    """
+
+    max_bytes: int = 2 * 1024**3
+    max_rows: int = 10_000_000
+    max_cell_chars: int = 10_000_000
+
+
+DEFAULT_LIMITS = ReadLimits()
+
+#: How the CLI names the options that raise each limit (for messages).
+_RAISE_BYTES = "raise the limit with --max-input-mb if the file is genuine"
+_RAISE_ROWS = "raise the limit with --max-rows if the file is genuine"
+
+
 @dataclass(frozen=True)
 class RawTable:
     """A sheet or a CSV file as rows of cells.
@@ -33,11 +64,14 @@ class RawTable:
         file: the file name as the user gave it.
         sheet: worksheet name, or None for a text file.
         rows: (1-based row number, cells) for every row that is not entirely blank.
+        warnings: what reading the table noticed (a hidden sheet, a guessed encoding); reported by the parser
+            that uses the table.
     """
 
     file: str
     sheet: str | None
     rows: list[tuple[int, list[Cell]]]
+    warnings: tuple[DataWarning, ...] = ()
 
     def where(self, row: int | None = None, column: int | None = None, header: str | None = None) -> Location:
         return Location(self.file, self.sheet, row, column, header)
@@ -77,7 +111,16 @@ def file_kind(path: Path, display: str) -> str:
             ".xlsx (or export CSV), then try again",
             Location(display),
         )
-    if path.suffix.lower() in {".xlsx", ".xlsm"} or magic == b"PK\x03\x04":
+    if magic == b"PK\x03\x04":
+        return "workbook"
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+        if head.strip() and b"\x00" not in head.lstrip(b"\xff\xfe\xef\xbb\xbf"):
+            raise InputError(
+                "is text (CSV), not an xlsx workbook, despite its name; rename it to .csv and try again",
+                Location(display),
+            )
         return "workbook"
     return "text"
 
@@ -106,59 +149,237 @@ def _is_percent_format(number_format: str | None) -> bool:
     return "%" in stripped
 
 
-def read_workbook(path: Path, display: str) -> list[RawTable]:
-    """All worksheets of an xlsx workbook as raw tables (cached formula values, percent formats noted).
-
-    Raises:
-        InputError: the file is not a readable xlsx workbook.
-    """
+def _check_archive(data: bytes, display: str, limits: ReadLimits) -> bool:
+    """Refuse archives that unpack beyond the limit (zip bombs); return whether any sheet has formulas."""
     import zipfile
 
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            infos = archive.infolist()
+            unpacked = sum(info.file_size for info in infos)
+            if unpacked > limits.max_bytes:
+                raise InputError(
+                    f"unpacks to {unpacked / 1e6:,.0f} MB, more than the limit of {limits.max_bytes / 1e6:,.0f} MB; "
+                    f"{_RAISE_BYTES}",
+                    Location(display),
+                )
+            sheets = [i for i in infos if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+            return any(b"<f>" in (text := archive.read(i)) or b"<f " in text for i in sheets)
+    except zipfile.BadZipFile:
+        raise InputError(
+            "cannot be read as an xlsx workbook (it is damaged, or not really a workbook); open it in a "
+            "spreadsheet program and save it again as .xlsx, or export the sheets as CSV",
+            Location(display),
+        ) from None
 
+
+def read_workbook(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMITS) -> list[RawTable]:
+    """All worksheets of an xlsx workbook as raw tables (cached formula values, percent formats noted).
+
+    A formula cell without a saved value comes back as ``UncachedFormula`` instead of a silent blank.
+
+    Raises:
+        InputError: the file is not a readable xlsx workbook, or it passes the limits.
+    """
+    import warnings
+
+    from openpyxl import load_workbook
+
+    data = path.read_bytes()
+    has_formulas = _check_archive(data, display, limits)
+    with warnings.catch_warnings():
+        # openpyxl warns (on stderr) about harmless oddities such as a missing default style.
+        warnings.simplefilter("ignore")
+        return _read_tables(data, display, limits, has_formulas, load_workbook)
+
+
+def _read_tables(
+    data: bytes, display: str, limits: ReadLimits, has_formulas: bool, load_workbook: Any
+) -> list[RawTable]:
     try:
         # A file object, not the path: openpyxl refuses paths whose extension is not .xlsx/.xlsm, but the
         # caller has already recognised the workbook by its content.
-        workbook = load_workbook(BytesIO(path.read_bytes()), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
+        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl on untrusted bytes: zip, XML and value errors all mean "damaged"
         raise InputError(
             f"cannot be read as an xlsx workbook ({type(exc).__name__}); open it in a spreadsheet program "
             "and save it as .xlsx, or export the sheets as CSV",
             Location(display),
         ) from None
     tables: list[RawTable] = []
+    sheet_name: str | None = None
     try:
         for sheet in workbook.worksheets:
-            rows: list[tuple[int, list[Cell]]] = []
-            # Files written by other tools often carry a wrong <dimension> tag, which would make the
-            # read-only reader truncate rows or start at the wrong column; anchor at A1 and read all.
-            if hasattr(sheet, "reset_dimensions"):
-                sheet.reset_dimensions()
-            for counter, row in enumerate(sheet.iter_rows(min_row=1, min_col=1), start=1):
-                number: int = next((r for c in row if isinstance(r := getattr(c, "row", None), int)), counter)
-                cells = [Cell(c.value, _is_percent_format(getattr(c, "number_format", None))) for c in row]
-                if any(not _blank(c.value) for c in cells):
-                    rows.append((number, cells))
-            tables.append(RawTable(display, sheet.title, rows))
+            sheet_name = sheet.title
+            tables.append(_read_sheet(sheet, display, limits))
+        sheet_name = None
+        if has_formulas:
+            tables = _mark_uncached_formulas(data, tables)
+        for chart in getattr(workbook, "chartsheets", []):
+            warning = DataWarning("chart_sheet", f"sheet '{chart.title}' is a chart, not a table", Location(display))
+            tables.append(RawTable(display, chart.title, [], (warning,)))
+    except InputError:
+        raise
+    except ValueError as exc:
+        bad = _bad_number(data)
+        if bad is None:
+            raise _damaged(display, sheet_name, exc) from None
+        ref, value = bad
+        column, row = _split_ref(ref)
+        raise InputError(
+            f"the cell holds '{value[:40]}', which is stored as a number but is not one; type a number "
+            "there, or clear the cell",
+            Location(display, sheet_name, row, column),
+        ) from None
+    except Exception as exc:
+        # openpyxl parses untrusted bytes: whatever it raises part-way (a style index out of range, a
+        # malformed number) means the file is damaged, and the user needs a located message, not a traceback.
+        raise _damaged(display, sheet_name, exc) from None
     finally:
         workbook.close()
     return tables
 
 
-def _decode(data: bytes, display: str) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+def _damaged(display: str, sheet: str | None, exc: Exception) -> InputError:
+    return InputError(
+        f"cannot be read as an xlsx workbook: it is damaged ({type(exc).__name__} while reading); open it "
+        "in a spreadsheet program and save it again as .xlsx, or export the sheets as CSV",
+        Location(display, sheet),
+    )
+
+
+_NUMBER_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)"([^>]*)>(?:<f>[^<]*</f>)?<v>([^<]*)</v>')
+
+
+def _bad_number(data: bytes) -> tuple[str, str] | None:
+    """The first numeric cell whose stored value is not a number (e.g. 'NaN'), as (reference, value)."""
+    import zipfile
+
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if not info.filename.startswith("xl/worksheets/"):
+                continue
+            for match in _NUMBER_CELL.finditer(archive.read(info)):
+                attributes = match.group(2)
+                if b' t="' in attributes and b' t="n"' not in attributes:
+                    continue  # strings, booleans, errors: not numbers
+                text = match.group(3).decode("utf-8", "replace")
+                try:
+                    float(text)
+                except ValueError:
+                    return match.group(1).decode(), text
+                if text.strip().lower() in ("nan", "inf", "-inf", "infinity", "-infinity"):
+                    return match.group(1).decode(), text
+    return None
+
+
+def _split_ref(ref: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    column = 0
+    for ch in letters:
+        column = column * 26 + (ord(ch) - 64)
+    return column, int(ref[len(letters) :])
+
+
+def _read_sheet(sheet: object, display: str, limits: ReadLimits) -> RawTable:
+    title = str(getattr(sheet, "title", ""))
+    rows: list[tuple[int, list[Cell]]] = []
+    # Files written by other tools often carry a wrong <dimension> tag, which would make the read-only
+    # reader truncate rows or start at the wrong column; anchor at A1 and read all.
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()
+    for counter, row in enumerate(sheet.iter_rows(min_row=1, min_col=1), start=1):  # type: ignore[attr-defined]
+        number: int = next((r for c in row if isinstance(r := getattr(c, "row", None), int)), counter)
+        if number > limits.max_rows:
+            raise InputError(f"has more than {limits.max_rows:,} rows; {_RAISE_ROWS}", Location(display, title, number))
+        cells = [Cell(c.value, _is_percent_format(getattr(c, "number_format", None))) for c in row]
+        if any(not _blank(c.value) for c in cells):
+            rows.append((number, cells))
+    warnings: tuple[DataWarning, ...] = ()
+    state = getattr(sheet, "sheet_state", "visible")
+    if state != "visible":
+        warnings = (
+            DataWarning(
+                "hidden_sheet",
+                f"sheet '{title}' is hidden in the workbook; it is read all the same",
+                Location(display, title),
+            ),
+        )
+    return RawTable(display, title, rows, warnings)
+
+
+def _mark_uncached_formulas(data: bytes, tables: list[RawTable]) -> list[RawTable]:
+    """Replace the blank that a formula without a saved value reads as by ``UncachedFormula``."""
+    from openpyxl import load_workbook
+
+    formulas = load_workbook(BytesIO(data), read_only=True, data_only=False)
+    marked: list[RawTable] = []
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(
-            "is not UTF-8 text; save it as 'CSV UTF-8' from your spreadsheet program",
-            Location(display, row=line),
-        ) from None
+        for table, sheet in zip(tables, formulas.worksheets, strict=True):
+            sheet.reset_dimensions()
+            by_row = {number: cells for number, cells in table.rows}
+            missing: dict[tuple[int, int], str] = {}
+            for row in sheet.iter_rows(min_row=1, min_col=1):
+                for c in row:
+                    if getattr(c, "data_type", None) == "f":
+                        r, k = int(c.row), int(c.column)  # type: ignore[arg-type]
+                        cells = by_row.get(r)
+                        if cells is None or k > len(cells) or _blank(cells[k - 1].value):
+                            missing[(r, k)] = str(c.value)
+            if not missing:
+                marked.append(table)
+                continue
+            rows = []
+            for number, cells in table.rows:
+                cells = list(cells)
+                for (r, k), formula in missing.items():
+                    if r == number:
+                        cells += [Cell(None)] * (k - len(cells))
+                        cells[k - 1] = Cell(UncachedFormula(formula))
+                rows.append((number, cells))
+            known = {number for number, _ in rows}
+            for (r, k), formula in sorted(missing.items()):
+                if r not in known:
+                    rows.append((r, [Cell(None)] * (k - 1) + [Cell(UncachedFormula(formula))]))
+                    known.add(r)
+            rows.sort(key=lambda item: item[0])
+            marked.append(RawTable(table.file, table.sheet, rows, table.warnings))
+    finally:
+        formulas.close()
+    return marked
+
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+_CJK_INSIDE_WORD = re.compile(r"[A-Za-z][\u4e00-\u9fff][A-Za-z]")
+
+
+def _looks_chinese(text: str) -> bool:
+    # GB18030 decodes almost any byte string, so Windows-1252 text ("M\xfcller") would come out as lone
+    # ideographs inside Latin words ("M黮ler"); real Chinese text has runs of ideographs instead.
+    return bool(_CJK_RUN.search(text)) and not _CJK_INSIDE_WORD.search(text)
+
+
+def _decode(data: bytes, display: str) -> tuple[str, str]:
+    """Text and the encoding used: UTF-8 (with or without BOM) and UTF-16 by their marks, else UTF-8, else
+    GB18030 (what Chinese Excel saves) when that reads as Chinese text, else Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise InputError("is damaged UTF-16 text; save it again as 'CSV UTF-8'", Location(display)) from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+        if _looks_chinese(text):
+            return text, "gb18030"
+    except UnicodeDecodeError:
+        pass
+    return data.decode("cp1252", errors="replace"), "cp1252"
 
 
 def _dialect(text: str) -> str:
@@ -173,23 +394,54 @@ def _dialect(text: str) -> str:
         return best if counts[best] else ","
 
 
-def read_text_table(path: Path, display: str) -> RawTable:
+def read_text_table(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMITS) -> RawTable:
     """A delimited text file (comma, semicolon, tab or pipe) as a raw table of strings.
 
     Raises:
-        InputError: the file is empty or not decodable.
+        InputError: the file is empty, passes the limits, or is not delimited text.
     """
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise InputError(
+            f"is {size / 1e6:,.0f} MB, more than the limit of {limits.max_bytes / 1e6:,.0f} MB; {_RAISE_BYTES}",
+            Location(display),
+        )
     data = path.read_bytes()
-    if not data.strip():
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(
+            "is a binary file, not CSV text; export the data as CSV (UTF-8) or save it as .xlsx", Location(display)
+        )
+    text, encoding = _decode(data, display)
+    if not text.strip():
         raise InputError("is empty", Location(display))
-    text = _decode(data, display)
     delimiter = _dialect(text)
     rows: list[tuple[int, list[Cell]]] = []
+    csv.field_size_limit(max(limits.max_cell_chars, 131072))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for values in reader:
-        if any(v.strip() for v in values):
-            rows.append((reader.line_num, [Cell(v) for v in values]))
-    return RawTable(display, None, rows)
+    try:
+        for values in reader:
+            if reader.line_num > limits.max_rows:
+                raise InputError(
+                    f"has more than {limits.max_rows:,} lines; {_RAISE_ROWS}", Location(display, row=reader.line_num)
+                )
+            if any(v.strip() for v in values):
+                rows.append((reader.line_num, [Cell(v) for v in values]))
+    except csv.Error as exc:
+        raise InputError(
+            f"cannot be read as CSV ({exc}); check the quoting around row {reader.line_num + 1}",
+            Location(display, row=reader.line_num + 1),
+        ) from None
+    warnings: tuple[DataWarning, ...] = ()
+    if encoding not in ("utf-8", "utf-16"):
+        name = {"gb18030": "GB18030 (Chinese Windows/Excel)", "cp1252": "Windows-1252"}[encoding]
+        warnings = (
+            DataWarning(
+                "encoding",
+                f"not UTF-8: read as {name}; if names look wrong, save the file as 'CSV UTF-8'",
+                Location(display),
+            ),
+        )
+    return RawTable(display, None, rows, warnings)
 
 
 def iter_cells(row: list[Cell], count: int) -> Iterator[Cell]:

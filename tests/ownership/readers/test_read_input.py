@@ -208,7 +208,7 @@ def test_ole_signature_with_xlsx_extension_says_old_style_or_password_protected(
 def test_xlsx_extension_on_text_is_an_input_error(text_file) -> None:
     path = text_file("holder,subject,percent\nA,B,60\n", name="fake.xlsx")
     line = error_of(path).one_line()
-    assert line.startswith("fake.xlsx: cannot be read as an xlsx workbook")
+    assert line.startswith("fake.xlsx: is text (CSV), not an xlsx workbook, despite its name; rename it to .csv")
 
 
 def test_zip_that_is_not_a_workbook_is_an_input_error(tmp_path: Path) -> None:
@@ -288,13 +288,22 @@ def test_commas_inside_semicolon_separated_fields(text_file) -> None:
     ]
 
 
-def test_non_utf8_bytes_are_an_error_naming_the_row(text_file) -> None:
+def test_windows_1252_text_is_read_with_an_encoding_warning(text_file) -> None:
+    # Excel on Western Windows saves "CSV" as Windows-1252: read it, and say so.
     path = text_file(b"holder,subject,percent\nA,B,40\nM\xfcller GmbH,B,20\n", name="h.csv")
-    error = error_of(path)
-    assert error.where == Location("h.csv", None, 3)
-    line = error.one_line()
-    assert line.startswith("h.csv, row 3: is not UTF-8 text")
-    assert "CSV UTF-8" in line
+    data = read_input(path, "h.csv")
+    assert "Müller GmbH" in {e.id for e in data.entities}
+    [warning] = [w for w in data.warnings if w.code == "encoding"]
+    assert "Windows-1252" in warning.message and "CSV UTF-8" in warning.message
+
+
+def test_gb18030_text_is_read_with_an_encoding_warning(text_file) -> None:
+    # What Chinese Excel exports.
+    text = "holder,subject,percent\n字节跳动,B,40\n"
+    path = text_file(text.encode("gb18030"), name="h.csv")
+    data = read_input(path, "h.csv")
+    assert "字节跳动" in {e.id for e in data.entities}
+    assert any(w.code == "encoding" and "GB18030" in w.message for w in data.warnings)
 
 
 def test_blank_lines_keep_real_line_numbers(text_file) -> None:
