@@ -165,7 +165,9 @@ def _check_archive(data: bytes, display: str, limits: ReadLimits) -> bool:
                 )
             sheets = [i for i in infos if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
             return any(b"<f>" in (text := archive.read(i)) or b"<f " in text for i in sheets)
-    except zipfile.BadZipFile:
+    except InputError:
+        raise
+    except Exception:  # zipfile and zlib on untrusted bytes: bad headers, bad deflate streams, odd methods
         raise InputError(
             "cannot be read as an xlsx workbook (it is damaged, or not really a workbook); open it in a "
             "spreadsheet program and save it again as .xlsx, or export the sheets as CSV",
@@ -201,11 +203,7 @@ def _read_tables(
         # caller has already recognised the workbook by its content.
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl on untrusted bytes: zip, XML and value errors all mean "damaged"
-        raise InputError(
-            f"cannot be read as an xlsx workbook ({type(exc).__name__}); open it in a spreadsheet program "
-            "and save it as .xlsx, or export the sheets as CSV",
-            Location(display),
-        ) from None
+        raise _damaged(display, None, exc) from None
     tables: list[RawTable] = []
     sheet_name: str | None = None
     try:
@@ -221,7 +219,10 @@ def _read_tables(
     except InputError:
         raise
     except ValueError as exc:
-        bad = _bad_number(data)
+        try:
+            bad = _bad_number(data)
+        except Exception:
+            bad = None
         if bad is None:
             raise _damaged(display, sheet_name, exc) from None
         ref, value = bad
@@ -241,6 +242,7 @@ def _read_tables(
 
 
 def _damaged(display: str, sheet: str | None, exc: Exception) -> InputError:
+    # The exception's own text is openpyxl's or zlib's, about bytes the user never sees: name its kind only.
     return InputError(
         f"cannot be read as an xlsx workbook: it is damaged ({type(exc).__name__} while reading); open it "
         "in a spreadsheet program and save it again as .xlsx, or export the sheets as CSV",
