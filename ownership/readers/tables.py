@@ -385,7 +385,8 @@ def _decode(data: bytes, display: str) -> tuple[str, str]:
 
 
 def _dialect(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:50])
+    # The sniffer's regular expressions backtrack on very long lines: give it a bounded sample.
+    sample = "\n".join(text[:65536].splitlines()[:50])
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
@@ -429,9 +430,13 @@ def read_text_table(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMIT
             if any(v.strip() for v in values):
                 rows.append((reader.line_num, [Cell(v) for v in values]))
     except csv.Error as exc:
+        problem = (
+            f"has a cell longer than {limits.max_cell_chars:,} characters (usually a quote that is never closed)"
+            if "field limit" in str(exc)
+            else f"cannot be read as CSV ({exc})"
+        )
         raise InputError(
-            f"cannot be read as CSV ({exc}); check the quoting around row {reader.line_num + 1}",
-            Location(display, row=reader.line_num + 1),
+            f"{problem}; check the quoting from row {reader.line_num + 1}", Location(display, row=reader.line_num + 1)
         ) from None
     warnings: tuple[DataWarning, ...] = ()
     if encoding not in ("utf-8", "utf-16"):
