@@ -18,12 +18,13 @@ remainder may belong to any one of them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ownership.engine.cascade import BoolArray, CascadeOutcome, Edges, FloatArray, IntArray, cascade, self_supporting
-from ownership.engine.lookthrough import lookthrough
+from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray, cascade, self_supporting
+from ownership.engine.lookthrough import closed_loops, lookthrough
 from ownership.graph import EquityGraph
 from ownership.model import ControlMode, Method, Policy
 
@@ -92,18 +93,22 @@ def evaluate(graph: EquityGraph, policy: Policy) -> Evaluation:
         )
         return Evaluation(low, high, labels, loops)
 
-    low_parties = [np.flatnonzero(graph.party == p) for p in range(int(graph.party.max(initial=-1)) + 1)]
-    low, party_tainted = _per_party(graph, policy, low_parties, zeros, control_low, graph.home)
+    order = np.argsort(graph.party, kind="stable")
+    counts = np.bincount(graph.party[graph.party >= 0], minlength=int(graph.party.max(initial=-1)) + 1)
+    starts = np.searchsorted(graph.party[order], np.arange(counts.size))
+    low_parties = [np.sort(order[a : a + c]).astype(np.int64) for a, c in zip(starts, counts, strict=True)]
+    low, runs, base_low = _per_party(graph, policy, low_parties, zeros, control_low, graph.home)
     # High bound: the same parties, every entity of unknown country alone, and nobody named at all
-    # (the remainder alone), each with the remainder available to it.
-    high_parties = [*low_parties, *(np.array([i]) for i in np.flatnonzero(graph.unknown_home).tolist())]
-    high_parties.append(np.empty(0, dtype=np.int64))
-    high, _ = _per_party(graph, policy, high_parties, graph.remainder, control_high, seeds_high)
-    sources = [
-        (members, frozenset().union(*(graph.seed_labels[i] for i in members.tolist())), party_tainted[p])
+    # (the remainder alone: the baseline), each with the remainder available to it.
+    high_parties = [*low_parties, *(np.array([i], dtype=np.int64) for i in np.flatnonzero(graph.unknown_home).tolist())]
+    high, _, _ = _per_party(graph, policy, high_parties, graph.remainder, control_high, seeds_high)
+    party_sources = (
+        (members, frozenset().union(*(graph.seed_labels[i] for i in members.tolist())), _party_mask(base_low, runs[p]))
         for p, members in enumerate(low_parties)
-    ]
-    labels = _labels(graph, policy, sources, control_low)
+    )
+    labels = _labels(graph, policy, party_sources, control_low)
+    deciders = {int(p) for p in np.unique(low.party) if p >= 0}
+    party_tainted = {p: _party_mask(base_low, runs[p]) for p in deciders}
     return Evaluation(low, high, labels, np.zeros(n, dtype=np.bool_), party_tainted)
 
 
@@ -122,6 +127,28 @@ def _aggregate(
     )
 
 
+@dataclass(frozen=True)
+class _PartyRun:
+    """What one party alone taints: the entities downstream of it and, among them, the tainted ones."""
+
+    downstream: IntArray
+    tainted: BoolArray  # parallel to ``downstream``
+
+
+def _downstream(edges: Edges, control: Edges | None, members: IntArray) -> BoolArray:
+    reached = np.zeros(edges.n, dtype=np.bool_)
+    reached[members] = True
+    frontier = members
+    while frontier.size:
+        found = [edges.subject[edges.out_of(frontier)]]
+        if control is not None:
+            found.append(control.subject[control.out_of(frontier)])
+        nxt = np.unique(np.concatenate(found))
+        frontier = nxt[~reached[nxt]]
+        reached[frontier] = True
+    return reached
+
+
 def _per_party(
     graph: EquityGraph,
     policy: Policy,
@@ -129,36 +156,95 @@ def _per_party(
     offset: FloatArray,
     control: Edges | None,
     all_seeds: BoolArray,
-) -> tuple[Bound, dict[int, BoolArray]]:
+) -> tuple[Bound, dict[int, _PartyRun], Bound]:
+    """Each party alone; an entity's figure is the largest any single party (or nobody) reaches.
+
+    A party can only change what lies downstream of it. Everything else keeps the figures of the
+    evaluation with nobody named (the baseline), and enters the party's sub-problem through one virtual
+    seed that holds, in each downstream entity, what the outside holders contribute there. This is exact,
+    and it costs each party only its own downstream part of the graph.
+    """
     n = graph.n
-    best_cascade = np.zeros(n)
-    best_look = np.zeros(n)
-    tainted = np.zeros(n, dtype=np.bool_)
-    by_equity = np.zeros(n, dtype=np.bool_)
+    eq = graph.equity
+    base = _aggregate(graph, policy, np.zeros(n, dtype=np.bool_), offset, control)
+    incoming = Edges.build(n, eq.subject, eq.holder, eq.weight)
+    incoming_control = Edges.build(n, control.subject, control.holder, control.weight) if control is not None else None
+
+    best_cascade = base.cascade.copy()
+    best_look = base.lookthrough.copy()
+    tainted = base.tainted.copy()
+    by_equity = base.tainted & ~base.via_control
     deciding = np.full(n, -1, dtype=np.int64)
-    party_tainted: dict[int, BoolArray] = {}
-    loops: tuple[IntArray, ...] = ()
+    runs: dict[int, _PartyRun] = {}
+    position = np.full(n, -1, dtype=np.int64)
     for p, members in enumerate(parties):
-        seeds = np.zeros(n, dtype=np.bool_)
-        seeds[members] = True
-        c: CascadeOutcome = cascade(graph.equity, seeds, offset, policy.pass_threshold, policy.pass_comparison, control)
-        look = lookthrough(graph.equity, seeds, offset)
-        figure = np.minimum(c.figure, 1.0)
-        better = figure > best_cascade
-        best_cascade = np.where(better, figure, best_cascade)
-        deciding = np.where(better, p, deciding)
-        best_look = np.maximum(best_look, look.figure)
-        tainted |= c.tainted
-        by_equity |= c.tainted & ~c.via_control
-        party_tainted[p] = c.tainted
         if not members.size:
-            loops = look.closed_loops
+            continue
+        inside = _downstream(eq, control, members)
+        nodes = np.flatnonzero(inside).astype(np.int64)
+        k = nodes.size
+        position[nodes] = np.arange(k, dtype=np.int64)
+        virtual = k
+        into = incoming.out_of(nodes)
+        h, s, w = eq.holder[into], eq.subject[into], eq.weight[into]
+        own = inside[h]
+        sh, ss, sw = position[h[own]], position[s[own]], w[own]
+        # Outside holders act as in the baseline: their taint passes whole stakes (cascade), their figure
+        # multiplies (look-through).
+        out_h, out_s, out_w = h[~own], position[s[~own]], w[~own]
+        passing = base.tainted[out_h]
+        c_edges = Edges.build(
+            k + 1,
+            np.concatenate([sh, np.full(int(passing.sum()), virtual)]),
+            np.concatenate([ss, out_s[passing]]),
+            np.concatenate([sw, out_w[passing]]),
+        )
+        valued = base.lookthrough[out_h] > 0
+        l_edges = Edges.build(
+            k + 1,
+            np.concatenate([sh, np.full(int(valued.sum()), virtual)]),
+            np.concatenate([ss, out_s[valued]]),
+            np.concatenate([sw, out_w[valued] * base.lookthrough[out_h][valued]]),
+        )
+        sub_control = None
+        if control is not None and incoming_control is not None:
+            c_into = incoming_control.out_of(nodes)
+            ch, cs = control.holder[c_into], control.subject[c_into]
+            keep = inside[ch] | base.tainted[ch]
+            ch, cs = ch[keep], cs[keep]
+            mapped = np.where(inside[ch], position[ch], virtual)
+            sub_control = Edges.build(k + 1, mapped, position[cs], np.ones(mapped.size))
+        seeds = np.zeros(k + 1, dtype=np.bool_)
+        seeds[position[members]] = True
+        seeds[virtual] = True
+        sub_offset = np.append(offset[nodes], 0.0)
+        c = cascade(c_edges, seeds, sub_offset, policy.pass_threshold, policy.pass_comparison, sub_control)
+        look = lookthrough(l_edges, seeds, sub_offset)
+        position[nodes] = -1
+
+        figure = np.minimum(c.figure[:k], 1.0)
+        better = figure > best_cascade[nodes]
+        best_cascade[nodes[better]] = figure[better]
+        deciding[nodes[better]] = p
+        best_look[nodes] = np.maximum(best_look[nodes], look.figure[:k])
+        sub_tainted = c.tainted[:k]
+        tainted[nodes] |= sub_tainted
+        by_equity[nodes] |= sub_tainted & ~c.via_control[:k]
+        runs[p] = _PartyRun(nodes, sub_tainted)
     # Every home entity is home whichever party is being assessed.
     best_cascade[all_seeds] = 1.0
     best_look[all_seeds] = 1.0
     tainted |= all_seeds
     via_control = tainted & ~by_equity & ~all_seeds
-    return Bound(best_cascade, tainted, via_control, best_look, loops, deciding), party_tainted
+    loops = closed_loops(eq, all_seeds)
+    return Bound(best_cascade, tainted, via_control, best_look, loops, deciding), runs, base
+
+
+def _party_mask(base: Bound, run: _PartyRun) -> BoolArray:
+    """All the entities one party taints: its own downstream part, and the baseline elsewhere."""
+    mask = base.tainted.copy()
+    mask[run.downstream] = run.tainted
+    return mask
 
 
 def _reach(edges: Edges, starts: IntArray, through: BoolArray | None) -> BoolArray:
@@ -187,7 +273,7 @@ def _label_edges(graph: EquityGraph, control: Edges | None) -> Edges:
 def _labels(
     graph: EquityGraph,
     policy: Policy,
-    sources: list[tuple[IntArray, frozenset[str], BoolArray]],
+    sources: Iterable[tuple[IntArray, frozenset[str], BoolArray]],
     control: Edges | None,
 ) -> tuple[frozenset[str], ...]:
     """Per entity, the labels its exposure comes from.
