@@ -50,9 +50,6 @@ class Stake:
     def __add__(self, other: Stake) -> Stake:
         return Stake(self.low + other.low, self.high + other.high)
 
-    def scaled(self, factor: float) -> Stake:
-        return Stake(self.low * factor, self.high * factor)
-
     def __str__(self) -> str:
         """As a percentage for messages: '40%' or '25-50%'."""
         if self.is_exact:

@@ -12,7 +12,6 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from ownership.errors import DataWarning, InputError, Location
@@ -302,21 +301,6 @@ def _strip_forms(text: str, *, cjk: bool) -> str:
 # Matching
 
 
-@dataclass(frozen=True)
-class WatchMatch:
-    """An entity a watch list names: the labels of the entries naming it, and whether only names matched.
-
-    Attributes:
-        entity_id: the entity's id.
-        labels: the lists or programmes of every entry that matched it.
-        by_name_only: no entry matched it by id (so the match rests on names and is worth checking).
-    """
-
-    entity_id: str
-    labels: frozenset[str]
-    by_name_only: bool
-
-
 def _entrycell_text(entry: WatchEntry) -> str:
     return entry.name or entry.id or "?"
 
@@ -365,7 +349,6 @@ def match_watchlist(
     """
     index = _Index(entities)
     labels: dict[str, set[str]] = {}
-    by_id: set[str] = set()
     warnings: list[DataWarning] = []
     unmatched: list[WatchEntry] = []
     for entry in entries:
@@ -386,7 +369,6 @@ def match_watchlist(
         if found:
             for e in found:
                 labels.setdefault(e.id, set()).add(entry.label)
-                by_id.add(e.id)
             continue
         key = normalise_name(entry.name) if entry.name is not None else ""
         found = index.named(key) if key else []
@@ -398,8 +380,7 @@ def match_watchlist(
         warnings.append(_name_warning(entry, found))
     if unmatched:
         warnings.append(_unmatched_warning(unmatched, len(entries)))
-    matches = [WatchMatch(i, frozenset(ls), i not in by_id) for i, ls in labels.items()]
-    return {m.entity_id: m.labels for m in matches}, tuple(warnings)
+    return {i: frozenset(ls) for i, ls in labels.items()}, tuple(warnings)
 
 
 def _name_warning(entry: WatchEntry, found: list[Entity]) -> DataWarning:
@@ -431,4 +412,4 @@ def _unmatched_warning(unmatched: list[WatchEntry], total: int) -> DataWarning:
     )
 
 
-__all__ = ["WatchMatch", "match_watchlist", "normalise_name", "read_watchlist"]
+__all__ = ["match_watchlist", "normalise_name", "read_watchlist"]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from ownership.errors import DataWarning, InputError, Location
 from ownership.model import Entity, WatchEntry
 from ownership.readers import watchlist
-from ownership.readers.watchlist import WatchMatch, match_watchlist, normalise_name, read_watchlist
+from ownership.readers.watchlist import match_watchlist, normalise_name, read_watchlist
 
 
 def read(path: Path) -> tuple[tuple[WatchEntry, ...], tuple[DataWarning, ...]]:
@@ -463,11 +463,6 @@ def test_large_list_against_many_entities_is_linear() -> None:
     ]
     found, _ = match_watchlist(entries, entities)
     assert len(found) == 20_000
-
-
-def test_watch_match_record() -> None:
-    match = WatchMatch("HW-1", frozenset({"SDN"}), by_name_only=True)
-    assert match.entity_id == "HW-1" and match.by_name_only
 
 
 def test_read_then_match(text_file) -> None:
