@@ -124,6 +124,7 @@ def check(data: OwnershipData, policy: Policy, targets: Sequence[str] = ()) -> C
         warnings=tuple(warnings),
         targets=chosen,
         holdings_used=len(graph.holdings),
+        holdings=data.holdings,
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ownership.errors import DataWarning
-from ownership.model import Entity, Policy, SourceInfo, Stake
+from ownership.model import Entity, Holding, Policy, SourceInfo, Stake
 
 
 class Status(StrEnum):
@@ -94,7 +94,8 @@ class CheckResult:
     """The outcome of one check: the policy used, what was read, a verdict per entity, and warnings.
 
     ``verdicts`` are in input order. ``targets`` are the entity ids that decide the exit code (all
-    entities when the user named none).
+    entities when the user named none). ``holdings`` are every holding as read (also those set aside for
+    their dates), with their source places, for audit reports; ``holdings_used`` counts those evaluated.
     """
 
     policy: Policy
@@ -103,6 +104,7 @@ class CheckResult:
     warnings: tuple[DataWarning, ...]
     targets: tuple[str, ...]
     holdings_used: int
+    holdings: tuple[Holding, ...] = ()
 
     def counts(self) -> dict[Status, int]:
         """Number of entities per status, every status present."""
