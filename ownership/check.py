@@ -51,13 +51,22 @@ def resolve_targets(data: OwnershipData, targets: Sequence[str]) -> tuple[str, .
     return tuple(found)
 
 
-def check(data: OwnershipData, policy: Policy, targets: Sequence[str] = ()) -> CheckResult:
+#: Entities given a derivation and chains by default; the rest of a very large input gets figures and
+#: reasons in words only (deciding, flagged and possible entities are explained first).
+EXPLAIN_LIMIT = 5_000
+
+
+def check(
+    data: OwnershipData, policy: Policy, targets: Sequence[str] = (), explain_limit: int = EXPLAIN_LIMIT
+) -> CheckResult:
     """Evaluate ``data`` under ``policy``.
 
     Args:
         data: entities and holdings as read.
         policy: the rule to apply (fractions 0..1), with its watch list if any.
         targets: entity ids or names that decide the exit code; all entities when empty.
+        explain_limit: at most this many entities get their cascade derivation and look-through chains
+            (the deciding ones first, then by severity); 0 for none.
 
     Returns:
         The result object every report renders.
@@ -112,10 +121,14 @@ def check(data: OwnershipData, policy: Policy, targets: Sequence[str] = ()) -> C
     statuses = (Status.HOME, Status.FLAGGED, Status.POSSIBLE, Status.CLEAR)
     decides = set(chosen) if chosen else None
 
-    explainer = Explainer(graph, policy, ev)
+    explainer = Explainer(graph, policy, ev, warnings, data.holdings)
+    deciding = np.array([decides is None or e.id in decides for e in graph.entities], dtype=np.bool_)
+    rank = np.array([statuses[int(k)].rank for k in status.tolist()], dtype=np.int64)
+    first = np.lexsort((np.arange(graph.n), rank, ~deciding))[:explain_limit]
+    detailed = np.zeros(graph.n, dtype=np.bool_)
+    detailed[first] = True
     verdicts = tuple(
-        explainer.verdict(i, statuses[int(status[i])], decides is None or entity.id in decides)
-        for i, entity in enumerate(graph.entities)
+        explainer.verdict(i, statuses[int(status[i])], bool(deciding[i]), bool(detailed[i])) for i in range(graph.n)
     )
     return CheckResult(
         policy=policy,
@@ -146,4 +159,4 @@ def _decide(policy: Policy, ev: Evaluation) -> tuple[BoolArray, BoolArray]:
     return cascade_low | look_low, cascade_high | look_high | cascade_low | look_low
 
 
-__all__ = ["check", "resolve_targets"]
+__all__ = ["EXPLAIN_LIMIT", "check", "resolve_targets"]

@@ -40,6 +40,7 @@ class Bound:
         lookthrough: share of equity that ultimately belongs to the watched set.
         closed_loops: member indices of groups held only by each other.
         party: when assessed party by party, the party that reaches the cascade figure (-1 otherwise).
+        look_party: likewise for the look-through figure (-1 when aggregated, or when nobody named does).
     """
 
     cascade: FloatArray
@@ -48,6 +49,7 @@ class Bound:
     lookthrough: FloatArray
     closed_loops: tuple[IntArray, ...]
     party: IntArray
+    look_party: IntArray
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Evaluation:
         labels: per entity, the labels (countries, lists) its low-bound taint came from.
         self_supporting: entities that only a self-controlling loop would taint.
         party_tainted: for per-party assessment, the entities each deciding party taints alone (low bound).
+        parties_low, parties_high: for per-party assessment, the members of each party (the indices that
+            ``Bound.party`` and ``Bound.look_party`` refer to) in each bound.
     """
 
     low: Bound
@@ -66,6 +70,8 @@ class Evaluation:
     labels: tuple[frozenset[str], ...]
     self_supporting: BoolArray
     party_tainted: dict[int, BoolArray] = field(default_factory=dict)
+    parties_low: tuple[IntArray, ...] = ()
+    parties_high: tuple[IntArray, ...] = ()
 
 
 def evaluate(graph: EquityGraph, policy: Policy) -> Evaluation:
@@ -109,7 +115,9 @@ def evaluate(graph: EquityGraph, policy: Policy) -> Evaluation:
     labels = _labels(graph, policy, party_sources, control_low)
     deciders = {int(p) for p in np.unique(low.party) if p >= 0}
     party_tainted = {p: _party_mask(base_low, runs[p]) for p in deciders}
-    return Evaluation(low, high, labels, np.zeros(n, dtype=np.bool_), party_tainted)
+    return Evaluation(
+        low, high, labels, np.zeros(n, dtype=np.bool_), party_tainted, tuple(low_parties), tuple(high_parties)
+    )
 
 
 def _aggregate(
@@ -123,6 +131,7 @@ def _aggregate(
         c.via_control,
         look.figure,
         look.closed_loops,
+        np.full(graph.n, -1, dtype=np.int64),
         np.full(graph.n, -1, dtype=np.int64),
     )
 
@@ -175,6 +184,7 @@ def _per_party(
     tainted = base.tainted.copy()
     by_equity = base.tainted & ~base.via_control
     deciding = np.full(n, -1, dtype=np.int64)
+    look_deciding = np.full(n, -1, dtype=np.int64)
     runs: dict[int, _PartyRun] = {}
     position = np.full(n, -1, dtype=np.int64)
     for p, members in enumerate(parties):
@@ -226,7 +236,9 @@ def _per_party(
         better = figure > best_cascade[nodes]
         best_cascade[nodes[better]] = figure[better]
         deciding[nodes[better]] = p
-        best_look[nodes] = np.maximum(best_look[nodes], look.figure[:k])
+        look_better = look.figure[:k] > best_look[nodes]
+        best_look[nodes[look_better]] = look.figure[:k][look_better]
+        look_deciding[nodes[look_better]] = p
         sub_tainted = c.tainted[:k]
         tainted[nodes] |= sub_tainted
         by_equity[nodes] |= sub_tainted & ~c.via_control[:k]
@@ -237,7 +249,8 @@ def _per_party(
     tainted |= all_seeds
     via_control = tainted & ~by_equity & ~all_seeds
     loops = closed_loops(eq, all_seeds)
-    return Bound(best_cascade, tainted, via_control, best_look, loops, deciding), runs, base
+    bound = Bound(best_cascade, tainted, via_control, best_look, loops, deciding, look_deciding)
+    return bound, runs, base
 
 
 def _party_mask(base: Bound, run: _PartyRun) -> BoolArray:

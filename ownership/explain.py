@@ -6,11 +6,19 @@ Reads the evaluation already made; it never recomputes a figure.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
+import numpy as np
+
+from ownership.chains import Sources, find_chains, holders_of
+from ownership.derivation import Deriver, Test
+from ownership.engine.cascade import BoolArray, Edges, IntArray
+from ownership.engine.lookthrough import lookthrough
+from ownership.errors import DataWarning
 from ownership.evaluate import Evaluation
 from ownership.graph import EquityGraph, home_country
-from ownership.model import ControlMode, Method, Policy, passes, pct_text
-from ownership.result import Contribution, EntityVerdict, Interval, Status
+from ownership.model import TOLERANCE, ControlMode, Holding, Method, Policy, passes, pct_text
+from ownership.result import ChainBreakdown, Contribution, Derivation, EntityVerdict, Interval, Status
 
 _CONTROL_WORDS = {
     ControlMode.REPORT: "reported only, not counted by this policy",
@@ -22,7 +30,14 @@ _CONTROL_WORDS = {
 class Explainer:
     """Builds each entity's verdict with its reasons in words, from the evaluations already made."""
 
-    def __init__(self, graph: EquityGraph, policy: Policy, evaluation: Evaluation) -> None:
+    def __init__(
+        self,
+        graph: EquityGraph,
+        policy: Policy,
+        evaluation: Evaluation,
+        warnings: Sequence[DataWarning] = (),
+        holdings: Sequence[Holding] = (),
+    ) -> None:
         self.graph, self.policy, self.ev = graph, policy, evaluation
         self.low, self.high = evaluation.low, evaluation.high
         self.holders: dict[int, list[int]] = defaultdict(list)
@@ -34,8 +49,21 @@ class Explainer:
         self.words = f"{policy.comparison.words} {pct_text(policy.threshold)}"
         watched = sorted(policy.jurisdictions) + sorted({w.label for w in policy.watchlist})
         self.watched = ", ".join(watched) or "the watched parties"
+        self.incoming = holders_of(graph.equity)
+        counted_control = graph.control if policy.control is ControlMode.TAINTS else None
+        self.deriver = Deriver(
+            graph=graph,
+            incoming=self.incoming,
+            control_incoming=holders_of(counted_control) if counted_control is not None else None,
+            high_stakes=graph.high,
+            pass_test=Test(policy.pass_threshold, policy.pass_comparison),
+            final_test=Test(policy.threshold, policy.comparison),
+        )
+        self.ids = tuple(e.id for e in graph.entities)
+        self.notes_at = _notes_by_entity(graph, warnings, holdings)
 
-    def verdict(self, i: int, status: Status, decides: bool) -> EntityVerdict:
+    def verdict(self, i: int, status: Status, decides: bool, detailed: bool = True) -> EntityVerdict:
+        """Entity ``i``'s verdict; ``detailed`` adds its derivation and chains (the costly part)."""
         g = self.graph
         entity = g.entities[i]
         cascade_iv = Interval(float(self.low.cascade[i]), float(self.high.cascade[i]))
@@ -62,7 +90,62 @@ class Explainer:
             decides=decides,
             labels=labels,
             most_restrictive=ranked[0] if ranked else None,
+            derivation=self.derivation(i) if detailed else None,
+            chains=self.chains(i, high=False) if detailed else None,
+            chains_high=self.chains(i, high=True) if detailed else None,
+            notes=self.notes_at.get(i, ()),
         )
+
+    def derivation(self, i: int) -> Derivation:
+        """The low-bound cascade derivation of entity ``i``."""
+        g, ev = self.graph, self.ev
+        if self.policy.aggregate:
+            return self.deriver.derive(i, ev.low.tainted, g.home)
+        party = int(ev.low.party[i])
+        if party < 0:
+            return self.deriver.derive(i, ev.low.tainted, g.home)
+        seeds = np.zeros(g.n, dtype=np.bool_)
+        seeds[ev.parties_low[party]] = True
+        return self.deriver.derive(i, ev.party_tainted.get(party, ev.low.tainted), seeds)
+
+    def chains(self, i: int, high: bool) -> ChainBreakdown | None:
+        """The chains behind entity ``i``'s look-through figure at one bound (None when there is nothing to
+        split: a home entity, a zero figure, or a high bound no higher than the low one)."""
+        g, ev = self.graph, self.ev
+        bound = ev.high if high else ev.low
+        figure = float(bound.lookthrough[i])
+        if g.home[i] or figure <= TOLERANCE:
+            return None
+        if high and figure <= float(ev.low.lookthrough[i]) + TOLERANCE:
+            return None
+        unknown = g.unknown_home & ~g.home if high else np.zeros(g.n, dtype=np.bool_)
+        offset = g.remainder if high else np.zeros(g.n)
+        if self.policy.aggregate:
+            sources = Sources(g.home | unknown, unknown, offset)
+            return find_chains(self.incoming, sources, bound.lookthrough, i, figure, self.ids)
+        party = int(bound.look_party[i])
+        parties = ev.parties_high if high else ev.parties_low
+        seeds = np.zeros(g.n, dtype=np.bool_)
+        if party >= 0:
+            seeds[parties[party]] = True
+        return self._local_chains(i, figure, Sources(seeds, seeds & unknown, offset))
+
+    def _local_chains(self, i: int, figure: float, sources: Sources) -> ChainBreakdown:
+        """Chains for one party's figure: solved again on the entity's owners only, which is all the figure
+        depends on."""
+        owners = _owners(self.incoming, i, sources.home)
+        position = np.full(self.graph.n, -1, dtype=np.int64)
+        position[owners] = np.arange(owners.size, dtype=np.int64)
+        into = self.incoming.out_of(owners)
+        holder, subject = self.incoming.subject[into], self.incoming.holder[into]
+        inside = position[holder] >= 0
+        edges = Edges.build(
+            owners.size, position[holder[inside]], position[subject[inside]], self.incoming.weight[into][inside]
+        )
+        local = Sources(sources.home[owners], sources.unknown[owners], sources.unallocated[owners])
+        figures = lookthrough(edges, local.home, local.unallocated).figure
+        ids = tuple(self.ids[k] for k in owners.tolist())
+        return find_chains(holders_of(edges), local, figures, int(position[i]), figure, ids)
 
     def _tainted_by(self, i: int) -> tuple[Contribution, ...]:
         g = self.graph
@@ -181,3 +264,38 @@ class Explainer:
             where = "/".join(dict.fromkeys(c for c in (e.jurisdiction, e.headquarters) if c)) or "unknown country"
             return f"ultimate owner ({where}): no recorded holders"
         return f"at most {pct_text(most)}, not {self.words} even if every unknown belonged to {self.watched}"
+
+
+def _owners(incoming: Edges, target: int, stop: BoolArray) -> IntArray:
+    """``target`` and every entity above it, not looking above entities in ``stop``."""
+    reached = np.zeros(incoming.n, dtype=np.bool_)
+    reached[target] = True
+    frontier = np.array([target], dtype=np.int64)
+    while frontier.size:
+        frontier = frontier[~stop[frontier]]
+        found = np.unique(incoming.subject[incoming.out_of(frontier)])
+        frontier = found[~reached[found]]
+        reached[frontier] = True
+    owners: IntArray = np.flatnonzero(reached).astype(np.int64)
+    return owners
+
+
+def _notes_by_entity(
+    graph: EquityGraph, warnings: Sequence[DataWarning], holdings: Sequence[Holding]
+) -> dict[int, tuple[DataWarning, ...]]:
+    """The warnings that touch each entity: those about its own row or a row of a holding in it."""
+    rows: dict[tuple[str, str | None, int], set[int]] = defaultdict(set)
+    for i, e in enumerate(graph.entities):
+        if e.where is not None and e.where.row is not None:
+            rows[(e.where.file, e.where.sheet, e.where.row)].add(i)
+    for h in holdings:
+        subject = graph.index.get(h.subject)
+        if subject is not None and h.where is not None and h.where.row is not None:
+            rows[(h.where.file, h.where.sheet, h.where.row)].add(subject)
+    found: dict[int, list[DataWarning]] = defaultdict(list)
+    for w in warnings:
+        if w.where is None or w.where.row is None:
+            continue
+        for i in sorted(rows.get((w.where.file, w.where.sheet, w.where.row), ())):
+            found[i].append(w)
+    return {i: tuple(ws) for i, ws in found.items()}

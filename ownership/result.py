@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from ownership.errors import DataWarning
 from ownership.model import Entity, Holding, Policy, SourceInfo, Stake
@@ -56,6 +57,103 @@ class Contribution:
     holder_is_home: bool
 
 
+class ChainKind(StrEnum):
+    HOME = "home"  # starts at a home entity, which counts in full
+    UNKNOWN = "unknown"  # starts at an entity whose country is unknown (high bound only)
+    UNALLOCATED = "unallocated"  # starts in the part of an entity's shares with no named holder (high bound only)
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """One chain of holdings from where watched ownership starts down to the entity.
+
+    Attributes:
+        kind: what the chain starts from.
+        path: entity ids from the start of the chain (first) to the entity explained (last).
+        stakes: the stake of each hop, ``path[k]`` in ``path[k + 1]`` (fractions, the figure's bound).
+        unallocated: for ``UNALLOCATED`` chains, the part of ``path[0]``'s shares with no named holder; 1 otherwise.
+        share: the chain's part of the figure: ``unallocated`` times the product of ``stakes`` (fraction).
+    """
+
+    kind: ChainKind
+    path: tuple[str, ...]
+    stakes: tuple[float, ...]
+    unallocated: float
+    share: float
+
+
+@dataclass(frozen=True, slots=True)
+class ChainBreakdown:
+    """A look-through figure split into its largest chains.
+
+    ``figure == sum(c.share for c in chains) + rest`` (to float rounding): ``rest`` is what the other,
+    smaller chains and the circular holdings (walks that pass through a cross-holding more than once)
+    add up to. ``searched_all`` is true when no simple chain was left unlisted, so ``rest`` comes only from
+    circular holdings.
+
+    Attributes:
+        figure: the look-through figure explained (fraction).
+        chains: the largest chains, largest first.
+        rest: the figure minus the listed chains (fraction, never negative beyond rounding).
+        searched_all: the search ran out of chains before reaching its limits.
+    """
+
+    figure: float
+    chains: tuple[Chain, ...]
+    rest: float
+    searched_all: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of the cascade derivation, in the order the least fixpoint found it.
+
+    A home step (``home``) starts the derivation: the entity is watched by itself. Every other step weighs
+    what the entity's tainted holders (and nothing else: unnamed parts count only in the high bound) hold
+    in it against the pass-through test; the last step is the entity explained itself.
+
+    Attributes:
+        entity: the entity's id.
+        name: its display name.
+        round: the propagation round it became tainted in (0 for home entities, -1 if never).
+        home: a home entity: it is tainted by itself.
+        labels: for home steps, what makes it home (countries, watch-list labels).
+        holders: the tainted holders and their stakes, largest first.
+        total: what those holders hold together (fraction; what the test weighs).
+        tainted: the entity passed the test (or is home, or is controlled by contract under a policy
+            that counts control).
+        by_control: tainted only because a tainted holder controls it by contract.
+        text: the step in words.
+    """
+
+    entity: str
+    name: str
+    round: int
+    home: bool
+    labels: tuple[str, ...]
+    holders: tuple[Contribution, ...]
+    total: float
+    tainted: bool
+    by_control: bool
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    """The cascade derivation of one entity's status (low bound).
+
+    Attributes:
+        steps: home entities first, then each tainted entity on the way in the order it became tainted;
+            the entity explained is last. Empty when no tainted holder touches it.
+        origins: the home entities the taint comes from (ids), so the countries behind it can be named.
+        omitted: earlier steps left out because the derivation was longer than its limit.
+    """
+
+    steps: tuple[Step, ...]
+    origins: tuple[str, ...]
+    omitted: int = 0
+
+
 @dataclass(frozen=True)
 class EntityVerdict:
     """Everything the check says about one entity.
@@ -73,6 +171,12 @@ class EntityVerdict:
         decides: whether this entity decides the exit code.
         labels: for home and flagged entities, the labels (countries, lists) the taint came from.
         most_restrictive: of those labels, the first in the policy's ``label_order`` (BIS), if any.
+        derivation: the cascade derivation behind the low cascade figure (None when not explained, see
+            ``ownership.check.check``'s ``explain_limit``).
+        chains: the look-through chains behind the low look-through figure (None when not explained or zero).
+        chains_high: the chains behind the high look-through figure, when it is above the low one: what the
+            unknowns could add.
+        notes: the data-quality warnings that touch the entity (its rows and the rows of holdings in it).
     """
 
     entity: Entity
@@ -87,6 +191,10 @@ class EntityVerdict:
     decides: bool
     labels: tuple[str, ...] = ()
     most_restrictive: str | None = None
+    derivation: Derivation | None = None
+    chains: ChainBreakdown | None = None
+    chains_high: ChainBreakdown | None = None
+    notes: tuple[DataWarning, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +220,18 @@ class CheckResult:
         for v in self.verdicts:
             counts[v.status] += 1
         return counts
+
+    def verdict(self, entity_id: str) -> EntityVerdict:
+        """The verdict of the entity with this id.
+
+        Raises:
+            KeyError: no such entity.
+        """
+        return self._by_id[entity_id]
+
+    @cached_property
+    def _by_id(self) -> dict[str, EntityVerdict]:
+        return {v.entity.id: v for v in self.verdicts}
 
     def deciding(self) -> tuple[EntityVerdict, ...]:
         return tuple(v for v in self.verdicts if v.decides)
