@@ -1,0 +1,94 @@
+"""The audit report workbook (``-o report.xlsx``): what a compliance officer files with a decision.
+
+Sheets: Summary, Entities, Chains, Derivation, Warnings, Holdings as read, Policy. Figures are fractions
+0..1 in cells with a percent format, dates are dates, and text from the input is always inert text. The
+same result and ``generated_at`` give the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Final
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from ownership.reports.common import tool_version
+from ownership.reports.xlsx_summary import write_summary
+from ownership.reports.xlsx_tables import (
+    write_chains,
+    write_derivation,
+    write_entities,
+    write_holdings,
+    write_policy,
+    write_warnings,
+)
+from ownership.result import CheckResult, CheckSet
+
+_TABLES: Final[tuple[tuple[str, Callable[[Worksheet, CheckSet], int]], ...]] = (
+    ("Entities", write_entities),
+    ("Chains", write_chains),
+    ("Derivation", write_derivation),
+    ("Warnings", write_warnings),
+    ("Holdings as read", write_holdings),
+    ("Policy", write_policy),
+)
+
+#: The earliest time a zip entry can carry.
+_ZIP_EPOCH: Final = datetime(1980, 1, 1, tzinfo=UTC)
+
+
+def render_xlsx(results: CheckResult | CheckSet, generated_at: datetime) -> bytes:
+    """The audit workbook as xlsx bytes.
+
+    Args:
+        results: one rule's result, or several side by side (the first is the primary one).
+        generated_at: when the report was made, with its time zone; it is shown on the Summary sheet and
+            becomes the workbook's created and modified times, so the bytes depend on nothing else.
+
+    Raises:
+        ValueError: ``generated_at`` has no time zone.
+    """
+    if generated_at.tzinfo is None or generated_at.utcoffset() is None:
+        raise ValueError("generated_at needs a time zone, e.g. datetime.now(UTC)")
+    checks = CheckSet.of(results)
+    workbook = Workbook()
+    summary = workbook.active
+    assert isinstance(summary, Worksheet)
+    summary.title = "Summary"
+    write_summary(summary, checks, generated_at)
+    for title, write in _TABLES:
+        write(workbook.create_sheet(title), checks)
+
+    utc = generated_at.astimezone(UTC).replace(tzinfo=None)
+    props = workbook.properties
+    props.creator = props.lastModifiedBy = f"exposure {tool_version()}"
+    props.title = "Ownership exposure report"
+    props.subject = checks.primary.source.path
+    props.created = props.modified = utc
+    return _with_fixed_times(_save(workbook), max(generated_at, _ZIP_EPOCH))
+
+
+def _save(workbook: Workbook) -> bytes:
+    # openpyxl's save_workbook stamps the modified time with the clock; its writer does not.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(workbook, archive).save()
+    return buffer.getvalue()
+
+
+def _with_fixed_times(data: bytes, when: datetime) -> bytes:
+    """The same zip with every entry dated ``when`` (UTC) instead of the clock at writing time."""
+    stamp = when.astimezone(UTC).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
