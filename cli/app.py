@@ -5,13 +5,18 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
+from cli import options as o
+from cli.common import fail, guarded, resolve_policies, same_file, write_atomically
+from cli.convert import InputFormatOpt, convert_command
+from cli.explain import explain_command
+from cli.graph import graph_command
 from ownership.errors import DataWarning
-from ownership.model import Comparison, ControlMode, HomeBasis, Method, Policy, WatchEntry, Weights
+from ownership.model import Policy
 from ownership.readers.tables import ReadLimits
 from ownership.result import FailOn
 
@@ -65,11 +70,8 @@ class FormatOpt(StrEnum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"exposure: error: {message}", err=True)
-    raise typer.Exit(2)
+    xlsx = "xlsx"
+    html = "html"
 
 
 def _version(value: bool) -> None:
@@ -89,151 +91,84 @@ def main_callback(
     """exposure: look-through ownership and control exposure to watched jurisdictions."""
 
 
-def _jurisdictions(values: list[str]) -> list[str] | None:
-    """-j values split on commas; the policy resolution normalises and checks them."""
-    parts = [part.strip() for value in values for part in value.split(",") if part.strip()]
-    return parts or None
-
-
 @app.command()
 def check(
-    input_path: Annotated[
-        Path,
-        typer.Argument(
-            metavar="INPUT",
-            help="Workbook (.xlsx), holdings CSV, or folder with entities.csv + holdings.csv.",
-        ),
-    ],
-    jurisdiction: Annotated[
-        list[str],
-        typer.Option(
-            "-j",
-            "--jurisdiction",
-            help="Watched country (repeatable, comma-separable): CN, CHN, China, PRC...",
-        ),
-    ] = [],  # noqa: B006 - typer needs a literal default for repeatable options
-    profile: Annotated[
-        list[str],
-        typer.Option("--profile", help="Named rule (see `exposure profiles`); repeat to compare several."),
-    ] = [],  # noqa: B006
-    policy_path: Annotated[
-        Path | None,
-        typer.Option(
-            "--policy", help="TOML policy file (default: ./exposure.toml or [tool.exposure] in ./pyproject.toml)."
-        ),
-    ] = None,
-    watchlist: Annotated[
-        list[Path],
-        typer.Option("--watchlist", help="CSV/xlsx of parties (id and/or name, optional label) to treat as home."),
-    ] = [],  # noqa: B006
-    threshold: Annotated[float | None, typer.Option(help="Threshold in percent (default 50).")] = None,
-    comparison: Annotated[Comparison | None, typer.Option(help="gt: more than (default); ge: at least.")] = None,
-    method: Annotated[Method | None, typer.Option(help="Which figure decides the status (default cascade).")] = None,
-    home: Annotated[
-        HomeBasis | None, typer.Option(help="Which country makes an entity a home entity (default either).")
-    ] = None,
-    pass_through: Annotated[
-        float | None,
-        typer.Option("--pass-through", help="Cascade pass-through threshold in percent (default: --threshold)."),
-    ] = None,
-    pass_through_comparison: Annotated[
-        Comparison | None, typer.Option(help="Comparison for pass-through (default: --comparison).")
-    ] = None,
-    aggregate: Annotated[
-        bool | None,
-        typer.Option("--aggregate/--no-aggregate", help="Add different home parties' stakes, or assess each alone."),
-    ] = None,
-    weights: Annotated[Weights | None, typer.Option(help="Use equity stakes, or votes where given.")] = None,
-    control: Annotated[
-        ControlMode | None,
-        typer.Option(help="Control rows (VIE, board rights): report only, make the subject possible, or taint it."),
-    ] = None,
-    entity: Annotated[
-        list[str],
-        typer.Option("--entity", help="Only these entities (id or name) decide the exit code; repeatable."),
-    ] = [],  # noqa: B006
+    input_path: o.Input,
+    jurisdiction: o.Jurisdictions = [],  # noqa: B006 - typer needs a literal default for repeatable options
+    profile: o.Profiles = [],  # noqa: B006
+    policy_path: o.PolicyFile = None,
+    watchlist: o.Watchlists = [],  # noqa: B006
+    threshold: o.Threshold = None,
+    comparison: o.ComparisonOpt = None,
+    method: o.MethodOpt = None,
+    home: o.Home = None,
+    pass_through: o.PassThrough = None,
+    pass_through_comparison: o.PassThroughComparison = None,
+    aggregate: o.Aggregate = None,
+    weights: o.WeightsOpt = None,
+    control: o.Control = None,
+    entity: o.Entities = [],  # noqa: B006
     fmt: Annotated[
         FormatOpt | None,
         typer.Option("--format", help="Report format (default: table, or from -o's extension)."),
     ] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the report to this file.")] = None,
-    fail_on: Annotated[FailOn | None, typer.Option(help="What makes the exit code 1 (default flagged).")] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Evaluate holdings valid on this date (YYYY-MM-DD).")
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write the report to this file: .json, .csv, .md, .txt, or the audit reports .xlsx and .html.",
+        ),
     ] = None,
-    allow_overallocation: Annotated[
-        bool, typer.Option(help="Proceed when a subject's stakes sum above 100%, rescaling them to 100%.")
-    ] = False,
-    max_rows: Annotated[
-        int, typer.Option("--max-rows", min=1, help="Refuse inputs with more rows per sheet or file.")
-    ] = 10_000_000,
-    max_input_mb: Annotated[
-        int, typer.Option("--max-input-mb", min=1, help="Refuse text files, or unpacked workbooks, larger than this.")
-    ] = 2048,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings or summary on stderr.")] = False,
-    debug: Annotated[bool, typer.Option(help="Show the traceback of an unexpected error.")] = False,
+    fail_on: o.FailOnOpt = None,
+    as_of: o.AsOf = None,
+    allow_overallocation: o.AllowOverallocation = False,
+    max_rows: o.MaxRows = o.DEFAULT_MAX_ROWS,
+    max_input_mb: o.MaxInputMb = o.DEFAULT_MAX_INPUT_MB,
+    quiet: o.Quiet = False,
+    debug: o.Debug = False,
+    input_format: o.InputFormat = InputFormatOpt.auto,
 ) -> None:
     """Check INPUT: for every entity, is it owned beyond the threshold by the watched jurisdictions?
 
     Exit codes: 0 nothing deciding is home or flagged; 1 something is; 2 the input or options could not be used.
     """
-    from ownership.errors import ExposureError
-
-    flags: dict[str, object] = {
-        "jurisdictions": _jurisdictions(jurisdiction),
-        "threshold": threshold,
-        "comparison": comparison.value if comparison else None,
-        "method": method.value if method else None,
-        "home": home.value if home else None,
-        "pass_through": pass_through,
-        "pass_through_comparison": pass_through_comparison.value if pass_through_comparison else None,
-        "aggregate": aggregate,
-        "weights": weights.value if weights else None,
-        "control": control.value if control else None,
-        "allow_overallocation": True if allow_overallocation else None,
-        "as_of": as_of,
-        "fail_on": fail_on.value if fail_on else None,
-        "watchlists": [str(p) for p in watchlist] or None,
-    }
+    flags = o.policy_flags(
+        jurisdiction=jurisdiction,
+        threshold=threshold,
+        comparison=comparison,
+        method=method,
+        home=home,
+        pass_through=pass_through,
+        pass_through_comparison=pass_through_comparison,
+        aggregate=aggregate,
+        weights=weights,
+        control=control,
+        allow_overallocation=allow_overallocation,
+        as_of=as_of,
+        fail_on=fail_on,
+        watchlist=watchlist,
+    )
     report_format = _report_format(fmt, output)
-    if output is not None and output.exists() and input_path.exists() and output.resolve() == input_path.resolve():
-        _fail(f"-o {output}: that is the input file; choose another name")
-    try:
-        policies, chosen_fail_on, watch_warnings = _policies(profile, policy_path, flags)
-        limits = ReadLimits(max_bytes=max_input_mb * 1024 * 1024, max_rows=max_rows)
-        code = _run_check(
-            input_path, policies, watch_warnings, entity, report_format, output, chosen_fail_on, quiet, limits
+    if same_file(output, input_path):
+        fail(f"-o {output}: that is the input file; choose another name")
+
+    def run() -> int:
+        policies, chosen_fail_on, watch_warnings = resolve_policies(profile, policy_path, flags)
+        return _run_check(
+            input_path,
+            policies,
+            watch_warnings,
+            entity,
+            report_format,
+            output,
+            chosen_fail_on,
+            quiet,
+            o.read_limits(max_rows, max_input_mb),
+            input_format.value,
         )
-    except ExposureError as exc:
-        if debug:
-            raise
-        _fail(exc.one_line())
-    except Exception as exc:  # the last line of defence: never a traceback unless asked for
-        if debug:
-            raise
-        _fail(f"internal error ({type(exc).__name__}); please report it, and run with --debug for details")
-    raise typer.Exit(code)
 
-
-def _policies(
-    profiles: list[str], policy_path: Path | None, flags: dict[str, object]
-) -> tuple[list[Policy], FailOn, tuple[DataWarning, ...]]:
-    """One resolved policy per named profile (or the file's / the default), with the watch lists read."""
-    from ownership.policies import find_project_policy, load_policy_file, resolve
-    from ownership.readers.watchlist import read_watchlist
-
-    policy_file = load_policy_file(policy_path) if policy_path is not None else find_project_policy(Path.cwd())
-    names: list[str | None] = list(dict.fromkeys(p.strip().casefold() for p in profiles)) or [None]
-    resolved = [resolve(profile=name, policy_file=policy_file, flags=flags, as_of=None) for name in names]
-    entries: list[WatchEntry] = []
-    warnings: list[DataWarning] = []
-    for path in dict.fromkeys(p for r in resolved for p in r.watchlists):
-        found, found_warnings = read_watchlist(path, str(path))
-        entries += found
-        warnings += found_warnings
-    policies = [r.policy.with_changes(watchlist=tuple(entries)) if entries else r.policy for r in resolved]
-    fail_on = FailOn(resolved[0].fail_on) if resolved[0].fail_on else FailOn.FLAGGED
-    return policies, fail_on, tuple(warnings)
+    raise typer.Exit(guarded(run, debug))
 
 
 def _report_format(fmt: FormatOpt | None, output: Path | None) -> str:
@@ -246,7 +181,7 @@ def _report_format(fmt: FormatOpt | None, output: Path | None) -> str:
     found = FORMAT_BY_EXTENSION.get(output.suffix.lower())
     if found is None:
         known = ", ".join(sorted(FORMAT_BY_EXTENSION))
-        _fail(f"-o {output}: cannot tell the format from '{output.suffix}'; use one of {known} or --format")
+        fail(f"-o {output}: cannot tell the format from '{output.suffix}'; use one of {known} or --format")
     return found
 
 
@@ -260,6 +195,7 @@ def _run_check(
     fail_on: FailOn,
     quiet: bool,
     limits: ReadLimits,
+    input_format: str = "auto",
 ) -> int:
     from dataclasses import replace
     from io import StringIO
@@ -273,7 +209,7 @@ def _run_check(
     from ownership.reports.common import verdict_sentence
     from ownership.result import CheckSet
 
-    data = read_input(input_path, str(input_path), limits)
+    data = read_input(input_path, str(input_path), limits, input_format=input_format)
     if extra_warnings:
         data = replace(data, warnings=data.warnings + extra_warnings)
     checks = CheckSet(tuple(check(data, policy, targets) for policy in policies))
@@ -289,14 +225,24 @@ def _run_check(
         else:
             render_table(checks.primary, console)
         if output is not None and buffer is not None:
-            _write_atomically(output, buffer.getvalue())
+            write_atomically(output, buffer.getvalue())
+    elif report_format in ("xlsx", "html"):
+        if output is None:
+            fail(f"--format {report_format} is an audit report file: give -o FILE.{report_format}")
+        from datetime import UTC, datetime
+
+        from ownership.reports.html_report import render_html
+        from ownership.reports.xlsx_report import render_xlsx
+
+        now = datetime.now(UTC).replace(microsecond=0)
+        write_atomically(output, render_xlsx(checks, now) if report_format == "xlsx" else render_html(checks, now))
     else:
         render = {"json": render_json, "csv": render_csv, "markdown": render_markdown}[report_format]
         text = render(checks)
         if output is None:
             sys.stdout.write(text)
         else:
-            _write_atomically(output, text)
+            write_atomically(output, text)
     if not quiet:
         render_warnings(checks, err)
         if output is not None or report_format != "table":
@@ -322,7 +268,7 @@ def profiles_command(
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
     if fmt != "table":
-        _fail(f"--format {fmt}: use table or json")
+        fail(f"--format {fmt}: use table or json")
     console = Console(highlight=False)
     prose = ("description", "source")
     columns = [c for c in (rows[0] if rows else {}) if c not in prose]
@@ -337,19 +283,9 @@ def profiles_command(
         console.print(f"  [dim]Source: {row.get('source', '')}[/dim]")
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    import os
-    import tempfile
-
-    directory = path.resolve().parent
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+app.command("convert")(convert_command)
+app.command("graph")(graph_command)
+app.command("explain")(explain_command)
 
 
 def main() -> None:

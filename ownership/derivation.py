@@ -65,7 +65,7 @@ class Deriver:
         if not owners:
             return Derivation((), ())
         rounds = self._rounds([*owners, target] if tainted[target] else owners, given, tainted, seeds)
-        order = sorted(owners, key=lambda u: (rounds[u], u))
+        order = sorted(self._causes(target, rounds, tainted), key=lambda u: (rounds[u], u))
         steps: list[Step] = []
         target_round = rounds.get(target)
         # In a loop the entity explained may taint some of its own owners, which then add to its figure:
@@ -115,6 +115,23 @@ class Deriver:
                     continue
                 stack.append(h)
         return order, given
+
+    def _causes(self, target: int, rounds: dict[int, int], tainted: BoolArray) -> list[int]:
+        """The owners the explanation needs: every tainted holder of the target (they make its figure),
+        and above them only the holders tainted *before* the entity they hold (what made it tainted), so
+        an owner tainted later through a loop is not shown as a cause."""
+        kept: set[int] = set()
+        stack = [target]
+        while stack:
+            u = stack.pop()
+            for h, _, _ in self._holders(u, tainted):
+                if h in kept or h == target or h not in rounds:
+                    continue
+                if u != target and rounds[h] >= rounds[u]:
+                    continue
+                kept.add(h)
+                stack.append(h)
+        return list(kept)
 
     def _rounds(self, members: list[int], given: set[int], tainted: BoolArray, seeds: BoolArray) -> dict[int, int]:
         """The round each member becomes tainted in, re-running the fixpoint (frontier by frontier, as the

@@ -87,6 +87,7 @@ class Entity:
         where: where the entity was declared or first named.
         group: parties sharing a group act jointly (a joint arrangement): when stakes are not aggregated
             across parties, a group is assessed as one party.
+        source: free-text source or note (where the entity's details come from), carried into workbooks.
     """
 
     id: str
@@ -98,6 +99,7 @@ class Entity:
     declared: bool = True
     where: Location | None = None
     group: str | None = None
+    source: str | None = None
 
     @property
     def country_known(self) -> bool:

@@ -14,7 +14,7 @@ from datetime import date
 from ownership.countries import UnknownCountryError, normalize_country
 from ownership.errors import DataWarning, InputError, Location, short
 from ownership.model import TOLERANCE, Entity, EntityType, Holding, Stake
-from ownership.readers.columns import ENTITY_COLUMNS, HOLDING_COLUMNS, Header, find_header
+from ownership.readers.columns import ENTITY_COLUMNS, HOLDING_COLUMNS, Header, find_header, header_key
 from ownership.readers.tables import Cell, RawTable, UncachedFormula, cell_text, iter_cells
 from ownership.readers.values import (
     ValueProblem,
@@ -55,6 +55,12 @@ _TYPE_ALIASES = {
     "listed company": EntityType.PUBLIC,
     "free float": EntityType.PUBLIC,
     "unknown": EntityType.UNKNOWN,
+}
+
+# An entity's source or note (the workbook ``exposure convert`` writes has one).
+_ENTITY_COLUMNS = {
+    **ENTITY_COLUMNS,
+    "source": frozenset(header_key(n) for n in ("source", "reference", "note", "notes")),
 }
 
 
@@ -199,7 +205,7 @@ def _entity_type(row: _Row, name: str) -> EntityType:
 
 def read_entities(table: RawTable, problems: Problems) -> list[Entity]:
     """Entities from an Entities table (id required; name, type, countries, shares outstanding optional)."""
-    header = find_header(table, ENTITY_COLUMNS, ("id",))
+    header = find_header(table, _ENTITY_COLUMNS, ("id",))
     _warn_unknown_columns(table, header, problems)
     seen: dict[str, Entity] = {}
     entities: list[Entity] = []
@@ -218,10 +224,11 @@ def read_entities(table: RawTable, problems: Problems) -> list[Entity]:
             shares_outstanding=row.number_value("shares_outstanding"),
             where=row.where(),
             group=row.text("group"),
+            source=row.text("source"),
         )
         previous = seen.get(entity_id)
         if previous is not None:
-            if replace(previous, where=None) == replace(entity, where=None):
+            if replace(previous, where=None, source=None) == replace(entity, where=None, source=None):
                 problems.warn(
                     "duplicate_entity",
                     f"entity {short(entity_id)} is listed twice with the same details (first at row "

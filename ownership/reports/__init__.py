@@ -13,6 +13,9 @@ FORMAT_BY_EXTENSION = {
     ".md": "markdown",
     ".markdown": "markdown",
     ".txt": "table",
+    ".xlsx": "xlsx",
+    ".html": "html",
+    ".htm": "html",
 }
 
 __all__ = ["FORMAT_BY_EXTENSION", "render_csv", "render_json", "render_markdown", "to_document"]

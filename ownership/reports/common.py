@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ownership.model import Policy, pct_text
-from ownership.result import CheckResult, Interval
+from ownership.reports.cells import inert
+from ownership.result import Chain, ChainBreakdown, ChainKind, CheckResult, EntityVerdict, Interval, Status
 
 #: Percentages in reports are rounded to this many decimals, so float noise (49.99999999999) never shows.
 PCT_DECIMALS = 6
@@ -77,10 +78,8 @@ def verdict_sentence(result: CheckResult) -> str:
 
 
 def neutralise(text: str) -> str:
-    """Cell text a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
+    """Cell text a spreadsheet would run as a formula is prefixed with an apostrophe (see ``cells.inert``)."""
+    return inert(text)
 
 
 def rule_summary(policy: Policy) -> str:
@@ -100,3 +99,35 @@ def rule_summary(policy: Policy) -> str:
     origins = sorted({o for o in policy.origins.values() if o and not o.startswith("default")})
     source = f"; settings from {', '.join(origins)}" if origins else ""
     return f"rule {policy.name}: {', '.join(parts)}{source}"
+
+
+def chain_text(chain: Chain, arrow: str = "-{}->") -> str:
+    """A chain in words: "P -60%-> H -60%-> T = 36%"; chains from an unallocated part start with it:
+    "(30% of ORBIT unnamed) ORBIT = 30%"."""
+    parts = [chain.path[0]]
+    for stake, entity in zip(chain.stakes, chain.path[1:], strict=True):
+        parts.append(f" {arrow.format(pct_text(stake))} {entity}")
+    start = ""
+    if chain.kind is ChainKind.UNALLOCATED:
+        start = f"({pct_text(chain.unallocated)} of {chain.path[0]} has no named holder) "
+    elif chain.kind is ChainKind.UNKNOWN:
+        start = "(country unknown) "
+    return f"{start}{''.join(parts)} = {pct_text(chain.share)}"
+
+
+def rest_text(breakdown: ChainBreakdown) -> str | None:
+    """The line that makes the listed chains add up to the figure (None when nothing is left)."""
+    if breakdown.rest <= 1e-9:
+        return None
+    what = "circular holdings" if breakdown.searched_all else "other chains / circular holdings"
+    return f"{what} = {pct_text(breakdown.rest)}"
+
+
+def explained(result: CheckResult, limit: int = 50) -> list[EntityVerdict]:
+    """The entities a report explains in detail: the ``--entity`` targets, else the flagged and possible
+    ones, deciding first (at most ``limit``)."""
+    if result.targets:
+        chosen = [result.verdict(t) for t in result.targets]
+    else:
+        chosen = [v for v in result.ordered() if v.status in (Status.FLAGGED, Status.POSSIBLE)]
+    return chosen[:limit]

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ownership.reports.common import pct, policy_document, tool_version
-from ownership.result import CheckResult, CheckSet, EntityVerdict, Interval
+from ownership.result import ChainBreakdown, CheckResult, CheckSet, Derivation, EntityVerdict, Interval
 
 SCHEMA = "exposure.check/1"
 
@@ -15,7 +15,8 @@ def _interval(iv: Interval) -> dict[str, float]:
     return {"low": pct(iv.low), "high": pct(iv.high)}
 
 
-def _entity(v: EntityVerdict) -> dict[str, Any]:
+def entity_document(v: EntityVerdict) -> dict[str, Any]:
+    """One entity's entry in the report (percentages 0..100)."""
     e = v.entity
     return {
         "id": e.id,
@@ -41,6 +42,62 @@ def _entity(v: EntityVerdict) -> dict[str, Any]:
         "uncertainty": list(v.uncertainty),
         "labels": list(v.labels),
         "most_restrictive": v.most_restrictive,
+        "reasons": _reasons(v.derivation),
+        "reasons_omitted": v.derivation.omitted if v.derivation is not None else 0,
+        "origins": list(v.derivation.origins) if v.derivation is not None else [],
+        "chains": _chains(v.chains),
+        "chains_high": _chains(v.chains_high),
+        "notes": [
+            {"code": w.code, "message": w.message, "where": w.where.cell() if w.where else None} for w in v.notes
+        ],
+    }
+
+
+def _reasons(derivation: Derivation | None) -> list[dict[str, Any]] | None:
+    """The cascade derivation, step by step (None when the entity was not explained in detail)."""
+    if derivation is None:
+        return None
+    return [
+        {
+            "entity": s.entity,
+            "round": s.round,
+            "home": s.home,
+            "labels": list(s.labels),
+            "holders": [
+                {
+                    "holder": c.holder,
+                    "stake_pct": _interval(Interval(c.stake.low, c.stake.high)),
+                    "holder_home": c.holder_is_home,
+                }
+                for c in s.holders
+            ],
+            "total_pct": pct(s.total),
+            "tainted": s.tainted,
+            "by_control": s.by_control,
+            "text": s.text,
+        }
+        for s in derivation.steps
+    ]
+
+
+def _chains(breakdown: ChainBreakdown | None) -> dict[str, Any] | None:
+    """The largest chains behind a look-through figure and the rest, which add up to the figure."""
+    if breakdown is None:
+        return None
+    return {
+        "figure_pct": pct(breakdown.figure),
+        "listed": [
+            {
+                "kind": c.kind.value,
+                "path": list(c.path),
+                "stakes_pct": [pct(x) for x in c.stakes],
+                "unallocated_pct": pct(c.unallocated),
+                "share_pct": pct(c.share),
+            }
+            for c in breakdown.chains
+        ],
+        "rest_pct": pct(breakdown.rest),
+        "searched_all": breakdown.searched_all,
     }
 
 
@@ -75,7 +132,7 @@ def to_document(results: CheckResult | CheckSet) -> dict[str, Any]:
     order = [v for v in result.ordered() if v.decides] + [v for v in result.verdicts if not v.decides]
     entities = []
     for v in order:
-        entry = _entity(v)
+        entry = entity_document(v)
         i = position[v.entity.id]
         entry["by_profile"] = {r.policy.name: _profile_entry(r.verdicts[i]) for r in checks.results}
         entities.append(entry)

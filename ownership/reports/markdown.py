@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ownership.reports.common import interval_text, rule_summary, verdict_sentence
-from ownership.result import CheckResult, CheckSet
+from ownership.reports.common import chain_text, explained, interval_text, rest_text, rule_summary, verdict_sentence
+from ownership.result import ChainBreakdown, CheckResult, CheckSet, EntityVerdict
 
 
 def _cell(text: str) -> str:
@@ -51,6 +51,11 @@ def render_markdown(results: CheckResult | CheckSet) -> str:
             _cell(", ".join(v.labels)),
         ]
         lines.append("| " + " | ".join(cells) + " |")
+    chosen = explained(result)
+    if chosen:
+        lines += ["", "## Why", ""]
+        for v in chosen:
+            lines += why(v)
     warnings = list(dict.fromkeys(w for r in checks.results for w in r.warnings))
     if warnings:
         lines += ["", "## Warnings", ""]
@@ -58,3 +63,52 @@ def render_markdown(results: CheckResult | CheckSet) -> str:
             where = f" ({w.where.cell()})" if w.where else ""
             lines.append(f"- `{w.code}`{where}: {_cell(w.message)}")
     return "\n".join(lines) + "\n"
+
+
+def _chain_lines(title: str, breakdown: ChainBreakdown | None) -> list[str]:
+    if breakdown is None:
+        return []
+    lines = [f"{title} ({interval_text_one(breakdown.figure)}):", ""]
+    lines += [f"- `{_code(chain_text(c))}`" for c in breakdown.chains]
+    rest = rest_text(breakdown)
+    if rest:
+        lines.append(f"- {rest}")
+    return [*lines, ""]
+
+
+def interval_text_one(fraction: float) -> str:
+    from ownership.model import pct_text
+
+    return pct_text(fraction)
+
+
+def _code(text: str) -> str:
+    return text.replace("`", "'")
+
+
+def why(v: EntityVerdict) -> list[str]:
+    """One entity's reasons as a Markdown section: the derivation, the chains, what would settle it."""
+    e = v.entity
+    lines = [
+        f"### {_cell(e.id)}: {v.status.value}",
+        "",
+        f"{_cell(e.name).rstrip('.')}. Cascade {interval_text(v.cascade)}, "
+        f"look-through {interval_text(v.lookthrough)}. {_cell(v.reason)}.",
+        "",
+    ]
+    if v.derivation is not None and v.derivation.steps:
+        lines += ["How the cascade reaches it:", ""]
+        if v.derivation.omitted:
+            lines.append(f"- ({v.derivation.omitted} earlier steps left out)")
+        lines += [f"{k}. {_cell(step.text)}" for k, step in enumerate(v.derivation.steps, start=1)]
+        lines.append("")
+    lines += _chain_lines("Look-through chains", v.chains)
+    lines += _chain_lines("What the unknowns could add, up to", v.chains_high)
+    if v.uncertainty:
+        lines += ["What would settle it: " + "; ".join(_cell(u) for u in v.uncertainty) + ".", ""]
+    for w in v.notes:
+        where = f" ({w.where.cell()})" if w.where else ""
+        lines.append(f"- note `{w.code}`{where}: {_cell(w.message)}")
+    if v.notes:
+        lines.append("")
+    return lines

@@ -1,0 +1,88 @@
+"""What the commands share: one-line errors, policy resolution with watch lists, atomic writes."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn, TypeVar
+
+import typer
+
+from ownership.errors import DataWarning
+from ownership.model import Policy, WatchEntry
+from ownership.result import FailOn
+
+T = TypeVar("T")
+
+
+def fail(message: str) -> NoReturn:
+    """Print one error line on stderr and exit with code 2."""
+    typer.echo(f"exposure: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def guarded(run: Callable[[], T], debug: bool) -> T:
+    """Run a command body: an ExposureError becomes its one line and exit 2; anything unexpected becomes a
+    one-line internal error (the traceback only with --debug). Never a traceback by default."""
+    from ownership.errors import ExposureError
+
+    try:
+        return run()
+    except ExposureError as exc:
+        if debug:
+            raise
+        fail(exc.one_line())
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:  # the last line of defence
+        if debug:
+            raise
+        fail(f"internal error ({type(exc).__name__}); please report it, and run with --debug for details")
+
+
+def resolve_policies(
+    profiles: list[str], policy_path: Path | None, flags: dict[str, object]
+) -> tuple[list[Policy], FailOn, tuple[DataWarning, ...]]:
+    """One resolved policy per named profile (or the file's / the default), with the watch lists read."""
+    from ownership.policies import find_project_policy, load_policy_file, resolve
+    from ownership.readers.watchlist import read_watchlist
+
+    policy_file = load_policy_file(policy_path) if policy_path is not None else find_project_policy(Path.cwd())
+    names: list[str | None] = list(dict.fromkeys(p.strip().casefold() for p in profiles)) or [None]
+    resolved = [resolve(profile=name, policy_file=policy_file, flags=flags, as_of=None) for name in names]
+    entries: list[WatchEntry] = []
+    warnings: list[DataWarning] = []
+    for path in dict.fromkeys(p for r in resolved for p in r.watchlists):
+        found, found_warnings = read_watchlist(path, str(path))
+        entries += found
+        warnings += found_warnings
+    policies = [r.policy.with_changes(watchlist=tuple(entries)) if entries else r.policy for r in resolved]
+    fail_on = FailOn(resolved[0].fail_on) if resolved[0].fail_on else FailOn.FLAGGED
+    return policies, fail_on, tuple(warnings)
+
+
+def same_file(output: Path | None, input_path: Path) -> bool:
+    return output is not None and output.exists() and input_path.exists() and output.resolve() == input_path.resolve()
+
+
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Write via a temporary file in the same folder and rename it, so a failed run never leaves half a file."""
+    directory = path.resolve().parent
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    try:
+        if isinstance(content, bytes):
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(content)
+        # mkstemp makes the file private (0600); a report is for sharing, so give it the usual umask mode.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,151 @@
+"""`exposure convert`: any input exposure reads, written as the canonical workbook for review."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from ownership.model import OwnershipData
+
+
+class InputFormatOpt(StrEnum):
+    """``--input-format``: detect the format from the content (auto), or use the named reader."""
+
+    auto = "auto"
+    workbook = "workbook"
+    csv = "csv"
+    folder = "folder"
+    bods = "bods"
+    gleif = "gleif"
+    uk_psc = "uk-psc"
+    ftm = "ftm"
+    ashare = "ashare"
+
+
+INPUT_FORMAT_HELP = (
+    "The input's format: auto (from its content, default), workbook, csv, folder, bods, gleif, uk-psc, ftm "
+    "or ashare (China A-share top-10 holders)."
+)
+
+
+def convert_command(
+    input_path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="INPUT",
+            help="Workbook, holdings CSV, folder, or a BODS, GLEIF, UK PSC, FollowTheMoney or A-share file or folder.",
+        ),
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The workbook to write (.xlsx).")],
+    input_format: Annotated[
+        InputFormatOpt, typer.Option("--input-format", help=INPUT_FORMAT_HELP)
+    ] = InputFormatOpt.auto,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Keep only the holdings in force on this date (default: all, with their dates)."),
+    ] = None,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", min=1, help="Refuse inputs with more rows per sheet or file.")
+    ] = 10_000_000,
+    max_input_mb: Annotated[
+        int, typer.Option("--max-input-mb", min=1, help="Refuse text files, or unpacked workbooks, larger than this.")
+    ] = 2048,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings or summary on stderr.")] = False,
+    debug: Annotated[bool, typer.Option(help="Show the traceback of an unexpected error.")] = False,
+) -> None:
+    """Write INPUT as the canonical workbook (sheets Entities and Holdings) to review, correct and check.
+
+    Each row names its source. Exit codes: 0 written; 2 the input or options could not be used.
+    """
+    from cli.common import fail, guarded, same_file
+
+    if output.suffix.lower() != ".xlsx":
+        fail(f"-o {output}: the canonical workbook is an .xlsx file; give a name ending in .xlsx")
+    if same_file(output, input_path):
+        fail(f"-o {output}: that is the input file; choose another name")
+    day = _as_of(as_of)
+    guarded(lambda: _convert(input_path, output, input_format.value, day, max_rows, max_input_mb, quiet), debug)
+
+
+def _as_of(text: str | None) -> date | None:
+    from datetime import date
+
+    from cli.common import fail
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        fail(f"--as-of {text}: use a date written YYYY-MM-DD")
+
+
+def _in_force(data: OwnershipData, day: date) -> tuple[OwnershipData, int]:
+    """The data with only the holdings in force on ``day``; each one left out gets an out_of_date warning."""
+    from dataclasses import replace
+
+    from ownership.errors import DataWarning, short
+
+    kept = []
+    warnings = list(data.warnings)
+    for h in data.holdings:
+        if h.valid_on(day):
+            kept.append(h)
+            continue
+        when = f"ended {h.end}" if h.end is not None and h.end < day else f"starts {h.start}"
+        warnings.append(
+            DataWarning(
+                "out_of_date",
+                f"holding {short(h.holder)} -> {short(h.subject)} {when}, outside the as-of date {day}: left out",
+                h.where,
+            )
+        )
+    return replace(data, holdings=tuple(kept), warnings=tuple(warnings)), len(data.holdings) - len(kept)
+
+
+def _convert(
+    input_path: Path,
+    output: Path,
+    input_format: str,
+    day: date | None,
+    max_rows: int,
+    max_input_mb: int,
+    quiet: bool,
+) -> None:
+    from rich.console import Console
+
+    from cli.common import fail
+    from cli.render import render_warnings
+    from ownership.model import Policy
+    from ownership.readers import read_input
+    from ownership.readers.tables import ReadLimits
+    from ownership.result import CheckResult
+    from ownership.writers import write_canonical_workbook
+
+    limits = ReadLimits(max_bytes=max_input_mb * 1024 * 1024, max_rows=max_rows)
+    data = read_input(input_path, str(input_path), limits, input_format=input_format)
+    notes: list[tuple[str, str]] = []
+    if day is not None:
+        data, left_out = _in_force(data, day)
+        notes.append(("as of", f"{day.isoformat()}: {left_out} holdings not in force on that date left out"))
+    try:
+        write_canonical_workbook(data, output, notes=notes)
+    except OSError as exc:
+        fail(f"-o {output}: cannot write it ({exc.strerror or type(exc).__name__})")
+    if quiet:
+        return
+    err = Console(stderr=True, highlight=False)
+    # The same warning lines as `exposure check` prints (a result with no verdicts carries just the warnings).
+    render_warnings(CheckResult(Policy(), data.source, (), data.warnings, (), 0), err)
+    parties = len({e.id for e in data.entities} | {p for h in data.holdings for p in (h.holder, h.subject)})
+    err.print(
+        f"wrote {output}: {parties} entities, {len(data.holdings)} holdings from {data.source.path} "
+        f"({data.source.format})",
+        markup=False,
+    )

@@ -1,0 +1,142 @@
+"""`exposure explain INPUT ENTITY`: why one entity has its status, as a tree in the terminal (or JSON/Markdown)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.text import Text
+from rich.tree import Tree
+
+from cli import options as o
+from cli.common import fail, guarded, resolve_policies, same_file, write_atomically
+from cli.convert import InputFormatOpt
+from ownership.result import CheckResult, EntityVerdict, Status
+
+STYLE = {Status.HOME: "bold magenta", Status.FLAGGED: "bold red", Status.POSSIBLE: "bold yellow", Status.CLEAR: "green"}
+
+
+class ExplainFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def explain_command(
+    input_path: o.Input,
+    entity: Annotated[str, typer.Argument(metavar="ENTITY", help="The entity to explain: its id or unique name.")],
+    jurisdiction: o.Jurisdictions = [],  # noqa: B006 - typer needs a literal default for repeatable options
+    profile: o.Profiles = [],  # noqa: B006
+    policy_path: o.PolicyFile = None,
+    watchlist: o.Watchlists = [],  # noqa: B006
+    threshold: o.Threshold = None,
+    comparison: o.ComparisonOpt = None,
+    method: o.MethodOpt = None,
+    home: o.Home = None,
+    pass_through: o.PassThrough = None,
+    pass_through_comparison: o.PassThroughComparison = None,
+    aggregate: o.Aggregate = None,
+    weights: o.WeightsOpt = None,
+    control: o.Control = None,
+    as_of: o.AsOf = None,
+    allow_overallocation: o.AllowOverallocation = False,
+    fmt: Annotated[ExplainFormat, typer.Option("--format", help="table (a tree), json or markdown.")] = (
+        ExplainFormat.table
+    ),
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the explanation to this file.")] = None,
+    fail_on: o.FailOnOpt = None,
+    max_rows: o.MaxRows = o.DEFAULT_MAX_ROWS,
+    max_input_mb: o.MaxInputMb = o.DEFAULT_MAX_INPUT_MB,
+    input_format: o.InputFormat = InputFormatOpt.auto,
+    quiet: o.Quiet = False,
+    debug: o.Debug = False,
+) -> None:
+    """Explain why ENTITY in INPUT is home, flagged, possible or clear: the rule in plain words, the cascade
+    step by step, and the largest look-through chains.
+
+    Exit codes as for `check`, with ENTITY the only entity that decides: 0 clear (or possible), 1 flagged
+    or home, 2 the input or options could not be used.
+    """
+    flags = o.policy_flags(
+        jurisdiction=jurisdiction,
+        threshold=threshold,
+        comparison=comparison,
+        method=method,
+        home=home,
+        pass_through=pass_through,
+        pass_through_comparison=pass_through_comparison,
+        aggregate=aggregate,
+        weights=weights,
+        control=control,
+        allow_overallocation=allow_overallocation,
+        as_of=as_of,
+        fail_on=fail_on,
+        watchlist=watchlist,
+    )
+    if same_file(output, input_path):
+        fail(f"-o {output}: that is the input file; choose another name")
+
+    def run() -> int:
+        from ownership.check import check
+        from ownership.readers import read_input
+        from ownership.reports.explanation import explanation_document, render_explanation_markdown
+
+        policies, chosen_fail_on, watch_warnings = resolve_policies(profile, policy_path, flags)
+        data = read_input(input_path, str(input_path), o.read_limits(max_rows, max_input_mb), input_format.value)
+        if watch_warnings:
+            data = replace(data, warnings=data.warnings + watch_warnings)
+        results = [check(data, policy, [entity]) for policy in policies]
+        verdicts = [r.verdict(r.targets[0]) for r in results]
+        if fmt is ExplainFormat.json:
+            docs = [explanation_document(r, v) for r, v in zip(results, verdicts, strict=True)]
+            text = json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2) + "\n"
+        elif fmt is ExplainFormat.markdown:
+            text = "\n".join(render_explanation_markdown(r, v) for r, v in zip(results, verdicts, strict=True))
+        else:
+            text = ""
+        if fmt is ExplainFormat.table:
+            console = Console(highlight=False, width=160 if output is not None else None, record=output is not None)
+            for r, v in zip(results, verdicts, strict=True):
+                console.print(explanation_tree(r, v))
+            if output is not None:
+                write_atomically(output, console.export_text())
+        elif output is not None:
+            write_atomically(output, text)
+        else:
+            sys.stdout.write(text)
+        if not quiet and output is not None:
+            Console(stderr=True, highlight=False).print(f"explanation of {entity} written to {output}", markup=False)
+        return max(r.exit_code(chosen_fail_on) for r in results)
+
+    raise typer.Exit(guarded(run, debug))
+
+
+def explanation_tree(result: CheckResult, v: EntityVerdict) -> Tree:
+    """The explanation as a rich tree: headline, plain words, then each section of reasons."""
+    from ownership.reports.explanation import plain_words, sections
+
+    e = v.entity
+    headline = Text()
+    headline.append(f"{e.id}", style="bold")
+    if e.name and e.name != e.id:
+        headline.append(f"  {e.name}")
+    place = "/".join(dict.fromkeys(c for c in (e.jurisdiction, e.headquarters) if c)) or "country unknown"
+    headline.append(f"  ({place})  ")
+    headline.append(v.status.value.upper(), style=STYLE[v.status])
+    headline.append(f"  under rule {result.policy.name}", style="dim")
+    tree = Tree(headline)
+    words = tree.add(Text("In plain words", style="bold"))
+    for paragraph in plain_words(result, v):
+        words.add(Text(paragraph))
+    for title, lines in sections(v):
+        branch = tree.add(Text(title, style="bold"))
+        numbered = title.startswith("How the cascade")
+        for k, line in enumerate(lines, start=1):
+            branch.add(Text(f"{k}. {line}" if numbered else line))
+    return tree

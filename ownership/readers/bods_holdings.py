@@ -1,0 +1,356 @@
+"""From BODS statements to entities and holdings: versions, references, interests, indirect summaries.
+
+Choices, each reported as a warning where it touches the data:
+
+* Versions: of the statements about one record (0.4 ``recordId``; before 0.4 a statement and the ones it
+  ``replacesStatements``) only the latest counts, by ``statementDate`` and then file order; a record whose
+  latest statement is ``closed`` is gone, and so are the relationships that still point at it.
+* Parties a relationship names but the file does not describe become entities of unknown country (possibly
+  home for the high bound), as canonical holdings do; an unspecified interested party (``unspecified``, or
+  a 0.4 object with a ``reason``) becomes one such entity per relationship, named after its reason.
+* A relationship's interests with the same dates make one holding: shareholding gives the stake, voting
+  rights the votes, any other type the control flag; an interest of unknown kind (no type, ``unknownInterest``,
+  an empty ``interests`` list) or a shareholding without a share is a stake of 0-100%.
+* Indirect interests (``directOrIndirect: indirect``, or those of a relationship listing its components)
+  summarise a chain. When the file links the interested party to the subject through at least one
+  intermediary by its other relationships (the components, or any others, ignoring dates), the chain is
+  in the graph and the summary is not added again. When it does not, the summary stands in for the missing
+  chain as a direct holding, with a warning: the declared share is the look-through figure, which is what
+  the chain would give.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from ownership.errors import short
+from ownership.model import Entity, EntityType, Holding, Stake
+from ownership.readers.bods_fields import Notes, Unspecified
+from ownership.readers.bods_interests import Interest, Kind, Relationship
+from ownership.readers.bods_statements import Envelope
+
+
+@dataclass
+class _Parties:
+    """The parties by key, with the placeholders created for references the file does not resolve."""
+
+    notes: Notes
+    by_key: dict[str, Entity]
+    closed: set[str]
+    relationships: set[str]
+    replaced_by: dict[str, str]
+    created: list[Entity] = field(default_factory=list)
+
+    def follow(self, key: str) -> str:
+        """The key a reference ends at after following replacements (0.1-0.3 ``replacesStatements``)."""
+        seen = {key}
+        while key in self.replaced_by and self.replaced_by[key] not in seen:
+            key = self.replaced_by[key]
+            seen.add(key)
+        return key
+
+    def resolve(self, ref: str, role: str, rel: Relationship) -> str | None:
+        """The entity id for a reference, or None when the relationship cannot be used."""
+        key = self.follow(ref)
+        if key in self.by_key:
+            return key
+        if key in self.closed:
+            self.notes.warn(
+                "closed_party",
+                f"relationship {short(rel.key, 60)}: its {role} {short(ref, 60)} is closed: the relationship is "
+                "ignored with it",
+                rel.where,
+            )
+            return None
+        if key in self.relationships:
+            self.notes.error(
+                f"relationship {short(rel.key, 60)}: its {role} {short(ref, 60)} is a relationship, not a party",
+                rel.where,
+            )
+            return None
+        entity = Entity(
+            key,
+            key,
+            EntityType.UNKNOWN,
+            declared=False,
+            where=rel.where,
+            source=f"named by {rel.source()} as its {role}, not described in this file",
+        )
+        self.by_key[key] = entity
+        self.created.append(entity)
+        self.notes.warn(
+            "unknown_reference",
+            f"relationship {short(rel.key, 60)}: its {role} {short(ref, 60)} is not described in this file: "
+            "added with an unknown country (possibly a home entity for the high bound)",
+            rel.where,
+        )
+        return key
+
+    def unspecified(self, rel: Relationship, party: Unspecified) -> str:
+        key = f"unspecified:{rel.key}"
+        while key in self.by_key:
+            key += "'"
+        said = f"{party.reason or 'no reason given'}" + (
+            f": {short(party.description, 300)}" if party.description else ""
+        )
+        entity = Entity(
+            key,
+            f"unspecified interested party ({party.reason or 'no reason given'})",
+            EntityType.UNKNOWN,
+            declared=False,
+            where=rel.where,
+            source=f"declared but not identified by {rel.source()} ({said})",
+        )
+        self.by_key[key] = entity
+        self.created.append(entity)
+        self.notes.warn(
+            "unspecified_party",
+            f"relationship {short(rel.key, 60)}: the interested party is not identified ({party.words()}): "
+            f"counted as {key}, of unknown country (possibly a home entity for the high bound)",
+            rel.where,
+        )
+        return key
+
+
+def latest_versions(envelopes: Sequence[Envelope], notes: Notes) -> tuple[list[Envelope], set[str], dict[str, str]]:
+    """The statements that count, in file order; the keys of closed records; and, for 0.1-0.3 statements,
+    which statement replaced which."""
+    by_key: dict[str, list[Envelope]] = defaultdict(list)
+    for env in envelopes:
+        by_key[env.key].append(env)
+    replaced_by = {old: env.key for env in envelopes for old in env.replaces if old != env.key}
+    kept: list[Envelope] = []
+    closed: set[str] = set()
+    superseded: list[Envelope] = []
+    closed_envs: list[Envelope] = []
+    for key, versions in by_key.items():
+        latest = max(versions, key=lambda e: (e.date, e.number))
+        superseded.extend(e for e in versions if e is not latest)
+        if key in replaced_by:
+            superseded.append(latest)
+        elif latest.closed:
+            closed.add(key)
+            closed_envs.append(latest)
+        else:
+            kept.append(latest)
+    if superseded:
+        first = min(superseded, key=lambda e: e.number)
+        notes.warn(
+            "replaced_statement",
+            f"{len(superseded)} statement{'s' if len(superseded) > 1 else ''} replaced by later ones (first: "
+            f"{short(first.statement_id, 60)}): only the latest statement about each record counts",
+            first.record.where,
+        )
+    if closed_envs:
+        first = min(closed_envs, key=lambda e: e.number)
+        notes.warn(
+            "closed_record",
+            f"{len(closed_envs)} record{'s' if len(closed_envs) > 1 else ''} closed (recordStatus 'closed'; "
+            f"first: {short(first.key, 60)}): left out, with every earlier statement about them",
+            first.record.where,
+        )
+    # A record keeps the place of its first statement, whichever version counts.
+    position = {key: min(e.number for e in versions) for key, versions in by_key.items()}
+    kept.sort(key=lambda e: position[e.key])
+    return kept, closed, replaced_by
+
+
+def build_model(envelopes: Sequence[Envelope], notes: Notes) -> tuple[list[Entity], list[Holding]]:
+    """Entities (file order, then parties only referenced) and holdings (file order) from the statements."""
+    kept, closed, replaced_by = latest_versions(envelopes, notes)
+    parties = _Parties(
+        notes,
+        by_key={e.key: e.record for e in kept if isinstance(e.record, Entity)},
+        closed=closed,
+        relationships={e.key for e in kept if isinstance(e.record, Relationship)},
+        replaced_by=replaced_by,
+    )
+    declared = list(parties.by_key.values())
+    direct: list[Holding] = []
+    indirect: list[_Summary] = []
+    for env in kept:
+        rel = env.record
+        if not isinstance(rel, Relationship):
+            continue
+        if isinstance(rel.subject, Unspecified):
+            notes.warn(
+                "unspecified_subject",
+                f"relationship {short(rel.key, 60)}: the subject is not identified ({rel.subject.words()}): "
+                "nothing to attach the interest to, ignored",
+                rel.where,
+            )
+            continue
+        subject = parties.resolve(rel.subject, "subject", rel)
+        if subject is None:
+            continue
+        if parties.by_key[subject].type is EntityType.PERSON:
+            notes.error(
+                f"relationship {short(rel.key, 60)}: its subject {short(subject, 60)} is a person; only entities "
+                "can be held",
+                rel.where,
+            )
+            continue
+        if isinstance(rel.party, Unspecified):
+            holder: str | None = parties.unspecified(rel, rel.party)
+        else:
+            holder = parties.resolve(rel.party, "interested party", rel)
+        if holder is None:
+            continue
+        # A relationship without interests (allowed before 0.4, common in registers that publish no
+        # percentages) is one interest of unknown kind.
+        interests = rel.interests or (Interest(Kind.UNKNOWN, "", None, False, None, None, None),)
+        direct.extend(_holdings(rel, holder, subject, [i for i in interests if not i.indirect], notes))
+        summaries = [i for i in rel.interests if i.indirect]
+        if summaries:
+            # What reading the summary notices matters only if the summary is kept.
+            pending = Notes(notes.file)
+            indirect.append(_Summary(rel, _holdings(rel, holder, subject, summaries, pending), pending))
+    _check_scale(kept, notes)
+    return declared + parties.created, direct + _indirect_summaries(direct, indirect, notes)
+
+
+def _holdings(rel: Relationship, holder: str, subject: str, interests: list[Interest], notes: Notes) -> list[Holding]:
+    """One holding per distinct (start, end) of the interests."""
+    if not interests:
+        return []
+    groups: dict[tuple[date | None, date | None], list[Interest]] = defaultdict(list)
+    for interest in interests:
+        groups[(interest.start, interest.end)].append(interest)
+    label = f"relationship {short(rel.key, 60)} ({short(holder, 40)} -> {short(subject, 40)})"
+    has_equity = any(i.kind in (Kind.EQUITY, Kind.UNKNOWN) for i in rel.interests) or not rel.interests
+    found: list[Holding] = []
+    for (start, end), group in groups.items():
+        stake = _sum(i.share if i.share is not None else Stake(0.0, 1.0) for i in group if i.kind is Kind.EQUITY)
+        votes = _sum(i.share if i.share is not None else Stake(0.0, 1.0) for i in group if i.kind is Kind.VOTES)
+        control = any(i.kind is Kind.CONTROL for i in group)
+        unknown = [i for i in group if i.kind is Kind.UNKNOWN or (i.kind is Kind.EQUITY and i.share is None)]
+        if unknown:
+            stake = stake if stake is not None else Stake(0.0, 1.0)
+            what = ", ".join(sorted({i.type_name or "no type" for i in unknown})) if rel.interests else "none listed"
+            notes.warn(
+                "unknown_stake",
+                f"{label}: an interest ({what}) gives no share of the equity: read as anywhere from 0 to 100%",
+                rel.where,
+            )
+        for i in group:
+            if i.kind is Kind.CONTROL and i.share is not None:
+                notes.warn(
+                    "ignored_share",
+                    f"{label}: the {i.share} of its {i.type_name} interest is not a share of the equity: the "
+                    "interest counts as control without equity",
+                    rel.where,
+                )
+        if votes is not None and stake is None and not has_equity:
+            notes.warn(
+                "votes_only",
+                f"{label}: voting rights of {votes} but no shareholding: they count only when weighing by votes",
+                rel.where,
+            )
+        details = "; ".join(dict.fromkeys(i.details for i in group if i.details))
+        source = rel.source() + (f": {short(details, 80)}" if details else "")
+        found.append(
+            Holding(
+                holder,
+                subject,
+                stake,
+                votes=votes,
+                control=control,
+                start=start,
+                end=end,
+                source=source,
+                where=rel.where,
+            )
+        )
+    return found
+
+
+def _sum(stakes: Iterable[Stake]) -> Stake | None:
+    total: Stake | None = None
+    for stake in stakes:
+        total = stake if total is None else total + stake
+    if total is None:
+        return None
+    # Two interests of the same kind and dates (share classes) add up; a sum of ranges stays within 100%.
+    return Stake(total.low, max(total.low, min(total.high, 1.0)))
+
+
+@dataclass(frozen=True)
+class _Summary:
+    """The indirect interests of one relationship, as holdings, with the warnings reading them gave."""
+
+    rel: Relationship
+    holdings: list[Holding]
+    pending: Notes
+
+
+def _indirect_summaries(direct: list[Holding], indirect: list[_Summary], notes: Notes) -> list[Holding]:
+    """The indirect holdings that stand in for a chain missing from the file; the others are dropped."""
+    successors: dict[str, set[str]] = defaultdict(set)
+    for h in direct:
+        successors[h.holder].add(h.subject)
+    kept: list[Holding] = []
+    for summary in indirect:
+        rel = summary.rel
+        if not summary.holdings:
+            continue
+        first = summary.holdings[0]
+        label = f"relationship {short(rel.key, 60)} ({short(first.holder, 40)} -> {short(first.subject, 40)})"
+        shares = ", ".join(str(h.stake) if h.stake is not None else "control" for h in summary.holdings)
+        if _through_intermediary(successors, first.holder, first.subject):
+            notes.warn(
+                "indirect_summary",
+                f"{label}: its indirect interest ({shares}) sums up a chain of relationships that is in this file: "
+                "not counted again",
+                rel.where,
+            )
+            continue
+        missing = f" (its components {', '.join(short(c, 30) for c in rel.components[:4])} do not link them)"
+        notes.warn(
+            "indirect_without_chain",
+            f"{label}: an indirect interest ({shares}) whose chain is not in this file"
+            f"{missing if rel.components else ''}: counted as a direct holding standing in for the chain",
+            rel.where,
+        )
+        for w in summary.pending.problems.warnings:
+            notes.warn(w.code, w.message, w.where)
+        kept.extend(summary.holdings)
+    return kept
+
+
+def _through_intermediary(successors: dict[str, set[str]], holder: str, subject: str) -> bool:
+    """Whether ``subject`` is reachable from ``holder`` through at least one other entity (not the two ends)."""
+    frontier = [s for s in successors.get(holder, ()) if s != subject]
+    seen = {holder, subject, *frontier}
+    while frontier:
+        node = frontier.pop()
+        for nxt in successors.get(node, ()):
+            if nxt == subject:
+                return True
+            if nxt not in seen:
+                seen.add(nxt)
+                frontier.append(nxt)
+    return False
+
+
+def _check_scale(kept: Sequence[Envelope], notes: Notes) -> None:
+    # BODS shares are percentage points 0..100; a file whose every share is at most 1 was almost certainly
+    # written as fractions (0.5 meaning 50%). Reading it as written keeps the contract; say so.
+    figures = [
+        value
+        for env in kept
+        if isinstance(env.record, Relationship)
+        for i in env.record.interests
+        if i.share is not None
+        for value in (i.share.low, i.share.high)
+    ]
+    if len(figures) >= 2 and all(v <= 0.01 for v in figures) and any(0 < v < 0.01 for v in figures):
+        first = next(env.record for env in kept if isinstance(env.record, Relationship) and env.record.interests)
+        notes.warn(
+            "fraction_scale",
+            "every share in this file is at most 1 percentage point; BODS shares are percentages (50 = 50%), so "
+            "they were read as written (0.5 = 0.5%); if they are fractions, the publisher's file is wrong",
+            first.where,
+        )

@@ -1,0 +1,155 @@
+"""GLEIF records into entities and holdings: every rule that maps GLEIF onto the equity graph.
+
+Entities (Level 1):
+
+* id is the LEI, name the legal name (in its own script), type from ``EntityCategory`` (FUND is a fund,
+  SOLE_PROPRIETOR a person, RESIDENT_GOVERNMENT_ENTITY a state body, others companies);
+* ``jurisdiction`` is ``LegalJurisdiction`` (``US-DE`` means US); when that is missing or not a country, the
+  legal (registered) address country stands in, with a warning; ``headquarters`` is the headquarters
+  address country;
+* registration status: ISSUED, LAPSED (not renewed, still the entity's data) and PENDING_* are used as they
+  are; RETIRED, MERGED and DUPLICATE are used with a warning (relationships naming them may be stale);
+  ANNULLED records (issued in error) are not used.
+
+Holdings (Level 2): the StartNode is the child (subject), the EndNode the parent (holder).
+
+* IS_DIRECTLY_CONSOLIDATED_BY is control (accounting consolidation) with the equity unknown: a stake of
+  0-100% with the control flag, so that the high bound can give a child everything its parent might hold
+  (a Hong Kong child consolidated by a Chinese parent is at least ``possible`` for CN, and controlled by a
+  CN party in the reasons) and ``--control taints`` can count the control itself. A percentage
+  ``RelationshipQuantifier`` replaces the 0-100% by its figure.
+* IS_ULTIMATELY_CONSOLIDATED_BY is a shortcut over the direct chain and is never added beside it: when the
+  child's direct parents in the input already lead to the ultimate parent, it is left out
+  (``redundant_relationship``); when the child has direct parents that do not lead there, it is kept as
+  control only, without equity (``control_only``), so nothing is counted twice; when the child has no
+  direct parent in the input, it stands in for the chain, like a direct record.
+* IS_INTERNATIONAL_BRANCH_OF: a branch is the same legal person as its head office, so the head office
+  holds exactly 100% of it.
+* Fund relationships (IS_FUND-MANAGED_BY, IS_SUBFUND_OF, IS_FEEDER_TO) are management and fund structure,
+  not ownership of the start node: not used, with a warning.
+* Dates: the RELATIONSHIP_PERIOD's start and end (the earliest start and latest end when there are several);
+  accounting and filing periods say nothing about when the relationship held. ACTIVE relationships are
+  used; an INACTIVE one (or a RETIRED record) only with an end date, so ``--as-of`` can still see it; without
+  one it is not used, with a warning. ANNULLED and DUPLICATE records are not used.
+* Quantifier scale: GLEIF files write full consolidation both as 100.00 and as 1.00. An amount above 1 is
+  percentage points; an amount of at most 1 is read as a fraction (1.00 = 100%, 0.6 = 60%), with a
+  ``fraction_scale`` warning, because a consolidation stake of 1% or less is implausible.
+* Records that repeat the same (child, type, parent) are merged: the most recently updated one is used.
+
+Reporting exceptions: NO_KNOWN_PERSON means nobody controls the entity, so it has no holder. Every other
+reason (NATURAL_PERSONS, NON_CONSOLIDATING, NO_LEI, NON_PUBLIC and the deprecated ones) means a parent exists
+that the data does not name: a synthetic holder ``unknown parent of <LEI> (<REASON>)`` of unknown country
+(a person for NATURAL_PERSONS) holds 0-100% with control, exactly like a relationship of that level. A
+relationship record of the same level for the same child wins over the exception.
+
+Problems in single records of published data (a missing id, an unreadable date or amount, a country code
+that is not one) are warnings naming the row or line and the field, never errors: the user cannot correct
+GLEIF's files, and the rest of the records are still good. Warning codes: ``ignored_record``,
+``ignored_relationship``, ``redundant_relationship``, ``control_only``, ``unknown_parent``,
+``fraction_scale``, ``bad_value``, ``unknown_status``, ``duplicate_record``, ``lei_status``,
+``legal_address_used``, ``unknown_country``, ``unknown_reference``, ``no_entities_sheet`` (and, from the
+files, ``ignored_file`` and ``encoding``); at most 20 of each are listed, then one line counts the rest.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Set
+from dataclasses import replace
+
+from ownership.errors import Location
+from ownership.model import Entity, Holding
+from ownership.readers.gleif_entities import level1_entities
+from ownership.readers.gleif_links import Link, exception_links, relationship_links
+from ownership.readers.gleif_records import Batch, Notes
+
+
+def build(batch: Batch, notes: Notes) -> tuple[list[Entity], list[Holding]]:
+    """Entities and holdings from every record read, with warnings for what is not used as given."""
+    entities = level1_entities(batch.leis, notes)
+    links = relationship_links(batch.relationships, notes)
+    synthetic: dict[str, Entity] = {}
+    links += exception_links(batch.exceptions, links, entities, synthetic, notes)
+    holdings = _holdings(links, notes)
+    named = _references(links, holdings, entities.keys() | synthetic.keys(), bool(batch.leis), notes)
+    return [*entities.values(), *named, *synthetic.values()], holdings
+
+
+def _holdings(links: list[Link], notes: Notes) -> list[Holding]:
+    parents: dict[str, set[str]] = defaultdict(set)
+    for link in links:
+        if link.direct:
+            parents[link.child].add(link.parent)
+    holdings: list[Holding] = []
+    for link in links:
+        if link.direct or link.child not in parents:
+            holdings.append(link.holding())
+        elif _reaches(link.child, link.parent, parents):
+            notes.warn(
+                "redundant_relationship",
+                f"{link.said}: the chain of direct parents in the input already leads to {link.parent}, so it is "
+                "not added again",
+                link.place.record(),
+            )
+        else:
+            notes.warn(
+                "control_only",
+                f"{link.said}: the direct parents in the input do not lead to {link.parent}, so it is kept as "
+                "control without equity (the equity is counted through the direct parents)",
+                link.place.record(),
+            )
+            holdings.append(replace(link, source=f"{link.source}; ultimate parent, control only").holding(equity=False))
+    return holdings
+
+
+def _reaches(child: str, target: str, parents: dict[str, set[str]]) -> bool:
+    seen = {child}
+    queue = deque([child])
+    while queue:
+        for parent in parents.get(queue.popleft(), ()):
+            if parent == target:
+                return True
+            if parent not in seen:
+                seen.add(parent)
+                queue.append(parent)
+    return False
+
+
+def _references(
+    links: list[Link], holdings: list[Holding], known: Set[str], have_level1: bool, notes: Notes
+) -> list[Entity]:
+    """The LEIs that holdings name but no Level 1 record declares, with an unknown country."""
+    used = {(h.holder, h.subject) for h in holdings}
+    entities: dict[str, Entity] = {}
+    for link in links:
+        if (link.parent, link.child) not in used:
+            continue
+        for lei, field, role in ((link.child, link.child_field, "child"), (link.parent, link.parent_field, "parent")):
+            if lei in known or lei in entities:
+                continue
+            where = link.place.at(field) if field is not None else link.place.record()
+            entities[lei] = Entity(
+                id=lei,
+                name=lei,
+                declared=False,
+                where=where,
+                source="named by GLEIF Level 2 data only (no LEI record in the input)",
+            )
+            if have_level1:
+                notes.warn(
+                    "unknown_reference",
+                    f"LEI {lei} (a {role} here) has no Level 1 record in the input: added with an unknown country "
+                    "(possibly a home entity for the high bound)",
+                    where,
+                )
+    if entities and not have_level1:
+        notes.warn(
+            "no_entities_sheet",
+            f"the input has no Level 1 (LEI) records, so the countries of all {len(entities)} LEIs it names are "
+            "unknown; add the LEI-CDF file (or the lei-records) for the LEIs concerned",
+            Location(links[0].place.file),
+        )
+    return list(entities.values())
+
+
+__all__ = ["build"]
