@@ -175,6 +175,16 @@ def build_graph(
     for h in in_force:
         if _weight(h, policy.weights) is not None:
             grouped[(h.holder, h.subject)].append(h)
+        elif not h.control:
+            # Only votes: under equity weights the row carries nothing; say so rather than drop it silently.
+            warnings.append(
+                DataWarning(
+                    "votes_only",
+                    f"holding {short(h.holder)} -> {short(h.subject)} gives votes ({h.votes}) but no equity stake: "
+                    "not counted when weighing by equity (use --weights votes)",
+                    h.where,
+                )
+            )
         if h.control:
             control_rows[(h.holder, h.subject)].append(h)
 

@@ -375,9 +375,9 @@ def _holding(
     if start is not None and end is not None and start > end:
         problems.error(f"the start date {start} is after the end date {end}", row.where("end"))
     percent_given = "percent" in cols and cell_text(row.cell("percent").value) is not None
-    if stake is None and shares is None and not control and not percent_given:
+    if stake is None and shares is None and votes is None and not control and not percent_given:
         where = row.where(next((c for c in ("percent", "shares", "control") if c in cols), "holder"))
-        problems.error("no stake: give a percent or a number of shares (or control = yes)", where)
+        problems.error("no stake: give a percent or a number of shares (or votes, or control = yes)", where)
         return None
     if holder is None or subject is None:
         return None

@@ -195,11 +195,6 @@ VOTES_ONLY = """[
 ]"""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the canonical reader refuses a Holdings row with votes but no percent, shares or control "
-    "(ownership/readers/canonical.py _holding); BODS and PSC give such rows",
-)
 def test_votes_only_rows_read_back(cli, tmp_path: Path) -> None:
     source = tmp_path / "votes.json"
     source.write_text(VOTES_ONLY, encoding="utf-8")

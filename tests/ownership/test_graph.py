@@ -403,3 +403,20 @@ def test_to_networkx() -> None:
     assert nx_graph.nodes["A"]["name"] == "A Ltd"
     assert nx_graph.edges["A", "S"] == {"low": 0.2, "high": 0.3, "control": False}
     assert nx_graph.edges["B", "S"] == {"low": 0.0, "high": 0.0, "control": True}
+
+
+def test_votes_only_rows_are_warned_about_under_equity_weights() -> None:
+    from ownership.graph import build_graph
+    from ownership.model import Entity, Holding, OwnershipData, Policy, SourceInfo, Stake, Weights
+
+    data = OwnershipData(
+        (Entity("A", "A", jurisdiction="CN"), Entity("B", "B", jurisdiction="GB")),
+        (Holding("A", "B", None, votes=Stake.exact(0.6)),),
+        SourceInfo("t", "0" * 64, "test"),
+    )
+    equity = build_graph(data, Policy(jurisdictions=frozenset({"CN"})))
+    assert [w.code for w in equity.warnings] == ["votes_only"]
+    assert equity.equity.holder.size == 0
+    votes = build_graph(data, Policy(jurisdictions=frozenset({"CN"}), weights=Weights.VOTES))
+    assert "votes_only" not in [w.code for w in votes.warnings]
+    assert votes.equity.weight.tolist() == [0.6]
