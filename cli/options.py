@@ -20,8 +20,8 @@ Input = Annotated[
     Path,
     typer.Argument(
         metavar="INPUT",
-        help="Workbook (.xlsx), holdings CSV, folder with entities.csv + holdings.csv, or a BODS, GLEIF, "
-        "UK PSC or FollowTheMoney file (detected from its content).",
+        help="Workbook (.xlsx), holdings CSV, folder with entities.csv + holdings.csv, a BODS, GLEIF, UK PSC or "
+        "FollowTheMoney file, or a China A-share top-10 holders CSV (format ashare); detected from the content.",
     ),
 ]
 Jurisdictions = Annotated[

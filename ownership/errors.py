@@ -105,10 +105,120 @@ class PolicyError(ExposureError):
 class DataWarning:
     """Something about the data that the user must know, with a stable machine-readable code.
 
-    Codes in use: unknown_reference, unknown_country, unknown_type, unknown_stake, duplicate_entity,
-    duplicate_holding, self_holding, out_of_date, fraction_scale, overallocated, shares_summed,
-    ignored_column, ignored_sheet, no_entities_sheet, closed_loop, self_supporting_loop, rule_not_in_force,
-    watchlist_name_match, watchlist_unmatched, watchlist_ambiguous_id.
+    Codes in use, by where they come from (a code given in several places means the same kind of thing
+    in each):
+
+    Canonical reader (workbooks, holdings CSV files, folders; the table layer under it):
+        no_entities_sheet: no Entities sheet or entities.csv; every country is unknown.
+        unknown_country: a single CSV with no country columns; every country is unknown.
+        ignored_sheet: a sheet that is neither Entities nor Holdings.
+        ignored_column: a column that is not read, or countries on holding rows when an entity list exists.
+        ignored_cells: cells beyond the last header column (often an unquoted delimiter).
+        unknown_type: an entity type that is not one of the known types; read as unknown.
+        duplicate_entity: an entity listed twice with the same details; the copy is ignored.
+        unknown_reference: a holder or subject not in the entity list; added with an unknown country.
+        unknown_stake: a stake cell saying the stake is unknown; read as 0-100%.
+        fraction_scale: every stake in a column is at most 1; read as percentage points.
+        shares_summed: no shares outstanding; stakes computed from the share counts given.
+        hidden_sheet: a hidden sheet, read all the same.
+        chart_sheet: a chart sheet, which holds no table.
+        encoding: a text file that is not UTF-8, read in another encoding.
+
+    BODS:
+        duplicate_statement: statements that are exact copies; each counted once.
+        replaced_statement: statements replaced by later ones about the same record.
+        closed_record: records closed by recordStatus; left out.
+        closed_party: a relationship whose party is closed; ignored.
+        unknown_reference: a party the file does not describe; added with an unknown country.
+        unspecified_party: an interested party not identified; a stand-in of unknown country.
+        unspecified_subject: a relationship whose subject is not identified; ignored.
+        unknown_interest_type: an interest type that BODS does not define.
+        unknown_stake: an interest giving no share of the equity; read as 0-100%.
+        ignored_share: a share that is not of the equity; the interest counts as control only.
+        votes_only: voting rights without a shareholding.
+        indirect_summary: an indirect interest whose chain is in the file; not counted again.
+        indirect_without_chain: an indirect interest whose chain is not in the file; read as direct.
+        fraction_scale: every share is at most 1 percentage point; read as written.
+        unknown_country: a country that is not recognised; read as unknown.
+        extra_countries: a person with more countries than the two a party holds; the rest unused.
+
+    GLEIF:
+        ignored_file: a file in the folder that is not GLEIF data, or holds no records.
+        encoding: a CSV that is not UTF-8, read in another encoding.
+        no_entity_records: relationships without Level 1 (LEI) records; every country is unknown.
+        unknown_reference: an LEI named with no Level 1 record; added with an unknown country.
+        unknown_country: a country code that is not ISO 3166; read as unknown.
+        legal_address_used: no legal jurisdiction; the legal address's country is used.
+        lei_status: an annulled LEI (not used) or one that has ceased (used, but its links may be old).
+        duplicate_record: the same LEI, relationship or reporting exception twice; one is used.
+        ignored_record: an unusable record (no LEI, unknown type, category or registration, no end date
+            for an ended link) or an exception a relationship of its level overrides.
+        ignored_relationship: a fund relationship, which is not ownership.
+        unknown_status: a relationship status not known; taken as active.
+        bad_value: an unreadable date, quantifier or exception reason.
+        fraction_scale: a quantifier of at most 1 read as a fraction (1.00 = 100%).
+        unknown_parent: a reporting exception for a parent not named; an unknown holder is added.
+        redundant_relationship: an ultimate parent the direct parents already lead to; not added again.
+        control_only: an ultimate parent the direct parents do not lead to; kept as control only.
+
+    UK PSC (counted: one warning per kind, with the first place):
+        psc_ceased: ceased records, which are history; not read.
+        psc_super_secure: super-secure PSCs; holders of unknown country and stake.
+        psc_exemption: companies exempt from keeping a PSC register.
+        psc_unknown_kind: records of a kind that is not a PSC record; not read.
+        psc_statement: PSC statements; an unnamed holder, or no recorded owners.
+        psc_sanctioned: a beneficial owner marked as sanctioned in the register.
+        psc_nature_ignored: natures of control that say nothing about shares or control.
+        psc_unknown_stake: PSCs with no readable nature of control; read as 0-100%.
+        psc_several_bands: one PSC with several bands in one company; read as their union.
+        psc_overlapping_bands: bands in one company adding up to over 100%; low ends lowered.
+        psc_duplicate: the same PSC listed several times for one company; read once.
+        psc_no_current_psc: companies with no current PSC; no recorded owners.
+        psc_company_unused: company data rows for companies with no PSC record.
+        psc_name_match: PSCs without a registration number merged by name and country.
+        psc_conflict: a company's country differing between records; one is kept.
+        psc_extra_country: a party with more countries than the two it can hold.
+        psc_wrapped_lines: CSV lines cut at a fixed width, joined back into rows.
+        unknown_country: a country text that is not recognised, or none given; unknown.
+
+    FollowTheMoney:
+        unknown_country: a code for no single present-day country (zz, eu, suhh...); not used.
+        ignored_country: countries beyond nationality and residence (or jurisdiction and headquarters).
+        unknown_reference: an owner or asset the file does not describe; added with an unknown country.
+        ignored_record: schemata other than parties and Ownership, or an owner or asset that is not a party.
+        unknown_stake: an Ownership without a percentage; read as 0-100%.
+        conflicting_values: several percentages or dates in one Ownership; their range is used.
+        indirect_holding: an Ownership marked indirect, read as direct.
+        overlapping_records: records of one owner and asset in force at once; read as one stake.
+        partial_date: dates giving only a year or month; read to count wherever they may apply.
+        fraction_scale: every percentage is at most 1; read as percentage points.
+
+    China A-share top-10 holders:
+        superseded_period: rows of earlier report periods or announcements; set aside.
+        duplicate_holding: a row repeated word for word in one report; read once.
+        ignored_column: a column that is not read.
+        inferred_country: issuers' headquarters read as CN from their mainland listing.
+        unknown_country: holders named only; their country is unknown.
+
+    Watch list:
+        ignored_sheet: a further sheet that looks like a watch list; not read.
+        ignored_column: a column other than id, name and label.
+        watchlist_ambiguous_id: an id matching several entities that differ only in case.
+        watchlist_name_match: an entry matched by name only.
+        watchlist_unmatched: entries matching no entity.
+
+    Graph preparation:
+        out_of_date: a holding not in force on the as-of date; ignored.
+        self_holding: an entity holding its own shares; excluded.
+        votes_only: votes without an equity stake; not counted when weighing by equity.
+        duplicate_holding: the same holder and subject on several rows; stakes summed.
+        overallocated: stakes in a subject summing above 100%; rescaled, as allowed.
+        unknown_country: a declared entity with no country on the basis in use; possibly a home entity.
+
+    Engine:
+        rule_not_in_force: a rule not in force on the date; shown for information only.
+        closed_loop: entities holding each other entirely with no outside owner.
+        self_supporting_loop: entities tainted only by assuming a loop controls itself.
     """
 
     code: str

@@ -76,6 +76,7 @@ HOLDING_COLUMNS: dict[str, frozenset[str]] = {
         "subject id",
         "company id",
         "owned",
+        "owns",
     ),
     "percent": _keys(
         "percent",

@@ -47,7 +47,7 @@ that is not one) are warnings naming the row or line and the field, never errors
 GLEIF's files, and the rest of the records are still good. Warning codes: ``ignored_record``,
 ``ignored_relationship``, ``redundant_relationship``, ``control_only``, ``unknown_parent``,
 ``fraction_scale``, ``bad_value``, ``unknown_status``, ``duplicate_record``, ``lei_status``,
-``legal_address_used``, ``unknown_country``, ``unknown_reference``, ``no_entities_sheet`` (and, from the
+``legal_address_used``, ``unknown_country``, ``unknown_reference``, ``no_entity_records`` (and, from the
 files, ``ignored_file`` and ``encoding``); at most 20 of each are listed, then one line counts the rest.
 """
 
@@ -144,7 +144,7 @@ def _references(
                 )
     if entities and not have_level1:
         notes.warn(
-            "no_entities_sheet",
+            "no_entity_records",
             f"the input has no Level 1 (LEI) records, so the countries of all {len(entities)} LEIs it names are "
             "unknown; add the LEI-CDF file (or the lei-records) for the LEIs concerned",
             Location(links[0].place.file),

@@ -801,3 +801,16 @@ def test_holding_carries_source_votes_and_row(xlsx) -> None:
         source="Register of members",
         where=Location(BOOK, "Holdings", 2),
     )
+
+
+def test_owns_column_names_the_subject(text_file) -> None:
+    # The KEK German media data names the owned company "owns" (shares.csv: shareholder, owns, share).
+    path = text_file("shareholder,owns,share\n3360,3828,100.0\n1093,1092,38.85\n", name="shares.csv")
+    data = read(path)
+    assert [(h.holder, h.subject, h.where) for h in data.holdings] == [
+        ("3360", "3828", Location("shares.csv", None, 2)),
+        ("1093", "1092", Location("shares.csv", None, 3)),
+    ]
+    approx_stake(stake_of(data, "3360", "3828"), 1.0, 1.0)
+    approx_stake(stake_of(data, "1093", "1092"), 0.3885, 0.3885)
+    assert "ignored_column" not in codes(data)

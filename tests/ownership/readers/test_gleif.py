@@ -167,7 +167,7 @@ def test_quantifier_scale(tmp_path: Path, amount: str, units: str, stake: Stake,
     assert holding.stake.low == pytest.approx(stake.low)
     assert holding.stake.high == pytest.approx(stake.high)
     assert holding.control is True
-    found = [w for w in data.warnings if w.code != "no_entities_sheet"]
+    found = [w for w in data.warnings if w.code != "no_entity_records"]
     assert [w.code for w in found] == ([warning] if warning else [])
     if warning:
         where = found[0].where
@@ -224,7 +224,7 @@ def test_real_reporting_exceptions() -> None:
     assert "unknown parent of 01370W6ZIY66KQ4J3570 (NON_PUBLIC)" in parents
     holding = next(h for h in data.holdings if h.subject == "01370W6ZIY66KQ4J3570")
     assert holding.where is not None and holding.where.row == 53  # the line the <repex:Exception> starts on
-    assert codes(data) == ["unknown_parent"] * 7 + ["no_entities_sheet"]
+    assert codes(data) == ["unknown_parent"] * 7 + ["no_entity_records"]
 
 
 # ---------------------------------------------------------------------------------------------------------

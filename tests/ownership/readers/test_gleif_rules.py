@@ -72,7 +72,7 @@ def edges(data: OwnershipData) -> dict[tuple[str, str], Holding]:
 
 
 def codes(data: OwnershipData) -> list[str]:
-    return [w.code for w in data.warnings if w.code != "no_entities_sheet"]
+    return [w.code for w in data.warnings if w.code != "no_entity_records"]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -280,7 +280,7 @@ def test_an_unrecognised_jurisdiction_falls_back_to_the_legal_address(tmp_path: 
 
 def test_relationships_without_level1_say_so_once(tmp_path: Path) -> None:
     data = read(rr_csv(tmp_path, [Rel("A", DIRECT, "P"), Rel("B", DIRECT, "P")]))
-    assert [w.code for w in data.warnings] == ["no_entities_sheet"]
+    assert [w.code for w in data.warnings] == ["no_entity_records"]
     assert "all 3 LEIs" in data.warnings[0].message
     assert all(not e.declared and e.jurisdiction is None for e in data.entities)
 
