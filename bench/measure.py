@@ -1,0 +1,113 @@
+"""Measuring one process alone (wall time, peak memory, exit code) and describing the machine."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One process: wall seconds from start to exit, its peak RSS, and its exit code (None: killed at the
+    timeout)."""
+
+    seconds: float
+    peak_mb: float
+    returncode: int | None
+    stdout: str
+    stderr: str
+
+    @property
+    def timed_out(self) -> bool:
+        return self.returncode is None
+
+    @property
+    def ok(self) -> bool:
+        """Finished with exit code 0 or 1 (1 means something is flagged, which is an answer, not a failure)."""
+        return self.returncode in (0, 1)
+
+    def problem(self) -> str:
+        if self.timed_out:
+            return "timeout"
+        last = (self.stderr.strip().splitlines() or ["?"])[-1]
+        return f"exit {self.returncode}: {last[:100]}"
+
+
+def measure(command: Sequence[str], cwd: Path, timeout: float) -> Measured:
+    """Run ``command`` and measure it alone: ``os.wait4`` gives this child's own resource usage (the
+    RUSAGE_CHILDREN figure would be the largest of all children so far)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(list(command), cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        killed = False
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - start > timeout:
+                process.kill()
+                pid, status, usage = os.wait4(process.pid, 0)
+                killed = True
+                break
+            time.sleep(0.005)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
+        out.seek(0)
+        err.seek(0)
+        return Measured(
+            seconds=seconds,
+            peak_mb=usage.ru_maxrss / 1024.0,
+            returncode=None if killed else process.returncode,
+            stdout=out.read().decode("utf-8", "replace"),
+            stderr=err.read().decode("utf-8", "replace"),
+        )
+
+
+def unless_ok(measured: Measured) -> str:
+    """Nothing for a run that gave an answer, else " (timeout)" or " (exit 2: ...)"."""
+    return "" if measured.ok else f" ({measured.problem()})"
+
+
+def machine() -> list[str]:
+    """CPU, cores, memory, Python and library versions, and the load when the run starts."""
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor() or "?"
+    memory = "?"
+    try:
+        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024**2:.1f} GiB"
+                break
+    except OSError:
+        pass
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    libraries = []
+    for name in ("exposure", "numpy", "scipy", "pandas", "openpyxl", "networkx", "pyarrow"):
+        try:
+            libraries.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            libraries.append(f"{name} (not installed)")
+    return [
+        f"CPU: {cpu}; cores: {os.cpu_count()} ({usable} usable); RAM: {memory}",
+        f"Python {platform.python_version()} ({platform.python_implementation()}), {platform.system()} "
+        f"{platform.release()}",
+        "; ".join(libraries),
+        f"load average at start: {load_average()}",
+    ]
+
+
+def load_average() -> str:
+    return ", ".join(f"{v:.2f}" for v in os.getloadavg())

@@ -1,0 +1,209 @@
+"""The result table, the verdicts against the issue's targets, and the baseline comparison table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bench.cases import Row, human
+from bench.measure import Measured, unless_ok
+
+#: The large registry of the targets: 1,000,000 entities and 2,000,000 holdings.
+TARGET_REGISTRY = 2_000_000
+MAX_SECONDS = 30.0
+MAX_PEAK_MB = 3 * 1024.0
+MAX_FLOOR_RATIO = 6.0
+MAX_GROWTH = 1.5
+GROWTH_SIZES = (100_000, 1_000_000, 2_000_000)
+XLSX_SIZE = 100_000
+MAX_XLSX_SECONDS = 10.0
+ADVERSARIAL = {"chain": 100_000, "scc": 100_000, "star": 1_000_000}
+
+
+def verdict(row: Row, quick: bool) -> str:
+    """pass / FAIL against the case's target, "ok" where the case has none, or what went wrong."""
+    cli = row.cli
+    if cli is None:
+        return "not run"
+    if not cli.ok:
+        return "timeout" if cli.timed_out else "error"
+    kind, size = row.case.kind, row.case.size
+    if quick:
+        return "ok"
+    if kind == "registry" and size == TARGET_REGISTRY:
+        missed = [
+            name
+            for name, failed in (
+                ("time", cli.seconds > MAX_SECONDS),
+                ("memory", cli.peak_mb > MAX_PEAK_MB),
+                ("floor ratio", row.ratio is None or row.ratio > MAX_FLOOR_RATIO),
+            )
+            if failed
+        ]
+        return "pass" if not missed else "FAIL: " + ", ".join(missed)
+    if kind == "xlsx" and size == XLSX_SIZE:
+        return "pass" if cli.seconds <= MAX_XLSX_SECONDS else "FAIL: time"
+    if ADVERSARIAL.get(kind) == size:
+        return "pass"
+    return "ok"
+
+
+COLUMNS = (
+    ("case", "<"),
+    ("entities", ">"),
+    ("holdings", ">"),
+    ("start", ">"),
+    ("read", ">"),
+    ("compute", ">"),
+    ("write", ">"),
+    ("total s", ">"),
+    ("peak MB", ">"),
+    ("floor s", ">"),
+    ("ratio", ">"),
+    ("verdict", "<"),
+)
+
+
+def _cells(row: Row, quick: bool) -> list[str]:
+    def phase(name: str) -> str:
+        if name in row.phases:
+            return f"{row.phases[name]:.2f}"
+        return "timeout" if row.phases_run is not None and row.phases_run.timed_out else "-"
+
+    cli = row.cli
+    total = "-" if cli is None else f"{cli.seconds:.2f}" if cli.ok else "timeout" if cli.timed_out else "error"
+    peak = "-" if cli is None else f"{cli.peak_mb:,.0f}"
+    floor = "-" if row.floor is None else f"{row.floor.seconds:.2f}" if row.floor.ok else "error"
+    ratio = "-" if row.ratio is None else f"{row.ratio:.1f}x"
+    return [
+        row.case.name,
+        f"{row.entities:,}",
+        f"{row.holdings:,}",
+        *(phase(p) for p in ("start", "read", "compute", "write")),
+        total,
+        peak,
+        floor,
+        ratio,
+        verdict(row, quick),
+    ]
+
+
+def table(rows: Sequence[Row], quick: bool) -> str:
+    """The result table as fixed-width text."""
+    body = [_cells(r, quick) for r in rows]
+    widths = [max(len(title), *(len(cells[k]) for cells in body)) for k, (title, _) in enumerate(COLUMNS)]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [f"{c:{align}{w}}" for c, (_, align), w in zip(cells, COLUMNS, widths, strict=True)]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line([t for t, _ in COLUMNS]), rule, *(line(cells) for cells in body)])
+
+
+def _find(rows: Sequence[Row], kind: str, size: int) -> Row | None:
+    return next((r for r in rows if r.case.kind == kind and r.case.size == size), None)
+
+
+def summary(rows: Sequence[Row]) -> list[str]:
+    """One line per target of the issue: met, missed, or not run."""
+    lines: list[str] = []
+    big = _find(rows, "registry", TARGET_REGISTRY)
+    if big is None or big.cli is None:
+        lines.append("1M entities / 2M holdings: not run")
+    elif not big.cli.ok:
+        lines.append(
+            f"1M entities / 2M holdings: {big.cli.problem()} after {big.cli.seconds:.0f} s: all targets missed"
+        )
+    else:
+        cli = big.cli
+        lines.append(_met(f"total <= {MAX_SECONDS:g} s", cli.seconds <= MAX_SECONDS, f"{cli.seconds:.1f} s"))
+        lines.append(_met("peak memory <= 3 GB", cli.peak_mb <= MAX_PEAK_MB, f"{cli.peak_mb:,.0f} MB"))
+        if big.ratio is None or big.floor is None:
+            lines.append("<= 6x the I/O floor: not measured (pyarrow missing?)")
+        else:
+            detail = f"{big.ratio:.1f}x; floor {big.floor.seconds:.2f} s"
+            lines.append(_met(f"<= {MAX_FLOOR_RATIO:g}x the I/O floor", big.ratio <= MAX_FLOOR_RATIO, detail))
+    lines.append(_growth(rows))
+    for kind, size in ADVERSARIAL.items():
+        found = _find(rows, kind, size)
+        label = f"adversarial {kind}-{human(size)} finishes"
+        if found is None or found.cli is None:
+            lines.append(f"{label}: not run")
+        else:
+            cli = found.cli
+            lines.append(_met(label, cli.ok, f"{cli.seconds:.1f} s" if cli.ok else cli.problem()))
+    xlsx = _find(rows, "xlsx", XLSX_SIZE)
+    label = f"xlsx {human(XLSX_SIZE)} holdings <= {MAX_XLSX_SECONDS:g} s"
+    if xlsx is None or xlsx.cli is None:
+        lines.append(f"{label}: not run")
+    else:
+        ok = xlsx.cli.ok and xlsx.cli.seconds <= MAX_XLSX_SECONDS
+        lines.append(_met(label, ok, f"{xlsx.cli.seconds:.1f} s" + unless_ok(xlsx.cli)))
+    return lines
+
+
+def _met(label: str, ok: bool, detail: str) -> str:
+    return f"{label}: {'met' if ok else 'MISSED'} ({detail})"
+
+
+def _growth(rows: Sequence[Row]) -> str:
+    """Time per holding at 1M and 2M holdings relative to 100k, for the in-process read + compute + write
+    (which the constant interpreter start-up does not flatter) and for the command's total."""
+    label = f"near-linear growth {' -> '.join(human(s) for s in GROWTH_SIZES)} (per-holding time <= {MAX_GROWTH}x)"
+    found = [_find(rows, "registry", s) for s in GROWTH_SIZES]
+    if any(r is None or r.cli is None for r in found):
+        return f"{label}: not run"
+    measured = [r for r in found if r is not None]
+    if any(r.in_process is None or r.cli is None or not r.cli.ok for r in measured):
+        return f"{label}: MISSED (a size timed out or failed)"
+    inner = [(r.in_process or 0.0) / r.holdings for r in measured]
+    outer = [(r.cli.seconds if r.cli else 0.0) / r.holdings for r in measured]
+    inner_growth = [v / inner[0] for v in inner]
+    outer_growth = [v / outer[0] for v in outer]
+    detail = (
+        "in-process "
+        + " -> ".join(f"{g:.2f}x" for g in inner_growth)
+        + "; total "
+        + " -> ".join(f"{g:.2f}x" for g in outer_growth)
+    )
+    return _met(label, max(inner_growth) <= MAX_GROWTH, detail)
+
+
+@dataclass(frozen=True)
+class BaselineRow:
+    holdings: int
+    entities: int
+    exposure: Measured
+    baseline: Measured
+    agreement: object | None  # bench.baseline.Agreement when the baseline finished
+
+
+def baseline_table(rows: Sequence[BaselineRow]) -> str:
+    from bench.baseline import CUTOFF, Agreement
+
+    lines = [
+        f"Baseline: networkx all_simple_paths per entity, depth cap {CUTOFF} (bench/baseline.py); whole-process "
+        "wall times; agreement with exposure's low bound",
+        f"{'holdings':>9}  {'entities':>9}  {'exposure s':>10}  {'networkx s':>10}  {'speed-up':>8}  "
+        f"{'status agree':>14}  {'look-through agree':>18}  disagree (cycle / depth / other)",
+    ]
+    for r in rows:
+        theirs = f"{r.baseline.seconds:.2f}" if r.baseline.ok else r.baseline.problem()
+        ours = f"{r.exposure.seconds:.2f}" if r.exposure.ok else r.exposure.problem()
+        speed = f"{r.baseline.seconds / r.exposure.seconds:.1f}x" if r.baseline.ok and r.exposure.ok else "-"
+        if isinstance(r.agreement, Agreement):
+            a = r.agreement
+            status = f"{a.status_agree:,}/{a.entities:,}"
+            look = f"{a.lookthrough_agree:,}/{a.entities:,}"
+            split = f"{a.by_reason['cycle']:,} / {a.by_reason['depth']:,} / {a.by_reason['other']:,}"
+        else:
+            status = look = split = "-"
+        sizes = f"{r.holdings:>9,}  {r.entities:>9,}"
+        lines.append(f"{sizes}  {ours:>10}  {theirs:>10}  {speed:>8}  {status:>14}  {look:>18}  {split}")
+    lines.append(
+        "speed-up = networkx time / exposure time (above 1: exposure is faster). 'cycle': a cross-holding at or "
+        "above the entity (simple paths miss the walks round it); 'depth': a chain from a home entity longer "
+        "than the cap; 'other' would be a bug on one side."
+    )
+    return "\n".join(lines)
