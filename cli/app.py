@@ -290,6 +290,13 @@ app.command("explain")(explain_command)
 
 def main() -> None:
     """Console-script entry point."""
+    import gc
+
+    # The model is millions of small acyclic objects (entities, holdings, their locations) that live until the
+    # process exits; the cyclic collector kept re-scanning them for nothing. Measured on a 500k-entity /
+    # 1M-holding registry (bench/): 74 s -> 53 s, peak memory unchanged. A CLI run is short-lived, so what
+    # little cyclic garbage it makes is reclaimed at exit.
+    gc.disable()
     app()
 
 
