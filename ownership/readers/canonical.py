@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -155,23 +156,28 @@ class _Row:
             return False
 
 
-def _rows(table: RawTable, header: Header, problems: Problems) -> list[_Row]:
+def _rows(table: RawTable, header: Header, problems: Problems) -> Iterator[_Row]:
+    """The data rows below the header, one at a time: a registry extract has millions, and holding all their
+    row objects at once costs more memory than the data itself."""
     problems.warnings.extend(table.warnings)
-    rows = [_Row(table, header, number, cells, problems) for number, cells in table.rows[header.position + 1 :]]
     # Cells to the right of the last header are not read; say so rather than drop them silently
     # (typically an unquoted comma inside a CSV cell).
     width = max(header.texts, default=-1) + 1
-    for row in rows:
-        extra = [k for k in range(width, len(row.cells)) if cell_text(row.cells[k].value) is not None]
-        if extra:
-            problems.warn(
-                "ignored_cells",
-                f"{len(extra)} cell{'s' if len(extra) > 1 else ''} beyond the last column header "
-                f"({cell_text(row.cells[extra[0]].value)!r}...) ignored; in a CSV, quote cells that contain "
-                "the delimiter",
-                table.where(row.number, extra[0] + 1),
-            )
-    return rows
+    rows = table.rows
+    for index in range(header.position + 1, len(rows)):
+        number, cells = rows[index]
+        row = _Row(table, header, number, cells, problems)
+        if len(cells) > width:
+            extra = [k for k in range(width, len(cells)) if cell_text(cells[k].value) is not None]
+            if extra:
+                problems.warn(
+                    "ignored_cells",
+                    f"{len(extra)} cell{'s' if len(extra) > 1 else ''} beyond the last column header "
+                    f"({cell_text(cells[extra[0]].value)!r}...) ignored; in a CSV, quote cells that contain "
+                    "the delimiter",
+                    table.where(row.number, extra[0] + 1),
+                )
+        yield row
 
 
 def _warn_unknown_columns(table: RawTable, header: Header, problems: Problems) -> None:
