@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from cli import options as o
-from cli.common import fail, guarded, resolve_policies, same_file, write_atomically
+from cli.common import fail, guarded, resolve_policies, run_checks, same_file, write_atomically
 from cli.convert import InputFormatOpt, convert_command
 from cli.explain import explain_command
 from cli.graph import graph_command
@@ -197,22 +197,15 @@ def _run_check(
     limits: ReadLimits,
     input_format: str = "auto",
 ) -> int:
-    from dataclasses import replace
     from io import StringIO
 
     from rich.console import Console
 
     from cli.render import render_comparison, render_table, render_warnings
-    from ownership.check import check
-    from ownership.readers import read_input
     from ownership.reports import render_csv, render_json, render_markdown
     from ownership.reports.common import verdict_sentence
-    from ownership.result import CheckSet
 
-    data = read_input(input_path, str(input_path), limits, input_format=input_format)
-    if extra_warnings:
-        data = replace(data, warnings=data.warnings + extra_warnings)
-    checks = CheckSet(tuple(check(data, policy, targets) for policy in policies))
+    checks = run_checks(input_path, input_format, limits, policies, extra_warnings, targets)
     err = Console(stderr=True, highlight=False)
 
     if report_format == "table":

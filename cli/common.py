@@ -12,7 +12,8 @@ import typer
 
 from ownership.errors import DataWarning
 from ownership.model import Policy, WatchEntry
-from ownership.result import FailOn
+from ownership.readers.tables import ReadLimits
+from ownership.result import CheckSet, FailOn
 
 T = TypeVar("T")
 
@@ -61,6 +62,26 @@ def resolve_policies(
     policies = [r.policy.with_changes(watchlist=tuple(entries)) if entries else r.policy for r in resolved]
     fail_on = FailOn(resolved[0].fail_on) if resolved[0].fail_on else FailOn.FLAGGED
     return policies, fail_on, tuple(warnings)
+
+
+def run_checks(
+    input_path: Path,
+    input_format: str,
+    limits: ReadLimits,
+    policies: list[Policy],
+    extra_warnings: tuple[DataWarning, ...],
+    targets: list[str],
+) -> CheckSet:
+    """Read INPUT once (with the watch lists' warnings added) and check it under each policy."""
+    from dataclasses import replace
+
+    from ownership.check import check
+    from ownership.readers import read_input
+
+    data = read_input(input_path, str(input_path), limits, input_format=input_format)
+    if extra_warnings:
+        data = replace(data, warnings=data.warnings + extra_warnings)
+    return CheckSet(tuple(check(data, policy, targets) for policy in policies))
 
 
 def same_file(output: Path | None, input_path: Path) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -15,7 +14,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from cli import options as o
-from cli.common import fail, guarded, resolve_policies, same_file, write_atomically
+from cli.common import fail, guarded, resolve_policies, run_checks, same_file, write_atomically
 from cli.convert import InputFormatOpt
 from ownership.result import CheckResult, EntityVerdict, Status
 
@@ -83,15 +82,11 @@ def explain_command(
         fail(f"-o {output}: that is the input file; choose another name")
 
     def run() -> int:
-        from ownership.check import check
-        from ownership.readers import read_input
         from ownership.reports.explanation import explanation_document, render_explanation_markdown
 
         policies, chosen_fail_on, watch_warnings = resolve_policies(profile, policy_path, flags)
-        data = read_input(input_path, str(input_path), o.read_limits(max_rows, max_input_mb), input_format.value)
-        if watch_warnings:
-            data = replace(data, warnings=data.warnings + watch_warnings)
-        results = [check(data, policy, [entity]) for policy in policies]
+        limits = o.read_limits(max_rows, max_input_mb)
+        results = run_checks(input_path, input_format.value, limits, policies, watch_warnings, [entity]).results
         verdicts = [r.verdict(r.targets[0]) for r in results]
         if fmt is ExplainFormat.json:
             docs = [explanation_document(r, v) for r, v in zip(results, verdicts, strict=True)]

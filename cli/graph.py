@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from cli import options as o
-from cli.common import fail, guarded, resolve_policies, same_file, write_atomically
+from cli.common import fail, guarded, resolve_policies, run_checks, same_file, write_atomically
 from cli.convert import InputFormatOpt
 from ownership.errors import DataWarning
 from ownership.model import Policy
@@ -125,20 +125,13 @@ def _write_graph(
     quiet: bool,
     limits: ReadLimits,
 ) -> None:
-    from dataclasses import replace
-
     from rich.console import Console
 
     from cli.render import render_warnings
-    from ownership.check import check
-    from ownership.readers import read_input
     from ownership.reports.chart_data import links_in_force
     from ownership.reports.graph_export import export_graph
 
-    data = read_input(input_path, str(input_path), limits, input_format=input_format)
-    if extra_warnings:
-        data = replace(data, warnings=data.warnings + extra_warnings)
-    result = check(data, policy, targets)
+    result = run_checks(input_path, input_format, limits, [policy], extra_warnings, targets).primary
     content = export_graph(result, fmt)
     write_atomically(output, content if isinstance(content, str) else content.decode("utf-8"))
     if not quiet:

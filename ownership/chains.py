@@ -47,11 +47,6 @@ class Sources:
     unallocated: FloatArray
 
 
-def holders_of(edges: Edges) -> Edges:
-    """The same holdings grouped by subject: ``out_of([s])`` then gives the holdings *in* s."""
-    return Edges.build(edges.n, edges.subject, edges.holder, edges.weight)
-
-
 def find_chains(
     incoming: Edges,
     sources: Sources,
@@ -66,7 +61,7 @@ def find_chains(
     """The largest chains behind ``figure``, the look-through figure of ``target``.
 
     Args:
-        incoming: holdings grouped by subject (see ``holders_of``), stakes as the figure's bound uses them.
+        incoming: holdings grouped by subject (``Edges.reversed``), stakes as the figure's bound uses them.
         sources: the evaluation's seeds and unallocated parts.
         figures: every entity's look-through figure in the same evaluation (fractions); used to rank
             partial chains, so it must be the solution for these sources on at least the target's owners.
@@ -159,4 +154,4 @@ def _unwind(link: _Link) -> tuple[list[int], tuple[float, ...]]:
     return path, tuple(stakes)
 
 
-__all__ = ["MAX_CHAINS", "MAX_HOPS", "MAX_STEPS", "Sources", "find_chains", "holders_of"]
+__all__ = ["MAX_CHAINS", "MAX_HOPS", "MAX_STEPS", "Sources", "find_chains"]

@@ -176,8 +176,8 @@ def _per_party(
     n = graph.n
     eq = graph.equity
     base = _aggregate(graph, policy, np.zeros(n, dtype=np.bool_), offset, control)
-    incoming = Edges.build(n, eq.subject, eq.holder, eq.weight)
-    incoming_control = Edges.build(n, control.subject, control.holder, control.weight) if control is not None else None
+    incoming = eq.reversed()
+    incoming_control = control.reversed() if control is not None else None
 
     best_cascade = base.cascade.copy()
     best_look = base.lookthrough.copy()
@@ -260,7 +260,7 @@ def _party_mask(base: Bound, run: _PartyRun) -> BoolArray:
     return mask
 
 
-def _reach(edges: Edges, starts: IntArray, through: BoolArray | None) -> BoolArray:
+def reach(edges: Edges, starts: IntArray, through: BoolArray | None) -> BoolArray:
     """Entities reached from ``starts`` along holdings, expanding only from entities in ``through``
     (all entities when None); the last hop may end anywhere."""
     reached = np.zeros(edges.n, dtype=np.bool_)
@@ -302,9 +302,9 @@ def _labels(
     for starts, labels, tainted in sources:
         if not labels:
             continue
-        reached = _reach(cascade_edges, starts, tainted)
+        reached = reach(cascade_edges, starts, tainted)
         if policy.method is not Method.CASCADE:
-            reached |= _reach(graph.equity, starts, None)
+            reached |= reach(graph.equity, starts, None)
         for i in np.flatnonzero(reached & ~graph.home).tolist():
             result[i].update(labels)
     for i in np.flatnonzero(graph.home).tolist():

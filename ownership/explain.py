@@ -10,12 +10,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ownership.chains import Sources, find_chains, holders_of
+from ownership.chains import Sources, find_chains
 from ownership.derivation import Deriver, Test
-from ownership.engine.cascade import BoolArray, Edges, IntArray
+from ownership.engine.cascade import Edges
 from ownership.engine.lookthrough import lookthrough
 from ownership.errors import DataWarning
-from ownership.evaluate import Evaluation
+from ownership.evaluate import Evaluation, reach
 from ownership.graph import EquityGraph, home_country
 from ownership.model import TOLERANCE, ControlMode, Holding, Method, Policy, passes, pct_text
 from ownership.result import ChainBreakdown, Contribution, Derivation, EntityVerdict, Interval, Status
@@ -49,12 +49,12 @@ class Explainer:
         self.words = f"{policy.comparison.words} {pct_text(policy.threshold)}"
         watched = sorted(policy.jurisdictions) + sorted({w.label for w in policy.watchlist})
         self.watched = ", ".join(watched) or "the watched parties"
-        self.incoming = holders_of(graph.equity)
+        self.incoming = graph.equity.reversed()
         counted_control = graph.control if policy.control is ControlMode.TAINTS else None
         self.deriver = Deriver(
             graph=graph,
             incoming=self.incoming,
-            control_incoming=holders_of(counted_control) if counted_control is not None else None,
+            control_incoming=counted_control.reversed() if counted_control is not None else None,
             high_stakes=graph.high,
             pass_test=Test(policy.pass_threshold, policy.pass_comparison),
             final_test=Test(policy.threshold, policy.comparison),
@@ -133,7 +133,7 @@ class Explainer:
     def _local_chains(self, i: int, figure: float, sources: Sources) -> ChainBreakdown:
         """Chains for one party's figure: solved again on the entity's owners only, which is all the figure
         depends on."""
-        owners = _owners(self.incoming, i, sources.home)
+        owners = np.flatnonzero(reach(self.incoming, np.array([i], dtype=np.int64), ~sources.home)).astype(np.int64)
         position = np.full(self.graph.n, -1, dtype=np.int64)
         position[owners] = np.arange(owners.size, dtype=np.int64)
         into = self.incoming.out_of(owners)
@@ -145,7 +145,7 @@ class Explainer:
         local = Sources(sources.home[owners], sources.unknown[owners], sources.unallocated[owners])
         figures = lookthrough(edges, local.home, local.unallocated).figure
         ids = tuple(self.ids[k] for k in owners.tolist())
-        return find_chains(holders_of(edges), local, figures, int(position[i]), figure, ids)
+        return find_chains(edges.reversed(), local, figures, int(position[i]), figure, ids)
 
     def _tainted_by(self, i: int) -> tuple[Contribution, ...]:
         g = self.graph
@@ -264,20 +264,6 @@ class Explainer:
             where = "/".join(dict.fromkeys(c for c in (e.jurisdiction, e.headquarters) if c)) or "unknown country"
             return f"ultimate owner ({where}): no recorded holders"
         return f"at most {pct_text(most)}, not {self.words} even if every unknown belonged to {self.watched}"
-
-
-def _owners(incoming: Edges, target: int, stop: BoolArray) -> IntArray:
-    """``target`` and every entity above it, not looking above entities in ``stop``."""
-    reached = np.zeros(incoming.n, dtype=np.bool_)
-    reached[target] = True
-    frontier = np.array([target], dtype=np.int64)
-    while frontier.size:
-        frontier = frontier[~stop[frontier]]
-        found = np.unique(incoming.subject[incoming.out_of(frontier)])
-        frontier = found[~reached[found]]
-        reached[frontier] = True
-    owners: IntArray = np.flatnonzero(reached).astype(np.int64)
-    return owners
 
 
 def _notes_by_entity(

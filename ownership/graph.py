@@ -191,15 +191,8 @@ def build_graph(
     merged: list[Holding] = []
     merged_rows: list[list[Holding]] = []
     for (holder_id, subject_id), rows in grouped.items():
-        stake = _weight(rows[0], policy.weights)
-        assert stake is not None
-        for extra in rows[1:]:
-            other = _weight(extra, policy.weights)
-            assert other is not None
-            stake = stake + other
-        # A sum of ranges never reaches above 100% (nor below its own low end, which may pass 100% and
-        # is then refused as over-allocation below).
-        stake = Stake(stake.low, max(stake.low, min(stake.high, 1.0)))
+        weights = [_weight(row, policy.weights) for row in rows]
+        stake = Stake.merged([w for w in weights if w is not None])
         if len(rows) > 1:
             warnings.append(
                 DataWarning(

@@ -6,6 +6,7 @@ All stakes and thresholds are fractions 0..1 inside the engine; percentages appe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -49,6 +50,16 @@ class Stake:
 
     def __add__(self, other: Stake) -> Stake:
         return Stake(self.low + other.low, self.high + other.high)
+
+    @staticmethod
+    def merged(stakes: Sequence[Stake]) -> Stake:
+        """Several rows of one holder in one subject as one stake (fractions): summed, with the high end
+        capped at 100%, since a sum of ranges never reaches above it, but never below the summed low end
+        (which may pass 100% and is then refused as over-allocation)."""
+        total = stakes[0]
+        for other in stakes[1:]:
+            total = total + other
+        return Stake(total.low, max(total.low, min(total.high, 1.0)))
 
     def __str__(self) -> str:
         """As a percentage for messages: '40%' or '25-50%'."""

@@ -60,6 +60,11 @@ class Edges:
         np.cumsum(counts, out=start[1:])
         return Edges(n, holder, subject, weight, order, start)
 
+    def reversed(self) -> Edges:
+        """The same holdings grouped by subject: on the result, ``out_of([s])`` gives the holdings *in* s and
+        ``subject`` holds their holders."""
+        return Edges.build(self.n, self.subject, self.holder, self.weight)
+
     def out_of(self, holders: IntArray) -> IntArray:
         """Indices of the holdings whose holder is in ``holders`` (vectorised CSR gather)."""
         if holders.size == 0:

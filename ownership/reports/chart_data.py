@@ -42,12 +42,7 @@ class Link:
 
 def _sum(stakes: list[Stake | None]) -> Stake | None:
     given = [s for s in stakes if s is not None]
-    if not given:
-        return None
-    low = sum(s.low for s in given)
-    high = sum(s.high for s in given)
-    # Like the engine: a sum of ranges never reaches above 100%, nor below its own low end.
-    return Stake(low, max(low, min(high, 1.0)))
+    return Stake.merged(given) if given else None
 
 
 def links_in_force(result: CheckResult) -> tuple[Link, ...]:

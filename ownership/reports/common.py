@@ -101,18 +101,23 @@ def rule_summary(policy: Policy) -> str:
     return f"rule {policy.name}: {', '.join(parts)}{source}"
 
 
-def chain_text(chain: Chain, arrow: str = "-{}->") -> str:
-    """A chain in words: "P -60%-> H -60%-> T = 36%"; chains from an unallocated part start with it:
-    "(30% of ORBIT unnamed) ORBIT = 30%"."""
-    parts = [chain.path[0]]
+def chain_path_text(chain: Chain) -> str:
+    """The hops of a chain: "P -60%-> H -60%-> T"."""
+    text = chain.path[0]
     for stake, entity in zip(chain.stakes, chain.path[1:], strict=True):
-        parts.append(f" {arrow.format(pct_text(stake))} {entity}")
+        text += f" -{pct_text(stake)}-> {entity}"
+    return text
+
+
+def chain_text(chain: Chain) -> str:
+    """A chain in words: "P -60%-> H -60%-> T = 36%"; chains from an unallocated part start with it:
+    "(30% of ORBIT has no named holder) ORBIT = 30%"."""
     start = ""
     if chain.kind is ChainKind.UNALLOCATED:
         start = f"({pct_text(chain.unallocated)} of {chain.path[0]} has no named holder) "
     elif chain.kind is ChainKind.UNKNOWN:
         start = "(country unknown) "
-    return f"{start}{''.join(parts)} = {pct_text(chain.share)}"
+    return f"{start}{chain_path_text(chain)} = {pct_text(chain.share)}"
 
 
 def rest_text(breakdown: ChainBreakdown) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ownership.model import pct_text
 from ownership.reports.common import chain_text, explained, interval_text, rest_text, rule_summary, verdict_sentence
 from ownership.result import ChainBreakdown, CheckResult, CheckSet, EntityVerdict
 
@@ -68,18 +69,12 @@ def render_markdown(results: CheckResult | CheckSet) -> str:
 def _chain_lines(title: str, breakdown: ChainBreakdown | None) -> list[str]:
     if breakdown is None:
         return []
-    lines = [f"{title} ({interval_text_one(breakdown.figure)}):", ""]
+    lines = [f"{title} ({pct_text(breakdown.figure)}):", ""]
     lines += [f"- `{_code(chain_text(c))}`" for c in breakdown.chains]
     rest = rest_text(breakdown)
     if rest:
         lines.append(f"- {rest}")
     return [*lines, ""]
-
-
-def interval_text_one(fraction: float) -> str:
-    from ownership.model import pct_text
-
-    return pct_text(fraction)
 
 
 def _code(text: str) -> str:

@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ownership.errors import DataWarning
 from ownership.model import TOLERANCE, Holding, Policy, pct_text
-from ownership.reports.common import policy_document
+from ownership.reports.common import chain_path_text, policy_document
 from ownership.reports.xlsx_style import As, Column, Value, write_table
 from ownership.result import Chain, ChainBreakdown, ChainKind, CheckSet, EntityVerdict
 
@@ -92,9 +92,7 @@ def write_entities(ws: Worksheet, checks: CheckSet) -> int:
 def chain_words(chain: Chain) -> str:
     """A chain as it reads on paper: ``LANTING-KY -60%-> LANTING-HK -40%-> HELIO-SG``; a chain that starts
     in unallocated shares says how much: ``(8% unallocated) HELIO-SG -40%-> HELIO-JP``."""
-    text = chain.path[0]
-    for subject, stake in zip(chain.path[1:], chain.stakes, strict=True):
-        text += f" -{pct_text(stake)}-> {subject}"
+    text = chain_path_text(chain)
     if chain.kind is ChainKind.UNALLOCATED:
         text = f"({pct_text(chain.unallocated)} unallocated) {text}"
     return text
