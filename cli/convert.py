@@ -125,7 +125,7 @@ def _convert(
     from ownership.model import Policy
     from ownership.readers import read_input
     from ownership.readers.tables import ReadLimits
-    from ownership.result import CheckResult
+    from ownership.result import CheckResult, VerdictTuple
     from ownership.writers import write_canonical_workbook
 
     limits = ReadLimits(max_bytes=max_input_mb * 1024 * 1024, max_rows=max_rows)
@@ -142,7 +142,7 @@ def _convert(
         return
     err = Console(stderr=True, highlight=False)
     # The same warning lines as `exposure check` prints (a result with no verdicts carries just the warnings).
-    render_warnings(CheckResult(Policy(), data.source, (), data.warnings, (), 0), err)
+    render_warnings(CheckResult(Policy(), data.source, VerdictTuple(()), data.warnings, (), 0), err)
     parties = len({e.id for e in data.entities} | {p for h in data.holdings for p in (h.holder, h.subject)})
     err.print(
         f"wrote {output}: {parties} entities, {len(data.holdings)} holdings from {data.source.path} "

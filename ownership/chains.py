@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,7 +54,7 @@ def find_chains(
     figures: FloatArray,
     target: int,
     figure: float,
-    ids: tuple[str, ...],
+    ids: Sequence[str],
     max_chains: int = MAX_CHAINS,
     max_steps: int = MAX_STEPS,
     max_hops: int = MAX_HOPS,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import cached_property
 
 import numpy as np
 
@@ -13,7 +14,8 @@ from ownership.evaluate import Evaluation, evaluate
 from ownership.explain import Explainer
 from ownership.graph import build_graph
 from ownership.model import ControlMode, Method, OwnershipData, Policy
-from ownership.result import CheckResult, Status
+from ownership.result import CheckResult, EntityVerdict, Figures, Verdicts
+from ownership.table import EntityTable
 
 _MAX_NAMED = 10
 
@@ -29,17 +31,25 @@ def resolve_targets(data: OwnershipData, targets: Sequence[str]) -> tuple[str, .
     Raises:
         PolicyError: a value matches no entity, or a name matches several.
     """
-    by_id = {e.id: e.id for e in data.entities}
-    by_folded_id = {e.id.casefold(): e.id for e in data.entities}
-    by_name: dict[str, list[str]] = defaultdict(list)
-    for e in data.entities:
-        by_name[" ".join(e.name.split()).casefold()].append(e.id)
+    if not targets:
+        return ()
+    table = EntityTable.of(data.entities)
+    by_folded_id: dict[str, str] | None = None
+    by_name: dict[str, list[str]] | None = None
     found: list[str] = []
     for raw in targets:
         text = raw.strip()
         key = " ".join(text.split()).casefold()
-        match = by_id.get(text) or by_folded_id.get(key)
+        match = text if text in table.position else None
         if match is None:
+            if by_folded_id is None:
+                by_folded_id = {i.casefold(): i for i in reversed(table.ids)}
+            match = by_folded_id.get(key)
+        if match is None:
+            if by_name is None:
+                by_name = defaultdict(list)
+                for entity_id, name in zip(table.ids, table.names, strict=True):
+                    by_name[" ".join(name.split()).casefold()].append(entity_id)
             names = by_name.get(key, [])
             if len(names) > 1:
                 raise PolicyError(f"--entity '{text}' names {len(names)} entities ({_name_list(names)}); use an id")
@@ -117,28 +127,66 @@ def check(
         )
 
     passes_low, passes_high = _decide(policy, ev)
-    status = np.where(graph.home, 0, np.where(passes_low, 1, np.where(passes_high, 2, 3)))
-    statuses = (Status.HOME, Status.FLAGGED, Status.POSSIBLE, Status.CLEAR)
-    decides = set(chosen) if chosen else None
-
-    explainer = Explainer(graph, policy, ev, warnings, data.holdings)
-    deciding = np.array([decides is None or e.id in decides for e in graph.entities], dtype=np.bool_)
-    rank = np.array([statuses[int(k)].rank for k in status.tolist()], dtype=np.int64)
-    first = np.lexsort((np.arange(graph.n), rank, ~deciding))[:explain_limit]
+    status = np.where(graph.home, 0, np.where(passes_low, 1, np.where(passes_high, 2, 3))).astype(np.int8)
+    if chosen:
+        deciding = np.zeros(graph.n, dtype=np.bool_)
+        deciding[[graph.index[t] for t in chosen]] = True
+    else:
+        deciding = np.ones(graph.n, dtype=np.bool_)
+    figures = Figures(status, ev.low.cascade, ev.high.cascade, ev.low.lookthrough, ev.high.lookthrough, deciding)
     detailed = np.zeros(graph.n, dtype=np.bool_)
-    detailed[first] = True
-    verdicts = tuple(
-        explainer.verdict(i, statuses[int(status[i])], bool(deciding[i]), bool(detailed[i])) for i in range(graph.n)
-    )
+    detailed[figures.order()[:explain_limit]] = True
+    explainer = Explainer(graph, policy, ev, warnings, data.holdings)
     return CheckResult(
         policy=policy,
         source=data.source,
-        verdicts=verdicts,
+        verdicts=ExplainedVerdicts(explainer, figures, detailed),
         warnings=tuple(warnings),
         targets=chosen,
         holdings_used=len(graph.holdings),
         holdings=data.holdings,
     )
+
+
+class ExplainedVerdicts(Verdicts):
+    """The verdicts of one check: figures as columns, each verdict's words built (once) when asked for."""
+
+    def __init__(self, explainer: Explainer, figures: Figures, detailed: BoolArray) -> None:
+        super().__init__(explainer.graph.entities, figures)
+        self.explainer, self.detailed = explainer, detailed
+        self.built: dict[int, EntityVerdict] = {}
+
+    def verdict(self, i: int) -> EntityVerdict:
+        found = self.built.get(i)
+        if found is None:
+            f = self.figures
+            found = self.explainer.verdict(i, f.statuses(i), bool(f.decides[i]), bool(self.detailed[i]))
+            self.built[i] = found
+        return found
+
+    @cached_property
+    def _reasons(self) -> list[str]:
+        return self.explainer.reasons(self.figures.status)
+
+    def reasons(self) -> Sequence[str]:
+        return self._reasons
+
+    def labels(self) -> Sequence[tuple[str, ...]]:
+        return self._labels[0]
+
+    def most_restrictive(self) -> Sequence[str | None]:
+        return self._labels[1]
+
+    @cached_property
+    def _labels(self) -> tuple[list[tuple[str, ...]], list[str | None]]:
+        labels: list[tuple[str, ...]] = [()] * len(self)
+        ranked: list[str | None] = [None] * len(self)
+        status = self.figures.status
+        order = self.explainer.policy.label_order
+        for i in np.flatnonzero(status <= 1).tolist():  # home and flagged carry their labels
+            labels[i] = found = self.explainer.labels(i)
+            ranked[i] = next((label for label in order if label in found), None)
+        return labels, ranked
 
 
 def _decide(policy: Policy, ev: Evaluation) -> tuple[BoolArray, BoolArray]:

@@ -18,10 +18,12 @@ remainder may belong to any one of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 import numpy as np
+import numpy.typing as npt
 
 from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray, cascade, self_supporting
 from ownership.engine.lookthrough import closed_loops, lookthrough
@@ -67,7 +69,7 @@ class Evaluation:
 
     low: Bound
     high: Bound
-    labels: tuple[frozenset[str], ...]
+    labels: Labels
     self_supporting: BoolArray
     party_tainted: dict[int, BoolArray] = field(default_factory=dict)
     parties_low: tuple[IntArray, ...] = ()
@@ -85,13 +87,8 @@ def evaluate(graph: EquityGraph, policy: Policy) -> Evaluation:
     if policy.aggregate:
         low = _aggregate(graph, policy, graph.home, zeros, control_low)
         high = _aggregate(graph, policy, seeds_high, graph.remainder, control_high)
-        by_label: dict[str, list[int]] = {}
-        for i, found in enumerate(graph.seed_labels):
-            for label in found:
-                by_label.setdefault(label, []).append(i)
         sources = [
-            (np.array(members, dtype=np.int64), frozenset({label}), low.tainted)
-            for label, members in sorted(by_label.items())
+            (members, frozenset({label}), low.tainted) for label, members in sorted(graph.seed_labels.members().items())
         ]
         labels = _labels(graph, policy, sources, control_low)
         loops = self_supporting(
@@ -288,7 +285,7 @@ def _labels(
     policy: Policy,
     sources: Iterable[tuple[IntArray, frozenset[str], BoolArray]],
     control: Edges | None,
-) -> tuple[frozenset[str], ...]:
+) -> Labels:
     """Per entity, the labels its exposure comes from.
 
     Each source (a group of seeds, their labels, and what they taint) passes its labels down: for the
@@ -296,17 +293,63 @@ def _labels(
     flags without tainting it, as under a lower AML threshold); for the look-through along any chain.
     Home entities keep their own labels only.
     """
-    n = graph.n
     cascade_edges = _label_edges(graph, control)
-    result: list[set[str]] = [set() for _ in range(n)]
+    reached_by: list[tuple[frozenset[str], BoolArray]] = []
     for starts, labels, tainted in sources:
         if not labels:
             continue
         reached = reach(cascade_edges, starts, tainted)
         if policy.method is not Method.CASCADE:
             reached |= reach(graph.equity, starts, None)
-        for i in np.flatnonzero(reached & ~graph.home).tolist():
-            result[i].update(labels)
-    for i in np.flatnonzero(graph.home).tolist():
-        result[i] = set(graph.seed_labels[i])
-    return tuple(frozenset(r) for r in result)
+        reached_by.append((labels, reached & ~graph.home))
+    return Labels(graph.home, graph.seed_labels, reached_by)
+
+
+class Labels(Sequence[frozenset[str]]):
+    """Per entity, the labels its exposure comes from, built on access from what each source reached.
+
+    Up to 63 sources (one per label when stakes are aggregated) are kept as one bit mask per entity; more
+    (one per party when each party is assessed alone) as a set per reached entity.
+    """
+
+    def __init__(
+        self, home: BoolArray, seed_labels: Sequence[frozenset[str]], reached_by: list[tuple[frozenset[str], BoolArray]]
+    ) -> None:
+        self.home, self.seed_labels = home, seed_labels
+        self.names = [labels for labels, _ in reached_by]
+        self.bits: npt.NDArray[np.uint64] | None = None
+        self.sets: dict[int, set[str]] = {}
+        if len(reached_by) < 64:
+            self.bits = np.zeros(home.size, dtype=np.uint64)
+            for k, (_, reached) in enumerate(reached_by):
+                self.bits[reached] |= np.uint64(1 << k)
+        else:
+            for labels, reached in reached_by:
+                for i in np.flatnonzero(reached).tolist():
+                    self.sets.setdefault(i, set()).update(labels)
+
+    def __len__(self) -> int:
+        return int(self.home.size)
+
+    @overload
+    def __getitem__(self, i: int) -> frozenset[str]: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[frozenset[str]]: ...
+    def __getitem__(self, i: int | slice) -> frozenset[str] | Sequence[frozenset[str]]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if self.home[i]:
+            return frozenset(self.seed_labels[i])
+        if self.bits is None:
+            return frozenset(self.sets.get(i, ()))
+        bits = int(self.bits[i])
+        return frozenset().union(*(names for k, names in enumerate(self.names) if bits >> k & 1))
+
+    def any(self) -> BoolArray:
+        """Per entity, whether it has a label."""
+        if self.bits is not None:
+            result: BoolArray = (self.bits != 0) | self.home
+            return result
+        found = self.home.copy()
+        found[np.fromiter(self.sets, dtype=np.int64, count=len(self.sets))] = True
+        return found

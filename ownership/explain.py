@@ -6,19 +6,22 @@ Reads the evaluation already made; it never recomputes a figure.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cached_property
 
 import numpy as np
+import numpy.typing as npt
 
 from ownership.chains import Sources, find_chains
 from ownership.derivation import Deriver, Test
-from ownership.engine.cascade import Edges
+from ownership.engine.cascade import Edges, FloatArray, IntArray
 from ownership.engine.lookthrough import lookthrough
 from ownership.errors import DataWarning
 from ownership.evaluate import Evaluation, reach
 from ownership.graph import EquityGraph, home_country
-from ownership.model import TOLERANCE, ControlMode, Holding, Method, Policy, passes, pct_text
-from ownership.result import ChainBreakdown, Contribution, Derivation, EntityVerdict, Interval, Status
+from ownership.model import TOLERANCE, ControlMode, Holding, Method, Policy, Stake, passes, pct_text
+from ownership.result import STATUSES, ChainBreakdown, Contribution, Derivation, EntityVerdict, Interval, Status
+from ownership.table import PERSON_CODE
 
 _CONTROL_WORDS = {
     ControlMode.REPORT: "reported only, not counted by this policy",
@@ -40,16 +43,12 @@ class Explainer:
     ) -> None:
         self.graph, self.policy, self.ev = graph, policy, evaluation
         self.low, self.high = evaluation.low, evaluation.high
-        self.holders: dict[int, list[int]] = defaultdict(list)
-        for k, s in enumerate(graph.equity.subject.tolist()):
-            self.holders[s].append(k)
-        self.controllers: dict[int, list[int]] = defaultdict(list)
-        for k, s in enumerate(graph.control.subject.tolist()):
-            self.controllers[s].append(k)
+        self.incoming = graph.equity.reversed()
+        self.control_incoming = graph.control.reversed()
+        self.held = np.diff(self.incoming.holder_start) > 0
         self.words = f"{policy.comparison.words} {pct_text(policy.threshold)}"
         watched = sorted(policy.jurisdictions) + sorted({w.label for w in policy.watchlist})
         self.watched = ", ".join(watched) or "the watched parties"
-        self.incoming = graph.equity.reversed()
         counted_control = graph.control if policy.control is ControlMode.TAINTS else None
         self.deriver = Deriver(
             graph=graph,
@@ -59,8 +58,26 @@ class Explainer:
             pass_test=Test(policy.pass_threshold, policy.pass_comparison),
             final_test=Test(policy.threshold, policy.comparison),
         )
-        self.ids = tuple(e.id for e in graph.entities)
-        self.notes_at = _notes_by_entity(graph, warnings, holdings)
+        self.ids = graph.entities.ids
+        self.names = graph.entities.names
+        self.warnings, self.holdings_read = warnings, holdings
+
+    @cached_property
+    def notes_at(self) -> dict[int, tuple[DataWarning, ...]]:
+        """The warnings that touch each entity (built once, when a verdict first needs them)."""
+        return _notes_by_entity(self.graph, self.warnings, self.holdings_read)
+
+    def holders(self, i: int) -> list[int]:
+        """The equity edges (holding indices) into entity ``i``, in edge order."""
+        into = self.incoming
+        found: list[int] = into.by_holder[into.holder_start[i] : into.holder_start[i + 1]].tolist()
+        return found
+
+    def controllers(self, i: int) -> list[int]:
+        """The control edges into entity ``i``, in edge order."""
+        into = self.control_incoming
+        found: list[int] = into.by_holder[into.holder_start[i] : into.holder_start[i + 1]].tolist()
+        return found
 
     def verdict(self, i: int, status: Status, decides: bool, detailed: bool = True) -> EntityVerdict:
         """Entity ``i``'s verdict; ``detailed`` adds its derivation and chains (the costly part)."""
@@ -71,12 +88,12 @@ class Explainer:
         countries: tuple[str, ...] = ()
         if status is Status.HOME:
             countries = tuple(c for c in home_country(entity, self.policy.home) if c in self.policy.jurisdictions)
-        labels = tuple(sorted(self.ev.labels[i])) if status in (Status.HOME, Status.FLAGGED) else ()
+        labels = self.labels(i) if status in (Status.HOME, Status.FLAGGED) else ()
         ranked = [label for label in self.policy.label_order if label in labels]
         tainted_by = self._tainted_by(i)
         red_flags = self._red_flags(i)
         uncertainty = self._uncertainty(i) if status is not Status.HOME else ()
-        reason = self._reason(i, status, countries, tainted_by, cascade_iv, look_iv, uncertainty)
+        reason = self._reason(i, status, cascade_iv, look_iv, tainted_by, uncertainty)
         return EntityVerdict(
             entity=entity,
             status=status,
@@ -95,6 +112,10 @@ class Explainer:
             chains_high=self.chains(i, high=True) if detailed else None,
             notes=self.notes_at.get(i, ()),
         )
+
+    def labels(self, i: int) -> tuple[str, ...]:
+        """The labels (countries, lists) entity ``i``'s exposure comes from, sorted."""
+        return tuple(sorted(self.ev.labels[i]))
 
     def derivation(self, i: int) -> Derivation:
         """The low-bound cascade derivation of entity ``i``."""
@@ -156,26 +177,25 @@ class Explainer:
         if party >= 0:
             tainted = self.ev.party_tainted.get(party, tainted)
         found = []
-        for k in self.holders.get(i, []):
+        for k in self.holders(i):
             h = int(g.equity.holder[k])
             if tainted[h]:
-                holding = g.holdings[k]
-                assert holding.stake is not None
-                found.append(Contribution(g.entities[h].id, g.entities[h].name, holding.stake, bool(g.home[h])))
+                stake = Stake(float(g.equity.weight[k]), float(g.high[k]))
+                found.append(Contribution(self.ids[h], self.names[h], stake, bool(g.home[h])))
         found.sort(key=lambda c: -c.stake.low)
         return tuple(found)
 
     def _red_flags(self, i: int) -> tuple[str, ...]:
         g = self.graph
         flags = []
-        for k in self.controllers.get(i, []):
+        for k in self.controllers(i):
             h = int(g.control.holder[k])
             holding = g.control_holdings[k]
             if self.low.tainted[h] or self.high.tainted[h]:
                 state = "home" if g.home[h] else ("tainted" if self.low.tainted[h] else "possibly tainted")
                 counted = _CONTROL_WORDS[self.policy.control]
                 note = f" ({holding.source})" if holding.source else ""
-                flags.append(f"controlled without equity by {g.entities[h].id} ({state}){note}: {counted}")
+                flags.append(f"controlled without equity by {self.ids[h]} ({state}){note}: {counted}")
         return tuple(flags)
 
     def _uncertainty(self, i: int) -> tuple[str, ...]:
@@ -185,43 +205,98 @@ class Explainer:
             notes.append("its own country is unknown")
         if g.remainder[i] > 1e-9:
             notes.append(f"{pct_text(float(g.remainder[i]))} of its shares have no named holder")
-        for k in self.holders.get(i, []):
+        low, high = g.equity.weight, g.high
+        for k in self.holders(i):
             h = int(g.equity.holder[k])
-            holding = g.holdings[k]
-            assert holding.stake is not None
-            holder_id = g.entities[h].id
-            if not holding.stake.is_exact:
-                notes.append(f"{holder_id} holds a range, {holding.stake}")
+            holder_id = self.ids[h]
+            stake = Stake(float(low[k]), float(high[k]))
+            if not stake.is_exact:
+                notes.append(f"{holder_id} holds a range, {stake}")
             if g.unknown_home[h]:
                 notes.append(f"holder {holder_id} has no known country")
             elif not self.low.tainted[h] and self.high.tainted[h] and not g.unknown_home[h]:
                 notes.append(f"holder {holder_id} may itself be tainted")
         return tuple(notes)
 
+    def reasons(self, status: npt.NDArray[np.int8]) -> list[str]:
+        """Every entity's reason (as ``verdict`` words it), for bulk reports: the common sentences (home
+        entities of one country, clear entities) are built once per distinct text, the rest one by one."""
+        g = self.graph
+        n = g.n
+        found: list[str] = [""] * n
+        codes = {s: k for k, s in enumerate(STATUSES)}
+        table = g.entities
+        key = (
+            (table.types == PERSON_CODE).astype(np.int64) * 2**32
+            + (table.jurisdiction.astype(np.int64) + 1) * 2**16
+            + (table.headquarters.astype(np.int64) + 1)
+        )
+        # Home entities: the sentence depends on type and countries alone, unless a watch list names them.
+        home = np.flatnonzero(status == codes[Status.HOME])
+        listed = np.zeros(n, dtype=np.bool_)
+        listed[np.fromiter(g.seed_labels.watched, dtype=np.int64, count=len(g.seed_labels.watched))] = True
+        _fill_by_key(found, home[~listed[home]], key, lambda i: self._home_reason(i))
+        for i in home[listed[home]].tolist():
+            found[i] = self._home_reason(i)
+        clear = np.flatnonzero(status == codes[Status.CLEAR])
+        held = self.held[clear]
+        _fill_by_key(found, clear[~held], key, lambda i: self._owner_reason(i))
+        most = self._most(self.high.cascade, self.high.lookthrough)
+        texts: dict[float, str] = {}
+        for i, m in zip(clear[held].tolist(), most[clear[held]].tolist(), strict=True):
+            text = texts.get(m)
+            if text is None:
+                text = texts[m] = self._clear_reason(m)
+            found[i] = text
+        for i in np.flatnonzero((status != codes[Status.HOME]) & (status != codes[Status.CLEAR])).tolist():
+            cascade_iv = Interval(float(self.low.cascade[i]), float(self.high.cascade[i]))
+            look_iv = Interval(float(self.low.lookthrough[i]), float(self.high.lookthrough[i]))
+            found[i] = self._reason(i, STATUSES[int(status[i])], cascade_iv, look_iv)
+        return found
+
+    def _most(self, cascade: FloatArray, lookthrough: FloatArray) -> FloatArray:
+        """The figure a clear entity's high bound is judged on, under the policy's method."""
+        if self.policy.method is Method.EITHER:
+            return np.maximum(cascade, lookthrough)
+        return lookthrough if self.policy.method is Method.LOOKTHROUGH else cascade
+
+    def _clear_reason(self, most: float) -> str:
+        return f"at most {pct_text(most)}, not {self.words} even if every unknown belonged to {self.watched}"
+
+    def _owner_reason(self, i: int) -> str:
+        e = self.graph.entities[i]
+        where = "/".join(dict.fromkeys(c for c in (e.jurisdiction, e.headquarters) if c)) or "unknown country"
+        return f"ultimate owner ({where}): no recorded holders"
+
+    def _home_reason(self, i: int) -> str:
+        g = self.graph
+        e = g.entities[i]
+        countries = tuple(c for c in home_country(e, self.policy.home) if c in self.policy.jurisdictions)
+        listed = sorted(self.ev.labels[i] - set(countries))
+        if listed and not countries:
+            return f"home entity: on the watch list ({', '.join(listed)})"
+        if e.type.value == "person":
+            return f"home entity: a {'/'.join(countries)} national or resident"
+        parts = []
+        if e.jurisdiction in countries:
+            parts.append(f"incorporated in {e.jurisdiction}")
+        if e.headquarters in countries and e.headquarters != e.jurisdiction:
+            parts.append(f"headquartered in {e.headquarters}")
+        return "home entity: " + " and ".join(parts or [f"in {'/'.join(countries)}"])
+
     def _reason(
         self,
         i: int,
         status: Status,
-        countries: tuple[str, ...],
-        tainted_by: tuple[Contribution, ...],
         cascade_iv: Interval,
         look_iv: Interval,
-        uncertainty: tuple[str, ...],
+        tainted_by: tuple[Contribution, ...] | None = None,
+        uncertainty: tuple[str, ...] | None = None,
     ) -> str:
-        g, policy = self.graph, self.policy
+        """Entity ``i``'s reason; ``tainted_by`` and ``uncertainty`` are worked out when needed and not given."""
+        policy = self.policy
         if status is Status.HOME:
-            e = g.entities[i]
-            listed = sorted(self.ev.labels[i] - set(countries))
-            if listed and not countries:
-                return f"home entity: on the watch list ({', '.join(listed)})"
-            if e.type.value == "person":
-                return f"home entity: a {'/'.join(countries)} national or resident"
-            parts = []
-            if e.jurisdiction in countries:
-                parts.append(f"incorporated in {e.jurisdiction}")
-            if e.headquarters in countries and e.headquarters != e.jurisdiction:
-                parts.append(f"headquartered in {e.headquarters}")
-            return "home entity: " + " and ".join(parts or [f"in {'/'.join(countries)}"])
+            return self._home_reason(i)
         if status is Status.FLAGGED:
             if policy.method is Method.LOOKTHROUGH or (
                 policy.method is Method.EITHER and not passes(cascade_iv.low, policy.threshold, policy.comparison)
@@ -232,6 +307,8 @@ class Explainer:
                 )
             if self.low.via_control[i] and not passes(cascade_iv.low, policy.threshold, policy.comparison):
                 return "controlled by contract by a tainted party (counted by this policy)"
+            if tainted_by is None:
+                tainted_by = self._tainted_by(i)
             held = ", ".join(f"{c.holder} {c.stake}{' (home)' if c.holder_is_home else ''}" for c in tainted_by)
             if not policy.aggregate and tainted_by:
                 held += " (the largest single party alone)"
@@ -249,6 +326,8 @@ class Explainer:
                 "so it is possible rather than flagged"
             )
         if status is Status.POSSIBLE:
+            if uncertainty is None:
+                uncertainty = self._uncertainty(i)
             settle = "; ".join(uncertainty) if uncertainty else "upstream data is incomplete"
             deciding = look_iv if policy.method is Method.LOOKTHROUGH else cascade_iv
             if policy.method is Method.EITHER:
@@ -259,11 +338,19 @@ class Explainer:
             if policy.method is Method.EITHER
             else (look_iv.high if policy.method is Method.LOOKTHROUGH else cascade_iv.high)
         )
-        if i not in self.holders:
-            e = g.entities[i]
-            where = "/".join(dict.fromkeys(c for c in (e.jurisdiction, e.headquarters) if c)) or "unknown country"
-            return f"ultimate owner ({where}): no recorded holders"
-        return f"at most {pct_text(most)}, not {self.words} even if every unknown belonged to {self.watched}"
+        if not self.held[i]:
+            return self._owner_reason(i)
+        return self._clear_reason(most)
+
+
+def _fill_by_key(found: list[str], at: IntArray, key: npt.NDArray[np.int64], text: Callable[[int], str]) -> None:
+    """``found[i] = text(i)`` for each ``i`` in ``at``, calling ``text`` once per distinct ``key[i]``."""
+    if not at.size:
+        return
+    _, first, inverse = np.unique(key[at], return_index=True, return_inverse=True)
+    texts = [text(int(at[k])) for k in first.tolist()]
+    for i, t in zip(at.tolist(), inverse.tolist(), strict=True):
+        found[i] = texts[t]
 
 
 def _notes_by_entity(

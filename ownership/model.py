@@ -159,10 +159,14 @@ class SourceInfo:
 
 @dataclass(frozen=True)
 class OwnershipData:
-    """Everything a reader produced: the entities, the holdings as read, and warnings about them."""
+    """Everything a reader produced: the entities, the holdings as read, and warnings about them.
 
-    entities: tuple[Entity, ...]
-    holdings: tuple[Holding, ...]
+    ``entities`` and ``holdings`` are tuples from the object readers, or column tables
+    (``ownership.table.EntityTable`` / ``HoldingTable``) from the fast CSV reader; both read as sequences.
+    """
+
+    entities: Sequence[Entity]
+    holdings: Sequence[Holding]
     source: SourceInfo
     warnings: tuple[DataWarning, ...] = ()
 

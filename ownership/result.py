@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
+from typing import overload
+
+import numpy as np
+import numpy.typing as npt
 
 from ownership.errors import DataWarning
 from ownership.model import Entity, Holding, Policy, SourceInfo, Stake
+from ownership.table import EntityTable
 
 
 class Status(StrEnum):
@@ -197,28 +202,138 @@ class EntityVerdict:
     notes: tuple[DataWarning, ...] = ()
 
 
+#: Status codes: ``Figures.status`` holds indices into this tuple.
+STATUSES: tuple[Status, ...] = (Status.HOME, Status.FLAGGED, Status.POSSIBLE, Status.CLEAR)
+_STATUS_CODE = {s: k for k, s in enumerate(STATUSES)}
+#: Per status code, its severity rank (``Status.rank``).
+_RANKS = np.array([s.rank for s in STATUSES], dtype=np.int8)
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Every entity's status and figures as columns, in input order (fractions 0..1).
+
+    Attributes:
+        status: codes into ``STATUSES``.
+        cascade_low, cascade_high, lookthrough_low, lookthrough_high: the two figures' bounds.
+        decides: whether the entity decides the exit code.
+    """
+
+    status: npt.NDArray[np.int8]
+    cascade_low: FloatArray
+    cascade_high: FloatArray
+    lookthrough_low: FloatArray
+    lookthrough_high: FloatArray
+    decides: BoolArray
+
+    def statuses(self, i: int) -> Status:
+        return STATUSES[int(self.status[i])]
+
+    def order(self) -> npt.NDArray[np.int64]:
+        """Entity indices: deciding entities first, then by severity (flagged, home, possible, clear), then
+        input order."""
+        result: npt.NDArray[np.int64] = np.lexsort((_RANKS[self.status], ~self.decides)).astype(np.int64)
+        return result
+
+
+class Verdicts(Sequence[EntityVerdict]):
+    """Every entity's verdict, in input order: columns for bulk reports, and objects built on access.
+
+    A registry check produces a million verdicts; building each object (with its reasons in words) is what
+    the terminal table and the audit reports of a few entities need, while bulk reports read the columns.
+    Subclasses build the objects; this base keeps the columns.
+    """
+
+    def __init__(self, entities: EntityTable, figures: Figures) -> None:
+        self.entities, self.figures = entities, figures
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    @overload
+    def __getitem__(self, i: int) -> EntityVerdict: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[EntityVerdict]: ...
+    def __getitem__(self, i: int | slice) -> EntityVerdict | Sequence[EntityVerdict]:
+        if isinstance(i, slice):
+            return [self.verdict(k) for k in range(*i.indices(len(self)))]
+        return self.verdict(i + len(self) if i < 0 else i)
+
+    def __iter__(self) -> Iterator[EntityVerdict]:
+        return (self.verdict(i) for i in range(len(self)))
+
+    def verdict(self, i: int) -> EntityVerdict:
+        """Entity ``i``'s verdict."""
+        raise NotImplementedError
+
+    def reasons(self) -> Sequence[str]:
+        """Every entity's one-sentence reason, in input order."""
+        return [v.reason for v in self]
+
+    def labels(self) -> Sequence[tuple[str, ...]]:
+        """Every entity's taint labels (home and flagged entities), in input order."""
+        return [v.labels for v in self]
+
+    def most_restrictive(self) -> Sequence[str | None]:
+        """Every entity's most restrictive label, in input order."""
+        return [v.most_restrictive for v in self]
+
+
+class VerdictTuple(Verdicts):
+    """Verdicts given as objects (tests, and results assembled by hand)."""
+
+    def __init__(self, verdicts: Sequence[EntityVerdict]) -> None:
+        self.items = tuple(verdicts)
+        figures = Figures(
+            status=np.array([_STATUS_CODE[v.status] for v in self.items], dtype=np.int8),
+            cascade_low=np.array([v.cascade.low for v in self.items], dtype=np.float64),
+            cascade_high=np.array([v.cascade.high for v in self.items], dtype=np.float64),
+            lookthrough_low=np.array([v.lookthrough.low for v in self.items], dtype=np.float64),
+            lookthrough_high=np.array([v.lookthrough.high for v in self.items], dtype=np.float64),
+            decides=np.array([v.decides for v in self.items], dtype=np.bool_),
+        )
+        super().__init__(EntityTable.of([v.entity for v in self.items]), figures)
+
+    def verdict(self, i: int) -> EntityVerdict:
+        return self.items[i]
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """The outcome of one check: the policy used, what was read, a verdict per entity, and warnings.
 
-    ``verdicts`` are in input order. ``targets`` are the entity ids that decide the exit code (all
-    entities when the user named none). ``holdings`` are every holding as read (also those set aside for
-    their dates), with their source places, for audit reports; ``holdings_used`` counts those evaluated.
+    ``verdicts`` are in input order (a plain sequence is wrapped in ``VerdictTuple``). ``targets`` are the
+    entity ids that decide the exit code (all entities when the user named none). ``holdings`` are every
+    holding as read (also those set aside for their dates), with their source places, for audit reports;
+    ``holdings_used`` counts those evaluated.
     """
 
     policy: Policy
     source: SourceInfo
-    verdicts: tuple[EntityVerdict, ...]
+    verdicts: Verdicts
     warnings: tuple[DataWarning, ...]
     targets: tuple[str, ...]
     holdings_used: int
-    holdings: tuple[Holding, ...] = ()
+    holdings: Sequence[Holding] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.verdicts, Verdicts):
+            object.__setattr__(self, "verdicts", VerdictTuple(self.verdicts))
+
+    @property
+    def figures(self) -> Figures:
+        """Every entity's status and figures as columns."""
+        return self.verdicts.figures
 
     def counts(self) -> dict[Status, int]:
         """Number of entities per status, every status present."""
+        found = np.bincount(self.figures.status, minlength=len(STATUSES))
         counts = dict.fromkeys(Status, 0)
-        for v in self.verdicts:
-            counts[v.status] += 1
+        for k, status in enumerate(STATUSES):
+            counts[status] = int(found[k])
         return counts
 
     def verdict(self, entity_id: str) -> EntityVerdict:
@@ -227,21 +342,18 @@ class CheckResult:
         Raises:
             KeyError: no such entity.
         """
-        return self._by_id[entity_id]
-
-    @cached_property
-    def _by_id(self) -> dict[str, EntityVerdict]:
-        return {v.entity.id: v for v in self.verdicts}
+        return self.verdicts[self.verdicts.entities.position[entity_id]]
 
     def deciding(self) -> tuple[EntityVerdict, ...]:
-        return tuple(v for v in self.verdicts if v.decides)
+        return tuple(self.verdicts[i] for i in np.flatnonzero(self.figures.decides).tolist())
 
     def overall(self) -> Status:
         """The most severe status among the deciding entities (home counts as flagged)."""
-        statuses = {v.status for v in self.deciding()}
-        if Status.FLAGGED in statuses or Status.HOME in statuses:
+        f = self.figures
+        present = set(np.unique(f.status[f.decides]).tolist())
+        if _STATUS_CODE[Status.FLAGGED] in present or _STATUS_CODE[Status.HOME] in present:
             return Status.FLAGGED
-        if Status.POSSIBLE in statuses:
+        if _STATUS_CODE[Status.POSSIBLE] in present:
             return Status.POSSIBLE
         return Status.CLEAR
 
@@ -257,9 +369,10 @@ class CheckResult:
             return 1
         return 0
 
-    def ordered(self) -> list[EntityVerdict]:
-        """Deciding entities first, then by severity (flagged, home, possible, clear), then input order."""
-        return sorted(self.verdicts, key=lambda v: (not v.decides, v.status.rank))
+    def ordered(self, limit: int | None = None) -> list[EntityVerdict]:
+        """Deciding entities first, then by severity (flagged, home, possible, clear), then input order;
+        the first ``limit`` of them when given."""
+        return [self.verdicts[i] for i in self.figures.order()[:limit].tolist()]
 
 
 @dataclass(frozen=True)
@@ -291,8 +404,9 @@ class CheckSet:
     def disagreements(self) -> list[int]:
         """Indices of the entities whose status differs between the rules in force."""
         live = [r for r in self.results if r.policy.in_force] or list(self.results)
-        count = len(self.primary.verdicts)
-        return [i for i in range(count) if len({r.verdicts[i].status for r in live}) > 1]
+        statuses = np.stack([r.figures.status for r in live])
+        differ: list[int] = np.flatnonzero((statuses != statuses[0]).any(axis=0)).tolist()
+        return differ
 
     def exit_code(self, fail_on: FailOn) -> int:
         """The strictest of the rules: 1 when any rule in force fails the check."""
