@@ -72,6 +72,7 @@ class FormatOpt(StrEnum):
     markdown = "markdown"
     xlsx = "xlsx"
     html = "html"
+    parquet = "parquet"
 
 
 def _version(value: bool) -> None:
@@ -117,7 +118,7 @@ def check(
         typer.Option(
             "-o",
             "--output",
-            help="Write the report to this file: .json, .csv, .md, .txt, or the audit reports .xlsx and .html.",
+            help="Write the report to this file: .json, .csv, .parquet, .md, .txt, or the audit reports .xlsx, .html.",
         ),
     ] = None,
     fail_on: o.FailOnOpt = None,
@@ -229,6 +230,16 @@ def _run_check(
 
         now = datetime.now(UTC).replace(microsecond=0)
         write_atomically(output, render_xlsx(checks, now) if report_format == "xlsx" else render_html(checks, now))
+    elif report_format == "parquet":
+        if output is None:
+            fail("--format parquet is a binary file: give -o FILE.parquet")
+        from ownership.reports.csv_report import write_parquet
+
+        write_atomically(output, lambda path: write_parquet(checks, path))
+    elif report_format == "csv" and output is not None:
+        from ownership.reports.csv_report import write_csv
+
+        write_atomically(output, lambda path: write_csv(checks, path))
     else:
         render = {"json": render_json, "csv": render_csv, "markdown": render_markdown}[report_format]
         text = render(checks)

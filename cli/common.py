@@ -88,12 +88,19 @@ def same_file(output: Path | None, input_path: Path) -> bool:
     return output is not None and output.exists() and input_path.exists() and output.resolve() == input_path.resolve()
 
 
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Write via a temporary file in the same folder and rename it, so a failed run never leaves half a file."""
+def write_atomically(path: Path, content: str | bytes | Callable[[Path], None]) -> None:
+    """Write via a temporary file in the same folder and rename it, so a failed run never leaves half a file.
+
+    ``content`` is the text or bytes to write, or a function that writes the file at the path it is given
+    (bulk reports stream their rows that way).
+    """
     directory = path.resolve().parent
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
-        if isinstance(content, bytes):
+        if callable(content):
+            os.close(fd)
+            content(Path(temp))
+        elif isinstance(content, bytes):
             with os.fdopen(fd, "wb") as handle:
                 handle.write(content)
         else:

@@ -16,6 +16,7 @@ FORMAT_BY_EXTENSION = {
     ".xlsx": "xlsx",
     ".html": "html",
     ".htm": "html",
+    ".parquet": "parquet",
 }
 
 __all__ = ["FORMAT_BY_EXTENSION", "render_csv", "render_json", "render_markdown", "to_document"]

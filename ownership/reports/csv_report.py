@@ -1,9 +1,24 @@
-"""One CSV row per entity: status and the four figures, for spreadsheets and bulk pipelines."""
+"""One row per entity, status and the four figures: CSV for spreadsheets, Parquet for bulk pipelines.
+
+Both are built from the result's columns (``Verdicts.figures``, the entity table, the bulk reasons) as one
+Arrow table, so a million-entity report is written in a fraction of a second and no verdict object is
+built for it.
+"""
 
 from __future__ import annotations
 
-from ownership.reports.common import neutralise, pct
-from ownership.result import CheckResult, CheckSet
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ownership.reports.cells import looks_like_formula
+from ownership.reports.common import PCT_DECIMALS
+from ownership.result import STATUSES, CheckResult, CheckSet
+from ownership.table import ENTITY_TYPES
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 COLUMNS = [
     "id",
@@ -22,37 +37,106 @@ COLUMNS = [
     "most_restrictive",
 ]
 
+_TEXT_COLUMNS = ("id", "name", "reason", "labels", "most_restrictive")
 
-def render_csv(results: CheckResult | CheckSet) -> str:
-    """The entity table as CSV text (text cells that a spreadsheet would evaluate are neutralised). With
-    several rules, one ``status_<rule>`` column per rule follows the primary rule's columns."""
-    import pandas as pd
+
+def report_table(results: CheckResult | CheckSet, *, inert: bool) -> pa.Table:
+    """The entity table as Arrow columns, rows ordered as ``CheckResult.ordered`` (deciding entities first,
+    then by severity). Figures are percentages rounded to ``PCT_DECIMALS``. With several rules, one
+    ``status_<rule>`` column per rule follows the primary rule's columns.
+
+    Args:
+        inert: text a spreadsheet would run as a formula gets a leading apostrophe (for CSV).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     checks = CheckSet.of(results)
-    result = checks.primary
-    extra = [f"status_{name}" for name in checks.names] if len(checks.results) > 1 else []
-    position = {v.entity.id: i for i, v in enumerate(result.verdicts)}
-    rows = []
-    for v in result.ordered():
-        row: dict[str, str | float] = {
-            "id": neutralise(v.entity.id),
-            "name": neutralise(v.entity.name),
-            "type": v.entity.type.value,
-            "jurisdiction": v.entity.jurisdiction or "",
-            "headquarters": v.entity.headquarters or "",
-            "status": v.status.value,
-            "cascade_low_pct": pct(v.cascade.low),
-            "cascade_high_pct": pct(v.cascade.high),
-            "lookthrough_low_pct": pct(v.lookthrough.low),
-            "lookthrough_high_pct": pct(v.lookthrough.high),
-            "decides": "yes" if v.decides else "no",
-            "reason": neutralise(v.reason),
-            "labels": neutralise("; ".join(v.labels)),
-            "most_restrictive": neutralise(v.most_restrictive or ""),
-        }
-        for column, r in zip(extra, checks.results, strict=False):
-            row[column] = r.verdicts[position[v.entity.id]].status.value
-        rows.append(row)
-    frame = pd.DataFrame(rows, columns=COLUMNS + extra)
-    text: str = frame.to_csv(index=False, lineterminator="\n")
-    return text
+    verdicts = checks.primary.verdicts
+    table, figures = verdicts.entities, verdicts.figures
+    order = figures.order()
+    picked = pa.array(order)
+
+    def text(values: object) -> pa.Array:
+        column = pa.array(values, type=pa.string()).take(picked)
+        return _made_inert(column) if inert else column
+
+    def coded(codes: np.ndarray, names: list[str]) -> pa.Array:
+        return pc.take(pa.array(names, type=pa.string()), pa.array(codes[order].astype(np.int32)))
+
+    def percent(values: np.ndarray) -> pa.Array:
+        return pa.array(np.round(values[order] * 100.0, PCT_DECIMALS) + 0.0)
+
+    countries = ["", *table.countries]
+    status_names = [s.value for s in STATUSES]
+    columns: dict[str, pa.Array] = {
+        "id": text(table.ids),
+        "name": text(table.names),
+        "type": coded(table.types, [t.value for t in ENTITY_TYPES]),
+        "jurisdiction": coded(table.jurisdiction.astype(np.int32) + 1, countries),
+        "headquarters": coded(table.headquarters.astype(np.int32) + 1, countries),
+        "status": coded(figures.status, status_names),
+        "cascade_low_pct": percent(figures.cascade_low),
+        "cascade_high_pct": percent(figures.cascade_high),
+        "lookthrough_low_pct": percent(figures.lookthrough_low),
+        "lookthrough_high_pct": percent(figures.lookthrough_high),
+        "decides": coded(figures.decides.astype(np.int8), ["no", "yes"]),
+        "reason": text(verdicts.reasons()),
+        "labels": text(["; ".join(labels) for labels in verdicts.labels()]),
+        "most_restrictive": text([m or "" for m in verdicts.most_restrictive()]),
+    }
+    if len(checks.results) > 1:
+        for r in checks.results:
+            columns[f"status_{r.policy.name}"] = coded(r.figures.status, status_names)
+    return pa.table(columns)
+
+
+def _made_inert(column: pa.Array) -> pa.Array:
+    """``cells.inert`` on a text column: only cells that do not start with an ASCII letter or digit can look
+    like a formula, so only those are looked at one by one."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    suspect = pc.invert(pc.match_substring_regex(column, "^[A-Za-z0-9]"))
+    at = np.flatnonzero(suspect.to_numpy(zero_copy_only=False))
+    if not at.size:
+        return column
+    values = column.take(pa.array(at)).to_pylist()
+    fixed = [(k, "'" + v) for k, v in zip(at.tolist(), values, strict=True) if looks_like_formula(v)]
+    if not fixed:
+        return column
+    everything = column.to_pylist()
+    for k, v in fixed:
+        everything[k] = v
+    return pa.array(everything, type=pa.string())
+
+
+def render_csv(results: CheckResult | CheckSet) -> str:
+    """The entity table as CSV text (text cells that a spreadsheet would evaluate are neutralised)."""
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    _write_csv(report_table(results, inert=True), sink)
+    return bytes(sink.getvalue()).decode("utf-8")
+
+
+def write_csv(results: CheckResult | CheckSet, path: Path) -> None:
+    """Write the entity table as CSV to ``path`` (streamed from the columns, never held as one string)."""
+    _write_csv(report_table(results, inert=True), str(path))
+
+
+def write_parquet(results: CheckResult | CheckSet, path: Path) -> None:
+    """Write the entity table as Parquet to ``path``: the same columns as the CSV, figures as numbers and text
+    as given (no apostrophes: Parquet is read by programs, not spreadsheets)."""
+    import pyarrow.parquet as pq
+
+    pq.write_table(report_table(results, inert=False), str(path))
+
+
+def _write_csv(table: pa.Table, sink: object) -> None:
+    import pyarrow.csv as pacsv
+
+    pacsv.write_csv(table, sink, write_options=pacsv.WriteOptions(quoting_style="needed"))
+
+
+__all__ = ["COLUMNS", "render_csv", "report_table", "write_csv", "write_parquet"]
