@@ -6,7 +6,7 @@ Reads the evaluation already made; it never recomputes a figure.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cached_property
 
 import numpy as np
@@ -14,14 +14,14 @@ import numpy.typing as npt
 
 from ownership.chains import Sources, find_chains
 from ownership.derivation import Deriver, Test
-from ownership.engine.cascade import Edges, FloatArray, IntArray
+from ownership.engine.cascade import Edges
 from ownership.engine.lookthrough import lookthrough
 from ownership.errors import DataWarning
 from ownership.evaluate import Evaluation, reach
 from ownership.graph import EquityGraph, home_country
-from ownership.model import TOLERANCE, ControlMode, Holding, Method, Policy, Stake, passes, pct_text
-from ownership.result import STATUSES, ChainBreakdown, Contribution, Derivation, EntityVerdict, Interval, Status
-from ownership.table import PERSON_CODE
+from ownership.model import TOLERANCE, ControlMode, Holding, Policy
+from ownership.reasons import ReasonWriter
+from ownership.result import ChainBreakdown, Derivation, EntityVerdict, Interval, Status
 
 _CONTROL_WORDS = {
     ControlMode.REPORT: "reported only, not counted by this policy",
@@ -45,10 +45,7 @@ class Explainer:
         self.low, self.high = evaluation.low, evaluation.high
         self.incoming = graph.equity.reversed()
         self.control_incoming = graph.control.reversed()
-        self.held = np.diff(self.incoming.holder_start) > 0
-        self.words = f"{policy.comparison.words} {pct_text(policy.threshold)}"
-        watched = sorted(policy.jurisdictions) + sorted({w.label for w in policy.watchlist})
-        self.watched = ", ".join(watched) or "the watched parties"
+        self.writer = ReasonWriter(graph, policy, evaluation, self.incoming)
         counted_control = graph.control if policy.control is ControlMode.TAINTS else None
         self.deriver = Deriver(
             graph=graph,
@@ -90,10 +87,11 @@ class Explainer:
             countries = tuple(c for c in home_country(entity, self.policy.home) if c in self.policy.jurisdictions)
         labels = self.labels(i) if status in (Status.HOME, Status.FLAGGED) else ()
         ranked = [label for label in self.policy.label_order if label in labels]
-        tainted_by = self._tainted_by(i)
+        at = np.array([i], dtype=np.int64)
+        tainted_by = self.writer.tainted_by(at)[0]
         red_flags = self._red_flags(i)
-        uncertainty = self._uncertainty(i) if status is not Status.HOME else ()
-        reason = self._reason(i, status, cascade_iv, look_iv, tainted_by, uncertainty)
+        uncertainty = self.writer.uncertainty(at)[0] if status is not Status.HOME else ()
+        reason = self.writer.reason(i, status, tainted_by, uncertainty)
         return EntityVerdict(
             entity=entity,
             status=status,
@@ -112,6 +110,10 @@ class Explainer:
             chains_high=self.chains(i, high=True) if detailed else None,
             notes=self.notes_at.get(i, ()),
         )
+
+    def reasons(self, status: npt.NDArray[np.int8]) -> list[str]:
+        """Every entity's reason, in input order, for bulk reports (``status``: codes into ``STATUSES``)."""
+        return self.writer.reasons(status)
 
     def labels(self, i: int) -> tuple[str, ...]:
         """The labels (countries, lists) entity ``i``'s exposure comes from, sorted."""
@@ -168,23 +170,6 @@ class Explainer:
         ids = tuple(self.ids[k] for k in owners.tolist())
         return find_chains(edges.reversed(), local, figures, int(position[i]), figure, ids)
 
-    def _tainted_by(self, i: int) -> tuple[Contribution, ...]:
-        g = self.graph
-        if g.home[i]:
-            return ()
-        tainted = self.low.tainted
-        party = int(self.low.party[i])
-        if party >= 0:
-            tainted = self.ev.party_tainted.get(party, tainted)
-        found = []
-        for k in self.holders(i):
-            h = int(g.equity.holder[k])
-            if tainted[h]:
-                stake = Stake(float(g.equity.weight[k]), float(g.high[k]))
-                found.append(Contribution(self.ids[h], self.names[h], stake, bool(g.home[h])))
-        found.sort(key=lambda c: -c.stake.low)
-        return tuple(found)
-
     def _red_flags(self, i: int) -> tuple[str, ...]:
         g = self.graph
         flags = []
@@ -197,160 +182,6 @@ class Explainer:
                 note = f" ({holding.source})" if holding.source else ""
                 flags.append(f"controlled without equity by {self.ids[h]} ({state}){note}: {counted}")
         return tuple(flags)
-
-    def _uncertainty(self, i: int) -> tuple[str, ...]:
-        g = self.graph
-        notes = []
-        if g.unknown_home[i]:
-            notes.append("its own country is unknown")
-        if g.remainder[i] > 1e-9:
-            notes.append(f"{pct_text(float(g.remainder[i]))} of its shares have no named holder")
-        low, high = g.equity.weight, g.high
-        for k in self.holders(i):
-            h = int(g.equity.holder[k])
-            holder_id = self.ids[h]
-            stake = Stake(float(low[k]), float(high[k]))
-            if not stake.is_exact:
-                notes.append(f"{holder_id} holds a range, {stake}")
-            if g.unknown_home[h]:
-                notes.append(f"holder {holder_id} has no known country")
-            elif not self.low.tainted[h] and self.high.tainted[h] and not g.unknown_home[h]:
-                notes.append(f"holder {holder_id} may itself be tainted")
-        return tuple(notes)
-
-    def reasons(self, status: npt.NDArray[np.int8]) -> list[str]:
-        """Every entity's reason (as ``verdict`` words it), for bulk reports: the common sentences (home
-        entities of one country, clear entities) are built once per distinct text, the rest one by one."""
-        g = self.graph
-        n = g.n
-        found: list[str] = [""] * n
-        codes = {s: k for k, s in enumerate(STATUSES)}
-        table = g.entities
-        key = (
-            (table.types == PERSON_CODE).astype(np.int64) * 2**32
-            + (table.jurisdiction.astype(np.int64) + 1) * 2**16
-            + (table.headquarters.astype(np.int64) + 1)
-        )
-        # Home entities: the sentence depends on type and countries alone, unless a watch list names them.
-        home = np.flatnonzero(status == codes[Status.HOME])
-        listed = np.zeros(n, dtype=np.bool_)
-        listed[np.fromiter(g.seed_labels.watched, dtype=np.int64, count=len(g.seed_labels.watched))] = True
-        _fill_by_key(found, home[~listed[home]], key, lambda i: self._home_reason(i))
-        for i in home[listed[home]].tolist():
-            found[i] = self._home_reason(i)
-        clear = np.flatnonzero(status == codes[Status.CLEAR])
-        held = self.held[clear]
-        _fill_by_key(found, clear[~held], key, lambda i: self._owner_reason(i))
-        most = self._most(self.high.cascade, self.high.lookthrough)
-        texts: dict[float, str] = {}
-        for i, m in zip(clear[held].tolist(), most[clear[held]].tolist(), strict=True):
-            text = texts.get(m)
-            if text is None:
-                text = texts[m] = self._clear_reason(m)
-            found[i] = text
-        for i in np.flatnonzero((status != codes[Status.HOME]) & (status != codes[Status.CLEAR])).tolist():
-            cascade_iv = Interval(float(self.low.cascade[i]), float(self.high.cascade[i]))
-            look_iv = Interval(float(self.low.lookthrough[i]), float(self.high.lookthrough[i]))
-            found[i] = self._reason(i, STATUSES[int(status[i])], cascade_iv, look_iv)
-        return found
-
-    def _most(self, cascade: FloatArray, lookthrough: FloatArray) -> FloatArray:
-        """The figure a clear entity's high bound is judged on, under the policy's method."""
-        if self.policy.method is Method.EITHER:
-            return np.maximum(cascade, lookthrough)
-        return lookthrough if self.policy.method is Method.LOOKTHROUGH else cascade
-
-    def _clear_reason(self, most: float) -> str:
-        return f"at most {pct_text(most)}, not {self.words} even if every unknown belonged to {self.watched}"
-
-    def _owner_reason(self, i: int) -> str:
-        e = self.graph.entities[i]
-        where = "/".join(dict.fromkeys(c for c in (e.jurisdiction, e.headquarters) if c)) or "unknown country"
-        return f"ultimate owner ({where}): no recorded holders"
-
-    def _home_reason(self, i: int) -> str:
-        g = self.graph
-        e = g.entities[i]
-        countries = tuple(c for c in home_country(e, self.policy.home) if c in self.policy.jurisdictions)
-        listed = sorted(self.ev.labels[i] - set(countries))
-        if listed and not countries:
-            return f"home entity: on the watch list ({', '.join(listed)})"
-        if e.type.value == "person":
-            return f"home entity: a {'/'.join(countries)} national or resident"
-        parts = []
-        if e.jurisdiction in countries:
-            parts.append(f"incorporated in {e.jurisdiction}")
-        if e.headquarters in countries and e.headquarters != e.jurisdiction:
-            parts.append(f"headquartered in {e.headquarters}")
-        return "home entity: " + " and ".join(parts or [f"in {'/'.join(countries)}"])
-
-    def _reason(
-        self,
-        i: int,
-        status: Status,
-        cascade_iv: Interval,
-        look_iv: Interval,
-        tainted_by: tuple[Contribution, ...] | None = None,
-        uncertainty: tuple[str, ...] | None = None,
-    ) -> str:
-        """Entity ``i``'s reason; ``tainted_by`` and ``uncertainty`` are worked out when needed and not given."""
-        policy = self.policy
-        if status is Status.HOME:
-            return self._home_reason(i)
-        if status is Status.FLAGGED:
-            if policy.method is Method.LOOKTHROUGH or (
-                policy.method is Method.EITHER and not passes(cascade_iv.low, policy.threshold, policy.comparison)
-            ):
-                return (
-                    f"look-through {pct_text(look_iv.low)} {policy.comparison.symbol} {pct_text(policy.threshold)}: "
-                    f"that much of its equity ultimately belongs to {self.watched}"
-                )
-            if self.low.via_control[i] and not passes(cascade_iv.low, policy.threshold, policy.comparison):
-                return "controlled by contract by a tainted party (counted by this policy)"
-            if tainted_by is None:
-                tainted_by = self._tainted_by(i)
-            held = ", ".join(f"{c.holder} {c.stake}{' (home)' if c.holder_is_home else ''}" for c in tainted_by)
-            if not policy.aggregate and tainted_by:
-                held += " (the largest single party alone)"
-            return (
-                f"cascade {pct_text(cascade_iv.low)} {policy.comparison.symbol} {pct_text(policy.threshold)}: "
-                f"held by tainted holders {held}"
-            )
-        if (
-            status is Status.POSSIBLE
-            and self.high.via_control[i]
-            and not passes(cascade_iv.high, policy.threshold, policy.comparison)
-        ):
-            return (
-                "controlled without equity by a tainted party: this policy treats control as a judgment test, "
-                "so it is possible rather than flagged"
-            )
-        if status is Status.POSSIBLE:
-            if uncertainty is None:
-                uncertainty = self._uncertainty(i)
-            settle = "; ".join(uncertainty) if uncertainty else "upstream data is incomplete"
-            deciding = look_iv if policy.method is Method.LOOKTHROUGH else cascade_iv
-            if policy.method is Method.EITHER:
-                deciding = Interval(0.0, max(look_iv.high, cascade_iv.high))
-            return f"up to {pct_text(deciding.high)} if the unknowns belong to {self.watched}: {settle}"
-        most = (
-            max(cascade_iv.high, look_iv.high)
-            if policy.method is Method.EITHER
-            else (look_iv.high if policy.method is Method.LOOKTHROUGH else cascade_iv.high)
-        )
-        if not self.held[i]:
-            return self._owner_reason(i)
-        return self._clear_reason(most)
-
-
-def _fill_by_key(found: list[str], at: IntArray, key: npt.NDArray[np.int64], text: Callable[[int], str]) -> None:
-    """``found[i] = text(i)`` for each ``i`` in ``at``, calling ``text`` once per distinct ``key[i]``."""
-    if not at.size:
-        return
-    _, first, inverse = np.unique(key[at], return_index=True, return_inverse=True)
-    texts = [text(int(at[k])) for k in first.tolist()]
-    for i, t in zip(at.tolist(), inverse.tolist(), strict=True):
-        found[i] = texts[t]
 
 
 def _notes_by_entity(

@@ -7,6 +7,7 @@ built for it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ import numpy as np
 
 from ownership.reports.cells import looks_like_formula
 from ownership.reports.common import PCT_DECIMALS
-from ownership.result import STATUSES, CheckResult, CheckSet
+from ownership.result import STATUSES, CheckResult, CheckSet, Status
 from ownership.table import ENTITY_TYPES
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ def report_table(results: CheckResult | CheckSet, *, inert: bool) -> pa.Table:
         "lookthrough_high_pct": percent(figures.lookthrough_high),
         "decides": coded(figures.decides.astype(np.int8), ["no", "yes"]),
         "reason": text(verdicts.reasons()),
-        "labels": text(["; ".join(labels) for labels in verdicts.labels()]),
+        "labels": text(_joined(verdicts.labels(), figures.status)),
         "most_restrictive": text([m or "" for m in verdicts.most_restrictive()]),
     }
     if len(checks.results) > 1:
@@ -91,13 +92,21 @@ def report_table(results: CheckResult | CheckSet, *, inert: bool) -> pa.Table:
     return pa.table(columns)
 
 
+def _joined(labels: Sequence[tuple[str, ...]], status: np.ndarray) -> list[str]:
+    # Only home and flagged entities carry labels: join theirs, leave the million others empty.
+    found = [""] * len(labels)
+    for i in np.flatnonzero(status <= STATUSES.index(Status.FLAGGED)).tolist():
+        found[i] = "; ".join(labels[i])
+    return found
+
+
 def _made_inert(column: pa.Array) -> pa.Array:
     """``cells.inert`` on a text column: only cells that do not start with an ASCII letter or digit can look
     like a formula, so only those are looked at one by one."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    suspect = pc.invert(pc.match_substring_regex(column, "^[A-Za-z0-9]"))
+    suspect = pc.invert(pc.match_substring_regex(column, "^([A-Za-z0-9]|$)"))
     at = np.flatnonzero(suspect.to_numpy(zero_copy_only=False))
     if not at.size:
         return column

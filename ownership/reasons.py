@@ -1,0 +1,261 @@
+"""Each entity's status in one sentence, and the facts behind it, for many entities at once.
+
+A registry check needs a reason for each of a million entities (the CSV report has a reason column), so the
+sentences are built in bulk: the common ones (home entities of one kind, clear entities) once per distinct
+text, and the facts of the others (tainted holders, what keeps the bound open) from the holding arrays
+with one gather for all of them. A single verdict asks for one entity the same way, so there is one
+implementation of every sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray
+from ownership.evaluate import Evaluation
+from ownership.graph import EquityGraph, home_country
+from ownership.model import TOLERANCE, Method, Policy, Stake, pct_text
+from ownership.result import STATUSES, Contribution, Status
+from ownership.table import PERSON_CODE
+
+_HOME, _FLAGGED, _POSSIBLE, _CLEAR = (STATUSES.index(s) for s in Status)
+
+
+class ReasonWriter:
+    """The reason sentences and their facts, from the evaluation already made (never recomputed)."""
+
+    def __init__(self, graph: EquityGraph, policy: Policy, evaluation: Evaluation, incoming: Edges) -> None:
+        self.graph, self.policy, self.ev = graph, policy, evaluation
+        self.low, self.high = evaluation.low, evaluation.high
+        self.incoming = incoming
+        self.held = np.diff(incoming.holder_start) > 0
+        self.words = f"{policy.comparison.words} {pct_text(policy.threshold)}"
+        watched = sorted(policy.jurisdictions) + sorted({w.label for w in policy.watchlist})
+        self.watched = ", ".join(watched) or "the watched parties"
+        self.ids = graph.entities.ids
+
+    # -- facts ------------------------------------------------------------------------------------------
+
+    def _into(self, at: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+        """The holdings into the entities ``at``: (position in ``at``, edge index, holder), entity after
+        entity, each entity's holdings in edge order."""
+        into = self.incoming
+        counts = into.holder_start[at + 1] - into.holder_start[at]
+        edges = into.out_of(at)
+        position = np.repeat(np.arange(at.size, dtype=np.int64), counts)
+        return position, edges, into.subject[edges]
+
+    def tainted_by(self, at: IntArray) -> list[tuple[Contribution, ...]]:
+        """For each entity of ``at``, the direct holders passing taint to it in the cascade (low bound),
+        largest stake first."""
+        g = self.graph
+        found: list[list[Contribution]] = [[] for _ in range(at.size)]
+        position, edges, holder = self._into(at)
+        tainted = self.low.tainted[holder]
+        party = self.low.party[at][position]
+        for p in np.unique(party[party >= 0]).tolist():
+            # Assessed party by party: what that party alone taints.
+            mask = self.ev.party_tainted.get(int(p))
+            if mask is not None:
+                chosen = party == p
+                tainted[chosen] = mask[holder[chosen]]
+        keep = tainted & ~g.home[at][position]
+        position, edges, holder = position[keep], edges[keep], holder[keep]
+        low, high = g.equity.weight[edges], g.high[edges]
+        order = np.lexsort((np.arange(position.size), -low, position))
+        names, home = g.entities.names, g.home
+        for k in order.tolist():
+            h = int(holder[k])
+            stake = Stake(float(low[k]), float(high[k]))
+            found[int(position[k])].append(Contribution(self.ids[h], names[h], stake, bool(home[h])))
+        return [tuple(f) for f in found]
+
+    def uncertainty(self, at: IntArray) -> list[tuple[str, ...]]:
+        """For each entity of ``at``, what keeps its high bound above its low bound, in words."""
+        g = self.graph
+        found: list[list[str]] = [[] for _ in range(at.size)]
+        for k in np.flatnonzero(g.unknown_home[at]).tolist():
+            found[k].append("its own country is unknown")
+        remainder = g.remainder[at]
+        for k in np.flatnonzero(remainder > 1e-9).tolist():
+            found[k].append(f"{pct_text(float(remainder[k]))} of its shares have no named holder")
+        position, edges, holder = self._into(at)
+        low, high = g.equity.weight[edges], g.high[edges]
+        ranged = (high - low) > TOLERANCE
+        unknown = g.unknown_home[holder]
+        maybe = ~self.low.tainted[holder] & self.high.tainted[holder] & ~unknown
+        noted = np.flatnonzero(ranged | unknown | maybe)
+        for k in noted.tolist():
+            holder_id = self.ids[int(holder[k])]
+            notes = found[int(position[k])]
+            if ranged[k]:
+                notes.append(f"{holder_id} holds a range, {Stake(float(low[k]), float(high[k]))}")
+            if unknown[k]:
+                notes.append(f"holder {holder_id} has no known country")
+            elif maybe[k]:
+                notes.append(f"holder {holder_id} may itself be tainted")
+        return [tuple(f) for f in found]
+
+    # -- sentences --------------------------------------------------------------------------------------
+
+    def reasons(self, status: npt.NDArray[np.int8]) -> list[str]:
+        """Every entity's reason, in input order (``status`` holds codes into ``STATUSES``)."""
+        g = self.graph
+        n = g.n
+        found: list[str] = [""] * n
+        table = g.entities
+        kind = (
+            (table.types == PERSON_CODE).astype(np.int64) * 2**32
+            + (table.jurisdiction.astype(np.int64) + 1) * 2**16
+            + (table.headquarters.astype(np.int64) + 1)
+        )
+        # Home entities: the sentence depends on type and countries alone, unless a watch list names them.
+        home = np.flatnonzero(status == _HOME)
+        listed = np.zeros(n, dtype=np.bool_)
+        listed[np.fromiter(g.seed_labels.watched, dtype=np.int64, count=len(g.seed_labels.watched))] = True
+        _fill_by_key(found, home[~listed[home]], kind, self.home_reason)
+        for i in home[listed[home]].tolist():
+            found[i] = self.home_reason(i)
+        clear = np.flatnonzero(status == _CLEAR)
+        held = self.held[clear]
+        _fill_by_key(found, clear[~held], kind, self.owner_reason)
+        most = self._deciding_high(self.high.cascade, self.high.lookthrough)
+        texts: dict[float, str] = {}
+        for i, m in zip(clear[held].tolist(), most[clear[held]].tolist(), strict=True):
+            text = texts.get(m)
+            if text is None:
+                text = texts[m] = self.clear_reason(m)
+            found[i] = text
+        flagged = np.flatnonzero(status == _FLAGGED)
+        for i, text in zip(flagged.tolist(), self._flagged_reasons(flagged), strict=True):
+            found[i] = text
+        possible = np.flatnonzero(status == _POSSIBLE)
+        for i, text in zip(possible.tolist(), self._possible_reasons(possible), strict=True):
+            found[i] = text
+        return found
+
+    def reason(
+        self,
+        i: int,
+        status: Status,
+        tainted_by: tuple[Contribution, ...] | None = None,
+        uncertainty: tuple[str, ...] | None = None,
+    ) -> str:
+        """Entity ``i``'s reason (the facts are worked out when not given)."""
+        at = np.array([i], dtype=np.int64)
+        if status is Status.HOME:
+            return self.home_reason(i)
+        if status is Status.FLAGGED:
+            return self._flagged_reasons(at, None if tainted_by is None else [tainted_by])[0]
+        if status is Status.POSSIBLE:
+            return self._possible_reasons(at, None if uncertainty is None else [uncertainty])[0]
+        if not self.held[i]:
+            return self.owner_reason(i)
+        return self.clear_reason(float(self._deciding_high(self.high.cascade[at], self.high.lookthrough[at])[0]))
+
+    def _deciding_high(self, cascade: FloatArray, lookthrough: FloatArray) -> FloatArray:
+        """The high bound a status is judged on, under the policy's method."""
+        if self.policy.method is Method.EITHER:
+            return np.maximum(cascade, lookthrough)
+        return lookthrough if self.policy.method is Method.LOOKTHROUGH else cascade
+
+    def _passes(self, values: FloatArray) -> BoolArray:
+        from ownership.engine.cascade import passes_array
+
+        return passes_array(values, self.policy.threshold, self.policy.comparison)
+
+    def _flagged_reasons(self, at: IntArray, tainted_by: Sequence[tuple[Contribution, ...]] | None = None) -> list[str]:
+        policy = self.policy
+        symbol, threshold = policy.comparison.symbol, pct_text(policy.threshold)
+        cascade_passes = self._passes(self.low.cascade[at])
+        by_lookthrough = np.full(at.size, policy.method is Method.LOOKTHROUGH)
+        if policy.method is Method.EITHER:
+            by_lookthrough = ~cascade_passes
+        by_control = ~by_lookthrough & self.low.via_control[at] & ~cascade_passes
+        by_cascade = ~by_lookthrough & ~by_control
+        if tainted_by is None:
+            holders: list[tuple[Contribution, ...]] = [()] * at.size
+            chosen = np.flatnonzero(by_cascade)
+            for k, contributions in zip(chosen.tolist(), self.tainted_by(at[chosen]), strict=True):
+                holders[k] = contributions
+        else:
+            holders = list(tainted_by)
+        texts: list[str] = []
+        for k, i in enumerate(at.tolist()):
+            if by_lookthrough[k]:
+                texts.append(
+                    f"look-through {pct_text(float(self.low.lookthrough[i]))} {symbol} {threshold}: "
+                    f"that much of its equity ultimately belongs to {self.watched}"
+                )
+            elif by_control[k]:
+                texts.append("controlled by contract by a tainted party (counted by this policy)")
+            else:
+                held = ", ".join(f"{c.holder} {c.stake}{' (home)' if c.holder_is_home else ''}" for c in holders[k])
+                if not policy.aggregate and holders[k]:
+                    held += " (the largest single party alone)"
+                figure = pct_text(float(self.low.cascade[i]))
+                texts.append(f"cascade {figure} {symbol} {threshold}: held by tainted holders {held}")
+        return texts
+
+    def _possible_reasons(self, at: IntArray, uncertainty: Sequence[tuple[str, ...]] | None = None) -> list[str]:
+        by_control = self.high.via_control[at] & ~self._passes(self.high.cascade[at])
+        notes = self.uncertainty(at) if uncertainty is None else uncertainty
+        if self.policy.method is Method.EITHER:
+            deciding = np.maximum(self.high.lookthrough[at], self.high.cascade[at])
+        elif self.policy.method is Method.LOOKTHROUGH:
+            deciding = self.high.lookthrough[at]
+        else:
+            deciding = self.high.cascade[at]
+        texts: list[str] = []
+        for k in range(at.size):
+            if by_control[k]:
+                texts.append(
+                    "controlled without equity by a tainted party: this policy treats control as a judgment "
+                    "test, so it is possible rather than flagged"
+                )
+                continue
+            settle = "; ".join(notes[k]) if notes[k] else "upstream data is incomplete"
+            texts.append(f"up to {pct_text(float(deciding[k]))} if the unknowns belong to {self.watched}: {settle}")
+        return texts
+
+    def clear_reason(self, most: float) -> str:
+        """A clear entity with holders: the most its deciding figure could be (fraction)."""
+        return f"at most {pct_text(most)}, not {self.words} even if every unknown belonged to {self.watched}"
+
+    def owner_reason(self, i: int) -> str:
+        """A clear entity without holders."""
+        e = self.graph.entities[i]
+        where = "/".join(dict.fromkeys(c for c in (e.jurisdiction, e.headquarters) if c)) or "unknown country"
+        return f"ultimate owner ({where}): no recorded holders"
+
+    def home_reason(self, i: int) -> str:
+        """A home entity: what makes it one."""
+        e = self.graph.entities[i]
+        countries = tuple(c for c in home_country(e, self.policy.home) if c in self.policy.jurisdictions)
+        listed = sorted(self.ev.labels[i] - set(countries))
+        if listed and not countries:
+            return f"home entity: on the watch list ({', '.join(listed)})"
+        if e.type.value == "person":
+            return f"home entity: a {'/'.join(countries)} national or resident"
+        parts = []
+        if e.jurisdiction in countries:
+            parts.append(f"incorporated in {e.jurisdiction}")
+        if e.headquarters in countries and e.headquarters != e.jurisdiction:
+            parts.append(f"headquartered in {e.headquarters}")
+        return "home entity: " + " and ".join(parts or [f"in {'/'.join(countries)}"])
+
+
+def _fill_by_key(found: list[str], at: IntArray, key: npt.NDArray[np.int64], text: Callable[[int], str]) -> None:
+    """``found[i] = text(i)`` for each ``i`` in ``at``, calling ``text`` once per distinct ``key[i]``."""
+    if not at.size:
+        return
+    _, first, inverse = np.unique(key[at], return_index=True, return_inverse=True)
+    texts = [text(int(at[k])) for k in first.tolist()]
+    for i, t in zip(at.tolist(), inverse.tolist(), strict=True):
+        found[i] = texts[t]
+
+
+__all__ = ["ReasonWriter"]
