@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
 import numpy as np
 
-from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray
+from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray, stable_order
 from ownership.errors import DataWarning, InputError, Location, short
 from ownership.model import TOLERANCE, Entity, EntityType, Holding, HomeBasis, OwnershipData, Policy, Stake, Weights
 from ownership.table import NO_COUNTRY, PERSON_CODE, CodeArray, EntityTable, HoldingTable
@@ -219,20 +219,24 @@ class _Groups:
 
 
 def _group(rows: IntArray, holder: IntArray, subject: IntArray, n: int) -> _Groups:
-    key = holder[rows] * np.int64(max(n, 1)) + subject[rows]
-    order = np.argsort(key, kind="stable")
+    width = np.int64(max(n, 1))
+    key = holder[rows] * width + subject[rows]
+    if rows.size < 2 or bool((np.diff(np.sort(key)) != 0).all()):
+        # No pair twice (the usual case, found with one fast sort): every row is its own group.
+        return _Groups(rows.astype(np.int64), rows.astype(np.int64), np.arange(rows.size + 1, dtype=np.int64))
+    order = stable_order(key, int(width) * int(width))
     sorted_key = key[order]
-    starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]]) if rows.size else np.empty(0, np.int64)
+    starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
     bounds = np.r_[starts, rows.size].astype(np.int64)
     first_sorted = rows[order[starts]]
     # Groups in the order of their first row, as a dict over the rows in input order would give them.
-    by_first = np.argsort(first_sorted, kind="stable")
+    by_first = stable_order(first_sorted, int(rows.max()) + 1)
     sizes = np.diff(bounds)[by_first]
     start = np.zeros(by_first.size + 1, dtype=np.int64)
     np.cumsum(sizes, out=start[1:])
     # Rows of each group, groups reordered: gather the sorted positions group by group without a Python loop.
     pos = np.repeat(bounds[:-1][by_first] - start[:-1], sizes) + np.arange(rows.size, dtype=np.int64)
-    members = rows[order[pos]] if rows.size else rows
+    members = rows[order[pos]]
     return _Groups(first_sorted[by_first].astype(np.int64), members.astype(np.int64), start)
 
 

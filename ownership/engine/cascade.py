@@ -54,7 +54,7 @@ class Edges:
 
     @staticmethod
     def build(n: int, holder: IntArray, subject: IntArray, weight: FloatArray) -> Edges:
-        order = np.argsort(holder, kind="stable").astype(np.int64)
+        order = stable_order(holder, n)
         counts = np.bincount(holder, minlength=n)
         start = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(counts, out=start[1:])
@@ -79,6 +79,20 @@ class Edges:
         positions = np.arange(total, dtype=np.int64) - offsets + np.repeat(starts, lengths)
         found: IntArray = self.by_holder[positions]
         return found
+
+
+def stable_order(keys: IntArray, upper: int) -> IntArray:
+    """The indices that sort ``keys`` (integers in 0..upper-1), equal keys in index order.
+
+    Made unique by the index (``key * size + index``), the keys sort with numpy's vectorised quicksort,
+    several times faster than its stable merge sort on millions of holdings; the same order either way.
+    """
+    size = int(keys.size)
+    if upper * max(size, 1) < 2**62:
+        order: IntArray = np.argsort(keys * size + np.arange(size, dtype=np.int64), kind="quicksort").astype(np.int64)
+        return order
+    fallback: IntArray = np.argsort(keys, kind="stable").astype(np.int64)
+    return fallback
 
 
 @dataclass(frozen=True)
