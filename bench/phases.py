@@ -1,7 +1,8 @@
 """Where a check's time goes: read, compute and write timed in one process, as ``exposure check`` runs them.
 
 ``python bench/phases.py INPUT OUT.csv`` calls ``ownership.readers.read_input``, ``ownership.check.check``
-(default policy, ``-j CN``) and ``ownership.reports.render_csv`` plus the file write, and prints one JSON
+(default policy, ``-j CN``) and ``ownership.reports.csv_report.write_csv`` (the command's ``-o report.csv``
+path), and prints one JSON
 line per phase as soon as it ends (``{"phase": "read", "seconds": 1.23}``), so a run stopped by a timeout
 still tells which phases finished. The last line gives the peak resident memory of the process. With
 ``--profile DIR`` each phase is run under cProfile and its statistics saved as ``DIR/<phase>.prof`` (and
@@ -28,7 +29,7 @@ from typing import TypeVar  # noqa: E402
 from ownership.check import check  # noqa: E402
 from ownership.policies import resolve  # noqa: E402
 from ownership.readers import read_input  # noqa: E402
-from ownership.reports import render_csv  # noqa: E402
+from ownership.reports.csv_report import write_csv  # noqa: E402
 
 T = TypeVar("T")
 
@@ -71,10 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     out: Path = args.out
 
-    def write() -> int:
-        text = render_csv(result)
-        with out.open("w", encoding="utf-8", newline="") as handle:
-            return handle.write(text)
+    def write() -> None:
+        write_csv(result, out)
 
     _timed("write", write, args.profile)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
