@@ -183,9 +183,16 @@ class ExplainedVerdicts(Verdicts):
         ranked: list[str | None] = [None] * len(self)
         status = self.figures.status
         order = self.explainer.policy.label_order
+        known: dict[object, tuple[tuple[str, ...], str | None]] = {}
         for i in np.flatnonzero(status <= 1).tolist():  # home and flagged carry their labels
-            labels[i] = found = self.explainer.labels(i)
-            ranked[i] = next((label for label in order if label in found), None)
+            key = self.explainer.label_key(i)
+            found = known.get(key) if key is not None else None
+            if found is None:
+                own = self.explainer.labels(i)
+                found = (own, next((label for label in order if label in own), None))
+                if key is not None:
+                    known[key] = found
+            labels[i], ranked[i] = found
         return labels, ranked
 
 

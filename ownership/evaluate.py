@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray, cascade, self_supporting
 from ownership.engine.lookthrough import closed_loops, lookthrough
-from ownership.graph import EquityGraph
+from ownership.graph import EquityGraph, SeedLabels
 from ownership.model import ControlMode, Method, Policy
 
 
@@ -344,6 +344,15 @@ class Labels(Sequence[frozenset[str]]):
             return frozenset(self.sets.get(i, ()))
         bits = int(self.bits[i])
         return frozenset().union(*(names for k, names in enumerate(self.names) if bits >> k & 1))
+
+    def key(self, i: int) -> object:
+        """What entity ``i``'s labels depend on, comparable across entities: its country codes for a home
+        entity that no watch list names, the set of sources reaching it otherwise; None when not shared."""
+        if self.home[i]:
+            return self.seed_labels.key(i) if isinstance(self.seed_labels, SeedLabels) else None
+        if self.bits is None:
+            return None
+        return ("reached", int(self.bits[i]))
 
     def any(self) -> BoolArray:
         """Per entity, whether it has a label."""

@@ -115,6 +115,11 @@ class Explainer:
         """Every entity's reason, in input order, for bulk reports (``status``: codes into ``STATUSES``)."""
         return self.writer.reasons(status)
 
+    def label_key(self, i: int) -> object:
+        """What entity ``i``'s labels depend on, when that is shared with other entities (None otherwise):
+        its countries for a home entity, the sources that reached it for the rest."""
+        return self.ev.labels.key(i)
+
     def labels(self, i: int) -> tuple[str, ...]:
         """The labels (countries, lists) entity ``i``'s exposure comes from, sorted."""
         return tuple(sorted(self.ev.labels[i]))

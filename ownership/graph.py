@@ -116,6 +116,13 @@ class SeedLabels(Sequence[frozenset[str]]):
         found = {self.table.country(int(c[i])) for c in self.codes}
         return frozenset(c for c in found if c in self.jurisdictions) | self.watched.get(i, frozenset())
 
+    def key(self, i: int) -> object:
+        """What entity ``i``'s labels depend on, comparable across entities (None when a watch list names
+        it)."""
+        if i in self.watched:
+            return None
+        return ("home", int(self.codes[0][i]), int(self.codes[1][i]))
+
     def members(self) -> dict[str, IntArray]:
         """Label -> the indices of the entities it makes home, ascending."""
         found: dict[str, IntArray] = {}

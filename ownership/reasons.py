@@ -105,7 +105,7 @@ class ReasonWriter:
         """Every entity's reason, in input order (``status`` holds codes into ``STATUSES``)."""
         g = self.graph
         n = g.n
-        found: list[str] = [""] * n
+        found = np.empty(n, dtype=object)
         table = g.entities
         kind = (
             (table.types == PERSON_CODE).astype(np.int64) * 2**32
@@ -122,20 +122,17 @@ class ReasonWriter:
         clear = np.flatnonzero(status == _CLEAR)
         held = self.held[clear]
         _fill_by_key(found, clear[~held], kind, self.owner_reason)
-        most = self._deciding_high(self.high.cascade, self.high.lookthrough)
-        texts: dict[float, str] = {}
-        for i, m in zip(clear[held].tolist(), most[clear[held]].tolist(), strict=True):
-            text = texts.get(m)
-            if text is None:
-                text = texts[m] = self.clear_reason(m)
-            found[i] = text
+        # Clear entities with holders: one sentence per distinct figure.
+        at = clear[held]
+        most = self._deciding_high(self.high.cascade[at], self.high.lookthrough[at])
+        values, inverse = np.unique(most, return_inverse=True)
+        found[at] = np.array([self.clear_reason(m) for m in values.tolist()] or [""], dtype=object)[inverse]
         flagged = np.flatnonzero(status == _FLAGGED)
-        for i, text in zip(flagged.tolist(), self._flagged_reasons(flagged), strict=True):
-            found[i] = text
+        found[flagged] = _objects(self._flagged_reasons(flagged))
         possible = np.flatnonzero(status == _POSSIBLE)
-        for i, text in zip(possible.tolist(), self._possible_reasons(possible), strict=True):
-            found[i] = text
-        return found
+        found[possible] = _objects(self._possible_reasons(possible))
+        texts: list[str] = found.tolist()
+        return texts
 
     def reason(
         self,
@@ -248,14 +245,20 @@ class ReasonWriter:
         return "home entity: " + " and ".join(parts or [f"in {'/'.join(countries)}"])
 
 
-def _fill_by_key(found: list[str], at: IntArray, key: npt.NDArray[np.int64], text: Callable[[int], str]) -> None:
+def _objects(texts: list[str]) -> npt.NDArray[np.object_]:
+    found = np.empty(len(texts), dtype=object)
+    found[:] = texts
+    return found
+
+
+def _fill_by_key(
+    found: npt.NDArray[np.object_], at: IntArray, key: npt.NDArray[np.int64], text: Callable[[int], str]
+) -> None:
     """``found[i] = text(i)`` for each ``i`` in ``at``, calling ``text`` once per distinct ``key[i]``."""
     if not at.size:
         return
     _, first, inverse = np.unique(key[at], return_index=True, return_inverse=True)
-    texts = [text(int(at[k])) for k in first.tolist()]
-    for i, t in zip(at.tolist(), inverse.tolist(), strict=True):
-        found[i] = texts[t]
+    found[at] = _objects([text(int(at[k])) for k in first.tolist()])[inverse]
 
 
 __all__ = ["ReasonWriter"]
