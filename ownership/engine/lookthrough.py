@@ -16,23 +16,30 @@ has no ultimate owner: the walk never ends and the system is singular there. Suc
 detected from the component structure and given the figure 0 with a warning, instead of a crash or NaN.
 Every other component leaks somewhere, so the remaining system ``(I - A) x = b`` is non-singular.
 
+How it is solved: with the entities ordered by component, holders' components first, ``I - A`` is block
+lower triangular, one diagonal block per strongly connected component. Each small cross-holding block is
+replaced by its LU factors (block = P L U, dense, with partial pivoting; all blocks of one size factored in
+one batched call): its equations become ``L z = P^T y`` and ``U x = z``, both triangular. The whole
+system is then one sparse triangular solve, however many levels or cross-holdings the graph has. Only
+components too large to factor densely (rare), or past a memory budget, interrupt it: each is solved on
+its own where the sweep reaches it.
+
 References: domain notes section 2.2; Vitali, Glattfelder & Battiston (2011), "The network of global
 corporate control", for integrated ownership as (I - A)^-1.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.linalg
 from scipy import sparse
-from scipy.sparse.csgraph import connected_components
-from scipy.sparse.linalg import bicgstab, spsolve
+from scipy.sparse.linalg import bicgstab, spsolve, spsolve_triangular
 
 from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray
-
-#: A component counts as closed when every member's stakes from inside it sum to 1 within this.
-CLOSURE_TOLERANCE = 1e-9
+from ownership.engine.components import CLOSURE_TOLERANCE, Components, closed_components
 
 
 @dataclass(frozen=True)
@@ -49,10 +56,9 @@ class LookthroughOutcome:
     closed_loops: tuple[IntArray, ...]
 
 
-def _strong_components(n: int, holder: IntArray, subject: IntArray) -> tuple[int, IntArray]:
-    graph = sparse.csr_matrix((np.ones(holder.size), (holder, subject)), shape=(n, n))
-    count, labels = connected_components(graph, directed=True, connection="strong")
-    return int(count), labels.astype(np.int64)
+def _among_non_absorbing(edges: Edges, absorbing: BoolArray) -> tuple[IntArray, IntArray, FloatArray]:
+    inner = ~absorbing[edges.holder] & ~absorbing[edges.subject]
+    return edges.holder[inner], edges.subject[inner], edges.weight[inner]
 
 
 def closed_loops(edges: Edges, absorbing: BoolArray) -> tuple[IntArray, ...]:
@@ -62,32 +68,16 @@ def closed_loops(edges: Edges, absorbing: BoolArray) -> tuple[IntArray, ...]:
         edges: holdings with stakes (fractions).
         absorbing: entities where the walk stops (home entities); they are never part of a closed loop.
     """
-    n = edges.n
-    inner = ~absorbing[edges.holder] & ~absorbing[edges.subject]
-    h, s, w = edges.holder[inner], edges.subject[inner], edges.weight[inner]
-    count, labels = _strong_components(n, h, s)
-    same = labels[h] == labels[s]
-    inflow = np.bincount(s[same], weights=w[same], minlength=n)
-    leaky = (inflow < 1.0 - CLOSURE_TOLERANCE) | absorbing
-    sizes = np.bincount(labels, minlength=count)
-    self_held = np.bincount(labels[s[h == s]], minlength=count) > 0
-    open_members = np.bincount(labels, weights=leaky.astype(np.float64), minlength=count)
-    closed_labels = np.flatnonzero(((sizes > 1) | self_held) & (open_members == 0))
-    if closed_labels.size == 0:
-        return ()
-    order = np.argsort(labels, kind="stable")
-    starts = np.searchsorted(labels[order], closed_labels)
-    return tuple(np.sort(order[a : a + sizes[c]]).astype(np.int64) for a, c in zip(starts, closed_labels, strict=True))
+    h, s, w = _among_non_absorbing(edges, absorbing)
+    return closed_components(Components.strong(edges.n, h, s), h, s, w, absorbing)
 
 
 def lookthrough(edges: Edges, seeds: BoolArray, offset: FloatArray) -> LookthroughOutcome:
     """Solve the look-through system for every entity.
 
-    The entities are taken in topological order of their strongly connected components, a level at a
-    time: every holder of an entity at one level is at an earlier level or in the entity's own component.
-    Entities alone in their component get ``x = b + A x`` as one sparse row product per level; the members
-    of a cross-holding solve their small system ``(I - A_cc) x_c = b_c + A_c,outside x_outside`` together.
-    So the cost is linear in the holdings for acyclic structures, and no path is ever enumerated.
+    The cost is linear in the holdings plus the dense factorisation of each cross-holding group (cubic in
+    its size, at most a few hundred members; larger groups are solved iteratively); no path is ever
+    enumerated and there is no loop over the levels of the ownership tree.
 
     Args:
         edges: holdings with stakes (fractions 0..1; a subject's stakes sum to at most 1).
@@ -98,7 +88,9 @@ def lookthrough(edges: Edges, seeds: BoolArray, offset: FloatArray) -> Lookthrou
         Figures (fractions 0..1) and the closed loops that were set to 0.
     """
     n = edges.n
-    loops = closed_loops(edges, seeds)
+    h, s, w = _among_non_absorbing(edges, seeds)
+    components = Components.strong(n, h, s)
+    loops = closed_components(components, h, s, w, seeds)
     active = ~seeds
     for members in loops:
         active[members] = False
@@ -109,69 +101,233 @@ def lookthrough(edges: Edges, seeds: BoolArray, offset: FloatArray) -> Lookthrou
     from_seed = seeds[edges.holder] & active[edges.subject]
     np.add.at(b, edges.subject[from_seed], edges.weight[from_seed])
 
-    inner = active[edges.holder] & active[edges.subject]
-    h, s, w = edges.holder[inner], edges.subject[inner], edges.weight[inner]
+    # Closed loops are whole components of this graph, and taking whole components out leaves every other
+    # component as it was: the same components serve the system among the active entities.
+    inner = active[h] & active[s]
+    h, s, w = h[inner], s[inner], w[inner]
     loop = h == s
     # A self-holding (not produced by the readers, but valid input here) divides the rest: x = (b + Ax) / (1 - w).
     keep = (1.0 - np.bincount(s[loop], weights=w[loop], minlength=n)).astype(np.float64)
     h, s, w = h[~loop], s[~loop], w[~loop]
-    rows = sparse.csr_matrix((w, (s, h)), shape=(n, n))  # row = subject, column = holder
-
-    count, labels = _strong_components(n, h, s)
-    sizes = np.bincount(labels, minlength=count)
-    by_label = np.argsort(labels, kind="stable")
-    label_start = np.zeros(count + 1, dtype=np.int64)
-    np.cumsum(sizes, out=label_start[1:])
-
-    cross = labels[h] != labels[s]
-    down = Edges.build(count, labels[h][cross], labels[s][cross], np.ones(int(cross.sum())))
-    waiting = np.bincount(down.subject, minlength=count)
-    frontier = np.flatnonzero(waiting == 0).astype(np.int64)
-    while frontier.size:
-        single = frontier[sizes[frontier] == 1]
-        nodes = by_label[label_start[single]]
-        nodes = nodes[active[nodes]]
-        if nodes.size:
-            x[nodes] = (b[nodes] + rows[nodes] @ x) / keep[nodes]
-        for label in frontier[sizes[frontier] > 1].tolist():
-            members = np.sort(by_label[label_start[label] : label_start[label + 1]])
-            _solve_component(members, rows, b, keep, x)
-        out = down.out_of(frontier)
-        if not out.size:
-            break
-        targets = down.subject[out]
-        np.subtract.at(waiting, targets, 1)
-        targets = np.unique(targets)
-        frontier = targets[waiting[targets] == 0]
+    if active.any():
+        x[active] = _solve(components, active, h, s, w, keep, b)[active]
     return LookthroughOutcome(np.clip(x, 0.0, 1.0), loops)
 
 
-def _solve_component(
-    members: IntArray, rows: sparse.csr_matrix, b: FloatArray, keep: FloatArray, x: FloatArray
-) -> None:
-    """Solve one cross-holding group in place; its members' entries of ``x`` are still 0 on entry, so
-    ``rows @ x`` holds exactly the contributions from outside the group."""
-    block = rows[members][:, members]
-    rhs = b[members] + rows[members] @ x
-    system = sparse.diags(keep[members]) - block
-    if members.size <= _DENSE_LIMIT:
-        # Dense LU with partial pivoting: exact to rounding for the usual small groups.
-        x[members] = np.linalg.solve(system.toarray(), rhs)
-        return
-    # Large groups: sparse LU suffers heavy fill-in on registry-like cross-holdings (seconds for 20,000
-    # members), while BiCGSTAB converges in a few dozen matrix products because I - A is diagonally
-    # dominant by rows. The residual is checked, with sparse LU as the fallback.
-    matrix = system.tocsr()
-    solution, info = bicgstab(matrix, rhs, rtol=1e-14, atol=1e-15, maxiter=20 * members.size)
-    if info != 0 or np.abs(matrix @ solution - rhs).max() > _RESIDUAL_LIMIT:
-        solution = spsolve(system.tocsc(), rhs)
-    x[members] = solution
-
-
-#: Groups up to this size are solved densely.
+#: Cross-holding groups up to this size are solved densely (factored into the sweep, or alone past the
+#: budget below); larger ones iteratively.
 _DENSE_LIMIT = 500
+#: How many dense-factor entries (the sum of the squared group sizes) may be kept at once: a floor, plus
+#: this many per active entity and holding, so that memory stays linear in the input.
+_FACTOR_FLOOR = 1_000_000
+_FACTOR_PER_ITEM = 2
 #: Largest acceptable residual of an iterative solve (fractions; far below the 1e-9 verdict tolerance).
 _RESIDUAL_LIMIT = 1e-12
 
 
-__all__ = ["BoolArray", "FloatArray", "IntArray", "LookthroughOutcome", "closed_loops", "lookthrough"]
+def _solve(
+    components: Components,
+    active: BoolArray,
+    holder: IntArray,
+    subject: IntArray,
+    weight: FloatArray,
+    keep: FloatArray,
+    b: FloatArray,
+) -> FloatArray:
+    """x per entity (meaningful at the active entities) from ``keep x - A x = b`` among the active entities,
+    where ``holder -> subject`` with stakes ``weight`` are the holdings among them (no self-holdings).
+
+    The unknowns are laid out component by component in topological order. A singleton, or a member of a
+    component solved on its own, has one unknown and its own equation. A factored component of k members
+    has 2k unknowns: first z, for ``L z = P^T y`` (y being the members' right-hand sides, holdings from
+    outside the component included), then the members' x in reverse order, for ``U x = z``, so both
+    halves are lower triangular. Every row is divided by its diagonal, so the sweep needs no division.
+    """
+    label, size, count = components.label, components.size, components.count
+    live = np.zeros(count, dtype=np.bool_)
+    live[label[active]] = True
+    rank = components.topological_rank(holder, subject)
+    factored = _choose_factored(size, live, _FACTOR_FLOOR + _FACTOR_PER_ITEM * (int(active.sum()) + holder.size))
+    width = np.where(factored, 2 * size, size) * live
+    order = np.argsort(rank, kind="stable")
+    first = np.empty(count, dtype=np.int64)  # per component, its first unknown
+    first[order] = np.cumsum(width[order]) - width[order]
+    total = int(width.sum())
+
+    local = components.local()
+    on_factored = factored[label]
+    column = np.where(on_factored, first[label] + 2 * size[label] - 1 - local, first[label] + local)
+    row = column.copy()  # where each entity's equation sits; pivoting moves it within a factored component
+    diagonal = np.ones(total, dtype=np.float64)
+    inside = factored[label[subject]] & (label[holder] == label[subject])
+    blocks = _factor(components, factored, first, local, keep, (holder[inside], subject[inside], weight[inside]))
+    for members, pivot, triangles in blocks:
+        row[members] = first[label[members]] + pivot
+        diagonal[triangles.diagonal_at] = triangles.diagonal
+    plain = np.flatnonzero(active & ~on_factored)
+    diagonal[column[plain]] = keep[plain]
+    outside = ~inside
+    matrix = _assemble(
+        [
+            (row[subject[outside]], column[holder[outside]], -weight[outside]),
+            (column[plain], column[plain], keep[plain]),
+            *((t.rows, t.cols, t.values) for _, _, t in blocks),
+        ],
+        diagonal,
+    )
+    rhs = np.zeros(total, dtype=np.float64)
+    rhs[row[active]] = b[active]
+    rhs /= diagonal
+
+    alone = np.flatnonzero(live & ~factored & (size > 1))
+    alone = alone[np.argsort(rank[alone], kind="stable")]
+    solution = _sweep(matrix, rhs, zip(first[alone].tolist(), (first[alone] + size[alone]).tolist(), strict=True))
+    x = np.zeros(label.size, dtype=np.float64)
+    x[active] = solution[column[active]]
+    return x
+
+
+def _assemble(entries: list[tuple[IntArray, IntArray, FloatArray]], diagonal: FloatArray) -> sparse.csr_matrix:
+    """The system from (rows, columns, values) entries, each row divided by its diagonal."""
+    at = np.concatenate([e[0] for e in entries])
+    value = np.concatenate([e[2] for e in entries]) / diagonal[at]
+    return sparse.csr_matrix((value, (at, np.concatenate([e[1] for e in entries]))), shape=(diagonal.size,) * 2)
+
+
+def _choose_factored(size: IntArray, live: BoolArray, budget: int) -> BoolArray:
+    """The cross-holding components to factor densely: the smallest first, while their squared sizes fit
+    in ``budget``."""
+    candidate = np.flatnonzero(live & (size > 1) & (size <= _DENSE_LIMIT))
+    candidate = candidate[np.argsort(size[candidate], kind="stable")]
+    fits = np.cumsum(size[candidate] ** 2) <= budget
+    factored = np.zeros(size.size, dtype=np.bool_)
+    factored[candidate[fits]] = True
+    return factored
+
+
+@dataclass(frozen=True)
+class _Triangles:
+    """The triangular rows that replace factored components: entries (row, column, value, in the system's
+    numbering), and the diagonal of the rows that do not have 1 there (``diagonal_at``)."""
+
+    rows: IntArray
+    cols: IntArray
+    values: FloatArray
+    diagonal_at: IntArray
+    diagonal: FloatArray
+
+
+def _factor(
+    components: Components,
+    factored: BoolArray,
+    first: IntArray,
+    local: IntArray,
+    keep: FloatArray,
+    within: tuple[IntArray, IntArray, FloatArray],
+) -> list[tuple[IntArray, IntArray, _Triangles]]:
+    """LU-factor the ``factored`` components, all those of one size in one batched call.
+
+    Args:
+        first: per component, its first unknown; local: per entity, its position in its component.
+        within: the holdings inside factored components (holder, subject, stake).
+
+    Returns:
+        Per size: the members (components by row), the row of each member's equation relative to its
+        component's first unknown, and the triangular rows.
+    """
+    holder, subject, weight = within
+    label, size = components.label, components.size
+    chosen = np.flatnonzero(factored)
+    chosen = chosen[np.argsort(size[chosen], kind="stable")]
+    slot = np.zeros(size.size, dtype=np.int64)  # position of a component among those of its size
+    by_size = np.argsort(size[label[subject]], kind="stable")
+    holder, subject, weight = holder[by_size], subject[by_size], weight[by_size]
+    edge_size = size[label[subject]]
+    found = []
+    for k in np.unique(size[chosen]).tolist():
+        group = chosen[np.searchsorted(size[chosen], k) : np.searchsorted(size[chosen], k, side="right")]
+        g = group.size
+        slot[group] = np.arange(g, dtype=np.int64)
+        members = components.block(group, k)
+        lo, hi = np.searchsorted(edge_size, k), np.searchsorted(edge_size, k, side="right")
+        h, s = holder[lo:hi], subject[lo:hi]
+        span = np.arange(k, dtype=np.int64)
+        stack = np.zeros((g, k, k), dtype=np.float64)
+        stack[:, span, span] = keep[members]
+        flat = (slot[label[s]] * k + local[s]) * k + local[h]
+        stack.reshape(-1)[:] -= np.bincount(flat, weights=weight[lo:hi], minlength=g * k * k)
+        # stack[c] = lower[c][perm[c]] @ upper[c]: member r's equation is row perm[r] of L z = P^T y.
+        perm, lower, upper = scipy.linalg.lu(stack, p_indices=True)
+        head = first[group]
+        c, q, j = np.nonzero(np.tril(lower))
+        # The row of x_i sits at 2k - 1 - i: sum_(j >= i) U_ij x_j - z_i = 0.
+        x_at = head[:, None] + 2 * k - 1 - span
+        d, i, m = np.nonzero(np.triu(upper))
+        triangles = _Triangles(
+            np.concatenate([head[c] + q, head[d] + 2 * k - 1 - i, x_at.ravel()]),
+            np.concatenate([head[c] + j, head[d] + 2 * k - 1 - m, (head[:, None] + span).ravel()]),
+            np.concatenate([lower[c, q, j], upper[d, i, m], np.full(g * k, -1.0)]),
+            x_at.ravel(),
+            upper[:, span, span].ravel(),
+        )
+        found.append((members, perm.astype(np.int64), triangles))
+    return found
+
+
+def _sweep(matrix: sparse.csr_matrix, rhs: FloatArray, alone: Iterable[tuple[int, int]]) -> FloatArray:
+    """Solve the block lower triangular ``matrix``: one forward substitution from block to block, each
+    component solved on its own (rows ``lo:hi`` of ``alone``, in order) where the sweep reaches it."""
+    total = matrix.shape[0]
+    solution = np.zeros(total, dtype=np.float64)
+    start = 0
+    for lo, hi in (*alone, (total, total)):
+        if lo > start:
+            solution[start:lo] = _forward(matrix, rhs, solution, start, lo)
+        if hi > lo:
+            solution[lo:hi] = _solve_block(matrix, rhs, solution, lo, hi)
+        start = hi
+    return solution
+
+
+def _forward(matrix: sparse.csr_matrix, rhs: FloatArray, solution: FloatArray, lo: int, hi: int) -> FloatArray:
+    """Forward substitution over rows ``lo:hi``, whose unknowns before ``lo`` are solved already (and the
+    rest of ``solution`` still 0)."""
+    if lo == 0 and hi == matrix.shape[0]:
+        result: FloatArray = spsolve_triangular(matrix, rhs, lower=True, unit_diagonal=True)
+        return result
+    band = matrix[lo:hi]
+    known = rhs[lo:hi] - band @ solution if lo else rhs[lo:hi]
+    square = band[:, lo:hi]
+    result = spsolve_triangular(square, known, lower=True, unit_diagonal=True)
+    return result
+
+
+def _solve_block(matrix: sparse.csr_matrix, rhs: FloatArray, solution: FloatArray, lo: int, hi: int) -> FloatArray:
+    """Solve one unfactored cross-holding group (rows ``lo:hi``), its holders outside it being solved."""
+    band = matrix[lo:hi]
+    known = rhs[lo:hi] - band @ solution
+    system = band[:, lo:hi]
+    if hi - lo <= _DENSE_LIMIT:
+        # Dense LU with partial pivoting: exact to rounding.
+        dense: FloatArray = np.linalg.solve(system.toarray(), known)
+        return dense
+    # Large groups: sparse LU suffers heavy fill-in on registry-like cross-holdings (seconds for 20,000
+    # members), while BiCGSTAB converges in a few dozen matrix products because I - A is diagonally
+    # dominant by rows. The residual is checked, with sparse LU as the fallback.
+    iterated, info = bicgstab(system, known, rtol=1e-14, atol=1e-15, maxiter=20 * (hi - lo))
+    if info != 0 or np.abs(system @ iterated - known).max() > _RESIDUAL_LIMIT:
+        exact: FloatArray = spsolve(system.tocsc(), known)
+        return exact
+    result: FloatArray = iterated
+    return result
+
+
+__all__ = [
+    "CLOSURE_TOLERANCE",
+    "BoolArray",
+    "FloatArray",
+    "IntArray",
+    "LookthroughOutcome",
+    "closed_loops",
+    "lookthrough",
+]
