@@ -1,0 +1,329 @@
+"""The canonical folder (``entities.csv`` + ``holdings.csv``) read into columns: the path for registry-size input.
+
+The row reader (``canonical`` over ``tables.read_text_table``) builds a Python object per cell and per row,
+which takes over a minute for a million entities. This reader parses both files with Arrow's CSV reader,
+converts each column in bulk and hands over ``EntityTable`` / ``HoldingTable`` columns.
+
+Its contract is all or nothing: it returns exactly what the row reader returns for the same folder (the
+same entities and holdings, element by element, the same warnings in the same order, the same SourceInfo),
+or it returns None and the row reader runs, with its located errors and warnings. Besides what
+``fast_csv_parse`` declines (files the two CSV readers might split differently), it declines a folder
+without entities.csv, empty or duplicate entity ids, holder or subject references that are not exact
+entity ids (names, other case, parties not declared), unknown countries, any value the row reader refuses,
+rows without any stake, and stakes given only as share counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ownership.countries import normalize_country
+from ownership.errors import DataWarning, short
+from ownership.model import EntityType, OwnershipData, SourceInfo
+from ownership.readers.canonical import (
+    _ENTITY_COLUMNS,
+    _INLINE_COLUMNS,
+    Problems,
+    _check_fraction_scale,
+    _warn_unknown_columns,
+    entity_type,
+)
+from ownership.readers.columns import HOLDING_COLUMNS
+from ownership.readers.detect import find_file
+from ownership.readers.fast_csv_parse import ParsedFile, parse
+from ownership.readers.fast_csv_values import (
+    BoolArray,
+    Column,
+    Decline,
+    FloatArray,
+    IndexArray,
+    Stakes,
+    by_distinct,
+    days,
+    flags,
+    numbers,
+    optional_texts,
+    stakes,
+    texts,
+    tidy,
+)
+from ownership.readers.tables import ReadLimits, cell_text
+from ownership.readers.values import parse_bool, parse_date, parse_number
+from ownership.table import ENTITY_TYPES, NO_COUNTRY, CodeArray, DayArray, EntityTable, HoldingTable, Places
+
+
+def read_folder_fast(folder: Path, name: str, limits: ReadLimits) -> OwnershipData | None:
+    """The folder's entities and holdings as columns, or None when only the row reader reads it exactly.
+
+    Args:
+        folder: a folder holding ``entities.csv`` and ``holdings.csv``.
+        name: the folder as the user gave it, for messages and ``SourceInfo``.
+        limits: the row reader's caps; input past them is left to the row reader, which refuses it.
+
+    Returns:
+        What ``readers._read_folder`` returns for the folder (stakes as fractions 0..1), or None.
+    """
+    entities_path = find_file(folder, "entities.csv")
+    holdings_path = find_file(folder, "holdings.csv")
+    if entities_path is None or holdings_path is None:
+        return None
+    base = name.rstrip("/")
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        try:
+            paths = (entities_path, holdings_path)
+            files = [_bytes(p, limits) for p in paths]
+            # hashlib and Arrow's kernels release the GIL: the digest, the reference lookup and the holding
+            # values are computed while this thread builds the entities' Python lists.
+            digest = pool.submit(_digest, [(p.name, data) for p, data in zip(paths, files, strict=True)])
+            entity_file = parse(files[0], f"{base}/{entities_path.name}", limits, _ENTITY_COLUMNS, ("id",))
+            holding_file = parse(
+                files[1], f"{base}/{holdings_path.name}", limits, HOLDING_COLUMNS, ("holder", "subject")
+            )
+            cols = holding_file.columns
+            if "percent" not in cols and "shares" not in cols and "control" not in cols:
+                raise Decline  # the row reader refuses it
+            references = pool.submit(_references, entity_file.columns["id"], cols["holder"], cols["subject"])
+            values = pool.submit(_holdings, holding_file, entity_file.display)
+            problems = Problems()
+            entities = _entities(entity_file, problems)
+            holdings = values.result()
+            problems.warnings.extend(holdings.warnings)
+            refs = references.result()
+            table = holdings.table(entities.ids, refs[: holding_file.rows], refs[holding_file.rows :])
+        except Decline:
+            return None
+        return OwnershipData(entities, table, SourceInfo(name, digest.result(), "folder"), tuple(problems.warnings))
+
+
+def _bytes(path: Path, limits: ReadLimits) -> bytes:
+    if path.stat().st_size > limits.max_bytes:
+        raise Decline
+    return path.read_bytes()
+
+
+def _digest(files: list[tuple[str, bytes]]) -> str:
+    """The folder's digest as the row reader computes it: each file's name and SHA-256, in turn."""
+    digest = hashlib.sha256()
+    for file_name, data in files:
+        digest.update(file_name.encode() + b"\0" + hashlib.sha256(data).hexdigest().encode() + b"\n")
+    return digest.hexdigest()
+
+
+def _entities(file: ParsedFile, problems: Problems) -> EntityTable:
+    """The entity rows as ``canonical.read_entities`` reads them."""
+    _warn_unknown_columns(file.header_table, file.header, problems)
+    cols = file.columns
+    ids, blank = texts(cols["id"])
+    if blank.size:
+        raise Decline  # an empty id (an error), or a blank row (skipped)
+    n = file.rows
+    if "name" in cols:
+        names, blank = texts(cols["name"])
+        for k in blank.tolist():
+            names[k] = ids[k]
+    else:
+        names = list(ids)
+    countries, jurisdiction, headquarters = _countries(cols.get("jurisdiction"), cols.get("headquarters"), n)
+    return EntityTable(
+        ids=ids,
+        names=names,
+        types=_types(file, problems),
+        countries=countries,
+        jurisdiction=jurisdiction,
+        headquarters=headquarters,
+        declared=np.ones(n, dtype=np.bool_),
+        where=Places(file.display, None, np.arange(2, n + 2, dtype=np.int64)),
+        shares_outstanding=numbers(cols["shares_outstanding"], parse_number) if "shares_outstanding" in cols else None,
+        groups=optional_texts(cols["group"]) if "group" in cols else None,
+        sources=optional_texts(cols["source"]) if "source" in cols else None,
+        objects=None,
+    )
+
+
+def _types(file: ParsedFile, problems: Problems) -> npt.NDArray[np.int8]:
+    n = file.rows
+    if "type" not in file.columns:
+        return np.full(n, ENTITY_TYPES.index(EntityType.UNKNOWN), dtype=np.int8)
+    found, codes = by_distinct(file.columns["type"], lambda text: entity_type(cell_text(text)))
+    kinds = np.array([ENTITY_TYPES.index(t or EntityType.UNKNOWN) for t in found], dtype=np.int8)
+    unknown = np.array([t is None for t in found], dtype=np.bool_)
+    if unknown.any():
+        raw = file.columns["type"]
+        for k in np.flatnonzero(unknown[codes]).tolist():
+            text = cell_text(raw[k].as_py())
+            problems.warn(
+                "unknown_type",
+                f"type '{short(text)}' is not one of company, person, fund, trust, state, public, unknown: "
+                "read as unknown",
+                file.where(k + 2, "type"),
+            )
+    found_kinds: npt.NDArray[np.int8] = kinds[codes]
+    return found_kinds
+
+
+def _countries(
+    jurisdiction: Column | None, headquarters: Column | None, n: int
+) -> tuple[tuple[str, ...], CodeArray, CodeArray]:
+    """The country codes of both columns (``normalize_country`` once per distinct text), as indices."""
+    read = [
+        by_distinct(column, normalize_country) if column is not None else None
+        for column in (jurisdiction, headquarters)
+    ]
+    countries = tuple(sorted({c for found in read if found is not None for c in found[0] if c is not None}))
+    index = {c: k for k, c in enumerate(countries)}
+    columns = []
+    for found in read:
+        if found is None:
+            columns.append(np.full(n, NO_COUNTRY, dtype=np.int16))
+            continue
+        codes = np.array([NO_COUNTRY if c is None else index[c] for c in found[0]], dtype=np.int16)
+        columns.append(codes[found[1]])
+    return countries, columns[0], columns[1]
+
+
+@dataclass(frozen=True)
+class _Holdings:
+    """The holding columns that do not need the entities, and the warnings reading them gave."""
+
+    stake_low: FloatArray
+    stake_high: FloatArray
+    where: Places
+    votes_low: FloatArray | None
+    votes_high: FloatArray | None
+    control: BoolArray | None
+    start: DayArray | None
+    end: DayArray | None
+    shares: FloatArray | None
+    sources: list[str | None] | None
+    warnings: list[DataWarning]
+
+    def table(self, ids: Sequence[str], holder: IndexArray, subject: IndexArray) -> HoldingTable:
+        return HoldingTable(
+            ids=ids,
+            holder=holder,
+            subject=subject,
+            stake_low=self.stake_low,
+            stake_high=self.stake_high,
+            where=self.where,
+            votes_low=self.votes_low,
+            votes_high=self.votes_high,
+            control=self.control,
+            start=self.start,
+            end=self.end,
+            shares=self.shares,
+            sources=self.sources,
+            objects=None,
+        )
+
+
+def _holdings(file: ParsedFile, declared_source: str) -> _Holdings:
+    """The holding rows as ``canonical.read_holdings`` reads them against a declared entity list."""
+    problems = Problems()
+    header, cols = file.header, file.columns
+    _warn_unknown_columns(file.header_table, header, problems)
+    for extra in _INLINE_COLUMNS:
+        if extra in header.columns:
+            k = header.columns[extra]
+            problems.warn(
+                "ignored_column",
+                f"column '{header.texts.get(k, extra)}' is ignored because {declared_source} declares the "
+                "entities; give countries there",
+                file.header_table.where(header.row, k + 1, header.texts.get(k)),
+            )
+    n = file.rows
+    stake = stakes(cols["percent"]) if "percent" in cols else None
+    votes = stakes(cols["votes"]) if "votes" in cols else None
+    control = flags(cols["control"], parse_bool) if "control" in cols else None
+    shares = numbers(cols["shares"], parse_number) if "shares" in cols else None
+    start = days(cols["start"], parse_date) if "start" in cols else None
+    end = days(cols["end"], parse_date) if "end" in cols else None
+    low = np.full(n, np.nan) if stake is None else stake.low
+    if start is not None and end is not None and bool((start > end).any()):
+        raise Decline  # a start date after the end date
+    no_stake = np.isnan(low)
+    if shares is not None and bool((no_stake & ~np.isnan(shares)).any()):
+        raise Decline  # stakes from share counts: apply_share_counts and its warnings
+    if votes is not None:
+        no_stake &= np.isnan(votes.low)
+    if control is not None:
+        no_stake &= ~control
+    if bool(no_stake.any()):
+        raise Decline  # a row with no stake at all (an error)
+    if stake is not None:
+        _stake_warnings(file, stake, problems)
+    return _Holdings(
+        stake_low=low,
+        stake_high=low if stake is None else stake.high,
+        where=Places(file.display, None, np.arange(2, n + 2, dtype=np.int64)),
+        votes_low=None if votes is None else votes.low,
+        votes_high=None if votes is None else votes.high,
+        control=control if control is not None and bool(control.any()) else None,
+        start=start,
+        end=end,
+        shares=shares if shares is not None and not bool(np.isnan(shares).all()) else None,
+        sources=optional_texts(cols["source"]) if "source" in cols else None,
+        warnings=problems.warnings,
+    )
+
+
+def _references(ids: Column, holder: Column, subject: Column) -> IndexArray:
+    """Holder then subject as entity indices, with the entity ids checked unique in the same hash lookup.
+
+    The row reader takes a reference that is exactly an id (after ``cell_text``) as that entity; anything
+    else (a name, an id in other case, a party not in entities.csv) goes through its resolver: declined.
+    """
+    ids = tidy(ids)
+    value_set = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+    found = pc.index_in(pa.chunked_array([*_chunks(ids), *_chunks(holder), *_chunks(subject)]), value_set=value_set)
+    index: IndexArray = pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    n = len(value_set)
+    if not np.array_equal(index[:n], np.arange(n)):
+        raise Decline  # an id listed twice: a warning or an error in the row reader
+    refs = index[n:]
+    missing = np.flatnonzero(refs < 0)
+    if missing.size:
+        # A reference with stray whitespace is still an exact id once cell_text has tidied it.
+        raw = pa.chunked_array([*_chunks(holder), *_chunks(subject)]).take(pa.array(missing))
+        fixed = pc.index_in(tidy(raw), value_set=value_set)
+        if fixed.null_count:
+            raise Decline
+        refs[missing] = fixed.to_numpy(zero_copy_only=False)
+    return refs
+
+
+def _chunks(column: Column) -> list[Column]:
+    return list(column.chunks) if isinstance(column, pa.ChunkedArray) else [column]
+
+
+def _stake_warnings(file: ParsedFile, stake: Stakes, problems: Problems) -> None:
+    """The unknown_stake warning per row and the fraction_scale warning, as ``read_holdings`` gives them."""
+    raw = file.columns["percent"]
+    for k in np.flatnonzero(stake.unknown).tolist():
+        problems.warn(
+            "unknown_stake",
+            f"the stake is '{cell_text(raw[k].as_py())}': read as anywhere from 0 to 100%",
+            file.where(k + 2, "percent"),
+        )
+    # _check_fraction_scale looks only at how many bare numbers there are, whether all are at most 1,
+    # whether one lies strictly between 0 and 1, and where the first is: a few stand for them all.
+    bare_rows = np.flatnonzero(~np.isnan(stake.bare))
+    if bare_rows.size == 0:
+        return
+    values = stake.bare[bare_rows]
+    where = file.where(int(bare_rows[0]) + 2, "percent")
+    sample = [(float(values[0]), where)]
+    if bare_rows.size >= 2:
+        sample.append((float(values.max()), where))
+        between = values[(values > 0) & (values < 1)]
+        if between.size:
+            sample.append((float(between[0]), where))
+    _check_fraction_scale(sample, problems)
