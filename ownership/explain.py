@@ -6,7 +6,7 @@ Reads the evaluation already made; it never recomputes a figure.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 
 import numpy as np
@@ -16,12 +16,13 @@ from ownership.chains import Sources, find_chains
 from ownership.derivation import Deriver, Test
 from ownership.engine.cascade import Edges
 from ownership.engine.lookthrough import lookthrough
-from ownership.errors import DataWarning
+from ownership.errors import DataWarning, Location
 from ownership.evaluate import Evaluation, reach
 from ownership.graph import EquityGraph, home_country
 from ownership.model import TOLERANCE, ControlMode, Holding, Policy
 from ownership.reasons import ReasonWriter
 from ownership.result import ChainBreakdown, Derivation, EntityVerdict, Interval, Status
+from ownership.table import HoldingTable, Places
 
 _CONTROL_WORDS = {
     ControlMode.REPORT: "reported only, not counted by this policy",
@@ -192,19 +193,42 @@ class Explainer:
 def _notes_by_entity(
     graph: EquityGraph, warnings: Sequence[DataWarning], holdings: Sequence[Holding]
 ) -> dict[int, tuple[DataWarning, ...]]:
-    """The warnings that touch each entity: those about its own row or a row of a holding in it."""
+    """The warnings that touch each entity: those about its own row or a row of a holding in it.
+
+    Only the rows some warning names are looked up, so a registry with a handful of warnings costs a few
+    array lookups, not an object per row.
+    """
+    warned: dict[tuple[str, str | None, int], list[tuple[int, DataWarning]]] = defaultdict(list)
+    for k, w in enumerate(warnings):
+        if w.where is not None and w.where.row is not None:
+            warned[(w.where.file, w.where.sheet, w.where.row)].append((k, w))
+    if not warned:
+        return {}
     rows: dict[tuple[str, str | None, int], set[int]] = defaultdict(set)
-    for i, e in enumerate(graph.entities):
-        if e.where is not None and e.where.row is not None:
-            rows[(e.where.file, e.where.sheet, e.where.row)].add(i)
-    for h in holdings:
-        subject = graph.index.get(h.subject)
-        if subject is not None and h.where is not None and h.where.row is not None:
-            rows[(h.where.file, h.where.sheet, h.where.row)].add(subject)
-    found: dict[int, list[DataWarning]] = defaultdict(list)
-    for w in warnings:
-        if w.where is None or w.where.row is None:
-            continue
-        for i in sorted(rows.get((w.where.file, w.where.sheet, w.where.row), ())):
-            found[i].append(w)
-    return {i: tuple(ws) for i, ws in found.items()}
+    for k, place in _warned_rows(graph.entities.where, warned):
+        rows[place].add(k)
+    table = HoldingTable.of(holdings, graph.entities)
+    for k, place in _warned_rows(table.where, warned):
+        rows[place].add(int(table.subject[k]))
+    found: dict[int, list[tuple[int, DataWarning]]] = defaultdict(list)
+    for place, ws in warned.items():
+        for i in rows.get(place, ()):
+            found[i].extend(ws)
+    # In the order the warnings were raised, as the reports list them.
+    return {i: tuple(w for _, w in sorted(ws, key=lambda item: item[0])) for i, ws in sorted(found.items())}
+
+
+def _warned_rows(
+    places: Sequence[Location | None], warned: Mapping[tuple[str, str | None, int], object]
+) -> Iterator[tuple[int, tuple[str, str | None, int]]]:
+    """(index, place) for the items of ``places`` whose row a warning names."""
+    if isinstance(places, Places):
+        wanted = [row for file, sheet, row in warned if file == places.file and sheet == places.sheet]
+        for k in np.flatnonzero(np.isin(places.rows, wanted)).tolist():
+            yield k, (places.file, places.sheet, int(places.rows[k]))
+        return
+    for k, where in enumerate(places):
+        if where is not None and where.row is not None:
+            place = (where.file, where.sheet, where.row)
+            if place in warned:
+                yield k, place
