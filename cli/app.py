@@ -5,20 +5,25 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from cli import options as o
-from cli.common import fail, guarded, resolve_policies, run_checks, same_file, write_atomically
+from cli.common import fail, guarded, resolve_policies, same_file, write_atomically
 from cli.convert import InputFormatOpt, convert_command
 from cli.explain import explain_command
 from cli.graph import graph_command
 from ownership.errors import DataWarning
 from ownership.model import Policy
 from ownership.readers.tables import ReadLimits
-from ownership.result import FailOn
+from ownership.result import CheckSet, FailOn
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cli.progress import Phases
 
 
 class _OneLineErrors(TyperGroup):
@@ -202,24 +207,28 @@ def _run_check(
 
     from rich.console import Console
 
-    from cli.render import render_comparison, render_table, render_warnings
+    from cli.progress import Phases
+    from cli.render import render_warnings
     from ownership.reports import render_csv, render_json, render_markdown
     from ownership.reports.common import verdict_sentence
 
-    checks = run_checks(input_path, input_format, limits, policies, extra_warnings, targets)
+    phases = Phases.on_stderr(quiet)
+    checks = _read_and_check(phases, input_path, input_format, limits, policies, extra_warnings, targets)
     err = Console(stderr=True, highlight=False)
+    writing = f"writing {output.name}" if output is not None else f"writing the {report_format} report"
 
     if report_format == "table":
-        buffer = StringIO() if output is not None else None
-        console = (
-            Console(file=buffer, width=160, no_color=True, highlight=False) if buffer else Console(highlight=False)
-        )
-        if len(checks.results) > 1:
-            render_comparison(checks, console)
+        if output is None:
+            console = Console(highlight=False)
+            # Captured, then written once the bar (on the same terminal, via stderr) is gone.
+            with phases.phase("preparing the table"), console.capture() as table:
+                _render_table(checks, console)
+            sys.stdout.write(table.get())
         else:
-            render_table(checks.primary, console)
-        if output is not None and buffer is not None:
-            write_atomically(output, buffer.getvalue())
+            with phases.phase(writing):
+                buffer = StringIO()
+                _render_table(checks, Console(file=buffer, width=160, no_color=True, highlight=False))
+                write_atomically(output, buffer.getvalue())
     elif report_format in ("xlsx", "html"):
         if output is None:
             fail(f"--format {report_format} is an audit report file: give -o FILE.{report_format}")
@@ -229,30 +238,71 @@ def _run_check(
         from ownership.reports.xlsx_report import render_xlsx
 
         now = datetime.now(UTC).replace(microsecond=0)
-        write_atomically(output, render_xlsx(checks, now) if report_format == "xlsx" else render_html(checks, now))
+        with phases.phase(writing):
+            write_atomically(output, render_xlsx(checks, now) if report_format == "xlsx" else render_html(checks, now))
     elif report_format == "parquet":
         if output is None:
             fail("--format parquet is a binary file: give -o FILE.parquet")
         from ownership.reports.csv_report import write_parquet
 
-        write_atomically(output, lambda path: write_parquet(checks, path))
+        phases.run(writing, lambda: write_atomically(output, lambda path: write_parquet(checks, path)))
     elif report_format == "csv" and output is not None:
         from ownership.reports.csv_report import write_csv
 
-        write_atomically(output, lambda path: write_csv(checks, path))
+        phases.run(writing, lambda: write_atomically(output, lambda path: write_csv(checks, path)))
     else:
         render = {"json": render_json, "csv": render_csv, "markdown": render_markdown}[report_format]
-        text = render(checks)
+        # Only the rendering is a phase: stdout is written once the bar is gone, so the two never mix.
+        text = phases.run(writing, lambda: render(checks))
         if output is None:
             sys.stdout.write(text)
         else:
-            write_atomically(output, text)
+            phases.run(writing, lambda: write_atomically(output, text))
     if not quiet:
         render_warnings(checks, err)
         if output is not None or report_format != "table":
             for r in checks.results:
                 err.print(verdict_sentence(r) + (f" (report: {output})" if output else ""), markup=False)
     return checks.exit_code(fail_on)
+
+
+def _render_table(checks: CheckSet, console: Console) -> None:
+    from cli.render import render_comparison, render_table
+
+    if len(checks.results) > 1:
+        render_comparison(checks, console)
+    else:
+        render_table(checks.primary, console)
+
+
+def _read_and_check(
+    phases: Phases,
+    input_path: Path,
+    input_format: str,
+    limits: ReadLimits,
+    policies: list[Policy],
+    extra_warnings: tuple[DataWarning, ...],
+    targets: list[str],
+) -> CheckSet:
+    """``cli.common.run_checks`` split into its phases (read once, then check under each policy), so each
+    gets its own progress bar."""
+    from dataclasses import replace
+    from functools import partial
+
+    from ownership.check import check
+    from ownership.readers import read_input
+
+    data = phases.run(
+        f"reading {input_path.name}",
+        lambda: read_input(input_path, str(input_path), limits, input_format=input_format),
+    )
+    if extra_warnings:
+        data = replace(data, warnings=data.warnings + extra_warnings)
+    results = []
+    for k, policy in enumerate(policies, 1):
+        name = "computing" if len(policies) == 1 else f"computing rule {policy.name} ({k}/{len(policies)})"
+        results.append(phases.run(name, partial(check, data, policy, targets)))
+    return CheckSet(tuple(results))
 
 
 @app.command("profiles")

@@ -1,14 +1,22 @@
-"""Terminal rendering with rich: the verdict first, then the entities that matter, then the warnings."""
+"""Terminal rendering with rich: the verdict first, then the entities that matter, then the warnings.
+
+A small input is shown in full. A registry of a million entities cannot be: its table would scroll for
+minutes, and building every verdict's reasons takes longer than the check. Above ``MAX_ROWS`` entities the
+terminal gets the counts per status and the few entities that matter most, chosen from the result's figure
+columns, and only the shown rows' verdicts are built; ``-o report.csv`` or ``.parquet`` has every entity.
+"""
 
 from __future__ import annotations
 
+import numpy as np
+import numpy.typing as npt
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from ownership.model import Method
 from ownership.reports.common import interval_text, rule_summary, verdict_sentence
-from ownership.result import CheckResult, CheckSet, EntityVerdict, Status
+from ownership.result import STATUSES, CheckResult, CheckSet, EntityVerdict, Figures, Status
 
 STYLE = {
     Status.HOME: "bold magenta",
@@ -17,11 +25,22 @@ STYLE = {
     Status.CLEAR: "green",
 }
 
-#: Rows shown in the terminal table; the rest are counted (a full list goes to -o FILE).
+#: Inputs up to this many entities are shown in full; larger ones as counts and their top entities.
 MAX_ROWS = 200
+#: Entities listed for a larger input: the flagged ones with the highest deciding figure.
+TOP_ROWS = 20
+
+_FLAGGED = STATUSES.index(Status.FLAGGED)
+_POSSIBLE = STATUSES.index(Status.POSSIBLE)
+_RANKS = np.array([s.rank for s in STATUSES], dtype=np.int8)
+_BULK_HINT = "write them all with -o report.csv or -o report.parquet"
+
+IndexArray = npt.NDArray[np.int64]
 
 
 def render_table(result: CheckResult, console: Console) -> None:
+    """The verdict, the rule, then every entity (up to ``MAX_ROWS`` entities) or the counts per status and
+    the top flagged entities (larger inputs)."""
     overall = result.overall()
     console.print(Text(verdict_sentence(result), style=STYLE[overall]))
     policy = result.policy
@@ -33,36 +52,137 @@ def render_table(result: CheckResult, console: Console) -> None:
     console.print(rule_summary(policy), style="dim", markup=False)
     if not policy.in_force:
         console.print(f"NOT IN FORCE: {policy.note}", style="bold yellow", markup=False)
-    table = Table(show_lines=False, header_style="bold", expand=False)
+    if len(result.verdicts) > MAX_ROWS:
+        _render_large(result, console)
+        return
+    table = _verdict_table()
+    rows = result.ordered()
+    for v in rows:
+        _add_verdict_row(table, v, result)
+    console.print(table)
+
+
+def _verdict_table(title: str | None = None) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False, header_style="bold", expand=False)
     table.add_column("status")
     table.add_column("entity", overflow="fold")
     table.add_column("country")
     table.add_column("cascade", justify="right")
     table.add_column("look-through", justify="right")
     table.add_column("reason", overflow="fold", ratio=1)
-    rows = result.ordered()
-    for v in rows[:MAX_ROWS]:
-        country = v.entity.jurisdiction or "?"
-        if v.entity.headquarters and v.entity.headquarters != v.entity.jurisdiction:
-            country += f"/HQ {v.entity.headquarters}"
-        name = v.entity.id if v.entity.name == v.entity.id else f"{v.entity.id}\n[dim]{v.entity.name}[/dim]"
-        if result.targets and v.decides:
-            name = f"[bold]{name}[/bold]"
-        reason = v.reason + "".join(f"\n[yellow]! {flag}[/yellow]" for flag in v.red_flags)
-        status = Text(v.status.value, style=STYLE[v.status])
-        if v.labels and v.status is not Status.HOME:
-            status.append(f"\n{', '.join(v.labels)}", style="dim")
-        table.add_row(
-            status,
-            name,
-            country,
-            interval_text(v.cascade),
-            interval_text(v.lookthrough),
-            reason,
+    return table
+
+
+def _add_verdict_row(table: Table, v: EntityVerdict, result: CheckResult) -> None:
+    name = v.entity.id if v.entity.name == v.entity.id else f"{v.entity.id}\n[dim]{v.entity.name}[/dim]"
+    if result.targets and v.decides:
+        name = f"[bold]{name}[/bold]"
+    reason = v.reason + "".join(f"\n[yellow]! {flag}[/yellow]" for flag in v.red_flags)
+    status = Text(v.status.value, style=STYLE[v.status])
+    if v.labels and v.status is not Status.HOME:
+        status.append(f"\n{', '.join(v.labels)}", style="dim")
+    table.add_row(status, name, _country(v), interval_text(v.cascade), interval_text(v.lookthrough), reason)
+
+
+def _country(v: EntityVerdict) -> str:
+    country = v.entity.jurisdiction or "?"
+    if v.entity.headquarters and v.entity.headquarters != v.entity.jurisdiction:
+        country += f"/HQ {v.entity.headquarters}"
+    return country
+
+
+def _render_large(result: CheckResult, console: Console) -> None:
+    """Counts per status, then the named entities (with --entity) or the top flagged ones."""
+    figures = result.figures
+    total = len(result.verdicts)
+    deciding = int(figures.decides.sum())
+    summary = Table(header_style="bold", expand=False)
+    summary.add_column("status")
+    summary.add_column("entities", justify="right")
+    summary.add_column("share", justify="right")
+    if result.targets:
+        summary.add_column("named", justify="right")
+    for status, count in result.counts().items():
+        cells: list[Text | str] = [Text(status.value, style=STYLE[status]), f"{count:,}", f"{count / total:.1%}"]
+        if result.targets:
+            code = STATUSES.index(status)
+            cells.append(f"{int(np.count_nonzero(figures.decides & (figures.status == code))):,}")
+        summary.add_row(*cells)
+    summary.add_row("total", f"{total:,}", "100.0%", *([f"{deciding:,}"] if result.targets else []), style="bold")
+    console.print(summary)
+
+    if result.targets:
+        shown = figures.order()[: min(deciding, MAX_ROWS)]
+        title = (
+            "the named entities" if shown.size == deciding else f"the first {shown.size} of {deciding:,} named entities"
         )
+    else:
+        shown = top_flagged(figures, result.policy.method, TOP_ROWS)
+        title = _top_title(figures, shown, result.policy.method)
+    if not shown.size:
+        console.print(f"[dim]no deciding entity is flagged or possible; {_BULK_HINT}[/dim]")
+        return
+    table = _verdict_table(title)
+    for i in shown.tolist():
+        _add_verdict_row(table, result.verdicts[i], result)
     console.print(table)
-    if len(rows) > MAX_ROWS:
-        console.print(f"[dim]... and {len(rows) - MAX_ROWS} more entities (write them all with -o report.csv)[/dim]")
+    rest = total - int(shown.size)
+    console.print(
+        f"[dim]... and {rest:,} more entities not listed ({_rest_counts(figures, shown)}); {_BULK_HINT}[/dim]"
+    )
+
+
+def deciding_figure(figures: Figures, method: Method, high: bool = False) -> npt.NDArray[np.float64]:
+    """The figure that decides each entity's status under ``method`` (fractions 0..1): the cascade or the
+    look-through figure, or the larger of the two under ``either``; low bounds unless ``high``."""
+    cascade = figures.cascade_high if high else figures.cascade_low
+    lookthrough = figures.lookthrough_high if high else figures.lookthrough_low
+    if method is Method.LOOKTHROUGH:
+        return lookthrough
+    if method is Method.EITHER:
+        return np.maximum(cascade, lookthrough)
+    return cascade
+
+
+def top_flagged(figures: Figures, method: Method, limit: int) -> IndexArray:
+    """Up to ``limit`` deciding entities: the flagged ones with the highest deciding figure (low bound)
+    first, then, if room is left, the possible ones with the highest deciding high bound; ties in input
+    order."""
+    chosen: list[IndexArray] = []
+    room = limit
+    for code, high in ((_FLAGGED, False), (_POSSIBLE, True)):
+        if room <= 0:
+            break
+        candidates = np.flatnonzero(figures.decides & (figures.status == code))
+        figure = deciding_figure(figures, method, high)[candidates]
+        # A stable sort on the negated figure keeps input order among equal figures.
+        best = candidates[np.argsort(-figure, kind="stable")[:room]]
+        chosen.append(best.astype(np.int64))
+        room -= int(best.size)
+    return np.concatenate(chosen) if chosen else np.empty(0, dtype=np.int64)
+
+
+def _top_title(figures: Figures, shown: IndexArray, method: Method) -> str:
+    figure = {Method.CASCADE: "cascade", Method.LOOKTHROUGH: "look-through", Method.EITHER: "cascade or look-through"}
+    flagged = int(np.count_nonzero(figures.status[shown] == _FLAGGED))
+    parts = []
+    possible = int(shown.size) - flagged
+    if flagged:
+        parts.append(f"the {flagged} flagged {_entities(flagged)} with the highest {figure[method]} figure")
+    if possible:
+        parts.append(f"the {possible} possible {_entities(possible)} with the highest upper bound")
+    return " and ".join(parts)
+
+
+def _entities(count: int) -> str:
+    return "entity" if count == 1 else "entities"
+
+
+def _rest_counts(figures: Figures, shown: IndexArray) -> str:
+    left = np.bincount(figures.status, minlength=len(STATUSES)) - np.bincount(
+        figures.status[shown], minlength=len(STATUSES)
+    )
+    return ", ".join(f"{int(left[k]):,} {s.value}" for k, s in enumerate(STATUSES))
 
 
 def render_warnings(checks: CheckResult | CheckSet, console: Console, limit: int = 50) -> None:
@@ -89,8 +209,19 @@ def _deciding(v: EntityVerdict, method: Method) -> str:
     return interval_text(v.cascade)
 
 
+def comparison_order(checks: CheckSet) -> IndexArray:
+    """Entity indices for the side-by-side table: where the rules disagree first, then deciding entities,
+    then by the first rule's severity (flagged, home, possible, clear), then input order."""
+    primary = checks.primary.figures
+    differ = np.zeros(len(primary.status), dtype=np.bool_)
+    differ[checks.disagreements()] = True
+    order: IndexArray = np.lexsort((_RANKS[primary.status], ~primary.decides, ~differ)).astype(np.int64)
+    return order
+
+
 def render_comparison(checks: CheckSet, console: Console) -> None:
-    """Several rules side by side: one line per rule, then a status column per rule, disagreements first."""
+    """Several rules side by side: one line per rule, then a status column per rule, disagreements first
+    (for more than ``MAX_ROWS`` entities: the counts per rule and the first ``TOP_ROWS`` of them)."""
     for r in checks.results:
         line = Text(f"{r.policy.name}: ", style="bold")
         line.append(verdict_sentence(r), style=STYLE[r.overall()] if r.policy.in_force else "dim")
@@ -98,11 +229,15 @@ def render_comparison(checks: CheckSet, console: Console) -> None:
             line.append(f"  [NOT IN FORCE: {r.policy.note}]", style="bold yellow")
         console.print(line)
     primary = checks.primary
-    differ = checks.disagreements()
+    differ = set(checks.disagreements())
+    total = len(primary.verdicts)
     console.print(
         f"[dim]input {primary.source.path} | as of {primary.policy.as_of.isoformat()} | "
-        f"the rules disagree on {len(differ)} of {len(primary.verdicts)} entities[/dim]"
+        f"the rules disagree on {len(differ)} of {total} entities[/dim]"
     )
+    large = total > MAX_ROWS
+    if large:
+        _render_comparison_counts(checks, console)
     table = Table(header_style="bold")
     table.add_column("entity", overflow="fold")
     table.add_column("country")
@@ -111,24 +246,28 @@ def render_comparison(checks: CheckSet, console: Console) -> None:
         title = f"{r.policy.name}\n{r.policy.comparison.symbol}{r.policy.threshold * 100:g}% {figure[r.policy.method]}"
         table.add_column(title, justify="right")
     table.add_column("agree", justify="center")
-    differing = set(differ)
-    order = sorted(
-        range(len(primary.verdicts)),
-        key=lambda i: (i not in differing, not primary.verdicts[i].decides, primary.verdicts[i].status.rank),
-    )
-    for i in order[:MAX_ROWS]:
+    shown = comparison_order(checks)[: TOP_ROWS if large else MAX_ROWS].tolist()
+    for i in shown:
         v = primary.verdicts[i]
-        country = v.entity.jurisdiction or "?"
-        if v.entity.headquarters and v.entity.headquarters != v.entity.jurisdiction:
-            country += f"/HQ {v.entity.headquarters}"
-        cells: list[Text | str] = [v.entity.id, country]
+        cells: list[Text | str] = [v.entity.id, _country(v)]
         for r in checks.results:
             rv = r.verdicts[i]
             cell = Text(rv.status.value, style=STYLE[rv.status] if r.policy.in_force else "dim")
             cell.append(f"\n{_deciding(rv, r.policy.method)}", style="dim")
             cells.append(cell)
-        cells.append(Text("no", style="bold yellow") if i in differing else "yes")
+        cells.append(Text("no", style="bold yellow") if i in differ else "yes")
         table.add_row(*cells)
     console.print(table)
-    if len(order) > MAX_ROWS:
-        console.print(f"[dim]... and {len(order) - MAX_ROWS} more entities (write them all with -o report.csv)[/dim]")
+    if total > len(shown):
+        console.print(f"[dim]... and {total - len(shown):,} more entities not listed; {_BULK_HINT}[/dim]")
+
+
+def _render_comparison_counts(checks: CheckSet, console: Console) -> None:
+    table = Table(header_style="bold", expand=False)
+    table.add_column("status")
+    for r in checks.results:
+        table.add_column(r.policy.name, justify="right")
+    counts = [r.counts() for r in checks.results]
+    for status in Status:
+        table.add_row(Text(status.value, style=STYLE[status]), *(f"{c[status]:,}" for c in counts))
+    console.print(table)
