@@ -14,7 +14,7 @@ from ownership.evaluate import Evaluation, evaluate
 from ownership.explain import Explainer
 from ownership.graph import build_graph
 from ownership.model import ControlMode, Method, OwnershipData, Policy
-from ownership.result import CheckResult, EntityVerdict, Figures, Verdicts
+from ownership.result import CheckResult, CodedTexts, EntityVerdict, Figures, Verdicts
 from ownership.table import EntityTable
 
 _MAX_NAMED = 10
@@ -165,7 +165,7 @@ class ExplainedVerdicts(Verdicts):
         return found
 
     @cached_property
-    def _reasons(self) -> list[str]:
+    def _reasons(self) -> CodedTexts:
         return self.explainer.reasons(self.figures.status)
 
     def reasons(self) -> Sequence[str]:

@@ -21,7 +21,7 @@ from ownership.evaluate import Evaluation, reach
 from ownership.graph import EquityGraph, home_country
 from ownership.model import TOLERANCE, ControlMode, Holding, Policy
 from ownership.reasons import ReasonWriter
-from ownership.result import ChainBreakdown, Derivation, EntityVerdict, Interval, Status
+from ownership.result import ChainBreakdown, CodedTexts, Derivation, EntityVerdict, Interval, Status
 from ownership.table import HoldingTable, Places
 
 _CONTROL_WORDS = {
@@ -112,7 +112,7 @@ class Explainer:
             notes=self.notes_at.get(i, ()),
         )
 
-    def reasons(self, status: npt.NDArray[np.int8]) -> list[str]:
+    def reasons(self, status: npt.NDArray[np.int8]) -> CodedTexts:
         """Every entity's reason, in input order, for bulk reports (``status``: codes into ``STATUSES``)."""
         return self.writer.reasons(status)
 

@@ -18,7 +18,7 @@ from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray
 from ownership.evaluate import Evaluation
 from ownership.graph import EquityGraph, home_country
 from ownership.model import TOLERANCE, Method, Policy, Stake, pct_text
-from ownership.result import STATUSES, Contribution, Status
+from ownership.result import STATUSES, CodedTexts, Contribution, Status
 from ownership.table import PERSON_CODE
 
 _HOME, _FLAGGED, _POSSIBLE, _CLEAR = (STATUSES.index(s) for s in Status)
@@ -101,11 +101,12 @@ class ReasonWriter:
 
     # -- sentences --------------------------------------------------------------------------------------
 
-    def reasons(self, status: npt.NDArray[np.int8]) -> list[str]:
-        """Every entity's reason, in input order (``status`` holds codes into ``STATUSES``)."""
+    def reasons(self, status: npt.NDArray[np.int8]) -> CodedTexts:
+        """Every entity's reason, in input order (``status`` holds codes into ``STATUSES``), each distinct
+        sentence once."""
         g = self.graph
         n = g.n
-        found = np.empty(n, dtype=object)
+        texts = _Texts(n)
         table = g.entities
         kind = (
             (table.types == PERSON_CODE).astype(np.int64) * 2**32
@@ -116,23 +117,22 @@ class ReasonWriter:
         home = np.flatnonzero(status == _HOME)
         listed = np.zeros(n, dtype=np.bool_)
         listed[np.fromiter(g.seed_labels.watched, dtype=np.int64, count=len(g.seed_labels.watched))] = True
-        _fill_by_key(found, home[~listed[home]], kind, self.home_reason)
-        for i in home[listed[home]].tolist():
-            found[i] = self.home_reason(i)
+        texts.by_key(home[~listed[home]], kind, self.home_reason)
+        at = home[listed[home]]
+        texts.each(at, [self.home_reason(i) for i in at.tolist()])
         clear = np.flatnonzero(status == _CLEAR)
         held = self.held[clear]
-        _fill_by_key(found, clear[~held], kind, self.owner_reason)
+        texts.by_key(clear[~held], kind, self.owner_reason)
         # Clear entities with holders: one sentence per distinct figure.
         at = clear[held]
         most = self._deciding_high(self.high.cascade[at], self.high.lookthrough[at])
         values, inverse = np.unique(most, return_inverse=True)
-        found[at] = np.array([self.clear_reason(m) for m in values.tolist()] or [""], dtype=object)[inverse]
+        texts.shared(at, [self.clear_reason(m) for m in values.tolist()], inverse)
         flagged = np.flatnonzero(status == _FLAGGED)
-        found[flagged] = _objects(self._flagged_reasons(flagged))
+        texts.each(flagged, self._flagged_reasons(flagged))
         possible = np.flatnonzero(status == _POSSIBLE)
-        found[possible] = _objects(self._possible_reasons(possible))
-        texts: list[str] = found.tolist()
-        return texts
+        texts.each(possible, self._possible_reasons(possible))
+        return CodedTexts(texts.codes, texts.values)
 
     def reason(
         self,
@@ -245,20 +245,28 @@ class ReasonWriter:
         return "home entity: " + " and ".join(parts or [f"in {'/'.join(countries)}"])
 
 
-def _objects(texts: list[str]) -> npt.NDArray[np.object_]:
-    found = np.empty(len(texts), dtype=object)
-    found[:] = texts
-    return found
+class _Texts:
+    """A coded text column being filled: a code per entity into the distinct texts."""
 
+    def __init__(self, n: int) -> None:
+        self.codes = np.zeros(n, dtype=np.int32)
+        self.values: list[str] = []
 
-def _fill_by_key(
-    found: npt.NDArray[np.object_], at: IntArray, key: npt.NDArray[np.int64], text: Callable[[int], str]
-) -> None:
-    """``found[i] = text(i)`` for each ``i`` in ``at``, calling ``text`` once per distinct ``key[i]``."""
-    if not at.size:
-        return
-    _, first, inverse = np.unique(key[at], return_index=True, return_inverse=True)
-    found[at] = _objects([text(int(at[k])) for k in first.tolist()])[inverse]
+    def shared(self, at: IntArray, texts: list[str], which: IntArray) -> None:
+        """Entity ``at[k]`` gets ``texts[which[k]]``."""
+        self.codes[at] = len(self.values) + which
+        self.values.extend(texts)
+
+    def each(self, at: IntArray, texts: list[str]) -> None:
+        """Entity ``at[k]`` gets ``texts[k]``."""
+        self.shared(at, texts, np.arange(at.size, dtype=np.int64))
+
+    def by_key(self, at: IntArray, key: npt.NDArray[np.int64], text: Callable[[int], str]) -> None:
+        """Entity ``i`` of ``at`` gets ``text(i)``, called once per distinct ``key[i]``."""
+        if not at.size:
+            return
+        _, first, inverse = np.unique(key[at], return_index=True, return_inverse=True)
+        self.shared(at, [text(int(at[k])) for k in first.tolist()], inverse)
 
 
 __all__ = ["ReasonWriter"]

@@ -239,6 +239,30 @@ class Figures:
         return result
 
 
+class CodedTexts(Sequence[str]):
+    """Texts of which many repeat (a million reasons, a few hundred thousand distinct), kept as a code per
+    item into the distinct ``values``; bulk reports write them as a dictionary column."""
+
+    def __init__(self, codes: npt.NDArray[np.int32], values: Sequence[str]) -> None:
+        self.codes, self.values = codes, values
+
+    def __len__(self) -> int:
+        return int(self.codes.size)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[str]: ...
+    def __getitem__(self, i: int | slice) -> str | Sequence[str]:
+        if isinstance(i, slice):
+            return [self.values[k] for k in self.codes[i].tolist()]
+        return self.values[int(self.codes[i])]
+
+    def __iter__(self) -> Iterator[str]:
+        values = self.values
+        return (values[k] for k in self.codes.tolist())
+
+
 class Verdicts(Sequence[EntityVerdict]):
     """Every entity's verdict, in input order: columns for bulk reports, and objects built on access.
 

@@ -125,11 +125,13 @@ def file_kind(path: Path, display: str) -> str:
     return "text"
 
 
-def _blank(value: object) -> bool:
+def is_blank(value: object) -> bool:
+    """Whether a cell value is empty: None, or text of whitespace only."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _is_percent_format(number_format: str | None) -> bool:
+def is_percent_format(number_format: str | None) -> bool:
+    """Whether a spreadsheet number format shows the value as a percentage (so the cell stores 50% as 0.5)."""
     # A '%' inside quotes or after a backslash is a literal character, not a percent format.
     if not number_format or "%" not in number_format:
         return False
@@ -149,36 +151,51 @@ def _is_percent_format(number_format: str | None) -> bool:
     return "%" in stripped
 
 
-def _check_archive(data: bytes, display: str, limits: ReadLimits) -> bool:
-    """Refuse archives that unpack beyond the limit (zip bombs); return whether any sheet has formulas."""
+def _check_archive(data: bytes, display: str, limits: ReadLimits) -> None:
+    """Refuse archives that unpack beyond the limit (zip bombs) or that are not zip archives at all."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except Exception:  # zipfile on untrusted bytes: bad headers, odd methods
+        raise _unreadable(display) from None
+    if unpacked > limits.max_bytes:
+        raise InputError(
+            f"unpacks to {unpacked / 1e6:,.0f} MB, more than the limit of {limits.max_bytes / 1e6:,.0f} MB; "
+            f"{_RAISE_BYTES}",
+            Location(display),
+        )
+
+
+def _has_formulas(data: bytes, display: str) -> bool:
+    """Whether any sheet holds a formula (so openpyxl must read the workbook a second time for them)."""
     import zipfile
 
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             infos = archive.infolist()
-            unpacked = sum(info.file_size for info in infos)
-            if unpacked > limits.max_bytes:
-                raise InputError(
-                    f"unpacks to {unpacked / 1e6:,.0f} MB, more than the limit of {limits.max_bytes / 1e6:,.0f} MB; "
-                    f"{_RAISE_BYTES}",
-                    Location(display),
-                )
             sheets = [i for i in infos if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
             return any(b"<f>" in (text := archive.read(i)) or b"<f " in text for i in sheets)
-    except InputError:
-        raise
-    except Exception:  # zipfile and zlib on untrusted bytes: bad headers, bad deflate streams, odd methods
-        raise InputError(
-            "cannot be read as an xlsx workbook (it is damaged, or not really a workbook); open it in a "
-            "spreadsheet program and save it again as .xlsx, or export the sheets as CSV",
-            Location(display),
-        ) from None
+    except Exception:  # zipfile and zlib on untrusted bytes: bad deflate streams, odd methods, bad CRCs
+        raise _unreadable(display) from None
 
 
-def read_workbook(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMITS) -> list[RawTable]:
+def _unreadable(display: str) -> InputError:
+    return InputError(
+        "cannot be read as an xlsx workbook (it is damaged, or not really a workbook); open it in a "
+        "spreadsheet program and save it again as .xlsx, or export the sheets as CSV",
+        Location(display),
+    )
+
+
+def read_workbook(
+    path: Path, display: str, limits: ReadLimits = DEFAULT_LIMITS, *, fast: bool = True
+) -> list[RawTable]:
     """All worksheets of an xlsx workbook as raw tables (cached formula values, percent formats noted).
 
     A formula cell without a saved value comes back as ``UncachedFormula`` instead of a silent blank.
+    ``fast=False`` reads with openpyxl alone, the reference the fast reader (``xlsx_fast``) must equal.
 
     Raises:
         InputError: the file is not a readable xlsx workbook, or it passes the limits.
@@ -187,8 +204,16 @@ def read_workbook(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMITS)
 
     from openpyxl import load_workbook
 
+    from ownership.readers.xlsx_fast import read_workbook_fast
+
     data = path.read_bytes()
-    has_formulas = _check_archive(data, display, limits)
+    _check_archive(data, display, limits)
+    # calamine reads a large workbook many times faster; openpyxl reads whatever the fast reader cannot
+    # vouch for, and names the place of any damage.
+    tables = read_workbook_fast(data, display, limits) if fast else None
+    if tables is not None:
+        return tables
+    has_formulas = _has_formulas(data, display)
     with warnings.catch_warnings():
         # openpyxl warns (on stderr) about harmless oddities such as a missing default style.
         warnings.simplefilter("ignore")
@@ -213,9 +238,7 @@ def _read_tables(
         sheet_name = None
         if has_formulas:
             tables = _mark_uncached_formulas(data, tables)
-        for chart in getattr(workbook, "chartsheets", []):
-            warning = DataWarning("chart_sheet", f"sheet '{chart.title}' is a chart, not a table", Location(display))
-            tables.append(RawTable(display, chart.title, [], (warning,)))
+        tables += [chart_sheet_table(display, chart.title) for chart in getattr(workbook, "chartsheets", [])]
     except InputError:
         raise
     except ValueError as exc:
@@ -294,20 +317,29 @@ def _read_sheet(sheet: object, display: str, limits: ReadLimits) -> RawTable:
         number: int = next((r for c in row if isinstance(r := getattr(c, "row", None), int)), counter)
         if number > limits.max_rows:
             raise InputError(f"has more than {limits.max_rows:,} rows; {_RAISE_ROWS}", Location(display, title, number))
-        cells = [Cell(c.value, _is_percent_format(getattr(c, "number_format", None))) for c in row]
-        if any(not _blank(c.value) for c in cells):
+        cells = [Cell(c.value, is_percent_format(getattr(c, "number_format", None))) for c in row]
+        if any(not is_blank(c.value) for c in cells):
             rows.append((number, cells))
-    warnings: tuple[DataWarning, ...] = ()
-    state = getattr(sheet, "sheet_state", "visible")
-    if state != "visible":
-        warnings = (
-            DataWarning(
-                "hidden_sheet",
-                f"sheet '{title}' is hidden in the workbook; it is read all the same",
-                Location(display, title),
-            ),
-        )
-    return RawTable(display, title, rows, warnings)
+    return RawTable(display, title, rows, sheet_warnings(display, title, getattr(sheet, "sheet_state", "visible")))
+
+
+def sheet_warnings(display: str, title: str, state: str) -> tuple[DataWarning, ...]:
+    """What to tell about a worksheet in ``state`` ('visible', 'hidden' or 'veryHidden')."""
+    if state == "visible":
+        return ()
+    return (
+        DataWarning(
+            "hidden_sheet",
+            f"sheet '{title}' is hidden in the workbook; it is read all the same",
+            Location(display, title),
+        ),
+    )
+
+
+def chart_sheet_table(display: str, title: str) -> RawTable:
+    """The empty table standing for a chart sheet, with the warning that says so."""
+    warning = DataWarning("chart_sheet", f"sheet '{title}' is a chart, not a table", Location(display))
+    return RawTable(display, title, [], (warning,))
 
 
 def _mark_uncached_formulas(data: bytes, tables: list[RawTable]) -> list[RawTable]:
@@ -326,29 +358,34 @@ def _mark_uncached_formulas(data: bytes, tables: list[RawTable]) -> list[RawTabl
                     if getattr(c, "data_type", None) == "f":
                         r, k = int(c.row), int(c.column)  # type: ignore[arg-type]
                         cells = by_row.get(r)
-                        if cells is None or k > len(cells) or _blank(cells[k - 1].value):
+                        if cells is None or k > len(cells) or is_blank(cells[k - 1].value):
                             missing[(r, k)] = str(c.value)
-            if not missing:
-                marked.append(table)
-                continue
-            rows = []
-            for number, cells in table.rows:
-                cells = list(cells)
-                for (r, k), formula in missing.items():
-                    if r == number:
-                        cells += [Cell(None)] * (k - len(cells))
-                        cells[k - 1] = Cell(UncachedFormula(formula))
-                rows.append((number, cells))
-            known = {number for number, _ in rows}
-            for (r, k), formula in sorted(missing.items()):
-                if r not in known:
-                    rows.append((r, [Cell(None)] * (k - 1) + [Cell(UncachedFormula(formula))]))
-                    known.add(r)
-            rows.sort(key=lambda item: item[0])
-            marked.append(RawTable(table.file, table.sheet, rows, table.warnings))
+            marked.append(mark_uncached(table, missing) if missing else table)
     finally:
         formulas.close()
     return marked
+
+
+def mark_uncached(table: RawTable, missing: dict[tuple[int, int], str]) -> RawTable:
+    """``table`` with the cells at (row, column) of ``missing`` replaced by ``UncachedFormula(formula)``; a
+    formula in a row the table skipped as blank brings that row back."""
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for (r, k), formula in missing.items():
+        by_row.setdefault(r, []).append((k, formula))
+    rows = [(number, _with_formulas(cells, by_row.pop(number, []))) for number, cells in table.rows]
+    rows += [(number, _with_formulas([], found)) for number, found in by_row.items()]
+    rows.sort(key=lambda item: item[0])
+    return RawTable(table.file, table.sheet, rows, table.warnings)
+
+
+def _with_formulas(cells: list[Cell], formulas: list[tuple[int, str]]) -> list[Cell]:
+    if not formulas:
+        return cells
+    cells = list(cells)
+    for k, formula in formulas:
+        cells += [Cell(None)] * (k - len(cells))
+        cells[k - 1] = Cell(UncachedFormula(formula))
+    return cells
 
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")

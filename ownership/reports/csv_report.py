@@ -15,7 +15,7 @@ import numpy as np
 
 from ownership.reports.cells import looks_like_formula
 from ownership.reports.common import PCT_DECIMALS
-from ownership.result import STATUSES, CheckResult, CheckSet, Status
+from ownership.result import STATUSES, CheckResult, CheckSet, CodedTexts, Status
 from ownership.table import ENTITY_TYPES
 
 if TYPE_CHECKING:
@@ -58,8 +58,12 @@ def report_table(results: CheckResult | CheckSet, *, inert: bool) -> pa.Table:
     order = figures.order()
     picked = pa.array(order)
 
-    def text(values: object) -> pa.Array:
-        column = pa.array(values, type=pa.string()).take(picked)
+    def text(values: Sequence[str]) -> pa.Array:
+        if isinstance(values, CodedTexts):
+            codes = pa.array(values.codes).take(picked)
+            column = pa.array(values.values, type=pa.string()).take(codes)
+        else:
+            column = pa.array(values, type=pa.string()).take(picked)
         return _made_inert(column) if inert else column
 
     def coded(codes: np.ndarray, names: list[str]) -> pa.Array:
