@@ -11,9 +11,11 @@ text, stored as a string with the "quote prefix" style Excel sets when a person 
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from openpyxl.cell.cell import Cell
+if TYPE_CHECKING:
+    # Only for the annotation: CSV reports import this module, and openpyxl costs a tenth of a second.
+    from openpyxl.cell.cell import Cell
 
 #: Characters that start a formula (or a DDE payload) in common spreadsheets.
 FORMULA_STARTS: Final = frozenset("=+-@")
