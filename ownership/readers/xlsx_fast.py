@@ -22,6 +22,7 @@ from openpyxl.packaging.relationship import get_dependents, get_rels_path
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import SHARED_STRINGS
 
 from ownership.readers.tables import (
@@ -105,9 +106,13 @@ def _read(data: bytes, display: str, limits: ReadLimits) -> list[RawTable]:
 def _read_sheet(
     archive: zipfile.ZipFile, calamine: _Calamine, sheet: _Sheet, book: _Book, display: str, limits: ReadLimits
 ) -> RawTable:
-    data = sheet_data(archive.read(sheet.part))
+    data, rest = sheet_data(archive.read(sheet.part))
     if last_row(data) > limits.max_rows:
         raise Unsure("over the row limit")  # openpyxl reads up to the limit and names the row
+    # openpyxl reads the sheet's other elements too (columns, views, margins, merged cells...) and refuses
+    # the workbook when one of them is damaged: let it read them, without the cells.
+    if next(WorkSheetParser(BytesIO(rest), []).parse(), None) is not None:
+        raise Unsure("rows outside <sheetData>")
     grid = Grid(lambda: calamine.values(sheet.title), lambda: check_calamine_text(data))
     scanned = read_rows(data, grid, book.styles, book.epoch)
     table = RawTable(display, sheet.title, scanned.rows, sheet_warnings(display, sheet.title, sheet.state))

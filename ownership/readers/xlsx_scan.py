@@ -155,21 +155,23 @@ def check_calamine_text(xml: bytes) -> None:
         raise Unsure("text attributes calamine may read differently")
 
 
-def sheet_data(xml: bytes) -> bytes:
-    """The ``<sheetData>`` element of a worksheet, checked to hold only markup the scan understands."""
+def sheet_data(xml: bytes) -> tuple[bytes, bytes]:
+    """A worksheet split in two: its ``<sheetData>`` element, checked to hold only markup the scan
+    understands, and the rest of the worksheet, with an empty ``<sheetData/>`` in its place."""
     check_part(xml, b"worksheet")
     start = xml.find(b"<sheetData")
     if start < 0 or xml.find(b"<sheetData", start + 1) >= 0:
         raise Unsure("no single <sheetData>")
-    if xml.startswith((b"<sheetData/>", b"<sheetData />"), start):
-        return b""
+    for empty in (b"<sheetData/>", b"<sheetData />"):
+        if xml.startswith(empty, start):
+            return b"<sheetData/>", xml
     end = xml.find(b"</sheetData>", start)
     if end < 0:
         raise Unsure("no </sheetData>")
     data = xml[start:end]
     if b"xmlns" in data or b"\r" in data:
         raise Unsure("namespace declarations or carriage returns inside the cells")
-    return data
+    return data, xml[:start] + b"<sheetData/>" + xml[end + len(b"</sheetData>") :]
 
 
 def last_row(data: bytes) -> int:
@@ -278,7 +280,8 @@ def _content(content: bytes) -> tuple[bytes, bytes, bytes, bytes, int]:
 
 
 def _chunks(data: bytes) -> Iterator[tuple[int, int]]:
-    # Tokens are collected a few megabytes at a time, cut after a </row>, to bound the memory of big sheets.
+    # Tokens are collected about a megabyte of XML at a time, cut after a </row>, to bound the memory of big
+    # sheets.
     start = 0
     while start < len(data):
         cut = data.find(b"</row>", start + _CHUNK)
