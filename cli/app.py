@@ -286,16 +286,24 @@ def _read_and_check(
 ) -> CheckSet:
     """``cli.common.run_checks`` split into its phases (read once, then check under each policy), so each
     gets its own progress bar."""
+    import threading
     from dataclasses import replace
     from functools import partial
+    from importlib import import_module
 
-    from ownership.check import check
     from ownership.readers import read_input
 
+    # The engine's imports (scipy above all) take a few tenths of a second; they run while the reader,
+    # whose parsing happens in Arrow's own threads, reads the input.
+    engine = threading.Thread(target=import_module, args=("ownership.check",), daemon=True)
+    engine.start()
     data = phases.run(
         f"reading {input_path.name}",
         lambda: read_input(input_path, str(input_path), limits, input_format=input_format),
     )
+    engine.join()
+    from ownership.check import check
+
     if extra_warnings:
         data = replace(data, warnings=data.warnings + extra_warnings)
     results = []

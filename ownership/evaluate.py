@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import overload
+from typing import TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -85,17 +85,23 @@ def evaluate(graph: EquityGraph, policy: Policy) -> Evaluation:
     control_high = graph.control if policy.control is not ControlMode.REPORT else None
 
     if policy.aggregate:
-        low, high = _both(
-            lambda: _aggregate(graph, policy, graph.home, zeros, control_low),
+
+        def low_side() -> tuple[Bound, Labels, BoolArray]:
+            low = _aggregate(graph, policy, graph.home, zeros, control_low)
+            sources = [
+                (members, frozenset({label}), low.tainted)
+                for label, members in sorted(graph.seed_labels.members().items())
+            ]
+            labels = _labels(graph, policy, sources, control_low)
+            loops = self_supporting(
+                graph.equity, graph.home, zeros, policy.pass_threshold, policy.pass_comparison, low.tainted
+            )
+            return low, labels, loops
+
+        (low, labels, loops), high = _both(
+            low_side,
             lambda: _aggregate(graph, policy, seeds_high, graph.remainder, control_high),
             graph.equity.holder.size,
-        )
-        sources = [
-            (members, frozenset({label}), low.tainted) for label, members in sorted(graph.seed_labels.members().items())
-        ]
-        labels = _labels(graph, policy, sources, control_low)
-        loops = self_supporting(
-            graph.equity, graph.home, zeros, policy.pass_threshold, policy.pass_comparison, low.tainted
         )
         return Evaluation(low, high, labels, loops)
 
@@ -120,19 +126,22 @@ def evaluate(graph: EquityGraph, policy: Policy) -> Evaluation:
     )
 
 
+L = TypeVar("L")
+H = TypeVar("H")
+
 #: Below this many holdings the two bounds are computed one after the other: a thread costs more than it saves.
 _PARALLEL_HOLDINGS = 200_000
 
 
-def _both(low: Callable[[], Bound], high: Callable[[], Bound], holdings: int) -> tuple[Bound, Bound]:
-    """The two bounds, side by side on two threads for large graphs: they share only read-only arrays, and
-    most of their time is spent in numpy and scipy code that releases the interpreter lock (sorting,
-    sparse assembly, the triangular solve), so a registry's check takes about a third less time."""
+def _both(low: Callable[[], L], high: Callable[[], H], holdings: int) -> tuple[L, H]:
+    """The low and the high side, side by side on two threads for large graphs: they share only read-only
+    arrays, and most of their time is spent in numpy and scipy code that releases the interpreter lock
+    (sorting, sparse assembly, the triangular solve), so a registry's check takes about a third less time."""
     if holdings < _PARALLEL_HOLDINGS:
         return low(), high()
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=1) as pool:
         running = pool.submit(high)
         return low(), running.result()
 

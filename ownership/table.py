@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import overload
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -70,6 +70,8 @@ class EntityTable(Sequence[Entity]):
         shares_outstanding: NaN where not given; None when no entity gives one.
         groups: the joint-arrangement group per entity (None where not given); None when no entity has one.
         sources: the source note per entity; None when no entity has one.
+        arrow_ids, arrow_names: the same ``ids`` and ``names`` as Arrow string arrays, when the reader had
+            them (bulk reports then write them without converting the lists back); None otherwise.
     """
 
     ids: Sequence[str]
@@ -84,6 +86,8 @@ class EntityTable(Sequence[Entity]):
     groups: Sequence[str | None] | None = None
     sources: Sequence[str | None] | None = None
     objects: Sequence[Entity] | None = field(default=None, repr=False)
+    arrow_ids: Any = field(default=None, repr=False)
+    arrow_names: Any = field(default=None, repr=False)
 
     @staticmethod
     def of(entities: Sequence[Entity]) -> EntityTable:

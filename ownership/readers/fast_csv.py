@@ -126,12 +126,16 @@ def _entities(file: ParsedFile, problems: Problems) -> EntityTable:
     if blank.size:
         raise Decline  # an empty id (an error), or a blank row (skipped)
     n = file.rows
+    arrow_ids = _combined(tidy(cols["id"]))
     if "name" in cols:
         names, blank = texts(cols["name"])
         for k in blank.tolist():
             names[k] = ids[k]
+        arrow_names = _combined(tidy(cols["name"]))
+        arrow_names = pc.if_else(pc.equal(arrow_names, pa.scalar("", pa.string())), arrow_ids, arrow_names)
     else:
         names = list(ids)
+        arrow_names = arrow_ids
     countries, jurisdiction, headquarters = _countries(cols.get("jurisdiction"), cols.get("headquarters"), n)
     return EntityTable(
         ids=ids,
@@ -146,6 +150,8 @@ def _entities(file: ParsedFile, problems: Problems) -> EntityTable:
         groups=optional_texts(cols["group"]) if "group" in cols else None,
         sources=optional_texts(cols["source"]) if "source" in cols else None,
         objects=None,
+        arrow_ids=arrow_ids,
+        arrow_names=arrow_names,
     )
 
 
@@ -298,6 +304,10 @@ def _references(ids: Column, holder: Column, subject: Column) -> IndexArray:
             raise Decline
         refs[missing] = fixed.to_numpy(zero_copy_only=False)
     return refs
+
+
+def _combined(column: Column) -> Column:
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
 
 
 def _chunks(column: Column) -> list[Column]:

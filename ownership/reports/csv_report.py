@@ -7,7 +7,7 @@ built for it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +15,7 @@ import numpy as np
 
 from ownership.reports.cells import looks_like_formula
 from ownership.reports.common import PCT_DECIMALS
-from ownership.result import STATUSES, CheckResult, CheckSet, CodedTexts, Status
+from ownership.result import STATUSES, CheckResult, CheckSet, CodedTexts, Status, Verdicts
 from ownership.table import ENTITY_TYPES
 
 if TYPE_CHECKING:
@@ -58,12 +58,12 @@ def report_table(results: CheckResult | CheckSet, *, inert: bool) -> pa.Table:
     order = figures.order()
     picked = pa.array(order)
 
-    def text(values: Sequence[str]) -> pa.Array:
+    def text(values: Sequence[str], arrow: pa.Array | None = None) -> pa.Array:
         if isinstance(values, CodedTexts):
-            codes = pa.array(values.codes).take(picked)
-            column = pa.array(values.values, type=pa.string()).take(codes)
-        else:
-            column = pa.array(values, type=pa.string()).take(picked)
+            # Each distinct text made inert once, then spread over the rows.
+            distinct = pa.array(values.values, type=pa.string())
+            return (_made_inert(distinct) if inert else distinct).take(pa.array(values.codes[order]))
+        column = (arrow if arrow is not None else pa.array(values, type=pa.string())).take(picked)
         return _made_inert(column) if inert else column
 
     def coded(codes: np.ndarray, names: list[str]) -> pa.Array:
@@ -75,8 +75,8 @@ def report_table(results: CheckResult | CheckSet, *, inert: bool) -> pa.Table:
     countries = ["", *table.countries]
     status_names = [s.value for s in STATUSES]
     columns: dict[str, pa.Array] = {
-        "id": text(table.ids),
-        "name": text(table.names),
+        "id": text(table.ids, table.arrow_ids),
+        "name": text(table.names, table.arrow_names),
         "type": coded(table.types, [t.value for t in ENTITY_TYPES]),
         "jurisdiction": coded(table.jurisdiction.astype(np.int32) + 1, countries),
         "headquarters": coded(table.headquarters.astype(np.int32) + 1, countries),
@@ -87,8 +87,8 @@ def report_table(results: CheckResult | CheckSet, *, inert: bool) -> pa.Table:
         "lookthrough_high_pct": percent(figures.lookthrough_high),
         "decides": coded(figures.decides.astype(np.int8), ["no", "yes"]),
         "reason": text(verdicts.reasons()),
-        "labels": text(_joined(verdicts.labels(), figures.status)),
-        "most_restrictive": text([m or "" for m in verdicts.most_restrictive()]),
+        "labels": text(_labelled(verdicts, figures.status, lambda i: "; ".join(verdicts.labels()[i]))),
+        "most_restrictive": text(_labelled(verdicts, figures.status, lambda i: verdicts.most_restrictive()[i] or "")),
     }
     if len(checks.results) > 1:
         for r in checks.results:
@@ -96,12 +96,19 @@ def report_table(results: CheckResult | CheckSet, *, inert: bool) -> pa.Table:
     return pa.table(columns)
 
 
-def _joined(labels: Sequence[tuple[str, ...]], status: np.ndarray) -> list[str]:
-    # Only home and flagged entities carry labels: join theirs, leave the million others empty.
-    found = [""] * len(labels)
+def _labelled(verdicts: Verdicts, status: np.ndarray, text: Callable[[int], str]) -> CodedTexts:
+    # Only home and flagged entities carry labels, and few distinct ones: code them, leave the rest "".
+    codes = np.zeros(len(verdicts), dtype=np.int32)
+    values = [""]
+    known = {"": 0}
     for i in np.flatnonzero(status <= STATUSES.index(Status.FLAGGED)).tolist():
-        found[i] = "; ".join(labels[i])
-    return found
+        found = text(i)
+        code = known.get(found)
+        if code is None:
+            code = known[found] = len(values)
+            values.append(found)
+        codes[i] = code
+    return CodedTexts(codes, values)
 
 
 def _made_inert(column: pa.Array) -> pa.Array:

@@ -29,8 +29,7 @@ rules = st.fixed_dictionaries(
 def _with_people(data: Any, people: set[str]) -> Any:
     # Persons and headquarters change the home sentence; give some entities those.
     entities = tuple(
-        replace(e, type=EntityType.PERSON, headquarters=e.jurisdiction) if e.id in people else e
-        for e in data.entities
+        replace(e, type=EntityType.PERSON, headquarters=e.jurisdiction) if e.id in people else e for e in data.entities
     )
     return replace(data, entities=entities)
 

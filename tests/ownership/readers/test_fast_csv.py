@@ -443,3 +443,16 @@ def test_declines_past_the_size_limit(tmp_path: Path) -> None:
     limits = ReadLimits(max_bytes=20)
     folder = declined(tmp_path, ENTITIES, HOLDINGS, limits=limits)
     assert "more than the limit" in read_error(folder, limits)
+
+
+def test_the_arrow_columns_match_the_lists(tmp_path: Path) -> None:
+    # Bulk reports write the reader's Arrow ids and names; they must be the lists, cell for cell.
+    (tmp_path / "entities.csv").write_text(
+        'id,name,jurisdiction\n A1 ,Alpha  Ltd,CN\nB2,,US\nC3,"Gamma, Inc",US\n', encoding="utf-8"
+    )
+    (tmp_path / "holdings.csv").write_text("holder,subject,percent\nA1,B2,60\nB2,C3,40\n", encoding="utf-8")
+    data = read_input(tmp_path)
+    table = data.entities
+    assert isinstance(table, EntityTable) and table.objects is None
+    assert table.arrow_ids.to_pylist() == list(table.ids) == ["A1", "B2", "C3"]
+    assert table.arrow_names.to_pylist() == list(table.names) == ["Alpha Ltd", "B2", "Gamma, Inc"]
