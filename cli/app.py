@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from cli import options as o
-from cli.common import fail, guarded, resolve_policies, same_file, write_atomically
+from cli.common import fail, guarded, resolve_policies, run_checks, same_file, write_atomically
 from cli.convert import InputFormatOpt, convert_command
 from cli.explain import explain_command
 from cli.graph import graph_command
@@ -22,8 +22,6 @@ from ownership.result import CheckSet, FailOn
 
 if TYPE_CHECKING:
     from rich.console import Console
-
-    from cli.progress import Phases
 
 
 class _OneLineErrors(TyperGroup):
@@ -213,7 +211,7 @@ def _run_check(
     from ownership.reports.common import verdict_sentence
 
     phases = Phases.on_stderr(quiet)
-    checks = _read_and_check(phases, input_path, input_format, limits, policies, extra_warnings, targets)
+    checks = run_checks(input_path, input_format, limits, policies, extra_warnings, targets, phases)
     err = Console(stderr=True, highlight=False)
     writing = f"writing {output.name}" if output is not None else f"writing the {report_format} report"
 
@@ -273,44 +271,6 @@ def _render_table(checks: CheckSet, console: Console) -> None:
         render_comparison(checks, console)
     else:
         render_table(checks.primary, console)
-
-
-def _read_and_check(
-    phases: Phases,
-    input_path: Path,
-    input_format: str,
-    limits: ReadLimits,
-    policies: list[Policy],
-    extra_warnings: tuple[DataWarning, ...],
-    targets: list[str],
-) -> CheckSet:
-    """``cli.common.run_checks`` split into its phases (read once, then check under each policy), so each
-    gets its own progress bar."""
-    import threading
-    from dataclasses import replace
-    from functools import partial
-    from importlib import import_module
-
-    from ownership.readers import read_input
-
-    # The engine's imports (scipy above all) take a few tenths of a second; they run while the reader,
-    # whose parsing happens in Arrow's own threads, reads the input.
-    engine = threading.Thread(target=import_module, args=("ownership.check",), daemon=True)
-    engine.start()
-    data = phases.run(
-        f"reading {input_path.name}",
-        lambda: read_input(input_path, str(input_path), limits, input_format=input_format),
-    )
-    engine.join()
-    from ownership.check import check
-
-    if extra_warnings:
-        data = replace(data, warnings=data.warnings + extra_warnings)
-    results = []
-    for k, policy in enumerate(policies, 1):
-        name = "computing" if len(policies) == 1 else f"computing rule {policy.name} ({k}/{len(policies)})"
-        results.append(phases.run(name, partial(check, data, policy, targets)))
-    return CheckSet(tuple(results))
 
 
 @app.command("profiles")

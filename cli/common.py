@@ -10,6 +10,7 @@ from typing import NoReturn, TypeVar
 
 import typer
 
+from cli.progress import Phases
 from ownership.errors import DataWarning
 from ownership.model import Policy, WatchEntry
 from ownership.readers.tables import ReadLimits
@@ -71,17 +72,36 @@ def run_checks(
     policies: list[Policy],
     extra_warnings: tuple[DataWarning, ...],
     targets: list[str],
+    phases: Phases | None = None,
 ) -> CheckSet:
-    """Read INPUT once (with the watch lists' warnings added) and check it under each policy."""
+    """Read INPUT once (with the watch lists' warnings added) and check it under each policy, each step a
+    phase of ``phases`` (with its progress bar; none when not given)."""
+    import threading
     from dataclasses import replace
+    from functools import partial
+    from importlib import import_module
 
-    from ownership.check import check
     from ownership.readers import read_input
 
-    data = read_input(input_path, str(input_path), limits, input_format=input_format)
+    steps = phases or Phases(None)
+    # The engine's imports (scipy above all) take a few tenths of a second; they run while the reader,
+    # whose parsing happens in Arrow's own threads, reads the input.
+    engine = threading.Thread(target=import_module, args=("ownership.check",), daemon=True)
+    engine.start()
+    data = steps.run(
+        f"reading {input_path.name}",
+        lambda: read_input(input_path, str(input_path), limits, input_format=input_format),
+    )
+    engine.join()
+    from ownership.check import check
+
     if extra_warnings:
         data = replace(data, warnings=data.warnings + extra_warnings)
-    return CheckSet(tuple(check(data, policy, targets) for policy in policies))
+    results = []
+    for k, policy in enumerate(policies, 1):
+        name = "computing" if len(policies) == 1 else f"computing rule {policy.name} ({k}/{len(policies)})"
+        results.append(steps.run(name, partial(check, data, policy, targets)))
+    return CheckSet(tuple(results))
 
 
 def same_file(output: Path | None, input_path: Path) -> bool:

@@ -136,7 +136,7 @@ def check(
     figures = Figures(status, ev.low.cascade, ev.high.cascade, ev.low.lookthrough, ev.high.lookthrough, deciding)
     detailed = np.zeros(graph.n, dtype=np.bool_)
     detailed[figures.order()[:explain_limit]] = True
-    explainer = Explainer(graph, policy, ev, warnings, data.holdings)
+    explainer = Explainer(graph, policy, ev, warnings)
     return CheckResult(
         policy=policy,
         source=data.source,

@@ -19,10 +19,10 @@ from ownership.engine.lookthrough import lookthrough
 from ownership.errors import DataWarning, Location
 from ownership.evaluate import Evaluation, reach
 from ownership.graph import EquityGraph, home_country
-from ownership.model import TOLERANCE, ControlMode, Holding, Policy
+from ownership.model import TOLERANCE, ControlMode, Policy
 from ownership.reasons import ReasonWriter
 from ownership.result import ChainBreakdown, CodedTexts, Derivation, EntityVerdict, Interval, Status
-from ownership.table import HoldingTable, Places
+from ownership.table import Places
 
 _CONTROL_WORDS = {
     ControlMode.REPORT: "reported only, not counted by this policy",
@@ -40,7 +40,6 @@ class Explainer:
         policy: Policy,
         evaluation: Evaluation,
         warnings: Sequence[DataWarning] = (),
-        holdings: Sequence[Holding] = (),
     ) -> None:
         self.graph, self.policy, self.ev = graph, policy, evaluation
         self.low, self.high = evaluation.low, evaluation.high
@@ -58,12 +57,12 @@ class Explainer:
         )
         self.ids = graph.entities.ids
         self.names = graph.entities.names
-        self.warnings, self.holdings_read = warnings, holdings
+        self.warnings = warnings
 
     @cached_property
     def notes_at(self) -> dict[int, tuple[DataWarning, ...]]:
         """The warnings that touch each entity (built once, when a verdict first needs them)."""
-        return _notes_by_entity(self.graph, self.warnings, self.holdings_read)
+        return _notes_by_entity(self.graph, self.warnings)
 
     def holders(self, i: int) -> list[int]:
         """The equity edges (holding indices) into entity ``i``, in edge order."""
@@ -190,9 +189,7 @@ class Explainer:
         return tuple(flags)
 
 
-def _notes_by_entity(
-    graph: EquityGraph, warnings: Sequence[DataWarning], holdings: Sequence[Holding]
-) -> dict[int, tuple[DataWarning, ...]]:
+def _notes_by_entity(graph: EquityGraph, warnings: Sequence[DataWarning]) -> dict[int, tuple[DataWarning, ...]]:
     """The warnings that touch each entity: those about its own row or a row of a holding in it.
 
     Only the rows some warning names are looked up, so a registry with a handful of warnings costs a few
@@ -207,7 +204,7 @@ def _notes_by_entity(
     rows: dict[tuple[str, str | None, int], set[int]] = defaultdict(set)
     for k, place in _warned_rows(graph.entities.where, warned):
         rows[place].add(k)
-    table = HoldingTable.of(holdings, graph.entities)
+    table = graph.read
     for k, place in _warned_rows(table.where, warned):
         rows[place].add(int(table.subject[k]))
     found: dict[int, list[tuple[int, DataWarning]]] = defaultdict(list)

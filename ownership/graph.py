@@ -154,6 +154,7 @@ class EquityGraph:
         high: the high stake per edge, parallel to ``equity.weight``.
         control: control-without-equity edges (weight 1).
         control_holdings: the holding row behind each control edge.
+        read: every holding as read (also those set aside), as a table over ``entities``.
         remainder: per entity, 1 - sum of low stakes held in it (0 for entities with no holders).
         home: per entity, definitely in the watched set (by country or on a watch list).
         unknown_home: per entity, country unknown under the policy's basis (so possibly home).
@@ -174,6 +175,7 @@ class EquityGraph:
     unknown_home: BoolArray
     seed_labels: SeedLabels
     party: IntArray
+    read: HoldingTable
     warnings: tuple[DataWarning, ...] = ()
 
     @property
@@ -421,6 +423,7 @@ def build_graph(
         unknown_home=unknown,
         seed_labels=SeedLabels(table, codes, watched_at, policy.jurisdictions),
         party=party,
+        read=rows_in,
         warnings=tuple(warnings),
     )
 
