@@ -190,14 +190,9 @@ def self_supporting(
     A holds 60% of B, B holds 20% of A: if A were tainted, B would be (60%), and then A would be (40 + 20%);
     the least fixpoint taints neither. Some regulators would look at such loops, so they are reported.
     """
-    downstream = seeds.copy()
-    frontier = np.flatnonzero(seeds).astype(np.int64)
-    while frontier.size:
-        subjects = np.unique(edges.subject[edges.out_of(frontier)])
-        frontier = subjects[~downstream[subjects]]
-        downstream[frontier] = True
+    from ownership.engine.reach import downstream
 
-    member = downstream.copy()
+    member = downstream(edges, np.flatnonzero(seeds).astype(np.int64))
     agg = offset.astype(np.float64, copy=True)
     inside = member[edges.holder]
     np.add.at(agg, edges.subject[inside], edges.weight[inside])

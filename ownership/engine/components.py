@@ -119,3 +119,41 @@ def closed_components(
     closed = np.flatnonzero(((sizes > 1) | self_held) & (open_members == 0))
     starts = components.start
     return tuple(components.members[starts[c] : starts[c + 1]].copy() for c in closed.tolist())
+
+
+def closed_among(n: int, holder: IntArray, subject: IntArray, weight: FloatArray) -> tuple[IntArray, ...]:
+    """The closed loops of the graph with holdings ``holder -> subject`` (stakes ``weight``, fractions) on
+    entities 0..n-1: whole strong components whose members are held only by each other.
+
+    Only entities whose holders hold at least all of them can be in one, and in a registry those are few:
+    the components are looked for among them alone. A group found there is a whole component of the graph
+    unless something outside it holds a member; then (over-allocated input only) the whole graph decides.
+    Each loop is given as its sorted member indices.
+    """
+    inflow = np.bincount(subject, weights=weight, minlength=n)
+    candidate = inflow >= 1.0 - CLOSURE_TOLERANCE
+    among = candidate[holder] & candidate[subject]
+    if not among.any():
+        return ()
+    nodes = np.flatnonzero(candidate).astype(np.int64)
+    position = np.zeros(n, dtype=np.int64)
+    position[nodes] = np.arange(nodes.size, dtype=np.int64)
+    h, s = position[holder[among]], position[subject[among]]
+    found = [
+        nodes[members]
+        for members in closed_components(
+            Components.strong(nodes.size, h, s), h, s, weight[among], np.zeros(nodes.size, dtype=np.bool_)
+        )
+    ]
+    if not found:
+        return ()
+    loop = np.full(n, -1, dtype=np.int64)
+    for k, members in enumerate(found):
+        loop[members] = k
+    if bool(((loop[subject] >= 0) & (loop[holder] != loop[subject])).any()):
+        found = list(
+            closed_components(
+                Components.strong(n, holder, subject), holder, subject, weight, np.zeros(n, dtype=np.bool_)
+            )
+        )
+    return tuple(sorted(found, key=lambda members: int(members[0])))

@@ -39,7 +39,8 @@ from scipy import sparse
 from scipy.sparse.linalg import bicgstab, spsolve, spsolve_triangular
 
 from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray
-from ownership.engine.components import CLOSURE_TOLERANCE, Components, closed_components
+from ownership.engine.components import CLOSURE_TOLERANCE, Components, closed_among, closed_components
+from ownership.engine.reach import downstream
 
 
 @dataclass(frozen=True)
@@ -56,20 +57,16 @@ class LookthroughOutcome:
     closed_loops: tuple[IntArray, ...]
 
 
-def _among_non_absorbing(edges: Edges, absorbing: BoolArray) -> tuple[IntArray, IntArray, FloatArray]:
-    inner = ~absorbing[edges.holder] & ~absorbing[edges.subject]
-    return edges.holder[inner], edges.subject[inner], edges.weight[inner]
-
-
 def closed_loops(edges: Edges, absorbing: BoolArray) -> tuple[IntArray, ...]:
-    """Strongly connected groups of non-absorbing entities held only by each other, in full.
+    """Strongly connected groups of non-absorbing entities held only by each other, in full, each as its
+    sorted member indices, the groups in the order of their first member.
 
     Args:
         edges: holdings with stakes (fractions).
         absorbing: entities where the walk stops (home entities); they are never part of a closed loop.
     """
-    h, s, w = _among_non_absorbing(edges, absorbing)
-    return closed_components(Components.strong(edges.n, h, s), h, s, w, absorbing)
+    inner = ~absorbing[edges.holder] & ~absorbing[edges.subject]
+    return closed_among(edges.n, edges.holder[inner], edges.subject[inner], edges.weight[inner])
 
 
 def lookthrough(edges: Edges, seeds: BoolArray, offset: FloatArray) -> LookthroughOutcome:
@@ -77,7 +74,8 @@ def lookthrough(edges: Edges, seeds: BoolArray, offset: FloatArray) -> Lookthrou
 
     The cost is linear in the holdings plus the dense factorisation of each cross-holding group (cubic in
     its size, at most a few hundred members; larger groups are solved iteratively); no path is ever
-    enumerated and there is no loop over the levels of the ownership tree.
+    enumerated and there is no loop over the levels of the ownership tree. Only the entities downstream of
+    a seed or of an offset can have a figure above 0, so the system is set up and solved for them alone.
 
     Args:
         edges: holdings with stakes (fractions 0..1; a subject's stakes sum to at most 1).
@@ -88,30 +86,46 @@ def lookthrough(edges: Edges, seeds: BoolArray, offset: FloatArray) -> Lookthrou
         Figures (fractions 0..1) and the closed loops that were set to 0.
     """
     n = edges.n
-    h, s, w = _among_non_absorbing(edges, seeds)
-    components = Components.strong(n, h, s)
-    loops = closed_components(components, h, s, w, seeds)
-    active = ~seeds
-    for members in loops:
-        active[members] = False
-
     x = np.zeros(n, dtype=np.float64)
     x[seeds] = 1.0
-    b = np.where(active, offset, 0.0).astype(np.float64)
-    from_seed = seeds[edges.holder] & active[edges.subject]
-    np.add.at(b, edges.subject[from_seed], edges.weight[from_seed])
+    # Elsewhere the system is homogeneous (no seed holds in, no offset), so its solution is 0: the figures
+    # there are 0 without solving, and only their closed loops remain to be found for the warning.
+    inside = downstream(edges, np.flatnonzero(seeds | (offset != 0)).astype(np.int64)) & ~seeds
+    outside = ~seeds & ~inside
+    rest = outside[edges.holder] & outside[edges.subject]
+    loops = list(closed_among(n, edges.holder[rest], edges.subject[rest], edges.weight[rest]))
 
-    # Closed loops are whole components of this graph, and taking whole components out leaves every other
-    # component as it was: the same components serve the system among the active entities.
-    inner = active[h] & active[s]
-    h, s, w = h[inner], s[inner], w[inner]
-    loop = h == s
-    # A self-holding (not produced by the readers, but valid input here) divides the rest: x = (b + Ax) / (1 - w).
-    keep = (1.0 - np.bincount(s[loop], weights=w[loop], minlength=n)).astype(np.float64)
-    h, s, w = h[~loop], s[~loop], w[~loop]
-    if active.any():
-        x[active] = _solve(components, active, h, s, w, keep, b)[active]
-    return LookthroughOutcome(np.clip(x, 0.0, 1.0), loops)
+    into = inside[edges.subject]
+    h, s, w = edges.holder[into], edges.subject[into], edges.weight[into]
+    from_seed = seeds[h]
+    b = np.where(inside, offset, 0.0) + np.bincount(s[from_seed], weights=w[from_seed], minlength=n)
+    # Holders outside both (neither seeds nor downstream of one) have the figure 0: their stakes add nothing.
+    among = inside[h]
+    nodes = np.flatnonzero(inside).astype(np.int64)
+    k = nodes.size
+    if k:
+        position = np.zeros(n, dtype=np.int64)
+        position[nodes] = np.arange(k, dtype=np.int64)
+        h, s, w = position[h[among]], position[s[among]], w[among]
+        # Every entity downstream of one inside is inside too, so the strong components among these
+        # entities are whole components of the graph, and the closed ones are closed loops of the graph.
+        components = Components.strong(k, h, s)
+        local_loops = closed_components(components, h, s, w, np.zeros(k, dtype=np.bool_))
+        loops += [nodes[members] for members in local_loops]
+        active = np.ones(k, dtype=np.bool_)
+        for members in local_loops:
+            active[members] = False
+        inner = active[h] & active[s]
+        h, s, w = h[inner], s[inner], w[inner]
+        loop = h == s
+        # A self-holding (not produced by the readers, but valid input here) divides the rest:
+        # x = (b + Ax) / (1 - w).
+        keep = (1.0 - np.bincount(s[loop], weights=w[loop], minlength=k)).astype(np.float64)
+        h, s, w = h[~loop], s[~loop], w[~loop]
+        if active.any():
+            x[nodes[active]] = _solve(components, active, h, s, w, keep, np.where(active, b[nodes], 0.0))[active]
+    loops.sort(key=lambda members: int(members[0]))
+    return LookthroughOutcome(np.clip(x, 0.0, 1.0), tuple(loops))
 
 
 #: Cross-holding groups up to this size are solved densely (factored into the sweep, or alone past the

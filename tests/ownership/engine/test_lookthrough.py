@@ -7,7 +7,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ownership.engine.components import Components, closed_among, closed_components
 from ownership.engine.lookthrough import closed_loops, lookthrough
 from ownership.engine.reference import lookthrough_reference
 
@@ -150,6 +153,25 @@ def test_two_separate_closed_loops(make_edges: Any, make_mask: Any) -> None:
     assert loops_of(closed_loops(edges, make_mask(5, []))) == [[0, 4], [1, 3]]
 
 
+def test_loop_entered_by_a_zero_stake_is_one_component_with_its_holder(make_edges: Any, make_mask: Any) -> None:
+    # A (0) and B (1) hold each other in full; C (2) holds 0% of A and is held 100% by A. The strong
+    # component is {A, B, C}, and C's stake in A makes it leak nowhere: {A, B, C} is closed, not {A, B}.
+    edges = make_edges(3, [(0, 1, 1.0), (1, 0, 1.0), (2, 0, 0.0), (0, 2, 1.0)])
+    assert loops_of(closed_loops(edges, make_mask(3, []))) == [[0, 1, 2]]
+    # With C held only 50% by A, C leaks: no closed loop at all.
+    edges = make_edges(3, [(0, 1, 1.0), (1, 0, 1.0), (2, 0, 0.0), (0, 2, 0.5)])
+    assert closed_loops(edges, make_mask(3, [])) == ()
+
+
+def test_over_allocated_loop_below_a_home_entity_is_closed(make_edges: Any, make_mask: Any) -> None:
+    # H (0, home) holds 30% of A (1) while B (2) holds all of A and A all of B: the loop's own stakes
+    # allocate both in full, so it is closed (figure 0, warned) even though a home entity also holds in it.
+    edges = make_edges(4, [(0, 1, 0.3), (2, 1, 1.0), (1, 2, 1.0), (1, 3, 0.5)])
+    out = lookthrough(edges, make_mask(4, [0]), zeros(4))
+    assert loops_of(out.closed_loops) == [[1, 2]]
+    assert out.figure.tolist() == [1.0, 0.0, 0.0, 0.0]
+
+
 def test_loop_with_an_outside_leak_is_not_closed(make_edges: Any, make_mask: Any) -> None:
     # A (0) -100-> B (1), B -90-> A, O (2, outside) -10-> A: the walk can leave through O.
     edges = make_edges(3, [(0, 1, 1.0), (1, 0, 0.9), (2, 0, 0.1)])
@@ -261,3 +283,26 @@ def test_large_cross_holding_group_matches_a_direct_solve(make_edges: Any, make_
     assert out.figure[0] == 1.0
     np.testing.assert_allclose(out.figure[1:], direct, rtol=0, atol=1e-11)
     assert direct.max() > 0.05  # the seed's equity reaches the whole group
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 7).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(
+                st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.sampled_from([0.0, 0.25, 0.5, 1.0])),
+                max_size=14,
+            ),
+        )
+    )
+)
+def test_closed_loops_found_among_candidates_are_those_of_the_whole_graph(graph: tuple[int, list[Any]]) -> None:
+    # Stakes of 0, 25, 50 and 100% (over-allocated too): the shortcut through fully held entities must find
+    # exactly the closed components of the whole graph.
+    n, edges = graph
+    h = np.array([e[0] for e in edges], dtype=np.int64)
+    s = np.array([e[1] for e in edges], dtype=np.int64)
+    w = np.array([e[2] for e in edges], dtype=np.float64)
+    whole = closed_components(Components.strong(n, h, s), h, s, w, np.zeros(n, dtype=np.bool_))
+    assert loops_of(closed_among(n, h, s, w)) == loops_of(whole)
