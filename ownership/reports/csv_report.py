@@ -40,6 +40,9 @@ COLUMNS = [
 
 _TEXT_COLUMNS = ("id", "name", "reason", "labels", "most_restrictive")
 
+#: From this many entities on, the figure columns are built beside the sentences, on a second thread.
+_PARALLEL_ENTITIES = 100_000
+
 
 def report_table(results: CheckResult | CheckSet, *, inert: bool) -> pa.Table:
     """The entity table as Arrow columns, rows ordered as ``CheckResult.ordered`` (deciding entities first,
@@ -74,22 +77,42 @@ def report_table(results: CheckResult | CheckSet, *, inert: bool) -> pa.Table:
 
     countries = ["", *table.countries]
     status_names = [s.value for s in STATUSES]
-    columns: dict[str, pa.Array] = {
-        "id": text(table.ids, table.arrow_ids),
-        "name": text(table.names, table.arrow_names),
-        "type": coded(table.types, [t.value for t in ENTITY_TYPES]),
-        "jurisdiction": coded(table.jurisdiction.astype(np.int32) + 1, countries),
-        "headquarters": coded(table.headquarters.astype(np.int32) + 1, countries),
-        "status": coded(figures.status, status_names),
-        "cascade_low_pct": percent(figures.cascade_low),
-        "cascade_high_pct": percent(figures.cascade_high),
-        "lookthrough_low_pct": percent(figures.lookthrough_low),
-        "lookthrough_high_pct": percent(figures.lookthrough_high),
-        "decides": coded(figures.decides.astype(np.int8), ["no", "yes"]),
-        "reason": text(verdicts.reasons()),
-        "labels": text(_labelled(verdicts, figures.status, lambda i: "; ".join(verdicts.labels()[i]))),
-        "most_restrictive": text(_labelled(verdicts, figures.status, lambda i: verdicts.most_restrictive()[i] or "")),
-    }
+
+    def plain() -> dict[str, pa.Array]:
+        return {
+            "id": text(table.ids, table.arrow_ids),
+            "name": text(table.names, table.arrow_names),
+            "type": coded(table.types, [t.value for t in ENTITY_TYPES]),
+            "jurisdiction": coded(table.jurisdiction.astype(np.int32) + 1, countries),
+            "headquarters": coded(table.headquarters.astype(np.int32) + 1, countries),
+            "status": coded(figures.status, status_names),
+            "cascade_low_pct": percent(figures.cascade_low),
+            "cascade_high_pct": percent(figures.cascade_high),
+            "lookthrough_low_pct": percent(figures.lookthrough_low),
+            "lookthrough_high_pct": percent(figures.lookthrough_high),
+            "decides": coded(figures.decides.astype(np.int8), ["no", "yes"]),
+        }
+
+    def worded() -> dict[str, pa.Array]:
+        return {
+            "reason": text(verdicts.reasons()),
+            "labels": text(_labelled(verdicts, figures.status, lambda i: "; ".join(verdicts.labels()[i]))),
+            "most_restrictive": text(
+                _labelled(verdicts, figures.status, lambda i: verdicts.most_restrictive()[i] or "")
+            ),
+        }
+
+    if len(verdicts) < _PARALLEL_ENTITIES:
+        columns = {**plain(), **worded()}
+    else:
+        # The sentences are Python work; the other columns are Arrow gathers that release the interpreter
+        # lock, so they are built on a second thread meanwhile.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            started = pool.submit(plain)
+            words = worded()
+            columns = {**started.result(), **words}
     if len(checks.results) > 1:
         for r in checks.results:
             columns[f"status_{r.policy.name}"] = coded(r.figures.status, status_names)
