@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -68,6 +68,16 @@ def measure(command: Sequence[str], cwd: Path, timeout: float) -> Measured:
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
         )
+
+
+def best(runs: Sequence[Measured]) -> Measured:
+    """The fastest run that gave an answer (the first failure when none did), with the largest peak memory
+    of all the runs: repeated runs filter out a shared machine's disturbances, never the memory a run needs."""
+    answered = [r for r in runs if r.ok]
+    if not answered:
+        return runs[0]
+    fastest = min(answered, key=lambda r: r.seconds)
+    return replace(fastest, peak_mb=max(r.peak_mb for r in runs))
 
 
 def unless_ok(measured: Measured) -> str:
