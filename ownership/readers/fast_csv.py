@@ -47,6 +47,7 @@ from ownership.readers.fast_csv_values import (
     FloatArray,
     IndexArray,
     Stakes,
+    blank_rows,
     by_distinct,
     days,
     flags,
@@ -91,10 +92,11 @@ def read_folder_fast(folder: Path, name: str, limits: ReadLimits) -> OwnershipDa
             cols = holding_file.columns
             if "percent" not in cols and "shares" not in cols and "control" not in cols:
                 raise Decline  # the row reader refuses it
-            references = pool.submit(_references, entity_file.columns["id"], cols["holder"], cols["subject"])
             values = pool.submit(_holdings, holding_file, entity_file.display)
+            ids = _combined(tidy(entity_file.columns["id"]))
+            references = pool.submit(_references, ids, cols["holder"], cols["subject"])
             problems = Problems()
-            entities = _entities(entity_file, problems)
+            entities = _entities(entity_file, ids, problems)
             holdings = values.result()
             problems.warnings.extend(holdings.warnings)
             refs = references.result()
@@ -118,28 +120,24 @@ def _digest(files: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
-def _entities(file: ParsedFile, problems: Problems) -> EntityTable:
-    """The entity rows as ``canonical.read_entities`` reads them."""
+def _entities(file: ParsedFile, ids: Column, problems: Problems) -> EntityTable:
+    """The entity rows as ``canonical.read_entities`` reads them (``ids``: the id column, tidied)."""
     _warn_unknown_columns(file.header_table, file.header, problems)
     cols = file.columns
-    ids, blank = texts(cols["id"])
-    if blank.size:
+    if blank_rows(ids).size:
         raise Decline  # an empty id (an error), or a blank row (skipped)
     n = file.rows
-    arrow_ids = _combined(tidy(cols["id"]))
+    arrow_ids = ids
     if "name" in cols:
-        names, blank = texts(cols["name"])
-        for k in blank.tolist():
-            names[k] = ids[k]
-        arrow_names = _combined(tidy(cols["name"]))
-        arrow_names = pc.if_else(pc.equal(arrow_names, pa.scalar("", pa.string())), arrow_ids, arrow_names)
+        arrow_names, _, blank = texts(cols["name"])
+        if blank.size:
+            arrow_names = pc.if_else(pc.equal(arrow_names, pa.scalar("", pa.string())), arrow_ids, arrow_names)
     else:
-        names = list(ids)
         arrow_names = arrow_ids
     countries, jurisdiction, headquarters = _countries(cols.get("jurisdiction"), cols.get("headquarters"), n)
     return EntityTable(
-        ids=ids,
-        names=names,
+        ids=arrow_ids.to_pylist(),
+        names=arrow_names.to_pylist(),
         types=_types(file, problems),
         countries=countries,
         jurisdiction=jurisdiction,
@@ -282,13 +280,13 @@ def _holdings(file: ParsedFile, declared_source: str) -> _Holdings:
 
 
 def _references(ids: Column, holder: Column, subject: Column) -> IndexArray:
-    """Holder then subject as entity indices, with the entity ids checked unique in the same hash lookup.
+    """Holder then subject as entity indices, with the entity ids (tidied, one array) checked unique in the
+    same hash lookup.
 
     The row reader takes a reference that is exactly an id (after ``cell_text``) as that entity; anything
     else (a name, an id in other case, a party not in entities.csv) goes through its resolver: declined.
     """
-    ids = tidy(ids)
-    value_set = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+    value_set = ids
     found = pc.index_in(pa.chunked_array([*_chunks(ids), *_chunks(holder), *_chunks(subject)]), value_set=value_set)
     index: IndexArray = pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
     n = len(value_set)

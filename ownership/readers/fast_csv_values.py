@@ -63,15 +63,12 @@ def blank_rows(column: Column) -> IndexArray:
     return found
 
 
-def texts(column: Column) -> tuple[list[str], IndexArray]:
-    """Each cell as ``cell_text`` gives it (whitespace collapsed, "" where blank), and the blank rows."""
-    values: list[str] = column.to_pylist()
-    blank = blank_rows(column).tolist()
-    for k in untidy_rows(column).tolist():
-        values[k] = cell_text(values[k]) or ""
-        if not values[k]:
-            blank.append(k)
-    return values, np.sort(np.array(blank, dtype=np.int64))
+def texts(column: Column) -> tuple[Column, list[str], IndexArray]:
+    """Each cell as ``cell_text`` gives it ("" where blank): as one Arrow array and as a list, with the blank
+    rows. One pass of the whitespace check serves all three."""
+    tidied = tidy(column)
+    whole = tidied.combine_chunks() if isinstance(tidied, pa.ChunkedArray) else tidied
+    return whole, whole.to_pylist(), blank_rows(whole)
 
 
 def tidy(column: Column) -> Column:
