@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from functools import cached_property
 
 import numpy as np
+import numpy.typing as npt
 
 from ownership.engine.cascade import BoolArray, passes_array
 from ownership.errors import DataWarning, PolicyError, short
@@ -171,29 +172,41 @@ class ExplainedVerdicts(Verdicts):
     def reasons(self) -> Sequence[str]:
         return self._reasons
 
-    def labels(self) -> Sequence[tuple[str, ...]]:
-        return self._labels[0]
+    def reasons_of(self, at: npt.NDArray[np.int64]) -> CodedTexts:
+        if "_reasons" in self.__dict__:
+            return CodedTexts(self._reasons.codes[at], self._reasons.values)
+        return self.explainer.reasons(self.figures.status, at)
 
-    def most_restrictive(self) -> Sequence[str | None]:
-        return self._labels[1]
+    def label_columns(self) -> tuple[CodedTexts, CodedTexts]:
+        return self._label_columns
 
     @cached_property
-    def _labels(self) -> tuple[list[tuple[str, ...]], list[str | None]]:
-        labels: list[tuple[str, ...]] = [()] * len(self)
-        ranked: list[str | None] = [None] * len(self)
-        status = self.figures.status
+    def _label_columns(self) -> tuple[CodedTexts, CodedTexts]:
+        # Only home and flagged entities carry labels; those with the same key (the same countries, or the
+        # same sources reaching them) share them, so each distinct set is worded once.
+        joined = np.zeros(len(self), dtype=np.int32)
+        ranked = np.zeros(len(self), dtype=np.int32)
+        texts: tuple[dict[str, int], dict[str, int]] = ({"": 0}, {"": 0})
         order = self.explainer.policy.label_order
-        known: dict[object, tuple[tuple[str, ...], str | None]] = {}
-        for i in np.flatnonzero(status <= 1).tolist():  # home and flagged carry their labels
-            key = self.explainer.label_key(i)
-            found = known.get(key) if key is not None else None
-            if found is None:
-                own = self.explainer.labels(i)
-                found = (own, next((label for label in order if label in own), None))
-                if key is not None:
-                    known[key] = found
-            labels[i], ranked[i] = found
-        return labels, ranked
+
+        def code(i: int) -> tuple[int, int]:
+            own = self.explainer.labels(i)
+            first = next((label for label in order if label in own), "")
+            return (
+                texts[0].setdefault("; ".join(own), len(texts[0])),
+                texts[1].setdefault(first, len(texts[1])),
+            )
+
+        at = np.flatnonzero(self.figures.status <= 1)
+        keys = self.explainer.label_keys(at)
+        alone = keys == -1
+        for i in at[alone].tolist():
+            joined[i], ranked[i] = code(i)
+        shared = at[~alone]
+        _, first, inverse = np.unique(keys[~alone], return_index=True, return_inverse=True)
+        codes = np.array([code(int(shared[k])) for k in first.tolist()], dtype=np.int32).reshape(-1, 2)
+        joined[shared], ranked[shared] = codes[inverse, 0], codes[inverse, 1]
+        return CodedTexts(joined, list(texts[0])), CodedTexts(ranked, list(texts[1]))
 
 
 def _decide(policy: Policy, ev: Evaluation) -> tuple[BoolArray, BoolArray]:

@@ -383,6 +383,18 @@ class Labels(Sequence[frozenset[str]]):
             return None
         return ("reached", int(self.bits[i]))
 
+    def keys(self, at: IntArray) -> npt.NDArray[np.int64]:
+        """``key`` for each entity of ``at`` as one integer: equal integers mean equal labels, and -1 means
+        not shared. Reached entities get their source bits (0 .. 2**63 - 1), home entities a negative code
+        of their two countries."""
+        found = np.full(at.size, -1, dtype=np.int64)
+        home = self.home[at]
+        if self.bits is not None:
+            found[~home] = self.bits[at[~home]].astype(np.int64)
+        if isinstance(self.seed_labels, SeedLabels):
+            found[home] = self.seed_labels.keys(at[home])
+        return found
+
     def any(self) -> BoolArray:
         """Per entity, whether it has a label."""
         if self.bits is not None:

@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from ownership.chains import Sources, find_chains
 from ownership.derivation import Deriver, Test
-from ownership.engine.cascade import Edges
+from ownership.engine.cascade import Edges, IntArray
 from ownership.engine.lookthrough import lookthrough
 from ownership.errors import DataWarning, Location
 from ownership.evaluate import Evaluation, reach
@@ -111,14 +111,19 @@ class Explainer:
             notes=self.notes_at.get(i, ()),
         )
 
-    def reasons(self, status: npt.NDArray[np.int8]) -> CodedTexts:
-        """Every entity's reason, in input order, for bulk reports (``status``: codes into ``STATUSES``)."""
-        return self.writer.reasons(status)
+    def reasons(self, status: npt.NDArray[np.int8], at: IntArray | None = None) -> CodedTexts:
+        """The reasons of entities ``at`` in that order (every entity in input order when None), for bulk
+        reports (``status``: every entity's code into ``STATUSES``)."""
+        return self.writer.reasons(status, at)
 
     def label_key(self, i: int) -> object:
         """What entity ``i``'s labels depend on, when that is shared with other entities (None otherwise):
         its countries for a home entity, the sources that reached it for the rest."""
         return self.ev.labels.key(i)
+
+    def label_keys(self, at: IntArray) -> IntArray:
+        """``label_key`` of each entity of ``at`` as an integer: equal ones mean equal labels, -1 unshared."""
+        return self.ev.labels.keys(at)
 
     def labels(self, i: int) -> tuple[str, ...]:
         """The labels (countries, lists) entity ``i``'s exposure comes from, sorted."""

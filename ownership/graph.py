@@ -123,6 +123,15 @@ class SeedLabels(Sequence[frozenset[str]]):
             return None
         return ("home", int(self.codes[0][i]), int(self.codes[1][i]))
 
+    def keys(self, at: IntArray) -> IntArray:
+        """``key`` of each entity of ``at`` as a negative integer (-1 where a watch list names it)."""
+        first, second = (c[at].astype(np.int64) + 1 for c in self.codes)
+        found: IntArray = -2 - (first * 2**16 + second)
+        if self.watched:
+            listed = np.fromiter(self.watched, dtype=np.int64, count=len(self.watched))
+            found[np.isin(at, listed)] = -1
+        return found
+
     def members(self) -> dict[str, IntArray]:
         """Label -> the indices of the entities it makes home, ascending."""
         found: dict[str, IntArray] = {}

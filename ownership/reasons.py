@@ -10,6 +10,7 @@ implementation of every sentence.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -101,38 +102,50 @@ class ReasonWriter:
 
     # -- sentences --------------------------------------------------------------------------------------
 
-    def reasons(self, status: npt.NDArray[np.int8]) -> CodedTexts:
-        """Every entity's reason, in input order (``status`` holds codes into ``STATUSES``), each distinct
-        sentence once."""
+    def reasons(self, status: npt.NDArray[np.int8], at: IntArray | None = None) -> CodedTexts:
+        """The reasons of the entities ``at`` in that order (every entity in input order when None), each
+        distinct sentence once (``status`` holds every entity's code into ``STATUSES``)."""
         g = self.graph
-        n = g.n
-        texts = _Texts(n)
-        table = g.entities
-        kind = (
+        at = np.arange(g.n, dtype=np.int64) if at is None else at
+        texts = _Texts(at.size)
+        of = status[at]
+        # Home entities: the sentence depends on type and countries alone, unless a watch list names them.
+        pos = np.flatnonzero(of == _HOME)
+        listed = self._listed[at[pos]]
+        texts.by_key(pos[~listed], at[pos[~listed]], self._kind, self.home_reason)
+        texts.each(pos[listed], [self.home_reason(i) for i in at[pos[listed]].tolist()])
+        pos = np.flatnonzero(of == _CLEAR)
+        held = self.held[at[pos]]
+        texts.by_key(pos[~held], at[pos[~held]], self._kind, self.owner_reason)
+        # Clear entities with holders: one sentence per distinct figure.
+        pos = pos[held]
+        most = self._deciding_high(self.high.cascade[at[pos]], self.high.lookthrough[at[pos]])
+        values, inverse = np.unique(most, return_inverse=True)
+        texts.shared(pos, [self.clear_reason(m) for m in values.tolist()], inverse)
+        pos = np.flatnonzero(of == _FLAGGED)
+        texts.each(pos, self._flagged_reasons(at[pos]))
+        pos = np.flatnonzero(of == _POSSIBLE)
+        texts.each(pos, self._possible_reasons(at[pos]))
+        return CodedTexts(texts.codes, texts.values)
+
+    @cached_property
+    def _kind(self) -> npt.NDArray[np.int64]:
+        """Per entity, what a home or an ownerless entity's sentence depends on: person or not, countries."""
+        table = self.graph.entities
+        kind: npt.NDArray[np.int64] = (
             (table.types == PERSON_CODE).astype(np.int64) * 2**32
             + (table.jurisdiction.astype(np.int64) + 1) * 2**16
             + (table.headquarters.astype(np.int64) + 1)
         )
-        # Home entities: the sentence depends on type and countries alone, unless a watch list names them.
-        home = np.flatnonzero(status == _HOME)
-        listed = np.zeros(n, dtype=np.bool_)
-        listed[np.fromiter(g.seed_labels.watched, dtype=np.int64, count=len(g.seed_labels.watched))] = True
-        texts.by_key(home[~listed[home]], kind, self.home_reason)
-        at = home[listed[home]]
-        texts.each(at, [self.home_reason(i) for i in at.tolist()])
-        clear = np.flatnonzero(status == _CLEAR)
-        held = self.held[clear]
-        texts.by_key(clear[~held], kind, self.owner_reason)
-        # Clear entities with holders: one sentence per distinct figure.
-        at = clear[held]
-        most = self._deciding_high(self.high.cascade[at], self.high.lookthrough[at])
-        values, inverse = np.unique(most, return_inverse=True)
-        texts.shared(at, [self.clear_reason(m) for m in values.tolist()], inverse)
-        flagged = np.flatnonzero(status == _FLAGGED)
-        texts.each(flagged, self._flagged_reasons(flagged))
-        possible = np.flatnonzero(status == _POSSIBLE)
-        texts.each(possible, self._possible_reasons(possible))
-        return CodedTexts(texts.codes, texts.values)
+        return kind
+
+    @cached_property
+    def _listed(self) -> BoolArray:
+        """Per entity, whether a watch list names it."""
+        watched = self.graph.seed_labels.watched
+        listed = np.zeros(self.graph.n, dtype=np.bool_)
+        listed[np.fromiter(watched, dtype=np.int64, count=len(watched))] = True
+        return listed
 
     def reason(
         self,
@@ -246,27 +259,27 @@ class ReasonWriter:
 
 
 class _Texts:
-    """A coded text column being filled: a code per entity into the distinct texts."""
+    """A coded text column being filled: a code per position into the distinct texts."""
 
-    def __init__(self, n: int) -> None:
-        self.codes = np.zeros(n, dtype=np.int32)
+    def __init__(self, size: int) -> None:
+        self.codes = np.zeros(size, dtype=np.int32)
         self.values: list[str] = []
 
-    def shared(self, at: IntArray, texts: list[str], which: IntArray) -> None:
-        """Entity ``at[k]`` gets ``texts[which[k]]``."""
-        self.codes[at] = len(self.values) + which
+    def shared(self, pos: IntArray, texts: list[str], which: IntArray) -> None:
+        """Position ``pos[k]`` gets ``texts[which[k]]``."""
+        self.codes[pos] = len(self.values) + which
         self.values.extend(texts)
 
-    def each(self, at: IntArray, texts: list[str]) -> None:
-        """Entity ``at[k]`` gets ``texts[k]``."""
-        self.shared(at, texts, np.arange(at.size, dtype=np.int64))
+    def each(self, pos: IntArray, texts: list[str]) -> None:
+        """Position ``pos[k]`` gets ``texts[k]``."""
+        self.shared(pos, texts, np.arange(pos.size, dtype=np.int64))
 
-    def by_key(self, at: IntArray, key: npt.NDArray[np.int64], text: Callable[[int], str]) -> None:
-        """Entity ``i`` of ``at`` gets ``text(i)``, called once per distinct ``key[i]``."""
-        if not at.size:
+    def by_key(self, pos: IntArray, entities: IntArray, key: npt.NDArray[np.int64], text: Callable[[int], str]) -> None:
+        """Position ``pos[k]`` gets ``text(entities[k])``, called once per distinct ``key`` of the entities."""
+        if not pos.size:
             return
-        _, first, inverse = np.unique(key[at], return_index=True, return_inverse=True)
-        self.shared(at, [text(int(at[k])) for k in first.tolist()], inverse)
+        _, first, inverse = np.unique(key[entities], return_index=True, return_inverse=True)
+        self.shared(pos, [text(int(entities[k])) for k in first.tolist()], inverse)
 
 
 __all__ = ["ReasonWriter"]

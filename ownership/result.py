@@ -246,6 +246,13 @@ class CodedTexts(Sequence[str]):
     def __init__(self, codes: npt.NDArray[np.int32], values: Sequence[str]) -> None:
         self.codes, self.values = codes, values
 
+    @staticmethod
+    def of(texts: Sequence[str]) -> CodedTexts:
+        """The texts coded, each distinct one once."""
+        known: dict[str, int] = {}
+        codes = np.fromiter((known.setdefault(s, len(known)) for s in texts), dtype=np.int32, count=len(texts))
+        return CodedTexts(codes, list(known))
+
     def __len__(self) -> int:
         return int(self.codes.size)
 
@@ -297,13 +304,17 @@ class Verdicts(Sequence[EntityVerdict]):
         """Every entity's one-sentence reason, in input order."""
         return [v.reason for v in self]
 
-    def labels(self) -> Sequence[tuple[str, ...]]:
-        """Every entity's taint labels (home and flagged entities), in input order."""
-        return [v.labels for v in self]
+    def reasons_of(self, at: npt.NDArray[np.int64]) -> CodedTexts:
+        """The reasons of the entities ``at``, in that order (a bulk report asks part by part)."""
+        return CodedTexts(np.arange(at.size, dtype=np.int32), [self[i].reason for i in at.tolist()])
 
-    def most_restrictive(self) -> Sequence[str | None]:
-        """Every entity's most restrictive label, in input order."""
-        return [v.most_restrictive for v in self]
+    def label_columns(self) -> tuple[CodedTexts, CodedTexts]:
+        """Every entity's taint labels joined with "; ", and its most restrictive label ("" for none), in
+        input order: the report's ``labels`` and ``most_restrictive`` columns."""
+        return (
+            CodedTexts.of(["; ".join(v.labels) for v in self]),
+            CodedTexts.of([v.most_restrictive or "" for v in self]),
+        )
 
 
 class VerdictTuple(Verdicts):

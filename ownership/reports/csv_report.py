@@ -7,7 +7,7 @@ built for it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,11 +15,12 @@ import numpy as np
 
 from ownership.reports.cells import looks_like_formula
 from ownership.reports.common import PCT_DECIMALS
-from ownership.result import STATUSES, CheckResult, CheckSet, CodedTexts, Status, Verdicts
+from ownership.result import STATUSES, CheckResult, CheckSet, CodedTexts
 from ownership.table import ENTITY_TYPES
 
 if TYPE_CHECKING:
     import pyarrow as pa
+    import pyarrow.csv as pacsv
 
 COLUMNS = [
     "id",
@@ -40,8 +41,9 @@ COLUMNS = [
 
 _TEXT_COLUMNS = ("id", "name", "reason", "labels", "most_restrictive")
 
-#: From this many entities on, the figure columns are built beside the sentences, on a second thread.
-_PARALLEL_ENTITIES = 100_000
+#: Rows per batch when a CSV report is written: large enough that a batch costs far more than handing it
+#: to the writer thread, small enough that wording one overlaps with writing the one before.
+_BATCH_ROWS = 131_072
 
 
 def report_table(results: CheckResult | CheckSet, *, inert: bool) -> pa.Table:
@@ -53,36 +55,52 @@ def report_table(results: CheckResult | CheckSet, *, inert: bool) -> pa.Table:
         inert: text a spreadsheet would run as a formula gets a leading apostrophe (for CSV).
     """
     import pyarrow as pa
+
+    return pa.Table.from_batches(list(report_batches(results, inert=inert)))
+
+
+def report_batches(
+    results: CheckResult | CheckSet, *, inert: bool, rows: int | None = None
+) -> Iterator[pa.RecordBatch]:
+    """``report_table`` part by part: batches of at most ``rows`` rows (one batch when None), in report
+    order, each built when asked for, so a writer can write one while the next is being worded. There is
+    always at least one batch (an empty one for no entities), so the columns are known."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     checks = CheckSet.of(results)
     verdicts = checks.primary.verdicts
     table, figures = verdicts.entities, verdicts.figures
     order = figures.order()
-    picked = pa.array(order)
+    countries = pa.array(["", *table.countries], type=pa.string())
+    status_names = pa.array([s.value for s in STATUSES], type=pa.string())
+    type_names = pa.array([t.value for t in ENTITY_TYPES], type=pa.string())
+    yes_no = pa.array(["no", "yes"], type=pa.string())
+    ids = table.arrow_ids if table.arrow_ids is not None else pa.array(table.ids, type=pa.string())
+    names = table.arrow_names if table.arrow_names is not None else pa.array(table.names, type=pa.string())
+    labels, ranked = verdicts.label_columns()
 
-    def text(values: Sequence[str], arrow: pa.Array | None = None) -> pa.Array:
-        if isinstance(values, CodedTexts):
-            # Each distinct text made inert once, then spread over the rows.
-            distinct = pa.array(values.values, type=pa.string())
-            return (_made_inert(distinct) if inert else distinct).take(pa.array(values.codes[order]))
-        column = (arrow if arrow is not None else pa.array(values, type=pa.string())).take(picked)
+    def text(column: pa.Array) -> pa.Array:
         return _made_inert(column) if inert else column
 
-    def coded(codes: np.ndarray, names: list[str]) -> pa.Array:
-        return pc.take(pa.array(names, type=pa.string()), pa.array(codes[order].astype(np.int32)))
+    def worded(values: CodedTexts, at: np.ndarray) -> pa.Array:
+        # Each distinct text made inert once, then spread over the rows.
+        return text(pa.array(values.values, type=pa.string())).take(pa.array(values.codes[at]))
 
-    def percent(values: np.ndarray) -> pa.Array:
-        return pa.array(np.round(values[order] * 100.0, PCT_DECIMALS) + 0.0)
+    def batch(at: np.ndarray) -> pa.RecordBatch:
+        picked = pa.array(at)
 
-    countries = ["", *table.countries]
-    status_names = [s.value for s in STATUSES]
+        def coded(codes: np.ndarray, names: pa.Array) -> pa.Array:
+            return pc.take(names, pa.array(codes[at].astype(np.int32)))
 
-    def plain() -> dict[str, pa.Array]:
-        return {
-            "id": text(table.ids, table.arrow_ids),
-            "name": text(table.names, table.arrow_names),
-            "type": coded(table.types, [t.value for t in ENTITY_TYPES]),
+        def percent(values: np.ndarray) -> pa.Array:
+            return pa.array(np.round(values[at] * 100.0, PCT_DECIMALS) + 0.0, type=pa.float64())
+
+        reasons = verdicts.reasons_of(at)
+        columns: dict[str, pa.Array] = {
+            "id": text(ids.take(picked)),
+            "name": text(names.take(picked)),
+            "type": coded(table.types, type_names),
             "jurisdiction": coded(table.jurisdiction.astype(np.int32) + 1, countries),
             "headquarters": coded(table.headquarters.astype(np.int32) + 1, countries),
             "status": coded(figures.status, status_names),
@@ -90,48 +108,20 @@ def report_table(results: CheckResult | CheckSet, *, inert: bool) -> pa.Table:
             "cascade_high_pct": percent(figures.cascade_high),
             "lookthrough_low_pct": percent(figures.lookthrough_low),
             "lookthrough_high_pct": percent(figures.lookthrough_high),
-            "decides": coded(figures.decides.astype(np.int8), ["no", "yes"]),
+            "decides": coded(figures.decides.astype(np.int8), yes_no),
+            "reason": worded(reasons, np.arange(at.size)),
+            "labels": worded(labels, at),
+            "most_restrictive": worded(ranked, at),
         }
+        if len(checks.results) > 1:
+            for r in checks.results:
+                columns[f"status_{r.policy.name}"] = coded(r.figures.status, status_names)
+        return pa.RecordBatch.from_pydict(columns)
 
-    def worded() -> dict[str, pa.Array]:
-        return {
-            "reason": text(verdicts.reasons()),
-            "labels": text(_labelled(verdicts, figures.status, lambda i: "; ".join(verdicts.labels()[i]))),
-            "most_restrictive": text(
-                _labelled(verdicts, figures.status, lambda i: verdicts.most_restrictive()[i] or "")
-            ),
-        }
-
-    if len(verdicts) < _PARALLEL_ENTITIES:
-        columns = {**plain(), **worded()}
-    else:
-        # The sentences are Python work; the other columns are Arrow gathers that release the interpreter
-        # lock, so they are built on a second thread meanwhile.
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            started = pool.submit(plain)
-            words = worded()
-            columns = {**started.result(), **words}
-    if len(checks.results) > 1:
-        for r in checks.results:
-            columns[f"status_{r.policy.name}"] = coded(r.figures.status, status_names)
-    return pa.table(columns)
-
-
-def _labelled(verdicts: Verdicts, status: np.ndarray, text: Callable[[int], str]) -> CodedTexts:
-    # Only home and flagged entities carry labels, and few distinct ones: code them, leave the rest "".
-    codes = np.zeros(len(verdicts), dtype=np.int32)
-    values = [""]
-    known = {"": 0}
-    for i in np.flatnonzero(status <= STATUSES.index(Status.FLAGGED)).tolist():
-        found = text(i)
-        code = known.get(found)
-        if code is None:
-            code = known[found] = len(values)
-            values.append(found)
-        codes[i] = code
-    return CodedTexts(codes, values)
+    step = max(1, order.size if rows is None else rows)
+    yield batch(order[:step])
+    for start in range(step, order.size, step):
+        yield batch(order[start : start + step])
 
 
 def _made_inert(column: pa.Array) -> pa.Array:
@@ -140,8 +130,10 @@ def _made_inert(column: pa.Array) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    suspect = pc.invert(pc.match_substring_regex(column, "^([A-Za-z0-9]|$)"))
-    at = np.flatnonzero(suspect.to_numpy(zero_copy_only=False))
+    at = _suspect_rows(column)
+    if at is None:
+        suspect = pc.invert(pc.match_substring_regex(column, "^([A-Za-z0-9]|$)"))
+        at = np.flatnonzero(suspect.to_numpy(zero_copy_only=False))
     if not at.size:
         return column
     values = column.take(pa.array(at)).to_pylist()
@@ -154,6 +146,30 @@ def _made_inert(column: pa.Array) -> pa.Array:
     return pa.array(everything, type=pa.string())
 
 
+def _suspect_rows(column: pa.Array) -> np.ndarray | None:
+    """The rows whose text starts with something other than an ASCII letter or digit, read from the first
+    byte of each value in the array's buffers; None when the column is not a plain string array without
+    nulls (the regex then decides)."""
+    import pyarrow as pa
+
+    if not isinstance(column, pa.StringArray) or column.null_count:
+        return None
+    size, offset = len(column), column.offset
+    if size == 0:
+        return np.zeros(0, dtype=np.int64)
+    bounds = np.frombuffer(column.buffers()[1], dtype=np.int32, count=offset + size + 1)[offset:]
+    starts, nonempty = bounds[:-1], bounds[1:] > bounds[:-1]
+    data = column.buffers()[2]
+    if data is None or not nonempty.any():
+        return np.zeros(0, dtype=np.int64)
+    first = np.zeros(size, dtype=np.uint8)
+    first[nonempty] = np.frombuffer(data, dtype=np.uint8)[starts[nonempty]]
+    letter = first | 0x20  # ASCII upper case to lower case
+    plain = ((first >= 0x30) & (first <= 0x39)) | ((letter >= 0x61) & (letter <= 0x7A))
+    found: np.ndarray = np.flatnonzero(nonempty & ~plain)
+    return found
+
+
 def render_csv(results: CheckResult | CheckSet) -> str:
     """The entity table as CSV text (text cells that a spreadsheet would evaluate are neutralised)."""
     import pyarrow as pa
@@ -164,8 +180,24 @@ def render_csv(results: CheckResult | CheckSet) -> str:
 
 
 def write_csv(results: CheckResult | CheckSet, path: Path) -> None:
-    """Write the entity table as CSV to ``path`` (streamed from the columns, never held as one string)."""
-    _write_csv(report_table(results, inert=True), str(path))
+    """Write the entity table as CSV to ``path``, streamed from the columns batch by batch (never held as one
+    string): a second thread writes each batch while the next one is worded."""
+    import pyarrow.csv as pacsv
+
+    batches = report_batches(results, inert=True, rows=_BATCH_ROWS)
+    first = next(batches)
+    with pacsv.CSVWriter(str(path), first.schema, write_options=_csv_options()) as writer:
+        if first.num_rows < _BATCH_ROWS:
+            writer.write_batch(first)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(writer.write_batch, first)
+            for batch in batches:
+                pending.result()
+                pending = pool.submit(writer.write_batch, batch)
+            pending.result()
 
 
 def write_parquet(results: CheckResult | CheckSet, path: Path) -> None:
@@ -179,7 +211,13 @@ def write_parquet(results: CheckResult | CheckSet, path: Path) -> None:
 def _write_csv(table: pa.Table, sink: object) -> None:
     import pyarrow.csv as pacsv
 
-    pacsv.write_csv(table, sink, write_options=pacsv.WriteOptions(quoting_style="needed"))
+    pacsv.write_csv(table, sink, write_options=_csv_options())
+
+
+def _csv_options() -> pacsv.WriteOptions:
+    import pyarrow.csv as pacsv
+
+    return pacsv.WriteOptions(quoting_style="needed")
 
 
 __all__ = ["COLUMNS", "render_csv", "report_table", "write_csv", "write_parquet"]

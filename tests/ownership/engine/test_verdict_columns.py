@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ownership.check import check
-from ownership.model import Comparison, Entity, EntityType, Method
+from ownership.model import Comparison, Entity, EntityType, Method, WatchEntry
 from ownership.result import Status
 from tests.ownership.engine.test_properties import Graph, graphs
 
@@ -44,8 +44,9 @@ def test_bulk_columns_say_what_the_verdicts_say(
     verdicts = list(result.verdicts)
     bulk = result.verdicts
     assert list(bulk.reasons()) == [v.reason for v in verdicts]
-    assert list(bulk.labels()) == [v.labels for v in verdicts]
-    assert list(bulk.most_restrictive()) == [v.most_restrictive for v in verdicts]
+    labels, ranked = bulk.label_columns()
+    assert list(labels) == ["; ".join(v.labels) for v in verdicts]
+    assert list(ranked) == [v.most_restrictive or "" for v in verdicts]
     f = result.figures
     assert f.cascade_low.tolist() == [v.cascade.low for v in verdicts]
     assert f.lookthrough_high.tolist() == [v.lookthrough.high for v in verdicts]
@@ -71,3 +72,27 @@ def test_the_home_sentence_is_built_once_per_kind_of_home_entity(make_data: Any,
     assert reasons["A"] == reasons["B"] == "home entity: incorporated in CN"
     assert reasons["C"] == "home entity: a CN national or resident"
     assert reasons["T"] == "cascade 90% > 50%: held by tainted holders A 30% (home), B 30% (home), C 30% (home)"
+
+
+def test_label_columns_with_watch_lists_say_what_the_verdicts_say(make_data: Any, make_policy: Any) -> None:
+    # W is on two lists, L on one; A is held by both, B by L only; H is CN and on a list; C is held by H and
+    # by K (CN), D by K alone.
+    data = make_data(
+        [("W", "A", 0.6), ("L", "A", 0.3), ("L", "B", 0.9), ("K", "C", 0.8), ("H", "C", 0.1), ("K", "D", 0.7)],
+        {"W": "US", "L": "US", "K": "CN", "H": "CN", "A": "US", "B": "US", "C": "US", "D": "US"},
+    )
+    lists = (WatchEntry("W", None, "Entity List"), WatchEntry("W", None, "SDN"), WatchEntry("L", None, "SDN"))
+    lists += (WatchEntry("H", None, "MEU List"),)
+    policy = make_policy(watchlist=lists, label_order=("Entity List", "MEU List", "SDN"))
+    result = check(data, policy)
+    verdicts = list(result.verdicts)
+    labels, ranked = result.verdicts.label_columns()
+    assert list(labels) == ["; ".join(v.labels) for v in verdicts]
+    assert list(ranked) == [v.most_restrictive or "" for v in verdicts]
+    by_id = dict(zip(result.verdicts.entities.ids, labels, strict=True))
+    assert by_id["A"] == "Entity List; SDN"
+    assert by_id["B"] == "SDN"
+    assert by_id["C"] == "CN; MEU List"
+    assert by_id["D"] == "CN"
+    assert by_id["H"] == "CN; MEU List"
+    assert dict(zip(result.verdicts.entities.ids, ranked, strict=True))["C"] == "MEU List"

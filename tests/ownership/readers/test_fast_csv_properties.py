@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from ownership.errors import InputError
 from ownership.readers import read_input
 from ownership.readers.canonical import _bare_number
 from ownership.readers.fast_csv_values import SPACES, Decline, blank_rows, stakes, texts, untidy_rows
@@ -248,5 +249,10 @@ def test_stray_whitespace_in_a_clean_folder_is_tidied_or_declined(
     lines[1 + position % (len(lines) - 2)] = line[:cut] + space.encode() + line[cut:]
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_folder(Path(tmp) / "g", entities, b"\n".join(lines))
-        assert_same(folder)
-        read_input(folder, display="g")
+        quick = assert_same(folder)
+        try:
+            read_input(folder, display="g")
+        except InputError:
+            # A tab can make the row reader sniff another delimiter and refuse the file: then the fast path
+            # must have stepped aside.
+            assert quick is None
