@@ -19,7 +19,7 @@ import numpy as np
 from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray, stable_order
 from ownership.errors import DataWarning, InputError, Location, short
 from ownership.model import TOLERANCE, Entity, EntityType, Holding, HomeBasis, OwnershipData, Policy, Stake, Weights
-from ownership.table import NO_COUNTRY, PERSON_CODE, CodeArray, EntityTable, HoldingTable
+from ownership.table import NO_COUNTRY, PERSON_CODE, CodeArray, EntityTable, HoldingTable, texts_at
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -387,11 +387,12 @@ def build_graph(
     if watched_at:
         home[np.fromiter(watched_at, dtype=np.int64, count=len(watched_at))] = True
     unknown = ~home & (codes[0] == NO_COUNTRY) & (codes[1] == NO_COUNTRY)
-    for i in np.flatnonzero(unknown & table.declared).tolist():
+    unnamed = np.flatnonzero(unknown & table.declared)
+    for i, entity_id in zip(unnamed.tolist(), texts_at(table.ids, unnamed), strict=True):
         warnings.append(
             DataWarning(
                 "unknown_country",
-                f"{short(table.ids[i])} has no {_basis_words(policy.home)}: it may be a home entity, which only "
+                f"{short(entity_id)} has no {_basis_words(policy.home)}: it may be a home entity, which only "
                 "the high bound assumes",
                 table.where[i],
             )

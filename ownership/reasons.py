@@ -20,7 +20,7 @@ from ownership.evaluate import Evaluation
 from ownership.graph import EquityGraph, home_country
 from ownership.model import TOLERANCE, Method, Policy, Stake, pct_text
 from ownership.result import STATUSES, CodedTexts, Contribution, Status
-from ownership.table import PERSON_CODE
+from ownership.table import PERSON_CODE, texts_at
 
 _HOME, _FLAGGED, _POSSIBLE, _CLEAR = (STATUSES.index(s) for s in Status)
 
@@ -67,11 +67,11 @@ class ReasonWriter:
         position, edges, holder = position[keep], edges[keep], holder[keep]
         low, high = g.equity.weight[edges], g.high[edges]
         order = np.lexsort((np.arange(position.size), -low, position))
-        names, home = g.entities.names, g.home
-        for k in order.tolist():
-            h = int(holder[k])
+        ids, names = texts_at(self.ids, holder[order]), texts_at(g.entities.names, holder[order])
+        is_home = g.home[holder[order]].tolist()
+        for n, k in enumerate(order.tolist()):
             stake = Stake(float(low[k]), float(high[k]))
-            found[int(position[k])].append(Contribution(self.ids[h], names[h], stake, bool(home[h])))
+            found[int(position[k])].append(Contribution(ids[n], names[n], stake, is_home[n]))
         return [tuple(f) for f in found]
 
     def uncertainty(self, at: IntArray) -> list[tuple[str, ...]]:
@@ -89,8 +89,7 @@ class ReasonWriter:
         unknown = g.unknown_home[holder]
         maybe = ~self.low.tainted[holder] & self.high.tainted[holder] & ~unknown
         noted = np.flatnonzero(ranged | unknown | maybe)
-        for k in noted.tolist():
-            holder_id = self.ids[int(holder[k])]
+        for k, holder_id in zip(noted.tolist(), texts_at(self.ids, holder[noted]), strict=True):
             notes = found[int(position[k])]
             if ranged[k]:
                 notes.append(f"{holder_id} holds a range, {Stake(float(low[k]), float(high[k]))}")

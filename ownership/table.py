@@ -55,6 +55,48 @@ class Places(Sequence[Location | None]):
         return Location(self.file, self.sheet, int(self.rows[k]))
 
 
+class ArrowTexts(Sequence[str]):
+    """Texts kept in an Arrow string array, a Python string made only for those asked for.
+
+    A registry's million ids and names are read one by one only for the few entities a warning or a
+    sentence names; converting them all would cost a tenth of a second and 150 MB of fresh memory.
+    Iterating converts them all at once.
+    """
+
+    def __init__(self, array: Any) -> None:
+        self.array = array
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[str]: ...
+    def __getitem__(self, i: int | slice) -> str | Sequence[str]:
+        if isinstance(i, slice):
+            return list(self)[i]
+        found: str = self.array[int(i)].as_py()
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.array.to_pylist())
+
+    def take(self, at: IntArray) -> list[str]:
+        """The texts at the indices ``at``, in one gather."""
+        import pyarrow as pa
+
+        found: list[str] = self.array.take(pa.array(at, type=pa.int64())).to_pylist()
+        return found
+
+
+def texts_at(texts: Sequence[str], at: IntArray) -> list[str]:
+    """``[texts[k] for k in at]``, in one gather when the texts are kept in Arrow."""
+    if isinstance(texts, ArrowTexts):
+        return texts.take(at)
+    return [texts[k] for k in at.tolist()]
+
+
 @dataclass(frozen=True, eq=False)
 class EntityTable(Sequence[Entity]):
     """Entities as columns; index ``i`` in every column is the i-th entity.

@@ -59,7 +59,7 @@ from ownership.readers.fast_csv_values import (
 )
 from ownership.readers.tables import ReadLimits, cell_text
 from ownership.readers.values import parse_bool, parse_date, parse_number
-from ownership.table import ENTITY_TYPES, NO_COUNTRY, CodeArray, DayArray, EntityTable, HoldingTable, Places
+from ownership.table import ENTITY_TYPES, NO_COUNTRY, ArrowTexts, CodeArray, DayArray, EntityTable, HoldingTable, Places
 
 
 def read_folder_fast(folder: Path, name: str, limits: ReadLimits) -> OwnershipData | None:
@@ -136,8 +136,8 @@ def _entities(file: ParsedFile, ids: Column, problems: Problems) -> EntityTable:
         arrow_names = arrow_ids
     countries, jurisdiction, headquarters = _countries(cols.get("jurisdiction"), cols.get("headquarters"), n)
     return EntityTable(
-        ids=arrow_ids.to_pylist(),
-        names=arrow_names.to_pylist(),
+        ids=ArrowTexts(arrow_ids),
+        names=ArrowTexts(arrow_names),
         types=_types(file, problems),
         countries=countries,
         jurisdiction=jurisdiction,

@@ -8,13 +8,14 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
 from ownership.check import check
 from ownership.errors import Location
 from ownership.model import Entity, EntityType, Holding, OwnershipData, Policy, SourceInfo, Stake
 from ownership.readers import read_input
-from ownership.table import NO_COUNTRY, EntityTable, HoldingTable, Places
+from ownership.table import NO_COUNTRY, ArrowTexts, EntityTable, HoldingTable, Places, texts_at
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "samples" / "cap_table.xlsx"
 AS_OF = date(2026, 1, 1)
@@ -98,3 +99,15 @@ def test_a_reader_table_reads_like_its_tuple() -> None:
     columns = _without_objects(data)
     assert list(columns.entities) == list(data.entities)
     assert list(columns.holdings) == list(data.holdings)
+
+
+def test_arrow_texts_read_like_the_list() -> None:
+    values = ["A1", "", "Gamma, Inc", "δ"]
+    texts = ArrowTexts(pa.array(values, type=pa.string()))
+    assert len(texts) == 4
+    assert [texts[k] for k in range(4)] == values
+    assert texts[-1] == "δ" and texts[np.int64(2)] == "Gamma, Inc"
+    assert texts[1:3] == values[1:3]
+    assert list(texts) == values
+    at = np.array([3, 0, 3], dtype=np.int64)
+    assert texts_at(texts, at) == texts_at(values, at) == ["δ", "A1", "δ"]
