@@ -239,9 +239,11 @@ class _Groups:
 def _group(rows: IntArray, holder: IntArray, subject: IntArray, n: int) -> _Groups:
     width = np.int64(max(n, 1))
     key = holder[rows] * width + subject[rows]
-    if rows.size < 2 or bool((np.diff(np.sort(key)) != 0).all()):
+    ascending = np.sort(key)
+    if rows.size < 2 or not bool((ascending[1:] == ascending[:-1]).any()):
         # No pair twice (the usual case, found with one fast sort): every row is its own group.
-        return _Groups(rows.astype(np.int64), rows.astype(np.int64), np.arange(rows.size + 1, dtype=np.int64))
+        return _Groups(rows, rows, np.arange(rows.size + 1, dtype=np.int64))
+    del ascending
     order = stable_order(key, int(width) * int(width))
     sorted_key = key[order]
     starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
@@ -323,18 +325,23 @@ def build_graph(
             )
         )
 
-    groups = _group(np.flatnonzero(in_force & weighted).astype(np.int64), holder_all, subject_all, n)
+    groups = _group(np.flatnonzero(in_force & weighted).astype(np.int64, copy=False), holder_all, subject_all, n)
     sizes = groups.size
     first = groups.first
-    holder, subject = holder_all[first], subject_all[first]
+    every = first.size == len(rows_in)  # every row kept, each its own group: the columns serve as they are
+    holder, subject = (holder_all, subject_all) if every else (holder_all[first], subject_all[first])
     if groups.members.size and bool((sizes > 1).any()):
         low = np.add.reduceat(low_all[groups.members], groups.start[:-1]) if first.size else np.empty(0)
         summed_high = np.add.reduceat(high_all[groups.members], groups.start[:-1]) if first.size else np.empty(0)
         control = np.logical_or.reduceat(control_all[groups.members], groups.start[:-1])
+    elif every:
+        low, summed_high, control = low_all, high_all, control_all
     else:
         low, summed_high, control = low_all[first], high_all[first], control_all[first]
-    # Stake.merged: a sum of ranges never reaches above 100%, nor below its own low end.
-    high = np.maximum(low, np.minimum(summed_high, 1.0))
+    # Stake.merged: a sum of ranges never reaches above 100%, nor below its own low end. (Rescaling an
+    # over-allocated subject below multiplies both ends by the same factor, which keeps this.)
+    high = np.minimum(summed_high, 1.0)
+    np.maximum(high, low, out=high)
     for g in np.flatnonzero(sizes > 1).tolist():
         rows = groups.rows(g)
         places = [rows_in.where[k] for k in rows.tolist()]
@@ -376,7 +383,6 @@ def build_graph(
             )
         total = np.bincount(subject, weights=low, minlength=n)
 
-    high = np.maximum(np.minimum(high, 1.0), low)
     has_holders = np.bincount(subject, minlength=n) > 0
     remainder = np.where(has_holders, np.clip(1.0 - total, 0.0, 1.0), 0.0)
 
