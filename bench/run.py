@@ -12,7 +12,7 @@ A process that runs past ``--timeout`` is killed and shows as "timeout" (the pha
 still show). With ``--baseline`` it also runs the networkx path-enumeration approach (``bench/baseline.py``)
 on small registries and compares speed and answers. See bench/README.md.
 
-    python -m bench.run                 # the full table (about 16 minutes on 2 cores)
+    python -m bench.run                 # the full table (about 15 minutes on 2 cores)
     python -m bench.run --quick         # small sizes, a smoke run of a few seconds per case
 """
 
