@@ -129,7 +129,7 @@ def _entities(file: ParsedFile, ids: Column, problems: Problems) -> EntityTable:
     n = file.rows
     arrow_ids = ids
     if "name" in cols:
-        arrow_names, _, blank = texts(cols["name"])
+        arrow_names, blank = texts(cols["name"])
         if blank.size:
             arrow_names = pc.if_else(pc.equal(arrow_names, pa.scalar("", pa.string())), arrow_ids, arrow_names)
     else:

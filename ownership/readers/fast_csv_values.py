@@ -63,12 +63,11 @@ def blank_rows(column: Column) -> IndexArray:
     return found
 
 
-def texts(column: Column) -> tuple[Column, list[str], IndexArray]:
-    """Each cell as ``cell_text`` gives it ("" where blank): as one Arrow array and as a list, with the blank
-    rows. One pass of the whitespace check serves all three."""
+def texts(column: Column) -> tuple[Column, IndexArray]:
+    """Each cell as ``cell_text`` gives it ("" where blank), as one Arrow array, and the blank rows."""
     tidied = tidy(column)
     whole = tidied.combine_chunks() if isinstance(tidied, pa.ChunkedArray) else tidied
-    return whole, whole.to_pylist(), blank_rows(whole)
+    return whole, blank_rows(whole)
 
 
 def tidy(column: Column) -> Column:
