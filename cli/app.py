@@ -13,7 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from cli import options as o
-from cli.common import fail, guarded, resolve_policies, run_checks, same_file, write_atomically
+from cli.common import fail, guarded, refuse_overwriting_input, resolve_policies, run_checks, write_atomically
 from cli.convert import InputFormatOpt, convert_command
 from cli.explain import explain_command
 from cli.graph import graph_command
@@ -156,8 +156,7 @@ def check(
         watchlist=watchlist,
     )
     report_format = _report_format(fmt, output)
-    if same_file(output, input_path):
-        fail(f"-o {output}: that is the input file; choose another name")
+    refuse_overwriting_input(output, input_path)
 
     def run() -> int:
         policies, chosen_fail_on, watch_warnings = resolve_policies(profile, policy_path, flags)

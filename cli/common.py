@@ -104,8 +104,12 @@ def run_checks(
     return CheckSet(tuple(results))
 
 
-def same_file(output: Path | None, input_path: Path) -> bool:
-    return output is not None and output.exists() and input_path.exists() and output.resolve() == input_path.resolve()
+def refuse_overwriting_input(output: Path | None, input_path: Path) -> None:
+    """Stop (exit 2) when ``-o`` names the input file itself."""
+    if output is None or not (output.exists() and input_path.exists()):
+        return
+    if output.resolve() == input_path.resolve():
+        fail(f"-o {output}: that is the input file; choose another name")
 
 
 def write_atomically(path: Path, content: str | bytes | Callable[[Path], None]) -> None:

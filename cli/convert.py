@@ -63,12 +63,11 @@ def convert_command(
 
     Each row names its source. Exit codes: 0 written; 2 the input or options could not be used.
     """
-    from cli.common import fail, guarded, same_file
+    from cli.common import fail, guarded, refuse_overwriting_input
 
     if output.suffix.lower() != ".xlsx":
         fail(f"-o {output}: the canonical workbook is an .xlsx file; give a name ending in .xlsx")
-    if same_file(output, input_path):
-        fail(f"-o {output}: that is the input file; choose another name")
+    refuse_overwriting_input(output, input_path)
     day = _as_of(as_of)
     guarded(lambda: _convert(input_path, output, input_format.value, day, max_rows, max_input_mb, quiet), debug)
 

@@ -14,7 +14,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from cli import options as o
-from cli.common import fail, guarded, resolve_policies, run_checks, same_file, write_atomically
+from cli.common import guarded, refuse_overwriting_input, resolve_policies, run_checks, write_atomically
 from cli.convert import InputFormatOpt
 from ownership.result import CheckResult, EntityVerdict, Status
 
@@ -78,8 +78,7 @@ def explain_command(
         fail_on=fail_on,
         watchlist=watchlist,
     )
-    if same_file(output, input_path):
-        fail(f"-o {output}: that is the input file; choose another name")
+    refuse_overwriting_input(output, input_path)
 
     def run() -> int:
         from ownership.reports.explanation import explanation_document, render_explanation_markdown

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from cli import options as o
-from cli.common import fail, guarded, resolve_policies, run_checks, same_file, write_atomically
+from cli.common import fail, guarded, refuse_overwriting_input, resolve_policies, run_checks, write_atomically
 from cli.convert import InputFormatOpt
 from ownership.errors import DataWarning
 from ownership.model import Policy
@@ -70,8 +70,7 @@ def graph_command(
     chosen = _graph_format(fmt, output)
     if len(set(p.strip().casefold() for p in profile)) > 1:
         fail(f"--profile given {len(profile)} times: a graph shows the statuses under one rule; give one")
-    if same_file(output, input_path):
-        fail(f"-o {output}: that is the input file; choose another name")
+    refuse_overwriting_input(output, input_path)
     flags = o.policy_flags(
         jurisdiction=jurisdiction,
         threshold=threshold,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar, overload
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +29,7 @@ from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray, cas
 from ownership.engine.lookthrough import closed_loops, lookthrough
 from ownership.graph import EquityGraph, SeedLabels
 from ownership.model import ControlMode, Method, Policy
+from ownership.table import BuiltOnAccess
 
 
 @dataclass(frozen=True)
@@ -334,7 +335,7 @@ def _labels(
     return Labels(graph.home, graph.seed_labels, reached_by)
 
 
-class Labels(Sequence[frozenset[str]]):
+class Labels(BuiltOnAccess[frozenset[str]]):
     """Per entity, the labels its exposure comes from, built on access from what each source reached.
 
     Up to 63 sources (one per label when stakes are aggregated) are kept as one bit mask per entity; more
@@ -360,13 +361,7 @@ class Labels(Sequence[frozenset[str]]):
     def __len__(self) -> int:
         return int(self.home.size)
 
-    @overload
-    def __getitem__(self, i: int) -> frozenset[str]: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[frozenset[str]]: ...
-    def __getitem__(self, i: int | slice) -> frozenset[str] | Sequence[frozenset[str]]:
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
+    def item(self, i: int) -> frozenset[str]:
         if self.home[i]:
             return frozenset(self.seed_labels[i])
         if self.bits is None:

@@ -19,7 +19,7 @@ import numpy as np
 from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray, stable_order
 from ownership.errors import DataWarning, InputError, Location, short
 from ownership.model import TOLERANCE, Entity, EntityType, Holding, HomeBasis, OwnershipData, Policy, Stake, Weights
-from ownership.table import NO_COUNTRY, PERSON_CODE, CodeArray, EntityTable, HoldingTable, texts_at
+from ownership.table import NO_COUNTRY, PERSON_CODE, BuiltOnAccess, CodeArray, EntityTable, HoldingTable, texts_at
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -90,7 +90,7 @@ def _home_codes(table: EntityTable, basis: HomeBasis) -> tuple[CodeArray, CodeAr
     return first, second
 
 
-class SeedLabels(Sequence[frozenset[str]]):
+class SeedLabels(BuiltOnAccess[frozenset[str]]):
     """Per entity, the labels that make it home (its watched countries and watch-list labels), built on
     access; ``members`` gives each label's entities at once."""
 
@@ -106,13 +106,7 @@ class SeedLabels(Sequence[frozenset[str]]):
     def __len__(self) -> int:
         return len(self.table)
 
-    @overload
-    def __getitem__(self, i: int) -> frozenset[str]: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[frozenset[str]]: ...
-    def __getitem__(self, i: int | slice) -> frozenset[str] | Sequence[frozenset[str]]:
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
+    def item(self, i: int) -> frozenset[str]:
         found = {self.table.country(int(c[i])) for c in self.codes}
         return frozenset(c for c in found if c in self.jurisdictions) | self.watched.get(i, frozenset())
 

@@ -12,7 +12,7 @@ import numpy.typing as npt
 
 from ownership.errors import DataWarning
 from ownership.model import Entity, Holding, Policy, SourceInfo, Stake
-from ownership.table import EntityTable
+from ownership.table import BuiltOnAccess, EntityTable
 
 
 class Status(StrEnum):
@@ -270,7 +270,7 @@ class CodedTexts(Sequence[str]):
         return (values[k] for k in self.codes.tolist())
 
 
-class Verdicts(Sequence[EntityVerdict]):
+class Verdicts(BuiltOnAccess[EntityVerdict]):
     """Every entity's verdict, in input order: columns for bulk reports, and objects built on access.
 
     A registry check produces a million verdicts; building each object (with its reasons in words) is what
@@ -284,14 +284,8 @@ class Verdicts(Sequence[EntityVerdict]):
     def __len__(self) -> int:
         return len(self.entities)
 
-    @overload
-    def __getitem__(self, i: int) -> EntityVerdict: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[EntityVerdict]: ...
-    def __getitem__(self, i: int | slice) -> EntityVerdict | Sequence[EntityVerdict]:
-        if isinstance(i, slice):
-            return [self.verdict(k) for k in range(*i.indices(len(self)))]
-        return self.verdict(i + len(self) if i < 0 else i)
+    def item(self, i: int) -> EntityVerdict:
+        return self.verdict(i)
 
     def __iter__(self) -> Iterator[EntityVerdict]:
         return (self.verdict(i) for i in range(len(self)))

@@ -9,11 +9,12 @@ Tables built from objects (``EntityTable.of``) keep those objects and hand them 
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +22,7 @@ import numpy.typing as npt
 from ownership.errors import Location
 from ownership.model import Entity, EntityType, Holding, Stake
 
+T = TypeVar("T")
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -34,6 +36,30 @@ PERSON_CODE = _TYPE_CODE[EntityType.PERSON]
 
 #: The code of "no country" in ``EntityTable.jurisdiction`` and ``headquarters``.
 NO_COUNTRY = -1
+
+
+class BuiltOnAccess(Sequence[T]):
+    """A read-only sequence whose items are built when asked for, by ``item`` (an index 0..len-1; negative
+    indices are turned round first, a slice gives a list)."""
+
+    @abstractmethod
+    def __len__(self) -> int: ...
+
+    @abstractmethod
+    def item(self, i: int) -> T:
+        """The ``i``-th item (0 <= i < len)."""
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[T]: ...
+    def __getitem__(self, i: int | slice) -> T | Sequence[T]:
+        if isinstance(i, slice):
+            return [self.item(k) for k in range(*i.indices(len(self)))]
+        size = len(self)
+        if not -size <= i < size:
+            raise IndexError(i)
+        return self.item(int(i) + size if i < 0 else int(i))
 
 
 class Places(Sequence[Location | None]):
@@ -98,7 +124,7 @@ def texts_at(texts: Sequence[str], at: IntArray) -> list[str]:
 
 
 @dataclass(frozen=True, eq=False)
-class EntityTable(Sequence[Entity]):
+class EntityTable(BuiltOnAccess[Entity]):
     """Entities as columns; index ``i`` in every column is the i-th entity.
 
     Attributes:
@@ -168,17 +194,9 @@ class EntityTable(Sequence[Entity]):
     def __len__(self) -> int:
         return len(self.ids)
 
-    @overload
-    def __getitem__(self, i: int) -> Entity: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Entity]: ...
-    def __getitem__(self, i: int | slice) -> Entity | Sequence[Entity]:
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
+    def item(self, i: int) -> Entity:
         if self.objects is not None:
             return self.objects[i]
-        if i < 0:
-            i += len(self)
         shares = None if self.shares_outstanding is None else float(self.shares_outstanding[i])
         return Entity(
             id=self.ids[i],
@@ -213,7 +231,7 @@ class EntityTable(Sequence[Entity]):
 
 
 @dataclass(frozen=True, eq=False)
-class HoldingTable(Sequence[Holding]):
+class HoldingTable(BuiltOnAccess[Holding]):
     """Holdings as columns; index ``k`` in every column is the k-th holding row.
 
     Stakes are fractions 0..1; NaN marks a missing interval (no stake, no votes). Optional columns are None
@@ -297,17 +315,9 @@ class HoldingTable(Sequence[Holding]):
     def __len__(self) -> int:
         return int(self.holder.size)
 
-    @overload
-    def __getitem__(self, k: int) -> Holding: ...
-    @overload
-    def __getitem__(self, k: slice) -> Sequence[Holding]: ...
-    def __getitem__(self, k: int | slice) -> Holding | Sequence[Holding]:
-        if isinstance(k, slice):
-            return [self[j] for j in range(*k.indices(len(self)))]
+    def item(self, k: int) -> Holding:
         if self.objects is not None:
             return self.objects[k]
-        if k < 0:
-            k += len(self)
         return Holding(
             holder=self.ids[int(self.holder[k])],
             subject=self.ids[int(self.subject[k])],

@@ -7,7 +7,6 @@ user named.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from ownership.errors import InputError, Location
@@ -15,6 +14,7 @@ from ownership.model import Entity, OwnershipData, SourceInfo
 from ownership.readers.canonical import Problems, apply_share_counts, read_entities, read_holdings
 from ownership.readers.columns import header_key
 from ownership.readers.detect import FORMATS, MULTI_FILE, Detected, detect, find_file, folder_files
+from ownership.readers.digest import combined_sha256, file_sha256
 from ownership.readers.tables import DEFAULT_LIMITS, RawTable, ReadLimits, file_kind, read_text_table, read_workbook
 
 _ENTITY_SHEETS = frozenset(header_key(n) for n in ("entities", "entity", "parties", "companies", "entity list"))
@@ -33,14 +33,6 @@ _HOLDING_SHEETS = frozenset(
         "stakes",
     )
 )
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 #: ``--input-format`` names: the detected formats, "csv" for a holdings CSV, and "auto" (detect).
@@ -197,14 +189,14 @@ def _read_workbook(path: Path, name: str, limits: ReadLimits) -> OwnershipData:
             problems.warn("ignored_sheet", f"sheet '{t.sheet}' is neither Entities nor Holdings: ignored", t.where())
     if not holdings_table.rows:
         raise InputError("the Holdings sheet is empty", holdings_table.where())
-    source = SourceInfo(name, _sha256(path), "workbook")
+    source = SourceInfo(name, file_sha256(path), "workbook")
     return _finish(entities_table, holdings_table, source, problems)
 
 
 def _read_holdings_csv(path: Path, name: str, limits: ReadLimits) -> OwnershipData:
     table = read_text_table(path, name, limits)
     problems = Problems()
-    source = SourceInfo(name, _sha256(path), "holdings-csv")
+    source = SourceInfo(name, file_sha256(path), "holdings-csv")
     entities: list[Entity] = []
     holdings = read_holdings(table, entities, problems, declared_source=None)
     holdings = apply_share_counts(entities, holdings, problems)
@@ -232,11 +224,8 @@ def _read_folder(folder: Path, name: str, limits: ReadLimits) -> OwnershipData:
     else:
         problems.warn("no_entities_sheet", "the folder has no entities.csv: every country is unknown", Location(name))
     holdings_table = read_text_table(holdings_path, f"{name.rstrip('/')}/{holdings_path.name}", limits)
-    digest = hashlib.sha256()
-    for p in (entities_path, holdings_path):
-        if p is not None:
-            digest.update(p.name.encode() + b"\0" + _sha256(p).encode() + b"\n")
-    source = SourceInfo(name, digest.hexdigest(), "folder")
+    sha = combined_sha256((p.name, file_sha256(p)) for p in (entities_path, holdings_path) if p is not None)
+    source = SourceInfo(name, sha, "folder")
     return _finish(entities_table, holdings_table, source, problems)
 
 

@@ -37,6 +37,7 @@ from typing import Final
 from ownership.errors import InputError, Location, short
 from ownership.model import Entity, EntityType, Holding, OwnershipData, SourceInfo, Stake
 from ownership.readers.canonical import Problems
+from ownership.readers.digest import file_sha256
 from ownership.readers.tables import RawTable, ReadLimits, cell_text, read_text_table
 from ownership.readers.values import ValueProblem, parse_date, parse_number, parse_percent
 
@@ -208,7 +209,6 @@ def read_ashare(path: Path, name: str, limits: ReadLimits) -> OwnershipData:
         InputError: the file is not such a table, or a row cannot be used (an issuer code, date or ratio that
             does not parse, a blank ratio); the message names the file, row and column.
     """
-    import hashlib
 
     table = read_text_table(path, name, limits)
     problems = Problems()
@@ -265,7 +265,7 @@ def read_ashare(path: Path, name: str, limits: ReadLimits) -> OwnershipData:
             f"'{short(sorted(overlap)[0])}' is both an issuer code and a holder name; holder names must not be codes",
             Location(name),
         )
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = file_sha256(path)
     return OwnershipData(
         (*issuers.values(), *holders.values()),
         tuple(holdings),

@@ -9,7 +9,6 @@ choices made where the standard leaves the reading open.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -21,6 +20,7 @@ from ownership.model import OwnershipData, SourceInfo
 from ownership.readers.bods_fields import Notes, Raw
 from ownership.readers.bods_holdings import build_model
 from ownership.readers.bods_statements import parse_statement
+from ownership.readers.digest import file_sha256
 from ownership.readers.tables import ReadLimits
 
 _LEGACY_MARK = re.compile(r'"statementType"\s*:\s*"(?:entityStatement|personStatement|ownershipOrControlStatement)"')
@@ -52,14 +52,6 @@ def looks_like_bods(head: str) -> bool:
     return bool(_VERSION_MARK.search(text) and _ID_KEYS.search(text))
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def read_bods(path: Path, name: str, limits: ReadLimits) -> OwnershipData:
     """Read a BODS file (0.1-0.4, JSON array or JSON Lines) into entities and holdings (stakes as fractions).
 
@@ -80,7 +72,7 @@ def read_bods(path: Path, name: str, limits: ReadLimits) -> OwnershipData:
     notes.problems.raise_first()
     if not entities and not holdings:
         raise InputError("has no BODS statements", Location(name))
-    source = SourceInfo(name, _sha256(path), "bods")
+    source = SourceInfo(name, file_sha256(path), "bods")
     return OwnershipData(tuple(entities), tuple(holdings), source, notes.warnings())
 
 

@@ -39,6 +39,7 @@ from ownership.readers.canonical import (
 )
 from ownership.readers.columns import HOLDING_COLUMNS
 from ownership.readers.detect import find_file
+from ownership.readers.digest import combined_sha256
 from ownership.readers.fast_csv_parse import ParsedFile, parse
 from ownership.readers.fast_csv_values import (
     BoolArray,
@@ -114,10 +115,7 @@ def _bytes(path: Path, limits: ReadLimits) -> bytes:
 
 def _digest(files: list[tuple[str, bytes]]) -> str:
     """The folder's digest as the row reader computes it: each file's name and SHA-256, in turn."""
-    digest = hashlib.sha256()
-    for file_name, data in files:
-        digest.update(file_name.encode() + b"\0" + hashlib.sha256(data).hexdigest().encode() + b"\n")
-    return digest.hexdigest()
+    return combined_sha256((file_name, hashlib.sha256(data).hexdigest()) for file_name, data in files)
 
 
 def _entities(file: ParsedFile, ids: Column, problems: Problems) -> EntityTable:

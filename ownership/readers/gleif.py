@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from ownership.errors import InputError, Location
 from ownership.model import OwnershipData, SourceInfo
+from ownership.readers.digest import combined_sha256, file_sha256
 from ownership.readers.gleif_csv import csv_kind, read_gleif_csv, sniff_delimiter
 from ownership.readers.gleif_map import build
 from ownership.readers.gleif_records import Batch, Notes
@@ -84,22 +84,11 @@ def _head(path: Path) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _digest(paths: Sequence[Path]) -> str:
     """The file's SHA-256; for several files, the SHA-256 over their names and digests in name order."""
     if len(paths) == 1:
-        return _sha256(paths[0])
-    digest = hashlib.sha256()
-    for path in sorted(paths, key=lambda p: (p.name, str(p))):
-        digest.update(path.name.encode() + b"\0" + _sha256(path).encode() + b"\n")
-    return digest.hexdigest()
+        return file_sha256(paths[0])
+    return combined_sha256((p.name, file_sha256(p)) for p in sorted(paths, key=lambda p: (p.name, str(p))))
 
 
 _NOT_GLEIF = (

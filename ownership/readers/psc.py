@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ownership.errors import InputError, Location
 from ownership.model import OwnershipData, SourceInfo
+from ownership.readers.digest import combined_sha256
 from ownership.readers.psc_build import SnapshotBuilder
 from ownership.readers.psc_files import company_rows, file_role, looks_like_psc, read_head, records
 from ownership.readers.tables import ReadLimits
@@ -89,11 +90,5 @@ def read_psc(paths: Sequence[Path], name: str, limits: ReadLimits) -> OwnershipD
     entities, holdings, warnings = builder.finish()
     if not entities:
         raise InputError("has no PSC records (only the snapshot's totals line)", Location(name))
-    if len(paths) == 1:
-        sha = hashes[paths[0]]
-    else:
-        combined = hashlib.sha256()
-        for file_name, file_sha in sorted((p.name, h) for p, h in hashes.items()):
-            combined.update(file_name.encode() + b"\0" + file_sha.encode() + b"\n")
-        sha = combined.hexdigest()
+    sha = hashes[paths[0]] if len(paths) == 1 else combined_sha256(sorted((p.name, h) for p, h in hashes.items()))
     return OwnershipData(tuple(entities), tuple(holdings), SourceInfo(name, sha, "uk-psc"), tuple(warnings))
