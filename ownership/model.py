@@ -73,6 +73,17 @@ def pct_text(fraction: float) -> str:
     return f"{fraction * 100:.4g}%"
 
 
+class CountryKind(StrEnum):
+    """How a party is tied to a country. ``--home`` chooses which kinds make a company a home entity; for a
+    natural person every kind counts."""
+
+    INCORPORATION = "incorporation"
+    HEADQUARTERS = "headquarters"
+    NATIONALITY = "nationality"
+    RESIDENCE = "residence"
+    TAX_RESIDENCE = "tax_residence"
+
+
 class EntityType(StrEnum):
     COMPANY = "company"
     PERSON = "person"
@@ -99,6 +110,11 @@ class Entity:
         group: parties sharing a group act jointly (a joint arrangement): when stakes are not aggregated
             across parties, a group is assessed as one party.
         source: free-text source or note (where the entity's details come from), carried into workbooks.
+        ultimate: the entity is its own ultimate owner by the data's statement (a listed company, a state body,
+            an ``ultimate`` column saying yes, a registry record saying so). Natural persons and state or public
+            bodies are ultimate owners by nature whatever this says.
+        other_countries: countries beyond ``jurisdiction`` and ``headquarters`` (a second nationality, tax
+            residences...), each with its kind; ISO alpha-2 codes.
     """
 
     id: str
@@ -111,10 +127,29 @@ class Entity:
     where: Location | None = None
     group: str | None = None
     source: str | None = None
+    ultimate: bool = False
+    other_countries: tuple[tuple[str, CountryKind], ...] = ()
 
     @property
     def country_known(self) -> bool:
-        return self.jurisdiction is not None or self.headquarters is not None
+        return self.jurisdiction is not None or self.headquarters is not None or bool(self.other_countries)
+
+    @property
+    def countries(self) -> frozenset[tuple[str, CountryKind]]:
+        """Every country of the party with its kind: ``jurisdiction`` is the place of incorporation (a
+        person's nationality), ``headquarters`` the head office (a person's residence), then the others."""
+        person = self.type is EntityType.PERSON
+        found: set[tuple[str, CountryKind]] = set(self.other_countries)
+        if self.jurisdiction is not None:
+            found.add((self.jurisdiction, CountryKind.NATIONALITY if person else CountryKind.INCORPORATION))
+        if self.headquarters is not None:
+            found.add((self.headquarters, CountryKind.RESIDENCE if person else CountryKind.HEADQUARTERS))
+        return frozenset(found)
+
+    @property
+    def ultimate_owner(self) -> bool:
+        """Whether the entity is its own top: a natural person, a state or public body, or marked ultimate."""
+        return self.ultimate or self.type in (EntityType.PERSON, EntityType.STATE, EntityType.PUBLIC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +165,10 @@ class Holding:
         shares: the share count the stake was derived from, if any.
         source: free-text source or note carried into reports.
         where: the row the holding was read from.
+        indirect: a declared indirect interest: ``stake`` is the holder's share of the subject held through
+            other entities (BODS ``directOrIndirect: indirect``, a GLEIF ultimate parent), which adds to any
+            direct stake. Graph preparation decides how it counts (standing in for a missing chain, or as a
+            floor under the chain's figure); readers never drop it.
     """
 
     holder: str
@@ -142,6 +181,7 @@ class Holding:
     shares: float | None = None
     source: str | None = None
     where: Location | None = None
+    indirect: bool = False
 
     def valid_on(self, day: date) -> bool:
         """Whether the holding is in force on ``day`` (start and end dates both inclusive)."""
@@ -208,6 +248,13 @@ def passes(value: float, threshold: float, comparison: Comparison) -> bool:
     return value >= threshold - TOLERANCE
 
 
+class UnrecordedHolders(StrEnum):
+    """What an entity with no recorded holders (and not an ultimate owner) is taken to be owned by."""
+
+    UNKNOWN = "unknown"  # unknown owners: its whole equity is an unknown remainder (the default)
+    ULTIMATE = "ultimate"  # its own ultimate owner (sheets that list only ultimate owners at the top)
+
+
 class ControlMode(StrEnum):
     """What control without equity (VIE contracts, board-appointment rights) does in the cascade."""
 
@@ -251,6 +298,7 @@ class Policy:
         control: what control-without-equity rows held by a tainted holder do.
         as_of: holdings valid on this date are used; dated rules are resolved for it.
         allow_overallocation: proceed (rescaling) when a subject's stakes sum above 100%.
+        unrecorded_holders: what owns an entity with no recorded holders that is not an ultimate owner.
         watchlist: named parties that are home entities besides the watched countries.
         label_order: taint labels from most to least restrictive (the BIS "most restrictive" label).
         name: the profile or policy name shown in reports.
@@ -273,6 +321,7 @@ class Policy:
     control: ControlMode = ControlMode.REPORT
     as_of: date = field(default_factory=date.today)
     allow_overallocation: bool = False
+    unrecorded_holders: UnrecordedHolders = UnrecordedHolders.UNKNOWN
     watchlist: tuple[WatchEntry, ...] = ()
     label_order: tuple[str, ...] = ()
     name: str = "custom"

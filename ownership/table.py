@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ownership.errors import Location
-from ownership.model import Entity, EntityType, Holding, Stake
+from ownership.model import CountryKind, Entity, EntityType, Holding, Stake
 
 T = TypeVar("T")
 IntArray = npt.NDArray[np.int64]
@@ -33,6 +33,12 @@ DayArray = npt.NDArray[np.datetime64]
 ENTITY_TYPES: tuple[EntityType, ...] = tuple(EntityType)
 _TYPE_CODE = {t: k for k, t in enumerate(ENTITY_TYPES)}
 PERSON_CODE = _TYPE_CODE[EntityType.PERSON]
+#: Types that are ultimate owners by nature (natural persons, state and public bodies).
+ULTIMATE_TYPE_CODES = (PERSON_CODE, _TYPE_CODE[EntityType.STATE], _TYPE_CODE[EntityType.PUBLIC])
+
+#: Country kinds by code: ``OtherCountries.kinds`` holds indices into this tuple.
+COUNTRY_KINDS: tuple[CountryKind, ...] = tuple(CountryKind)
+_KIND_CODE = {k: c for c, k in enumerate(COUNTRY_KINDS)}
 
 #: The code of "no country" in ``EntityTable.jurisdiction`` and ``headquarters``.
 NO_COUNTRY = -1
@@ -124,6 +130,20 @@ def texts_at(texts: Sequence[str], at: IntArray) -> list[str]:
 
 
 @dataclass(frozen=True, eq=False)
+class OtherCountries:
+    """Countries beyond the two main columns (second nationalities, tax residences...), one row per
+    (entity, country, kind), sorted by entity: few parties have them, so they are kept apart."""
+
+    entity: IntArray
+    code: CodeArray
+    kind: npt.NDArray[np.int8]
+
+    def of_entity(self, i: int) -> tuple[tuple[int, CountryKind], ...]:
+        lo, hi = np.searchsorted(self.entity, [i, i + 1])
+        return tuple((int(self.code[k]), COUNTRY_KINDS[int(self.kind[k])]) for k in range(int(lo), int(hi)))
+
+
+@dataclass(frozen=True, eq=False)
 class EntityTable(BuiltOnAccess[Entity]):
     """Entities as columns; index ``i`` in every column is the i-th entity.
 
@@ -138,6 +158,8 @@ class EntityTable(BuiltOnAccess[Entity]):
         shares_outstanding: NaN where not given; None when no entity gives one.
         groups: the joint-arrangement group per entity (None where not given); None when no entity has one.
         sources: the source note per entity; None when no entity has one.
+        ultimate: per entity, marked its own ultimate owner by the data; None when no entity is.
+        other_countries: countries beyond the two main columns; None when no entity has any.
         arrow_ids, arrow_names: the same ``ids`` and ``names`` as Arrow string arrays, when the reader had
             them (bulk reports then write them without converting the lists back); None otherwise.
     """
@@ -153,6 +175,8 @@ class EntityTable(BuiltOnAccess[Entity]):
     shares_outstanding: FloatArray | None = None
     groups: Sequence[str | None] | None = None
     sources: Sequence[str | None] | None = None
+    ultimate: BoolArray | None = None
+    other_countries: OtherCountries | None = None
     objects: Sequence[Entity] | None = field(default=None, repr=False)
     arrow_ids: Any = field(default=None, repr=False)
     arrow_names: Any = field(default=None, repr=False)
@@ -162,9 +186,13 @@ class EntityTable(BuiltOnAccess[Entity]):
         """The table of ``entities`` (itself when it already is one); the objects are kept and handed back."""
         if isinstance(entities, EntityTable):
             return entities
-        countries = sorted({c for e in entities for c in (e.jurisdiction, e.headquarters) if c is not None})
+        others = [(i, c, kind) for i, e in enumerate(entities) for c, kind in sorted(e.other_countries)]
+        countries = sorted(
+            {c for e in entities for c in (e.jurisdiction, e.headquarters) if c is not None} | {c for _, c, _ in others}
+        )
         code = {c: k for k, c in enumerate(countries)}
         n = len(entities)
+        ultimate = [e.ultimate for e in entities]
 
         def codes(values: Iterator[str | None]) -> CodeArray:
             return np.fromiter((NO_COUNTRY if c is None else code[c] for c in values), dtype=np.int16, count=n)
@@ -188,6 +216,16 @@ class EntityTable(BuiltOnAccess[Entity]):
             ),
             groups=groups if any(g is not None for g in groups) else None,
             sources=sources if any(s is not None for s in sources) else None,
+            ultimate=np.array(ultimate, dtype=np.bool_) if any(ultimate) else None,
+            other_countries=(
+                OtherCountries(
+                    np.array([i for i, _, _ in others], dtype=np.int64),
+                    np.array([code[c] for _, c, _ in others], dtype=np.int16),
+                    np.array([_KIND_CODE[k] for _, _, k in others], dtype=np.int8),
+                )
+                if others
+                else None
+            ),
             objects=tuple(entities),
         )
 
@@ -209,6 +247,12 @@ class EntityTable(BuiltOnAccess[Entity]):
             where=self.where[i],
             group=None if self.groups is None else self.groups[i],
             source=None if self.sources is None else self.sources[i],
+            ultimate=False if self.ultimate is None else bool(self.ultimate[i]),
+            other_countries=(
+                ()
+                if self.other_countries is None
+                else tuple((self.countries[c], kind) for c, kind in self.other_countries.of_entity(i))
+            ),
         )
 
     def __iter__(self) -> Iterator[Entity]:
@@ -247,6 +291,7 @@ class HoldingTable(BuiltOnAccess[Holding]):
         start, end: validity dates (``datetime64[D]``, NaT = open).
         shares: the share count a stake came from.
         sources: free-text source per row.
+        indirect: declared indirect interests (``Holding.indirect``); None when no row is one.
     """
 
     ids: Sequence[str]
@@ -262,6 +307,7 @@ class HoldingTable(BuiltOnAccess[Holding]):
     end: DayArray | None = None
     shares: FloatArray | None = None
     sources: Sequence[str | None] | None = None
+    indirect: BoolArray | None = None
     objects: Sequence[Holding] | None = field(default=None, repr=False)
 
     @staticmethod
@@ -309,6 +355,11 @@ class HoldingTable(BuiltOnAccess[Holding]):
                 else None
             ),
             sources=sources if any(s is not None for s in sources) else None,
+            indirect=(
+                np.fromiter((h.indirect for h in holdings), dtype=np.bool_, count=n)
+                if any(h.indirect for h in holdings)
+                else None
+            ),
             objects=tuple(holdings),
         )
 
@@ -331,6 +382,7 @@ class HoldingTable(BuiltOnAccess[Holding]):
             shares=None if self.shares is None or np.isnan(self.shares[k]) else float(self.shares[k]),
             source=None if self.sources is None else self.sources[k],
             where=self.where[k],
+            indirect=False if self.indirect is None else bool(self.indirect[k]),
         )
 
     def __iter__(self) -> Iterator[Holding]:
@@ -361,4 +413,14 @@ def _day(value: np.datetime64) -> date | None:
     return found
 
 
-__all__ = ["ENTITY_TYPES", "NO_COUNTRY", "PERSON_CODE", "EntityTable", "HoldingTable", "Places"]
+__all__ = [
+    "COUNTRY_KINDS",
+    "ENTITY_TYPES",
+    "NO_COUNTRY",
+    "PERSON_CODE",
+    "ULTIMATE_TYPE_CODES",
+    "EntityTable",
+    "HoldingTable",
+    "OtherCountries",
+    "Places",
+]
