@@ -246,8 +246,11 @@ def _holdings(file: ParsedFile, declared_source: str) -> _Holdings:
     votes = stakes(cols["votes"]) if "votes" in cols else None
     control = flags(cols["control"], parse_bool) if "control" in cols else None
     shares = numbers(cols["shares"], parse_number) if "shares" in cols else None
-    start = days(cols["start"], parse_date) if "start" in cols else None
-    end = days(cols["end"], parse_date) if "end" in cols else None
+    start, end = _validity(
+        days(cols["start"], parse_date) if "start" in cols else None,
+        days(cols["end"], parse_date) if "end" in cols else None,
+        n,
+    )
     low = np.full(n, np.nan) if stake is None else stake.low
     if start is not None and end is not None and bool((start > end).any()):
         raise Decline  # a start date after the end date
@@ -275,6 +278,17 @@ def _holdings(file: ParsedFile, declared_source: str) -> _Holdings:
         sources=optional_texts(cols["source"]) if "source" in cols else None,
         warnings=problems.warnings,
     )
+
+
+def _validity(start: DayArray | None, end: DayArray | None, n: int) -> tuple[DayArray | None, DayArray | None]:
+    """The start and end columns as the row reader's table has them: both (NaT where open) as soon as one
+    row gives a date, neither when none does. A file with only an ``end`` (or only a ``start``) column
+    must still have its ended (or not yet started) rows filtered by the as-of date."""
+    given = [c for c in (start, end) if c is not None and not bool(np.isnat(c).all())]
+    if not given:
+        return None, None
+    open_ended = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    return (open_ended if start is None else start), (open_ended if end is None else end)
 
 
 def _references(ids: Column, holder: Column, subject: Column) -> IndexArray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import shutil
 import sys
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
@@ -456,3 +457,51 @@ def test_the_arrow_columns_match_the_lists(tmp_path: Path) -> None:
     assert isinstance(table, EntityTable) and table.objects is None
     assert table.arrow_ids.to_pylist() == list(table.ids) == ["A1", "B2", "C3"]
     assert table.arrow_names.to_pylist() == list(table.names) == ["Alpha Ltd", "B2", "Gamma, Inc"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# One date column alone (issue 14, section 3)
+# ---------------------------------------------------------------------------------------------------------
+
+#: A (CN company) held 60% of B until the end of 2023; C (a US person) holds 70% of B, with no end.
+ONLY_END = "holder,subject,percent,end\nA,B,60,2023-12-31\nC,B,70,\n"
+#: A holds 60% of B only from 2026; C holds 70%, with no start.
+ONLY_START = "holder,subject,percent,start\nA,B,60,2026-01-01\nC,B,70,\n"
+DATED_ENTITIES = "id,name,type,jurisdiction\nA,Alpha,company,CN\nB,Beta,company,GB\nC,Carol,person,US\n"
+
+
+def _status_on(folder: Path, day: date) -> tuple[str, float, float]:
+    """B's status and high cascade figure (percent) on ``day`` with CN watched."""
+    from ownership.check import check
+    from ownership.model import Policy
+
+    verdict = check(read_input(folder, display="g"), Policy(frozenset({"CN"}), as_of=day)).verdict("B")
+    return verdict.status.value, round(verdict.cascade.low * 100, 6), round(verdict.cascade.high * 100, 6)
+
+
+@pytest.mark.parametrize(
+    ("holdings", "outside", "inside"),
+    [(ONLY_END, date(2025, 1, 1), date(2023, 6, 1)), (ONLY_START, date(2025, 1, 1), date(2026, 6, 1))],
+)
+def test_one_date_column_alone_filters_like_the_row_reader(
+    holdings: str, outside: date, inside: date, tmp_path: Path
+) -> None:
+    # Hand-computed: on `outside` A's 60% is not in force, so B has C's 70% and 30% unallocated: cascade
+    # 0-30%, clear at > 50%. Counting A's row too would give 130% into B, a false over-allocation.
+    fast = write_folder(tmp_path / "comma", DATED_ENTITIES, holdings)
+    slow = write_folder(tmp_path / "semicolon", DATED_ENTITIES.replace(",", ";"), holdings.replace(",", ";"))
+    quick = assert_same(fast, fast=True)
+    assert isinstance(quick, OwnershipData) and isinstance(quick.holdings, HoldingTable)
+    assert quick.holdings.start is not None and quick.holdings.end is not None
+    assert_same(slow, fast=False)
+    for folder in (fast, slow):
+        assert _status_on(folder, outside) == ("clear", 0.0, 30.0)
+        with pytest.raises(InputError, match="130%"):
+            _status_on(folder, inside)  # in force, A's 60% and C's 70% are over-allocated: an error
+
+
+def test_a_date_column_with_no_dates_leaves_the_holdings_undated(tmp_path: Path) -> None:
+    folder = write_folder(tmp_path / "g", DATED_ENTITIES, "holder,subject,percent,end\nA,B,60,\n")
+    quick = assert_same(folder, fast=True)
+    assert quick is not None and isinstance(quick.holdings, HoldingTable)
+    assert quick.holdings.start is None and quick.holdings.end is None
