@@ -313,6 +313,12 @@ def _read_sheet(sheet: object, display: str, limits: ReadLimits) -> RawTable:
     # reader truncate rows or start at the wrong column; anchor at A1 and read all.
     if hasattr(sheet, "reset_dimensions"):
         sheet.reset_dimensions()
+    source = getattr(sheet, "_get_source", None)  # the read-only sheet's XML, checked before it is laid out
+    if source is not None:
+        from ownership.readers.xlsx_scan import check_extent
+
+        with source() as xml:
+            check_extent(xml.read(), display, title, limits)
     for counter, row in enumerate(sheet.iter_rows(min_row=1, min_col=1), start=1):  # type: ignore[attr-defined]
         number: int = next((r for c in row if isinstance(r := getattr(c, "row", None), int)), counter)
         if number > limits.max_rows:

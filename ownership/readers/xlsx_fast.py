@@ -25,6 +25,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import SHARED_STRINGS
 
+from ownership.errors import InputError
 from ownership.readers.tables import (
     RawTable,
     ReadLimits,
@@ -38,6 +39,7 @@ from ownership.readers.xlsx_scan import (
     Style,
     Unsure,
     check_calamine_text,
+    check_extent,
     check_part,
     last_row,
     read_rows,
@@ -71,6 +73,9 @@ def read_workbook_fast(data: bytes, display: str, limits: ReadLimits) -> list[Ra
     this reader cannot vouch for doing so (the caller then reads the workbook with openpyxl).
 
     ``data`` must have passed ``tables._check_archive`` (the unpacked-size limit) already.
+
+    Raises:
+        InputError: a sheet whose cells span a larger grid than the limits allow (``xlsx_scan.check_extent``).
     """
     try:
         with warnings.catch_warnings():
@@ -79,6 +84,8 @@ def read_workbook_fast(data: bytes, display: str, limits: ReadLimits) -> list[Ra
             return _read(data, display, limits)
     except Unsure:
         return None
+    except InputError:
+        raise  # a sheet past the limits, refused before anything laid it out
     except Exception:  # calamine, zipfile and openpyxl on untrusted bytes: the openpyxl path reports damage
         return None
 
@@ -107,6 +114,7 @@ def _read_sheet(
     archive: zipfile.ZipFile, calamine: _Calamine, sheet: _Sheet, book: _Book, display: str, limits: ReadLimits
 ) -> RawTable:
     data, rest = sheet_data(archive.read(sheet.part))
+    check_extent(data, display, sheet.title, limits)  # before calamine allocates the sheet's whole grid
     if last_row(data) > limits.max_rows:
         raise Unsure("over the row limit")  # openpyxl reads up to the limit and names the row
     # openpyxl reads the sheet's other elements too (columns, views, margins, merged cells...) and refuses

@@ -21,7 +21,8 @@ from xml.parsers import expat
 
 from openpyxl.utils.datetime import from_excel
 
-from ownership.readers.tables import Cell, CellValue, is_blank
+from ownership.errors import InputError, Location, column_letter
+from ownership.readers.tables import Cell, CellValue, ReadLimits, is_blank
 
 _MAIN_NS: Final = b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
@@ -172,6 +173,120 @@ def sheet_data(xml: bytes) -> tuple[bytes, bytes]:
     if b"xmlns" in data or b"\r" in data:
         raise Unsure("namespace declarations or carriage returns inside the cells")
     return data, xml[:start] + b"<sheetData/>" + xml[end + len(b"</sheetData>") :]
+
+
+#: A sheet's cells may span (rows times columns, blanks between them included) at most this many cells, or
+#: this many for every cell holding a value, whichever is more: readers lay the cells out as a grid, and a few
+#: stray cells far apart would otherwise make it vast (A1 and XFD1048576 span 17 billion cells).
+GRID_FLOOR: Final = 4_000_000
+GRID_PER_VALUE: Final = 16
+#: What one cell of that grid costs in memory: calamine's dense range and the Python lists made of it
+#: (measured: a sheet spanning 32.8 million cells took 1.37 GB).
+GRID_CELL_BYTES: Final = 48
+
+# Longer references than these overflow every reader's counters; they are refused as damage further on.
+_LETTERS: Final = re.compile(rb'<c r="([A-Z]{1,12})[0-9]')
+_ROWS: Final = re.compile(rb'<c r="[A-Z]{1,12}([0-9]{1,12})"')
+
+
+@dataclass(frozen=True)
+class Extent:
+    """The rectangle a sheet's cells span (1-based, inclusive), and how many of them hold a value.
+
+    Attributes:
+        far_row: the row of the first cell in ``last_column`` (the cell an error names).
+    """
+
+    first_row: int
+    last_row: int
+    first_column: int
+    last_column: int
+    values: int
+    far_row: int
+
+    @property
+    def cells(self) -> int:
+        """How many cells the rectangle holds, blanks included."""
+        return (self.last_row - self.first_row + 1) * (self.last_column - self.first_column + 1)
+
+    @property
+    def span(self) -> str:
+        """The rectangle as a spreadsheet range, ``A1:XFD1048576``."""
+        first = f"{column_letter(self.first_column)}{self.first_row}"
+        return f"{first}:{column_letter(self.last_column)}{self.last_row}"
+
+
+def extent(xml: bytes) -> Extent | None:
+    """The rectangle spanned by the cells of a worksheet's XML, read from their ``r`` references alone (so it
+    is known before anything lays the cells out, whatever order the rows come in); None when no cell has
+    one."""
+    columns: set[bytes] = set()
+    rows: set[bytes] = set()
+    start = 0
+    while start < len(xml):
+        # A megabyte at a time, cut before a cell, so the lists of matches stay small whatever the markup.
+        cut = xml.find(b"<c ", start + _CHUNK)
+        end = len(xml) if cut < 0 else cut
+        columns.update(_LETTERS.findall(xml, start, end))
+        rows.update(_ROWS.findall(xml, start, end))
+        if len(columns) > 64:
+            columns = {min(columns, key=_letters_order), max(columns, key=_letters_order)}
+        if len(rows) > 1024:
+            numbers = [int(row) for row in rows]
+            rows = {b"%d" % min(numbers), b"%d" % max(numbers)}
+        start = end
+    if not columns or not rows:
+        return None
+    high = max(columns, key=_letters_order)
+    far = re.search(rb'<c r="' + high + rb'([0-9]{1,12})"', xml)
+    numbers = [int(row) for row in rows]
+    return Extent(
+        first_row=min(numbers),
+        last_row=max(numbers),
+        first_column=_column(min(columns, key=_letters_order), {}),
+        last_column=_column(high, {}),
+        values=xml.count(b"<v>") + xml.count(b"<v ") + xml.count(b"<is>"),
+        far_row=int(far.group(1)) if far else max(numbers),
+    )
+
+
+def check_extent(xml: bytes, display: str, sheet: str, limits: ReadLimits) -> None:
+    """Refuse a worksheet whose cells span a grid larger than its values justify or than the memory limit
+    allows, before any reader lays it out (calamine allocates the whole rectangle at once, and aborts the
+    process when it cannot).
+
+    Raises:
+        InputError: naming the sheet and its farthest cell, the span, and the limit it passes.
+    """
+    found = extent(xml)
+    if found is None:
+        return
+    allowed = max(GRID_FLOOR, GRID_PER_VALUE * found.values)
+    memory = found.cells * GRID_CELL_BYTES
+    if found.cells <= allowed and memory <= limits.max_bytes:
+        return
+    where = Location(display, sheet, found.far_row, found.last_column)
+    spans = (
+        f"its cells span {found.span} ({found.last_row - found.first_row + 1:,} rows x "
+        f"{found.last_column - found.first_column + 1:,} columns, {found.cells:,} cells) for "
+        f"{found.values:,} cells holding a value"
+    )
+    if found.cells > allowed:
+        raise InputError(
+            f"{spans}, more than the limit of {GRID_PER_VALUE} cells per value (at least {GRID_FLOOR:,}); the "
+            f"cell {column_letter(found.last_column)}{found.far_row} is probably stray: delete it, or the empty "
+            "rows and columns around the table, and save the file again",
+            where,
+        )
+    raise InputError(
+        f"{spans}; laying them out would take about {memory / 1e6:,.0f} MB of memory, more than the limit of "
+        f"{limits.max_bytes / 1e6:,.0f} MB; raise the limit with --max-input-mb if the file is genuine",
+        where,
+    )
+
+
+def _letters_order(letters: bytes) -> tuple[int, bytes]:
+    return len(letters), letters
 
 
 def last_row(data: bytes) -> int:

@@ -1,0 +1,63 @@
+"""Workbooks built to hurt the reader: cells far apart, damaged values, duplicate parts. Each must end in a
+located ``InputError`` on both the fast path and the openpyxl path, never in a silent misreading, an abort
+or an exception of another kind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ownership.errors import InputError
+from ownership.readers.tables import DEFAULT_LIMITS, ReadLimits, read_workbook
+from ownership.readers.xlsx_scan import extent
+from tests.ownership.readers.test_xlsx_fast_excel import package
+
+
+def far_cell_workbook(path: Path, far: str) -> Path:
+    """A workbook whose Holdings sheet holds the shared string 'holder' at A1 and again at ``far``."""
+    row = "".join(ch for ch in far if ch.isdigit())
+    cells = f'<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="{row}"><c r="{far}" t="s"><v>0</v></c></row>'
+    return package(path, {"Holdings": cells}, ["<t>holder</t>"])
+
+
+def refusal(path: Path, *, fast: bool, limits: ReadLimits = DEFAULT_LIMITS) -> InputError:
+    with pytest.raises(InputError) as caught:
+        read_workbook(path, path.name, limits, fast=fast)
+    return caught.value
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "openpyxl"])
+@pytest.mark.parametrize("far", ["XFD1048576", "XFD2000", "ZZ200000"])
+def test_cells_spanning_a_vast_grid_are_refused_naming_the_far_cell(tmp_path: Path, fast: bool, far: str) -> None:
+    error = refusal(far_cell_workbook(tmp_path / "far.xlsx", far), fast=fast)
+    assert error.where is not None
+    assert (error.where.sheet, error.where.row) == ("Holdings", int(far.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
+    assert f"its cells span A1:{far}" in error.reason
+    assert "2 cells holding a value" in error.reason
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "openpyxl"])
+def test_a_modest_spread_is_read(tmp_path: Path, fast: bool) -> None:
+    # 2 values may span up to 4,000,000 cells: Z100 (2,600 cells) is an ordinary stray note.
+    tables = read_workbook(far_cell_workbook(tmp_path / "near.xlsx", "Z100"), "near.xlsx", fast=fast)
+    assert [(number, len(cells)) for number, cells in tables[0].rows] == [(1, 1), (100, 26)]
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "openpyxl"])
+def test_the_grid_also_counts_against_the_memory_limit(tmp_path: Path, fast: bool) -> None:
+    # Z100 spans 2,600 cells, about 124,800 bytes laid out (48 bytes a cell): over a 100,000-byte limit.
+    path = far_cell_workbook(tmp_path / "near.xlsx", "Z100")
+    error = refusal(path, fast=fast, limits=ReadLimits(max_bytes=100_000))
+    assert "about 0 MB of memory, more than the limit of 0 MB" in error.reason
+    assert "--max-input-mb" in error.reason
+
+
+def test_extent_reads_references_in_any_order() -> None:
+    # Rows out of order (damage the scan refuses later) must not hide the far cell from the check.
+    xml = b'<sheetData><row r="1"><c r="B1"><v>1</v></c></row><row r="900"><c r="AB900"><v>1</v></c></row>'
+    xml += b'<row r="3"><c r="C3"><v>1</v></c></row></sheetData>'
+    found = extent(xml)
+    assert found is not None
+    assert (found.first_row, found.last_row, found.first_column, found.last_column) == (1, 900, 2, 28)
+    assert (found.cells, found.values, found.span, found.far_row) == (900 * 27, 3, "B1:AB900", 900)
