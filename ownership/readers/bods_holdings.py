@@ -3,8 +3,9 @@
 Choices, each reported as a warning where it touches the data:
 
 * Versions: of the statements about one record (0.4 ``recordId``; before 0.4 a statement and the ones it
-  ``replacesStatements``) only the latest counts, by ``statementDate`` and then file order; a record whose
-  latest statement is ``closed`` is gone, and so are the relationships that still point at it.
+  ``replacesStatements``) a party is read from the latest, by ``statementDate`` and then file order; each
+  version of a relationship is kept for the period it was in force, and a closed record until it was
+  closed (``bods_history``), so the as-of date sees the structure as it stood then.
 * Parties a relationship names but the file does not describe become entities of unknown country (possibly
   home for the high bound), as canonical holdings do; an unspecified interested party (``unspecified``, or
   a 0.4 object with a ``reason``) becomes one such entity per relationship, named after its reason.
@@ -29,6 +30,7 @@ from datetime import date
 from ownership.errors import short
 from ownership.model import Entity, EntityType, Holding, Stake
 from ownership.readers.bods_fields import Notes, Unspecified
+from ownership.readers.bods_history import dated_versions
 from ownership.readers.bods_interests import Interest, Kind, Relationship
 from ownership.readers.bods_statements import Envelope
 
@@ -116,46 +118,10 @@ class _Parties:
 
 
 def latest_versions(envelopes: Sequence[Envelope], notes: Notes) -> tuple[list[Envelope], set[str], dict[str, str]]:
-    """The statements that count, in file order; the keys of closed records; and, for 0.1-0.3 statements,
-    which statement replaced which."""
-    by_key: dict[str, list[Envelope]] = defaultdict(list)
-    for env in envelopes:
-        by_key[env.key].append(env)
-    replaced_by = {old: env.key for env in envelopes for old in env.replaces if old != env.key}
-    kept: list[Envelope] = []
-    closed: set[str] = set()
-    superseded: list[Envelope] = []
-    closed_envs: list[Envelope] = []
-    for key, versions in by_key.items():
-        latest = max(versions, key=lambda e: (e.date, e.number))
-        superseded.extend(e for e in versions if e is not latest)
-        if key in replaced_by:
-            superseded.append(latest)
-        elif latest.closed:
-            closed.add(key)
-            closed_envs.append(latest)
-        else:
-            kept.append(latest)
-    if superseded:
-        first = min(superseded, key=lambda e: e.number)
-        notes.warn(
-            "replaced_statement",
-            f"{len(superseded)} statement{'s' if len(superseded) > 1 else ''} replaced by later ones (first: "
-            f"{short(first.statement_id, 60)}): only the latest statement about each record counts",
-            first.record.where,
-        )
-    if closed_envs:
-        first = min(closed_envs, key=lambda e: e.number)
-        notes.warn(
-            "closed_record",
-            f"{len(closed_envs)} record{'s' if len(closed_envs) > 1 else ''} closed (recordStatus 'closed'; "
-            f"first: {short(first.key, 60)}): left out, with every earlier statement about them",
-            first.record.where,
-        )
-    # A record keeps the place of its first statement, whichever version counts.
-    position = {key: min(e.number for e in versions) for key, versions in by_key.items()}
-    kept.sort(key=lambda e: position[e.key])
-    return kept, closed, replaced_by
+    """The statements that count, in file order: parties as their latest version, relationships once per
+    period they were in force (``bods_history``); the keys of closed parties left out; and, for 0.1-0.3
+    statements, which statement replaced which."""
+    return dated_versions(envelopes, notes)
 
 
 def build_model(envelopes: Sequence[Envelope], notes: Notes) -> tuple[list[Entity], list[Holding]]:

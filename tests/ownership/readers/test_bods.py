@@ -27,6 +27,7 @@ from ownership.model import (
     OwnershipData,
     Policy,
     Stake,
+    UnrecordedHolders,
     WatchEntry,
     Weights,
 )
@@ -551,21 +552,39 @@ def test_a_25_to_50_band_beside_an_outside_half_decides_every_threshold() -> Non
     assert result["heron"].status is Status.FLAGGED
 
 
-def test_closed_and_updated_records(tmp_path: Path) -> None:
+def dated(data: OwnershipData) -> list[tuple[str, str, Stake | None, date | None, date | None]]:
+    return [(h.holder, h.subject, h.stake, h.start, h.end) for h in data.holdings]
+
+
+def test_closed_and_updated_records_are_kept_for_their_period() -> None:
     data = read(HAND / "lifecycle.json")
     kestrel = {e.id: e for e in data.entities}["kestrel"]
     assert (kestrel.name, kestrel.jurisdiction) == ("Kestrel (Shenzhen) Ltd", "CN")  # the 2024 update
     assert kestrel.where == Location("lifecycle.json", row=8)
     assert [e.id for e in data.entities] == ["kestrel", "osprey", "berg"]  # first appearance order
-    # The closed Kestrel -> Osprey relationship is gone; Berg's 2024 version (35%) wins although it comes first.
-    assert stakes(data) == {("berg", "osprey"): Stake.exact(0.35), ("berg", "kestrel"): Stake.exact(0.1)}
+    # Kestrel -> Osprey was closed by a statement of 2024-06-01 whose interest ended 2024-05-31; Berg's 30%
+    # (2023) was replaced by 35% from the 2024-01-01 statement, which comes first in the file.
+    assert dated(data) == [
+        ("kestrel", "osprey", Stake.exact(0.6), None, date(2024, 5, 31)),
+        ("berg", "osprey", Stake.exact(0.3), None, date(2023, 12, 31)),
+        ("berg", "osprey", Stake.exact(0.35), date(2024, 1, 1), None),
+        ("berg", "kestrel", Stake.exact(0.1), date(2023, 1, 1), date(2024, 12, 31)),
+    ]
     warnings = {w.code: w for w in data.warnings}
     assert warnings["closed_record"].message.startswith("1 record closed")
+    assert "kept for the period before they were closed" in warnings["closed_record"].message
     assert warnings["closed_record"].where == Location("lifecycle.json", row=9)
-    assert warnings["replaced_statement"].message.startswith("3 statements replaced")
+    assert warnings["replaced_statement"].message.startswith("2 statements replaced")
     result = verdicts(data)
-    assert figures(result["osprey"])[:2] == approx(0.0, 0.65)  # not 60% held by the CN Kestrel
+    assert figures(result["osprey"])[:2] == approx(0.0, 0.65)  # the CN Kestrel's 60% has ended
     assert result["osprey"].status is Status.POSSIBLE
+    # Hand-computed on 2024-03-01: Kestrel (CN) 60% and Berg (SE) 35%, 5% unallocated: cascade 60-65%,
+    # flagged at > 50%.
+    then = verdicts(data, as_of=date(2024, 3, 1))["osprey"]
+    assert (then.status, figures(then)[:2]) == (Status.FLAGGED, approx(0.6, 0.65))
+    # On 2023-06-01 Berg held 30% (the replaced statement), so 10% is unallocated: 60-70%.
+    earlier = verdicts(data, as_of=date(2023, 6, 1))["osprey"]
+    assert (earlier.status, figures(earlier)[:2]) == (Status.FLAGGED, approx(0.6, 0.7))
 
 
 def test_interest_end_dates_are_respected() -> None:
@@ -576,8 +595,21 @@ def test_interest_end_dates_are_respected() -> None:
     assert "out_of_date" in [w.code for w in later.warnings]
 
 
-def test_relationship_to_a_closed_party_is_dropped_with_a_warning(tmp_path: Path) -> None:
+def test_relationship_to_a_closed_party_ends_the_day_before_it_closed(tmp_path: Path) -> None:
     closed = {**statement("gone", "entity", {"isComponent": False, "name": "Gone Ltd"}, status="closed")}
+    data = read_statements(
+        tmp_path,
+        [entity("t", "T Ltd", "GB"), closed, relationship("r", "t", "gone", interest(exact=60))],
+    )
+    # Gone Ltd was closed on 2024-01-01: its 60% of T is read as ending on 2023-12-31.
+    assert dated(data) == [("gone", "t", Stake.exact(0.6), None, date(2023, 12, 31))]
+    assert codes(data) == ["closed_party", "closed_record"]
+    assert "was closed on 2024-01-01" in data.warnings[0].message
+
+
+def test_relationship_to_a_closed_party_without_a_date_is_dropped(tmp_path: Path) -> None:
+    closed = {**statement("gone", "entity", {"isComponent": False, "name": "Gone Ltd"}, status="closed")}
+    del closed["statementDate"]
     data = read_statements(
         tmp_path,
         [entity("t", "T Ltd", "GB"), closed, relationship("r", "t", "gone", interest(exact=60))],
@@ -622,6 +654,134 @@ def test_replaces_statements_before_04(tmp_path: Path) -> None:
     assert stakes(data) == {("p", "e-new"): Stake.exact(0.3)}
     (warning,) = [w for w in data.warnings if w.code == "replaced_statement"]
     assert warning.message.startswith("2 statements replaced")
+
+
+def test_replaces_statements_before_04_with_dates_keep_each_period(tmp_path: Path) -> None:
+    # BODS 0.3: o2 (2022-01-01, 30%) replaces o1 (2020-01-01, 60%): o1 was in force until 2021-12-31.
+    subject = {
+        "statementID": "e",
+        "statementType": "entityStatement",
+        "name": "E Ltd",
+        "entityType": "registeredEntity",
+        "incorporatedInJurisdiction": {"code": "GB"},
+        "statementDate": "2020-01-01",
+    }
+    owner = {
+        "statementID": "p",
+        "statementType": "personStatement",
+        "names": [{"fullName": "Pan"}],
+        "nationalities": [{"code": "CN"}],
+        "statementDate": "2020-01-01",
+    }
+
+    def ownership(statement_id: str, day: str, percent: float, replaces: list[str]) -> dict[str, Any]:
+        return {
+            "statementID": statement_id,
+            "statementType": "ownershipOrControlStatement",
+            "statementDate": day,
+            "subject": {"describedByEntityStatement": "e"},
+            "interestedParty": {"describedByPersonStatement": "p"},
+            "interests": [{"type": "shareholding", "share": {"exact": percent}}],
+            "replacesStatements": replaces,
+        }
+
+    data = read_statements(
+        tmp_path,
+        [subject, owner, ownership("o1", "2020-01-01", 60, []), ownership("o2", "2022-01-01", 30, ["o1"])],
+        "dated.jsonl",
+    )
+    assert dated(data) == [
+        ("p", "e", Stake.exact(0.6), None, date(2021, 12, 31)),
+        ("p", "e", Stake.exact(0.3), date(2022, 1, 1), None),
+    ]
+    # Hand-computed: on 2021-06-01 the CN person holds 60% (40% unallocated): cascade 60-100%, flagged; on
+    # 2023-01-01 30% (70% unallocated): 30-100%, possible.
+    then = verdicts(data, as_of=date(2021, 6, 1))["e"]
+    now = verdicts(data, as_of=date(2023, 1, 1))["e"]
+    assert (then.status, figures(then)[:2]) == (Status.FLAGGED, approx(0.6, 1.0))
+    assert (now.status, figures(now)[:2]) == (Status.POSSIBLE, approx(0.3, 1.0))
+
+
+def test_a_change_declared_after_it_happened_takes_effect_on_its_start_date(tmp_path: Path) -> None:
+    # The 40% version is dated 2021-09-25 but its interest started 2021-09-24: the 100% ends 2021-09-23.
+    def version(day: str, percent: float, start: str, status: str) -> dict[str, Any]:
+        rel = relationship("r", "t", "p", {**interest(exact=percent), "startDate": start})
+        return {**rel, "statementId": f"r-{day}", "statementDate": day, "recordStatus": status}
+
+    data = read_statements(
+        tmp_path,
+        [
+            entity("t", "T Ltd", "GB"),
+            person("p", "P", "CN"),
+            version("2019-01-20", 100, "2002-03-09", "new"),
+            version("2021-09-25", 40, "2021-09-24", "updated"),
+        ],
+    )
+    assert dated(data) == [
+        ("p", "t", Stake.exact(1.0), date(2002, 3, 9), date(2021, 9, 23)),
+        ("p", "t", Stake.exact(0.4), date(2021, 9, 24), None),
+    ]
+
+
+def test_versions_that_say_the_same_are_one_period(tmp_path: Path) -> None:
+    def version(day: str, percent: float, status: str) -> dict[str, Any]:
+        rel = relationship("r", "t", "p", interest(exact=percent))
+        return {**rel, "statementId": f"r-{day}", "statementDate": day, "recordStatus": status}
+
+    data = read_statements(
+        tmp_path,
+        [
+            entity("t", "T Ltd", "GB"),
+            person("p", "P", "CN"),
+            version("2020-01-01", 50, "new"),
+            version("2021-01-01", 50, "updated"),
+            version("2022-01-01", 100, "updated"),
+            version("2023-01-01", 100, "closed"),
+        ],
+    )
+    assert dated(data) == [
+        ("p", "t", Stake.exact(0.5), None, date(2021, 12, 31)),
+        ("p", "t", Stake.exact(1.0), date(2022, 1, 1), date(2022, 12, 31)),
+    ]
+    assert data.holdings[1].where == Location("bods.json", row=5)  # the latest statement of the period
+
+
+def test_official_fermcat_example_at_2020_06_01_under_ofac() -> None:
+    # openownership/data-standard examples/fermcat.json (BODS 0.4): Fermcat Ltd (IE) was held 50% each by
+    # Riyadh Byrne-Amin (IQ and IE) and Patrick O'Donohue (IE) until Riyadh's death on 2021-04-03; his
+    # records were closed on 2021-09-11, and Patrick held 100% from 2022-01-21.
+    data = read(REAL / "fermcat.json")
+    fermcat, riyadh = "ent-93c75c87ab28f889", "per-5faa4103dee78621"
+    ofac = {"jurisdictions": frozenset({"IQ"}), "threshold": 0.5, "comparison": Comparison.GE}
+    then = verdicts(data, as_of=date(2020, 6, 1), **ofac)
+    # Hand-computed: Riyadh (IQ, home) held exactly 50%: cascade 50%, flagged at "at least 50%".
+    assert (then[fermcat].status, figures(then[fermcat])) == (Status.FLAGGED, approx(0.5, 0.5, 0.5, 0.5))
+    assert then[riyadh].status is Status.HOME
+    today = verdicts(data, as_of=AS_OF, **ofac)[fermcat]
+    assert (today.status, figures(today)) == (Status.CLEAR, approx(0.0, 0.0, 0.0, 0.0))
+    ended = [h for h in data.holdings if h.holder == riyadh]
+    assert [(h.stake, h.end) for h in ended] == [(Stake.exact(0.5), date(2021, 4, 3))]
+
+
+def test_official_tecido_example_at_2022_01_01() -> None:
+    # openownership/data-standard examples/tecido.json (BODS 0.4): Tecido Ltd (US-DE) was held 100% by Maria
+    # Esteves (no nationality given), then 40% by her and 60% by Shear Trust (US-DE) from 2021-09-24, 30/70
+    # from 2022-09-21; Shear Trust's 80% from 2023-03-01; Maria's records closed 2023-03-03.
+    data = read(REAL / "tecido.json")
+    tecido, maria, shear = "01B68D7633", "018AF6B3EB", "033E84672B"
+    on = date(2022, 1, 1)
+    in_force = sorted((h.holder, h.stake) for h in data.holdings if h.valid_on(on) and h.stake is not None)
+    assert in_force == [(maria, Stake.exact(0.4)), (shear, Stake.exact(0.6))]
+    # Hand-computed under -j CN, counting Shear Trust as its own ultimate owner: only Maria's country is
+    # unknown, so Tecido's cascade is 0-100% while she held everything (2020), 0-40% on 2022-01-01, and
+    # 0-20% today, when Shear Trust holds 80% and 20% is unallocated.
+    policy: dict[str, Any] = {"unrecorded_holders": UnrecordedHolders.ULTIMATE}
+    early = verdicts(data, as_of=date(2020, 1, 1), **policy)[tecido]
+    then = verdicts(data, as_of=on, **policy)[tecido]
+    today = verdicts(data, as_of=AS_OF, **policy)[tecido]
+    assert (early.status, figures(early)[:2]) == (Status.POSSIBLE, approx(0.0, 1.0))
+    assert (then.status, figures(then)[:2]) == (Status.CLEAR, approx(0.0, 0.4))
+    assert (today.status, figures(today)[:2]) == (Status.CLEAR, approx(0.0, 0.2))
 
 
 def test_identical_copies_count_once(tmp_path: Path) -> None:
