@@ -76,21 +76,47 @@ class Location:
         return ", ".join(parts)
 
 
-class ExposureError(Exception):
-    """Base of every error the CLI turns into a one-line message and exit code 2."""
+#: The most problems one message lists, each on its own line; the rest are counted.
+MAX_LISTED = 50
 
-    def __init__(self, reason: str, where: Location | None = None, more: int = 0) -> None:
+
+class ExposureError(Exception):
+    """Base of every error the CLI turns into a one-line message and exit code 2.
+
+    ``also`` holds the further problems found in the same input, so a user fixes a file in one pass;
+    ``more`` counts problems beyond those listed.
+    """
+
+    def __init__(
+        self, reason: str, where: Location | None = None, more: int = 0, also: tuple[ExposureError, ...] = ()
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.where = where
         self.more = more
+        self.also = also
+
+    def _line(self) -> str:
+        text = f"{self.where}: {self.reason}" if self.where else self.reason
+        return " ".join(text.split())
 
     def one_line(self) -> str:
-        """The message as the user sees it: location first, then what is wrong and what to do."""
-        text = f"{self.where}: {self.reason}" if self.where else self.reason
-        if self.more:
-            text += f" (and {self.more} more problem{'s' if self.more > 1 else ''} in this input)"
-        return " ".join(text.split())
+        """The message as the user sees it: location first, then what is wrong and what to do. Several
+        problems give a count first, then one line each (up to ``MAX_LISTED``, then how many more)."""
+        if not self.also:
+            text = self._line()
+            if self.more:
+                text += f" (and {self.more} more problem{'s' if self.more > 1 else ''} in this input)"
+            return text
+        problems = (self, *self.also)
+        total = len(problems) + self.more
+        file = f" in {self.where.file}" if self.where is not None else ""
+        lines = [f"{total} problems{file}; fix them all, then run again:"]
+        lines += [f"  {p._line()}" for p in problems[:MAX_LISTED]]
+        rest = total - min(len(problems), MAX_LISTED)
+        if rest:
+            lines.append(f"  and {rest} more")
+        return "\n".join(lines)
 
 
 class InputError(ExposureError):

@@ -12,28 +12,9 @@ from pathlib import Path
 from ownership.errors import InputError, Location
 from ownership.model import Entity, OwnershipData, SourceInfo
 from ownership.readers.canonical import Problems, apply_share_counts, read_entities, read_holdings
-from ownership.readers.columns import header_key
 from ownership.readers.detect import FORMATS, MULTI_FILE, Detected, detect, find_file, folder_files
 from ownership.readers.digest import combined_sha256, file_sha256
-from ownership.readers.tables import DEFAULT_LIMITS, RawTable, ReadLimits, file_kind, read_text_table, read_workbook
-
-_ENTITY_SHEETS = frozenset(header_key(n) for n in ("entities", "entity", "parties", "companies", "entity list"))
-_HOLDING_SHEETS = frozenset(
-    header_key(n)
-    for n in (
-        "holdings",
-        "holding",
-        "shareholdings",
-        "shareholders",
-        "ownership",
-        "edges",
-        "relationships",
-        "cap table",
-        "owners",
-        "stakes",
-    )
-)
-
+from ownership.readers.tables import DEFAULT_LIMITS, RawTable, ReadLayout, ReadLimits, file_kind, read_text_table
 
 #: ``--input-format`` names: the detected formats, "csv" for a holdings CSV, and "auto" (detect).
 INPUT_FORMATS = ("auto", "workbook", "csv", "folder", "bods", "gleif", "uk-psc", "ftm", "ashare")
@@ -105,13 +86,16 @@ def _read_detected(path: Path, name: str, found: Detected, limits: ReadLimits) -
         # millions of rows); otherwise the row reader, with its located errors and warnings.
         from ownership.readers.fast_csv import read_folder_fast
 
-        fast = read_folder_fast(path, name, limits)
+        # The columnar reader knows no --columns, --subject or --lenient: those go to the row reader.
+        fast = read_folder_fast(path, name, limits) if limits.layout.is_default else None
         return fast if fast is not None else _read_folder(path, name, limits)
     file, file_name = found.files[0], found.display[0]
     if fmt == "workbook":
         if file_kind(file, file_name) != "workbook":
             raise InputError("is text, not an xlsx workbook", Location(file_name))
-        return _read_workbook(file, file_name, limits)
+        from ownership.readers.workbook import read_canonical_workbook
+
+        return read_canonical_workbook(file, file_name, limits)
     if fmt == "holdings-csv":
         file_kind(file, file_name)  # missing, empty and old-style workbooks get their own messages
         return _read_holdings_csv(file, file_name, limits)
@@ -139,13 +123,17 @@ def _read_detected(path: Path, name: str, found: Detected, limits: ReadLimits) -
 
 
 def _finish(
-    entities_table: RawTable | None, holdings_table: RawTable, source: SourceInfo, problems: Problems
+    entities_table: RawTable | None,
+    holdings_table: RawTable,
+    source: SourceInfo,
+    problems: Problems,
+    layout: ReadLayout | None = None,
 ) -> OwnershipData:
-    entities = read_entities(entities_table, problems) if entities_table is not None else []
+    entities = read_entities(entities_table, problems, layout) if entities_table is not None else []
     declared = None
     if entities_table is not None:
         declared = entities_table.label if entities_table.sheet is not None else entities_table.file
-    holdings = read_holdings(holdings_table, entities, problems, declared_source=declared)
+    holdings = read_holdings(holdings_table, entities, problems, declared_source=declared, layout=layout)
     holdings = apply_share_counts(entities, holdings, problems)
     problems.raise_first()
     if not holdings and not entities:
@@ -153,52 +141,12 @@ def _finish(
     return OwnershipData(tuple(entities), tuple(holdings), source, tuple(problems.warnings))
 
 
-def _is_about_sheet(table: RawTable) -> bool:
-    """Whether ``table`` is the About sheet ``exposure convert`` writes (metadata, not data)."""
-    from ownership.writers.canonical_workbook import ABOUT_MARKER, ABOUT_SHEET
-
-    if header_key(table.sheet) != header_key(ABOUT_SHEET) or not table.rows:
-        return False
-    first = table.rows[0][1]
-    return bool(first) and first[0].value == ABOUT_MARKER
-
-
-def _read_workbook(path: Path, name: str, limits: ReadLimits) -> OwnershipData:
-    tables = read_workbook(path, name, limits)
-    problems = Problems()
-    entities_table = next((t for t in tables if header_key(t.sheet) in _ENTITY_SHEETS), None)
-    holdings_table = next((t for t in tables if header_key(t.sheet) in _HOLDING_SHEETS), None)
-    if holdings_table is None:
-        candidates = [t for t in tables if t is not entities_table and t.rows and not _is_about_sheet(t)]
-        if len(candidates) == 1:
-            holdings_table = candidates[0]
-        else:
-            sheets = ", ".join(f"'{t.sheet}'" for t in tables) or "none"
-            raise InputError(
-                f"has no Holdings sheet (sheets: {sheets}); name the sheet of holder/subject/percent rows 'Holdings'",
-                Location(name),
-            )
-    if entities_table is None:
-        problems.warn(
-            "no_entities_sheet",
-            "the workbook has no Entities sheet: every entity's country is unknown",
-            Location(name),
-        )
-    for t in tables:
-        if t is not entities_table and t is not holdings_table and t.rows and not _is_about_sheet(t):
-            problems.warn("ignored_sheet", f"sheet '{t.sheet}' is neither Entities nor Holdings: ignored", t.where())
-    if not holdings_table.rows:
-        raise InputError("the Holdings sheet is empty", holdings_table.where())
-    source = SourceInfo(name, file_sha256(path), "workbook")
-    return _finish(entities_table, holdings_table, source, problems)
-
-
 def _read_holdings_csv(path: Path, name: str, limits: ReadLimits) -> OwnershipData:
     table = read_text_table(path, name, limits)
-    problems = Problems()
+    problems = Problems(lenient=limits.layout.lenient)
     source = SourceInfo(name, file_sha256(path), "holdings-csv")
     entities: list[Entity] = []
-    holdings = read_holdings(table, entities, problems, declared_source=None)
+    holdings = read_holdings(table, entities, problems, declared_source=None, layout=limits.layout)
     holdings = apply_share_counts(entities, holdings, problems)
     if not any(e.country_known for e in entities):
         problems.warn(
@@ -217,7 +165,7 @@ def _read_folder(folder: Path, name: str, limits: ReadLimits) -> OwnershipData:
     entities_path = find_file(folder, "entities.csv")
     if holdings_path is None:
         raise InputError("is a folder without holdings.csv (expected entities.csv and holdings.csv)", Location(name))
-    problems = Problems()
+    problems = Problems(lenient=limits.layout.lenient)
     entities_table = None
     if entities_path is not None:
         entities_table = read_text_table(entities_path, f"{name.rstrip('/')}/{entities_path.name}", limits)
@@ -226,7 +174,7 @@ def _read_folder(folder: Path, name: str, limits: ReadLimits) -> OwnershipData:
     holdings_table = read_text_table(holdings_path, f"{name.rstrip('/')}/{holdings_path.name}", limits)
     sha = combined_sha256((p.name, file_sha256(p)) for p in (entities_path, holdings_path) if p is not None)
     source = SourceInfo(name, sha, "folder")
-    return _finish(entities_table, holdings_table, source, problems)
+    return _finish(entities_table, holdings_table, source, problems, limits.layout)
 
 
 __all__ = ["DEFAULT_LIMITS", "INPUT_FORMATS", "ReadLimits", "read_input"]

@@ -1,4 +1,4 @@
-"""From BODS statements to entities and holdings: versions, references, interests, indirect summaries.
+"""From BODS statements to entities and holdings: versions, references, interests, declared indirect interests.
 
 Choices, each reported as a warning where it touches the data:
 
@@ -10,14 +10,15 @@ Choices, each reported as a warning where it touches the data:
   home for the high bound), as canonical holdings do; an unspecified interested party (``unspecified``, or
   a 0.4 object with a ``reason``) becomes one such entity per relationship, named after its reason.
 * A relationship's interests with the same dates make one holding: shareholding gives the stake, voting
-  rights the votes, any other type the control flag; an interest of unknown kind (no type, ``unknownInterest``,
-  an empty ``interests`` list) or a shareholding without a share is a stake of 0-100%.
-* Indirect interests (``directOrIndirect: indirect``, or those of a relationship listing its components)
-  summarise a chain. When the file links the interested party to the subject through at least one
-  intermediary by its other relationships (the components, or any others, ignoring dates), the chain is
-  in the graph and the summary is not added again. When it does not, the summary stands in for the missing
-  chain as a direct holding, with a warning: the declared share is the look-through figure, which is what
-  the chain would give.
+  rights the votes, control types the control flag. An interest of unknown kind (no type,
+  ``unknownInterest``, an empty ``interests`` list) or a shareholding keeps its share range, and is a stake
+  of 0-100% without one. An ownership interest in the assets or benefits (a trust's settlor, trustee or
+  beneficiary, a nominee, rights to profit or surplus) gives the stake where no shareholding does: its
+  share, or 0-100% (its owners unknown) with a warning, besides control.
+* Indirect interests (``directOrIndirect: indirect``, or those of a relationship listing its components
+  that do not say they are direct) are declared indirect figures: each is kept as a holding marked
+  ``indirect`` with its share range and the relationship as its source, whether or not the file also holds
+  the chain; graph preparation decides how it counts.
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ def build_model(envelopes: Sequence[Envelope], notes: Notes) -> tuple[list[Entit
     )
     declared = list(parties.by_key.values())
     direct: list[Holding] = []
-    indirect: list[_Summary] = []
+    indirect: list[Holding] = []
     for env in kept:
         rel = env.record
         if not isinstance(rel, Relationship):
@@ -169,36 +170,61 @@ def build_model(envelopes: Sequence[Envelope], notes: Notes) -> tuple[list[Entit
         # percentages) is one interest of unknown kind.
         interests = rel.interests or (Interest(Kind.UNKNOWN, "", None, False, None, None, None),)
         direct.extend(_holdings(rel, holder, subject, [i for i in interests if not i.indirect], notes))
-        summaries = [i for i in rel.interests if i.indirect]
-        if summaries:
-            # What reading the summary notices matters only if the summary is kept.
-            pending = Notes(notes.file)
-            indirect.append(_Summary(rel, _holdings(rel, holder, subject, summaries, pending), pending))
+        # A declared indirect interest is evidence of the holder's share through others, kept as such
+        # whether or not the file also holds the chain: graph preparation decides how it counts.
+        declared_indirect = [i for i in rel.interests if i.indirect]
+        indirect.extend(_holdings(rel, holder, subject, declared_indirect, notes, indirect=True))
     _check_scale(kept, notes)
-    return declared + parties.created, direct + _indirect_summaries(direct, indirect, notes)
+    return declared + parties.created, direct + indirect
 
 
-def _holdings(rel: Relationship, holder: str, subject: str, interests: list[Interest], notes: Notes) -> list[Holding]:
-    """One holding per distinct (start, end) of the interests."""
+def _holdings(
+    rel: Relationship, holder: str, subject: str, interests: list[Interest], notes: Notes, *, indirect: bool = False
+) -> list[Holding]:
+    """One holding per distinct (start, end) of the interests (stakes as fractions); ``indirect``: the
+    interests are declared indirect, and so are the holdings."""
     if not interests:
         return []
     groups: dict[tuple[date | None, date | None], list[Interest]] = defaultdict(list)
     for interest in interests:
         groups[(interest.start, interest.end)].append(interest)
     label = f"relationship {short(rel.key, 60)} ({short(holder, 40)} -> {short(subject, 40)})"
+    if indirect:
+        label += ", declared indirect"
     has_equity = any(i.kind in (Kind.EQUITY, Kind.UNKNOWN) for i in rel.interests) or not rel.interests
     found: list[Holding] = []
     for (start, end), group in groups.items():
-        stake = _sum(i.share if i.share is not None else Stake(0.0, 1.0) for i in group if i.kind is Kind.EQUITY)
+        # An interest of unknown kind may be a shareholding: its share, if given, is read as one.
+        equity = [i for i in group if i.kind in (Kind.EQUITY, Kind.UNKNOWN)]
+        # Ownership of the assets or benefits gives the stake only where no shareholding does, since both
+        # would describe the same equity.
+        owned = [i for i in group if i.kind is Kind.OWNERSHIP] if not equity else []
+        stake = _sum(i.share if i.share is not None else Stake(0.0, 1.0) for i in equity + owned)
         votes = _sum(i.share if i.share is not None else Stake(0.0, 1.0) for i in group if i.kind is Kind.VOTES)
-        control = any(i.kind is Kind.CONTROL for i in group)
-        unknown = [i for i in group if i.kind is Kind.UNKNOWN or (i.kind is Kind.EQUITY and i.share is None)]
+        control = any(i.kind in (Kind.CONTROL, Kind.OWNERSHIP) for i in group)
+        unknown = [i for i in equity if i.share is None]
         if unknown:
-            stake = stake if stake is not None else Stake(0.0, 1.0)
             what = ", ".join(sorted({i.type_name or "no type" for i in unknown})) if rel.interests else "none listed"
             notes.warn(
                 "unknown_stake",
                 f"{label}: an interest ({what}) gives no share of the equity: read as anywhere from 0 to 100%",
+                rel.where,
+            )
+        for i in equity:
+            if i.kind is Kind.UNKNOWN and i.share is not None:
+                notes.warn(
+                    "unknown_interest_type",
+                    f"{label}: an interest of unknown kind ({i.type_name or 'no type'}) gives a share of {i.share}: "
+                    "read as a shareholding of that size",
+                    rel.where,
+                )
+        unsized = sorted({i.type_name for i in owned if i.share is None})
+        if unsized:
+            notes.warn(
+                "unknown_stake",
+                f"{label}: its {', '.join(unsized)} interest is ownership of the subject's assets or benefits of a "
+                "size the statement does not give: the owners of that part are unknown, read as a stake of 0-100% "
+                "(up to what the other holders leave unallocated) besides control",
                 rel.where,
             )
         for i in group:
@@ -228,6 +254,7 @@ def _holdings(rel: Relationship, holder: str, subject: str, interests: list[Inte
                 end=end,
                 source=source,
                 where=rel.where,
+                indirect=indirect,
             )
         )
     return found
@@ -241,64 +268,6 @@ def _sum(stakes: Iterable[Stake]) -> Stake | None:
         return None
     # Two interests of the same kind and dates (share classes) add up; a sum of ranges stays within 100%.
     return Stake(total.low, max(total.low, min(total.high, 1.0)))
-
-
-@dataclass(frozen=True)
-class _Summary:
-    """The indirect interests of one relationship, as holdings, with the warnings reading them gave."""
-
-    rel: Relationship
-    holdings: list[Holding]
-    pending: Notes
-
-
-def _indirect_summaries(direct: list[Holding], indirect: list[_Summary], notes: Notes) -> list[Holding]:
-    """The indirect holdings that stand in for a chain missing from the file; the others are dropped."""
-    successors: dict[str, set[str]] = defaultdict(set)
-    for h in direct:
-        successors[h.holder].add(h.subject)
-    kept: list[Holding] = []
-    for summary in indirect:
-        rel = summary.rel
-        if not summary.holdings:
-            continue
-        first = summary.holdings[0]
-        label = f"relationship {short(rel.key, 60)} ({short(first.holder, 40)} -> {short(first.subject, 40)})"
-        shares = ", ".join(str(h.stake) if h.stake is not None else "control" for h in summary.holdings)
-        if _through_intermediary(successors, first.holder, first.subject):
-            notes.warn(
-                "indirect_summary",
-                f"{label}: its indirect interest ({shares}) sums up a chain of relationships that is in this file: "
-                "not counted again",
-                rel.where,
-            )
-            continue
-        missing = f" (its components {', '.join(short(c, 30) for c in rel.components[:4])} do not link them)"
-        notes.warn(
-            "indirect_without_chain",
-            f"{label}: an indirect interest ({shares}) whose chain is not in this file"
-            f"{missing if rel.components else ''}: counted as a direct holding standing in for the chain",
-            rel.where,
-        )
-        for w in summary.pending.problems.warnings:
-            notes.warn(w.code, w.message, w.where)
-        kept.extend(summary.holdings)
-    return kept
-
-
-def _through_intermediary(successors: dict[str, set[str]], holder: str, subject: str) -> bool:
-    """Whether ``subject`` is reachable from ``holder`` through at least one other entity (not the two ends)."""
-    frontier = [s for s in successors.get(holder, ()) if s != subject]
-    seen = {holder, subject, *frontier}
-    while frontier:
-        node = frontier.pop()
-        for nxt in successors.get(node, ()):
-            if nxt == subject:
-                return True
-            if nxt not in seen:
-                seen.add(nxt)
-                frontier.append(nxt)
-    return False
 
 
 def _check_scale(kept: Sequence[Envelope], notes: Notes) -> None:

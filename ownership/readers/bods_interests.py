@@ -1,8 +1,12 @@
 """BODS relationship statements: who holds which interests in whom, with shares as fractions.
 
 * Interest types are compared without case, ``-`` and ``_``. ``shareholding`` is equity, ``votingRights``
-  votes, ``unknownInterest`` / ``unpublishedInterest`` / no type at all an interest of unknown kind, and
-  every other listed type control without equity.
+  votes, ``unknownInterest`` / ``unpublishedInterest`` / no type at all an interest of unknown kind (its
+  share, if given, read as equity). Interests in the assets or benefits of the subject (a trust's settlor,
+  trustee or beneficiary, a nominee and its nominator, rights to profit, income or surplus assets, use of
+  the assets) are ownership of unknown size: a stake of their share, or of 0-100% without one, besides
+  control. Every other listed type (board appointment, senior managing official, a protector, rights by
+  contract or articles...) is control without equity.
 * Exclusive range ends: BODS 0.4 gives them as numbers (``exclusiveMinimum: 25``), 0.1-0.3 as booleans
   that qualify ``minimum``/``maximum``; both become ``Stake.between`` with the exclusive flags.
 * A share missing but a UK PSC nature code in ``details`` (``ownership-of-shares-25-to-50-percent``) gives
@@ -29,6 +33,7 @@ class Kind(Enum):
     EQUITY = "equity"
     VOTES = "votes"
     CONTROL = "control"
+    OWNERSHIP = "ownership"  # an interest in the assets or benefits, of a size the type does not give
     UNKNOWN = "unknown"
 
 
@@ -44,28 +49,35 @@ _KINDS: dict[str, Kind] = {
             "appointmentOfBoard",
             "otherInfluenceOrControl",
             "seniorManagingOfficial",
-            "settlor",
-            "trustee",
             "protector",
-            "beneficiaryOfLegalArrangement",
-            "rightsToSurplusAssetsOnDissolution",
-            "rightsToProfitOrIncome",
             "rightsGrantedByContract",
             "conditionalRightsGrantedByContract",
             "controlViaCompanyRulesOrArticles",
             "controlByLegalFramework",
             "boardMember",
             "boardChair",
+            # BODS 0.1/0.2 names that differ
+            "protector-of-trust",
+            "other-influence-or-control-of-trust",
+        )
+    },
+    # Who settles, holds or benefits from the assets (a trust's parties, a nominee and the person it
+    # stands for, rights to the profit or what is left on dissolution) owns them in some share.
+    **{
+        type_key(t): Kind.OWNERSHIP
+        for t in (
+            "settlor",
+            "trustee",
+            "beneficiaryOfLegalArrangement",
+            "rightsToSurplusAssetsOnDissolution",
+            "rightsToProfitOrIncome",
             "enjoymentAndUseOfAssets",
             "rightToProfitOrIncomeFromAssets",
             "nominee",
             "nominator",
-            # BODS 0.1/0.2 names that differ
             "settlor-of-trust",
             "trustee-of-trust",
-            "protector-of-trust",
             "beneficiary-of-trust",
-            "other-influence-or-control-of-trust",
         )
     },
 }
@@ -76,7 +88,7 @@ class Interest:
     """One interest of a relationship.
 
     Attributes:
-        kind: equity, votes, control or unknown (from the interest type).
+        kind: equity, votes, control, ownership of unknown size or unknown (from the interest type).
         type_name: the type as written ('' when absent).
         share: the share as fractions, or None when the statement gives none.
         indirect: held through intermediaries (``directOrIndirect`` / ``interestLevel`` = indirect).

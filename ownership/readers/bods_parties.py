@@ -1,10 +1,16 @@
 """BODS entity and person statements into entities, with their countries.
 
 * An entity's jurisdiction is its ``jurisdiction`` (0.1/0.2: ``incorporatedInJurisdiction``), else the
-  country of its registered address; its headquarters is the country of its business address.
-* A person's nationality goes into ``jurisdiction`` and the country of residence (residence address, else
-  the registered address, else the first tax residence) into ``headquarters``, so the policy's home basis
-  can weigh them; further countries do not fit the model and are reported.
+  country of its registered address; its headquarters is the country of its business address (further
+  business addresses elsewhere are further headquarters countries).
+* A person's countries are all kept with their kinds: the first nationality goes into ``jurisdiction``, the
+  first country of residence (residence address, ``placeOfResidence``, else the registered address) into
+  ``headquarters``, and every further nationality, residence and each tax residence (``taxResidencies``)
+  into ``other_countries`` with its kind.
+* Ultimate owners by the file's statement: a company with a public listing (``publicListing`` with
+  ``hasPublicListing``) and a state or state body are marked ``ultimate``. An unknown person
+  (``personType: unknownPerson``) is a party of unknown type, not a natural person known to be the top:
+  who stands behind it is unknown.
 * A country that is not recognised is a warning and the party's country stays unknown (so it may be a home
   party for the high bound): registers publish whole feeds, and one odd code should not stop a read.
 """
@@ -15,7 +21,7 @@ from collections.abc import Mapping, Sequence
 
 from ownership.countries import UnknownCountryError, normalize_country
 from ownership.errors import short
-from ownership.model import Entity, EntityType
+from ownership.model import CountryKind, Entity, EntityType
 from ownership.readers.bods_fields import JsonObject, Statement, Unspecified, items, mapping, text, type_key
 
 _ENTITY_TYPES = {
@@ -33,16 +39,18 @@ def _entity_type(details: JsonObject) -> tuple[EntityType, str | None]:
     raw = details.get("entityType")
     kind = text(details, "entityType") if not isinstance(raw, Mapping) else text(raw, "type")
     subtype = text(raw, "subtype") if isinstance(raw, Mapping) else None
-    listing = mapping(details, "publicListing")
     if kind is None:
         return EntityType.UNKNOWN, None
     key = type_key(kind)
     if key == "arrangement":
         return (EntityType.TRUST if subtype == "trust" else EntityType.UNKNOWN), kind
-    found = _ENTITY_TYPES.get(key, EntityType.UNKNOWN)
-    if found is EntityType.COMPANY and listing is not None and listing.get("hasPublicListing") is True:
-        return EntityType.PUBLIC, kind
-    return found, kind
+    return _ENTITY_TYPES.get(key, EntityType.UNKNOWN), kind
+
+
+def _listed(details: JsonObject) -> bool:
+    """Whether the entity has a public listing (0.4 ``publicListing.hasPublicListing``)."""
+    listing = mapping(details, "publicListing")
+    return listing is not None and listing.get("hasPublicListing") is True
 
 
 def _unspecified_words(details: JsonObject, key: str) -> str | None:
@@ -74,13 +82,20 @@ def country(st: Statement, value: object, what: str) -> str | None:
 
 
 def _address_country(st: Statement, details: JsonObject, types: Sequence[str], what: str) -> str | None:
+    found = _address_countries(st, details, types, what)
+    return found[0] if found else None
+
+
+def _address_countries(st: Statement, details: JsonObject, types: Sequence[str], what: str) -> list[str]:
+    """The countries of the addresses of ``types`` (in that order of types), each once."""
+    found: list[str] = []
     for wanted in types:
         for address in items(details, "addresses"):
             if isinstance(address, Mapping) and text(address, "type") == wanted:
-                found = country(st, address.get("country"), what)
-                if found is not None:
-                    return found
-    return None
+                code = country(st, address.get("country"), what)
+                if code is not None and code not in found:
+                    found.append(code)
+    return found
 
 
 def parse_entity(st: Statement, key: str, details: JsonObject) -> Entity:
@@ -90,12 +105,25 @@ def parse_entity(st: Statement, key: str, details: JsonObject) -> Entity:
     jurisdiction = country(st, jurisdiction_field, "jurisdiction") if jurisdiction_field else None
     if jurisdiction is None:
         jurisdiction = _address_country(st, details, ("registered",), "registered address country")
-    headquarters = _address_country(st, details, ("business",), "business address country")
+    offices = _address_countries(st, details, ("business",), "business address country")
+    headquarters = offices[0] if offices else None
+    others = tuple((c, CountryKind.HEADQUARTERS) for c in offices[1:])
     name = text(details, "name")
     if name is None:
         reason = _unspecified_words(details, "unspecifiedEntityDetails")
         name = f"{written or 'entity'} {key}" + (f" ({reason})" if reason else "")
-    return Entity(key, name, kind, jurisdiction, headquarters, where=st.where, source=st.citation)
+    ultimate = kind is EntityType.STATE or (kind is EntityType.COMPANY and _listed(details))
+    return Entity(
+        key,
+        name,
+        kind,
+        jurisdiction,
+        headquarters,
+        where=st.where,
+        source=st.citation,
+        ultimate=ultimate,
+        other_countries=others,
+    )
 
 
 def _person_name(details: JsonObject) -> str | None:
@@ -112,29 +140,46 @@ def _person_name(details: JsonObject) -> str | None:
 
 
 def parse_person(st: Statement, key: str, details: JsonObject) -> Entity:
-    """A person statement's details as a person entity: nationality in ``jurisdiction``, residence in
-    ``headquarters`` (a second nationality when no residence is given)."""
+    """A person statement's details as a person entity: first nationality in ``jurisdiction``, first country
+    of residence in ``headquarters``, every other nationality, residence and tax residence in
+    ``other_countries``. An unknown person is an entity of unknown type (see the module docstring)."""
     nationalities = [country(st, n, "nationality") for n in items(details, "nationalities")]
     residences = [
-        _address_country(st, details, ("residence",), "residence country"),
+        *_address_countries(st, details, ("residence",), "residence country"),
         country(st, (mapping(details, "placeOfResidence") or {}).get("country"), "residence country"),
         _address_country(st, details, ("registered",), "registered address country"),
-        *(country(st, t, "tax residence") for t in items(details, "taxResidencies")),
     ]
+    taxed = [country(st, t, "tax residence") for t in items(details, "taxResidencies")]
     found = list(dict.fromkeys(c for c in nationalities if c is not None))
     lived = list(dict.fromkeys(c for c in residences if c is not None))
     jurisdiction = found[0] if found else None
-    headquarters = lived[0] if lived else (found[1] if len(found) > 1 else None)
-    extra = [c for c in dict.fromkeys(found + lived) if c not in (jurisdiction, headquarters)]
-    if extra:
-        st.warn(
-            "extra_countries",
-            f"the person also has {', '.join(extra)} as nationality or residence; the model keeps two countries "
-            f"per party ({jurisdiction}, {headquarters}), so the others are not used",
-        )
+    headquarters = lived[0] if lived else None
+    others = (
+        *((c, CountryKind.NATIONALITY) for c in found[1:]),
+        *((c, CountryKind.RESIDENCE) for c in lived[1:]),
+        *((c, CountryKind.TAX_RESIDENCE) for c in dict.fromkeys(t for t in taxed if t is not None)),
+    )
     name = _person_name(details)
+    person_type = text(details, "personType") or "person"
     if name is None:
-        person_type = text(details, "personType") or "person"
         reason = _unspecified_words(details, "unspecifiedPersonDetails")
         name = f"{person_type} {key}" + (f" ({reason})" if reason else "")
-    return Entity(key, name, EntityType.PERSON, jurisdiction, headquarters, where=st.where, source=st.citation)
+    kind = EntityType.PERSON
+    if type_key(person_type) == "unknownperson":
+        kind = EntityType.UNKNOWN
+        st.warn(
+            "unspecified_party",
+            f"{short(name, 80)} is an unknown person (personType unknownPerson): who stands behind it is unknown, "
+            "so it is read as a party of unknown type whose own owners are unknown, not as a natural person at the "
+            "top",
+        )
+    return Entity(
+        key,
+        name,
+        kind,
+        jurisdiction,
+        headquarters,
+        where=st.where,
+        source=st.citation,
+        other_countries=others,
+    )

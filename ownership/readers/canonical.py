@@ -15,8 +15,16 @@ from datetime import date
 from ownership.countries import UnknownCountryError, normalize_country
 from ownership.errors import DataWarning, InputError, Location, short
 from ownership.model import TOLERANCE, Entity, EntityType, Holding, Stake
-from ownership.readers.columns import ENTITY_COLUMNS, HOLDING_COLUMNS, Header, find_header, header_key
-from ownership.readers.tables import Cell, RawTable, UncachedFormula, cell_text, iter_cells
+from ownership.readers.columns import (
+    ENTITY_COLUMNS,
+    HOLDING_COLUMNS,
+    Header,
+    find_header,
+    header_key,
+    is_free_text,
+    looks_like,
+)
+from ownership.readers.tables import Cell, RawTable, ReadLayout, UncachedFormula, cell_text, iter_cells
 from ownership.readers.values import (
     ValueProblem,
     is_unknown_marker,
@@ -67,10 +75,16 @@ _ENTITY_COLUMNS = {
 
 @dataclass
 class Problems:
-    """Errors and warnings collected while reading."""
+    """Errors and warnings collected while reading.
+
+    Attributes:
+        lenient: data that looks like it matters but is not read (a country column, a sheet) is a warning
+            instead of an error (``--lenient``).
+    """
 
     errors: list[InputError] = field(default_factory=list)
     warnings: list[DataWarning] = field(default_factory=list)
+    lenient: bool = False
 
     def error(self, reason: str, where: Location) -> None:
         self.errors.append(InputError(reason, where))
@@ -78,10 +92,20 @@ class Problems:
     def warn(self, code: str, message: str, where: Location | None = None) -> None:
         self.warnings.append(DataWarning(code, message, where))
 
+    def unread(self, code: str, message: str, fix: str, where: Location) -> None:
+        """Data the reader does not use although it looks like it matters: an error saying how to have it
+        read (``fix``), or under ``lenient`` a warning that it is ignored. A gate must not pass on what it
+        did not read."""
+        if self.lenient:
+            self.warn(code, f"{message}: ignored (--lenient)", where)
+        else:
+            self.error(f"{message}, and is not read; {fix}, or pass --lenient to ignore it", where)
+
     def raise_first(self) -> None:
+        """Raise every error collected, as one error listing them all (first one first)."""
         if self.errors:
-            first = self.errors[0]
-            raise InputError(first.reason, first.where, more=len(self.errors) - 1)
+            first, *rest = self.errors
+            raise InputError(first.reason, first.where, also=tuple(rest))
 
 
 class _Row:
@@ -94,9 +118,10 @@ class _Row:
         self.reported: set[int] = set()
 
     def where(self, name: str | None = None) -> Location:
-        if name is None:
+        k = None if name is None else self.header.columns.get(name)
+        if k is None:
+            # The whole row; also for a field with no column (a register's subject).
             return self.table.where(self.number)
-        k = self.header.columns[name]
         return self.table.where(self.number, k + 1, self.header.texts.get(k))
 
     def cell(self, name: str) -> Cell:
@@ -180,13 +205,25 @@ def _rows(table: RawTable, header: Header, problems: Problems) -> Iterator[_Row]
         yield row
 
 
-def _warn_unknown_columns(table: RawTable, header: Header, problems: Problems) -> None:
+def _warn_unknown_columns(table: RawTable, header: Header, problems: Problems, *, entities: bool = False) -> None:
+    """Columns nothing reads: free text (notes, comments, source, reviewer) silently; a column whose header
+    looks like a country, percentage, share count, holder or subject is an error (a warning under
+    --lenient); any other column a warning."""
     for k in header.unknown:
-        problems.warn(
-            "ignored_column",
-            f"column '{header.texts[k]}' is not a column exposure reads: ignored",
-            table.where(header.row, k + 1, header.texts[k]),
-        )
+        text = header.texts[k]
+        where = table.where(header.row, k + 1, text)
+        kind = looks_like(text, entities=entities)
+        if kind is not None:
+            what, field_name = kind
+            problems.unread(
+                "unread_column",
+                f"column '{short(text, 60)}' looks like {what}",
+                f'map it with --columns {field_name}="{short(text, 60)}" (or --columns ignore="{short(text, 60)}"), '
+                "or rename the header",
+                where,
+            )
+        elif not is_free_text(text):
+            problems.warn("ignored_column", f"column '{text}' is not a column exposure reads: ignored", where)
 
 
 def entity_type(text: str | None) -> EntityType | None:
@@ -209,10 +246,11 @@ def _entity_type(row: _Row, name: str) -> EntityType:
     return found
 
 
-def read_entities(table: RawTable, problems: Problems) -> list[Entity]:
-    """Entities from an Entities table (id required; name, type, countries, shares outstanding optional)."""
-    header = find_header(table, _ENTITY_COLUMNS, ("id",))
-    _warn_unknown_columns(table, header, problems)
+def read_entities(table: RawTable, problems: Problems, layout: ReadLayout | None = None) -> list[Entity]:
+    """Entities from an Entities table (an id or, failing that, a name column required; type, countries,
+    shares outstanding optional). A table keyed by name uses the name as the id."""
+    header = entities_header(table, layout)
+    _warn_unknown_columns(table, header, problems, entities=True)
     seen: dict[str, Entity] = {}
     entities: list[Entity] = []
     for row in _rows(table, header, problems):
@@ -263,6 +301,19 @@ class _Resolver:
         self.by_folded: dict[str, list[Entity]] = defaultdict(list)
         for e in entities:
             self.by_folded[e.id.casefold()].append(e)
+def entities_header(table: RawTable, layout: ReadLayout | None = None) -> Header:
+    """The header of an entities table; without an id column, the name column is the key.
+
+    Raises:
+        InputError: no row names an id or a name column.
+    """
+    mapping = layout.columns if layout is not None else ()
+    header = find_header(table, _ENTITY_COLUMNS, ("id",), mapping=mapping, alternatives=(("name",),))
+    if "id" not in header.columns:
+        header.columns["id"] = header.columns["name"]
+    return header
+
+
         self.by_name: dict[str, list[Entity]] = defaultdict(list)
         for e in entities:
             self.by_name[" ".join(e.name.split()).casefold()].append(e)
@@ -300,7 +351,12 @@ class _Resolver:
 
 
 def read_holdings(
-    table: RawTable, entities: list[Entity], problems: Problems, *, declared_source: str | None
+    table: RawTable,
+    entities: list[Entity],
+    problems: Problems,
+    *,
+    declared_source: str | None,
+    layout: ReadLayout | None = None,
 ) -> list[Holding]:
     """Holdings from a Holdings table; ``entities`` gains the parties only named here.
 
@@ -308,19 +364,41 @@ def read_holdings(
         declared_source: where entities are declared (for the unknown-reference warning), or None when
             the holdings table is itself the only source of entities (a single holdings CSV).
     """
-    header = find_header(table, HOLDING_COLUMNS, ("holder", "subject"))
+    header = holdings_header(table, layout)
+def holdings_header(table: RawTable, layout: ReadLayout | None = None) -> Header:
+    """The header of a holdings table: holder and subject, or (a register of members) holder and percent
+    or shares with no subject column.
+
+    Raises:
+        InputError: no row names them.
+    """
+    return find_header(
+        table,
+        HOLDING_COLUMNS,
+        ("holder", "subject"),
+        mapping=layout.columns if layout is not None else (),
+        alternatives=(("holder", "percent"), ("holder", "shares")),
+    )
+
+
     _warn_unknown_columns(table, header, problems)
     cols = header.columns
     if "percent" not in cols and "shares" not in cols and "control" not in cols:
         raise InputError(
             "no percent column (nor shares, nor control); a percent column may be called percent, stake, "
+    A table with no subject column is one company's register of members: the subject is ``layout.subject``
+    (``--subject``), else the company its title row names, else the file's stem (with a warning). A Total
+    or Sum row is checked against the rows above it and never read as a holder.
+
             "ownership, %, share or equity",
             table.where(header.row),
         )
+        layout: what the user said about the sheet (``--subject``, ``--columns``).
     inline = _InlineEntities(entities, problems) if declared_source is None else None
     if inline is None:
         for extra in _INLINE_COLUMNS:
             if extra in cols:
+    register = None if "subject" in cols else register_subject(table, header, problems, layout)
                 k = cols[extra]
                 problems.warn(
                     "ignored_column",
@@ -332,7 +410,12 @@ def read_holdings(
     holdings: list[Holding] = []
     bare_numbers: list[tuple[float, Location]] = []
     for row in _rows(table, header, problems):
-        holder_text, subject_text = row.text("holder"), row.text("subject")
+        holder_text = row.text("holder")
+        subject_text = register if register is not None else row.text("subject")
+        if holder_text is not None and _TOTAL.match(holder_text) and (register is not None or not row.text("subject")):
+            _check_total(row, since_total)
+            since_total = []
+            continue
         if holder_text is None or subject_text is None:
             missing = "holder" if holder_text is None else "subject"
             problems.error(
@@ -341,6 +424,8 @@ def read_holdings(
             continue
         holder: str | None
         subject: str | None
+    percent_texts: list[tuple[str, Location]] = []
+    since_total: list[Holding] = []
         if inline is not None:
             # The rows themselves declare the parties: the references are the ids.
             holder = inline.declare(row, "holder", holder_text)
@@ -348,25 +433,130 @@ def read_holdings(
         else:
             holder = resolver.resolve(holder_text, row.where("holder"))
             subject = resolver.resolve(subject_text, row.where("subject"))
-        holding = _holding(row, holder, subject, bare_numbers)
+        holding = _holding(row, holder, subject, bare_numbers, percent_texts)
         if holding is not None:
             holdings.append(holding)
     if inline is not None:
         inline.finish(entities)
-    _check_fraction_scale(bare_numbers, problems)
+    if not _check_mixed_forms(bare_numbers, percent_texts, problems):
+        _check_fraction_scale(bare_numbers, problems)
     return holdings
 
 
 def _holding(
-    row: _Row, holder: str | None, subject: str | None, bare_numbers: list[tuple[float, Location]]
+    row: _Row,
+    holder: str | None,
+    subject: str | None,
+    bare_numbers: list[tuple[float, Location]],
+    percent_texts: list[tuple[str, Location]],
 ) -> Holding | None:
     problems = row.problems
+            since_total.append(holding)
     cols = row.header.columns
     percent_cell = row.cell("percent")
     stake = row.percent("percent") if "percent" in cols else None
     if stake is not None and is_unknown_marker(percent_cell.value):
         problems.warn(
             "unknown_stake",
+#: The first cell of a total row: "Total", "TOTAL:", "Grand total", "Sum", "Subtotal".
+_TOTAL = re.compile(r"^\s*(grand\s+)?(sub-?\s*)?(total|totals|sum)\b\W*$", re.IGNORECASE)
+
+
+def _check_total(row: _Row, above: list[Holding]) -> None:
+    """A Total/Sum row: its percent and shares against the rows above it (since any earlier total); a
+    mismatch beyond rounding is a warning. The row itself is not a holding."""
+    cols = row.header.columns
+    count = len(above)
+    if "percent" in cols and (total := row.percent("percent")) is not None:
+        low = sum(h.stake.low for h in above if h.stake is not None)
+        high = sum(h.stake.high for h in above if h.stake is not None)
+        # Each row and the total may be rounded to two decimals of a percent.
+        slack = max(0.001, 0.00005 * (count + 1))
+        if total.high < low - slack or total.low > high + slack:
+            row.problems.warn(
+                "total_mismatch",
+                f"the total row says {total.low * 100:g}% but the {count} rows above it add up to "
+                f"{_pct_range(low, high)}; check the rows (the total row itself is not read as a holder)",
+                row.where("percent"),
+            )
+    if "shares" in cols and (shares := row.number_value("shares")) is not None:
+        summed = sum(h.shares or 0.0 for h in above)
+        if abs(shares - summed) > 0.5:
+            row.problems.warn(
+                "total_mismatch",
+                f"the total row says {shares:,.0f} shares but the {count} rows above it add up to {summed:,.0f}; "
+                "check the rows (the total row itself is not read as a holder)",
+                row.where("shares"),
+            )
+
+
+def _pct_range(low: float, high: float) -> str:
+    return f"{low * 100:.4g}%" if abs(high - low) < 1e-12 else f"{low * 100:.4g}-{high * 100:.4g}%"
+
+
+_REGISTER_WORDS = re.compile(
+    r"\b(register\s+of\s+(members|shareholders)|share(holders?)?\s+register|members'?\s+register|"
+    r"shareholders?(\s+list)?|cap(itali[sz]ation)?\s+table|as\s+(at|of)\b)",
+    re.IGNORECASE,
+)
+_REGISTER_OF = re.compile(r"register\s+of\s+(members|shareholders)\s+of\s+(.+)", re.IGNORECASE)
+_SEPARATOR = re.compile(r"\s+[-\u2013\u2014:|]\s+|\s*:\s+")
+_AS_AT = re.compile(r"\s*[,(]?\s*\bas\s+(at|of|on)\b.*$", re.IGNORECASE)
+
+
+_LEGAL_FORM = re.compile(
+    r"(\b(ltd|limited|inc|llc|gmbh|ag|plc|corp|corporation|co|pte|bv|nv|sa|sarl|spa|kk|lp|llp)\.?|有限公司|株式会社)$",
+    re.IGNORECASE,
+)
+
+
+def title_company(title: str) -> str | None:
+    """The company a register's title names: "Jade Semiconductor Pte. Ltd. - Register of Members as at
+    30 June 2026" and "Register of members of Jade Semiconductor Pte. Ltd." give "Jade Semiconductor Pte.
+    Ltd."; a title that is a company name alone ("Jade Semiconductor Pte. Ltd.") gives itself; None when
+    the title names no company ("Register of Members", "Prepared by finance")."""
+    text = " ".join(title.split())
+    found = _REGISTER_OF.search(text)
+    if found:
+        return _AS_AT.sub("", found.group(2)).strip(" -,:;") or None
+    if not _REGISTER_WORDS.search(text):
+        return text if _LEGAL_FORM.search(text) else None
+    for part in _SEPARATOR.split(text):
+        part = part.strip(" -,:;")
+        if part and not _REGISTER_WORDS.search(part):
+            return part
+    return None
+
+
+def register_subject(table: RawTable, header: Header, problems: Problems, layout: ReadLayout | None) -> str:
+    """The subject of a register of members (a holdings table with no subject column): ``--subject``, else
+    the company its title row names, else the file's stem; the last two are said in a warning."""
+    if layout is not None and layout.subject:
+        return layout.subject
+    for number, cells in table.rows[: header.position]:
+        for cell in cells:
+            text = cell_text(cell.value)
+            name = title_company(text) if text is not None else None
+            if name is not None:
+                problems.warn(
+                    "register_subject",
+                    f"no subject column: read as the register of members of '{short(name)}', the company the "
+                    "title row names; give --subject NAME if it is another",
+                    table.where(number),
+                )
+                return name
+    from pathlib import PurePath
+
+    stem = PurePath(table.file).stem or table.file
+    problems.warn(
+        "register_subject",
+        f"no subject column and no title row naming the company: read as the register of members of "
+        f"'{short(stem)}', the file's name; give --subject NAME to name the company",
+        table.where(),
+    )
+    return stem
+
+
             f"the stake is '{cell_text(percent_cell.value)}': read as anywhere from 0 to 100%",
             row.where("percent"),
         )
@@ -383,6 +573,8 @@ def _holding(
     percent_given = "percent" in cols and cell_text(row.cell("percent").value) is not None
     if stake is None and shares is None and votes is None and not control and not percent_given:
         where = row.where(next((c for c in ("percent", "shares", "control") if c in cols), "holder"))
+    if stake is not None and isinstance(percent_cell.value, str) and "%" in percent_cell.value:
+        percent_texts.append((percent_cell.value.strip(), row.where("percent")))
         problems.error("no stake: give a percent or a number of shares (or votes, or control = yes)", where)
         return None
     if holder is None or subject is None:
@@ -426,6 +618,26 @@ def _check_fraction_scale(bare: list[tuple[float, Location]], problems: Problems
             "if they are fractions (0.6 = 60%), format the cells as percentages or write 60",
             replace(bare[0][1], row=None),
         )
+def _check_mixed_forms(
+    bare: list[tuple[float, Location]], texts: list[tuple[str, Location]], problems: Problems
+) -> bool:
+    """Percent text ('45%') beside bare numbers that are all at most 1 (0.55) is ambiguous: 0.55 may be a
+    fraction (55%) or percentage points (0.55%). Each bare cell is an error; returns whether there were any."""
+    if not texts or not bare or not all(v <= 1.0 for v, _ in bare) or not any(v > 0 for v, _ in bare):
+        return False
+    sample, sample_where = texts[0]
+    for value, where in bare:
+        if value <= 0:
+            continue
+        problems.error(
+            f"{value:g} is a bare number in a column that also holds percent text ('{short(sample, 20)}' at row "
+            f"{sample_where.row}): it could be {value * 100:g}% or {value:g}%; write it with a % sign "
+            f"({value * 100:g}% or {value:g}%), or format the cell as a percentage",
+            where,
+        )
+    return True
+
+
 
 
 _INLINE_COLUMNS = tuple(

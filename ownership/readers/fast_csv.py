@@ -98,6 +98,8 @@ def read_folder_fast(folder: Path, name: str, limits: ReadLimits) -> OwnershipDa
             references = pool.submit(_references, ids, cols["holder"], cols["subject"])
             problems = Problems()
             entities = _entities(entity_file, ids, problems)
+            if problems.errors:
+                raise Decline  # an unread column that looks like data: the row reader lists the errors
             holdings = values.result()
             problems.warnings.extend(holdings.warnings)
             refs = references.result()
@@ -248,6 +250,8 @@ def _holdings(file: ParsedFile, declared_source: str) -> _Holdings:
     shares = numbers(cols["shares"], parse_number) if "shares" in cols else None
     start, end = _validity(
         days(cols["start"], parse_date) if "start" in cols else None,
+    if problems.errors:
+        raise Decline  # the row reader lists the errors
         days(cols["end"], parse_date) if "end" in cols else None,
         n,
     )
@@ -259,6 +263,8 @@ def _holdings(file: ParsedFile, declared_source: str) -> _Holdings:
         raise Decline  # stakes from share counts: apply_share_counts and its warnings
     if votes is not None:
         no_stake &= np.isnan(votes.low)
+    if stake is not None and _mixed_percent_forms(file, stake):
+        raise Decline  # the row reader names the ambiguous cells
     if control is not None:
         no_stake &= ~control
     if bool(no_stake.any()):
@@ -340,6 +346,15 @@ def _stake_warnings(file: ParsedFile, stake: Stakes, problems: Problems) -> None
         return
     values = stake.bare[bare_rows]
     where = file.where(int(bare_rows[0]) + 2, "percent")
+def _mixed_percent_forms(file: ParsedFile, stake: Stakes) -> bool:
+    """Whether the percent column holds percent text ('45%') beside bare numbers that are all at most 1,
+    which ``read_holdings`` refuses as ambiguous (``canonical._check_mixed_forms``)."""
+    bare = stake.bare[~np.isnan(stake.bare)]
+    if bare.size == 0 or bare.max() > 1.0 or not (bare > 0).any():
+        return False
+    return bool(pc.any(pc.match_substring(file.columns["percent"], "%")).as_py())
+
+
     sample = [(float(values[0]), where)]
     if bare_rows.size >= 2:
         sample.append((float(values.max()), where))

@@ -35,6 +35,27 @@ class UncachedFormula:
 
 
 @dataclass(frozen=True)
+class ReadLayout:
+    """What the user told the reader about a sheet it cannot read by itself.
+
+    Attributes:
+        subject: the company a register of members (a sheet with no subject column) is about (``--subject``).
+        columns: (field, header) pairs: the column headed ``header`` holds ``field`` (``--columns``);
+            the field ``ignore`` says a column is read by nobody, on purpose.
+        lenient: columns and sheets that look like data but are not read are warnings instead of errors
+            (``--lenient``).
+    """
+
+    subject: str | None = None
+    columns: tuple[tuple[str, str], ...] = ()
+    lenient: bool = False
+
+    @property
+    def is_default(self) -> bool:
+        return self.subject is None and not self.columns and not self.lenient
+
+
+@dataclass(frozen=True)
 class ReadLimits:
     """Caps that keep a hostile or broken file from taking unbounded time or memory.
 
@@ -42,11 +63,14 @@ class ReadLimits:
         max_bytes: the most a text file may hold, or a workbook's parts once unpacked.
         max_rows: the most rows a sheet or text file may have.
         max_cell_chars: the longest cell of a text file.
+        layout: how to read sheets the reader cannot read by itself (carried with the limits, which every
+            reader call already receives).
     """
 
     max_bytes: int = 2 * 1024**3
     max_rows: int = 10_000_000
     max_cell_chars: int = 10_000_000
+    layout: ReadLayout = ReadLayout()
 
 
 DEFAULT_LIMITS = ReadLimits()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
 from pathlib import Path
 
@@ -183,7 +184,15 @@ def clean_folders(draw: st.DrawFn) -> tuple[bytes, bytes]:
 def test_clean_folders_are_read_by_the_fast_path_exactly(folder_files: tuple[bytes, bytes]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_folder(Path(tmp) / "g", *folder_files)
-        assert_same(folder, fast=True)
+        # Percent text beside bare numbers all at most 1 ("45%" and "0.5") is ambiguous: the row reader
+        # refuses it (issue 15) and the fast path must leave it to the row reader.
+        assert_same(folder, fast=None if _mixed_forms(folder_files[1]) else True)
+
+
+def _mixed_forms(holdings: bytes) -> bool:
+    rows = list(csv.reader(io.StringIO(holdings.decode("utf-8-sig"))))[1:]
+    bare = [float(r[2].strip().replace(",", ".")) for r in rows if re.fullmatch(r"\s*\d+(?:[.,]\d+)?\s*", r[2])]
+    return any("%" in r[2] for r in rows) and bool(bare) and max(bare) <= 1 and max(bare) > 0
 
 
 messy_text = st.one_of(

@@ -10,6 +10,7 @@ import pytest
 from ownership.errors import InputError, Location
 from ownership.model import OwnershipData, Stake
 from ownership.readers import read_input
+from ownership.readers.tables import ReadLayout, ReadLimits
 
 SAMPLES = Path(__file__).resolve().parents[3] / "data" / "samples"
 
@@ -334,9 +335,9 @@ def test_sheet_names_are_matched_loosely(xlsx, entities_name: str, holdings_name
     assert data.warnings == ()
 
 
-def test_extra_sheet_with_data_is_ignored_with_a_warning(xlsx) -> None:
+def test_extra_sheet_with_data_is_ignored_with_a_warning_when_lenient(xlsx) -> None:
     path = xlsx({"Entities": ENTITIES, "Holdings": HOLDINGS, "Notes": [["prepared by", "me"]], "Blank": []})
-    data = read(path)
+    data = read_input(path, display=path.name, limits=ReadLimits(layout=ReadLayout(lenient=True)))
     assert codes(data) == ["ignored_sheet"]
     warning = data.warnings[0]
     assert "'Notes'" in warning.message
@@ -369,7 +370,7 @@ def test_no_entities_sheet_warns(xlsx) -> None:
 def test_two_candidate_sheets_and_no_holdings_sheet_is_an_error(xlsx) -> None:
     path = xlsx({"Entities": ENTITIES, "Q1": HOLDINGS, "Q2": HOLDINGS})
     line = error_of(path).one_line()
-    assert line.startswith("book.xlsx: has no Holdings sheet (sheets: 'Entities', 'Q1', 'Q2')")
+    assert line.startswith("book.xlsx: sheets 'Q1' and 'Q2' both hold holder columns and none is named 'Holdings'")
 
 
 def test_empty_holdings_sheet_is_an_error(xlsx) -> None:

@@ -227,7 +227,10 @@ def test_a_users_own_about_sheet_is_still_reported(tmp_path: Path) -> None:
     book.create_sheet("About").append(["prepared by", "me"])
     path = tmp_path / "user.xlsx"
     book.save(path)
-    assert "ignored_sheet" in [w.code for w in read_input(path).warnings]
+    # A sheet with data that nothing reads stops the read (issue 15: a gate must not pass on what it did
+    # not read); only the About sheet exposure itself writes is passed over.
+    with pytest.raises(InputError, match="sheet 'About' has data"):
+        read_input(path)
 
 
 def test_parties_named_only_in_holdings_are_listed(tmp_path: Path) -> None:
