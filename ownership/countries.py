@@ -578,6 +578,20 @@ def _is_blank(text: object) -> bool:
     return False
 
 
+#: What people write in a country cell for "not known". They read as unknown, with a warning, in every
+#: column and reader; "NA" is one of them (Namibia is "Namibia" or "NAM"), because a spreadsheet's "NA"
+#: almost always means "not available", and taking it for a country could settle an unknown.
+UNKNOWN_SPELLINGS: Final = frozenset(
+    {"na", "n/a", "n.a.", "n.a", "unknown", "not known", "unk", "-", "--", "tbc", "tbd", "?", "??", "none", "nil"}
+)
+
+
+def is_unknown_spelling(text: object) -> bool:
+    """Whether ``text`` is one of the ways of writing "unknown" (``UNKNOWN_SPELLINGS``), case and spaces
+    ignored; blank text is not (it is simply empty)."""
+    return isinstance(text, str) and " ".join(text.split()).casefold() in UNKNOWN_SPELLINGS
+
+
 def normalize_country(text: object) -> str | None:
     """ISO 3166-1 alpha-2 code for a country code, name, alias, demonym or subdivision code.
 
@@ -587,10 +601,11 @@ def normalize_country(text: object) -> str | None:
     several parts ("Minnesota, Usa", "(usa) delaware"); the module docstring gives the exact rules.
     Case, accents, punctuation and spacing do not matter. There is no fuzzy matching.
 
-    Returns None for blank input (None, "", whitespace, NaN, pandas NA). Raises UnknownCountryError
+    Returns None for blank input (None, "", whitespace, NaN, pandas NA) and for the spellings of "unknown"
+    (``UNKNOWN_SPELLINGS``: "N/A", "NA", "unknown", "-", "TBC", "?"; callers warn). Raises UnknownCountryError
     otherwise if the text is not recognised. Non-string values are looked up as their ``str()``.
     """
-    if _is_blank(text):
+    if _is_blank(text) or is_unknown_spelling(text):
         return None
     return _resolve(text if isinstance(text, str) else str(text))
 

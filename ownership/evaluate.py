@@ -25,8 +25,16 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray, cascade, self_supporting
-from ownership.engine.lookthrough import closed_loops, lookthrough
+from ownership.engine.cascade import (
+    BoolArray,
+    CascadeOutcome,
+    Edges,
+    FloatArray,
+    IntArray,
+    cascade,
+    self_supporting,
+)
+from ownership.engine.lookthrough import LookthroughOutcome, closed_loops, lookthrough
 from ownership.graph import EquityGraph, SeedLabels
 from ownership.model import ControlMode, Method, Policy
 from ownership.table import BuiltOnAccess
@@ -101,7 +109,7 @@ def evaluate(graph: EquityGraph, policy: Policy) -> Evaluation:
 
         (low, labels, loops), high = _both(
             low_side,
-            lambda: _aggregate(graph, policy, seeds_high, graph.remainder, control_high),
+            lambda: _aggregate(graph, policy, seeds_high, graph.remainder, control_high, high=True),
             graph.equity.holder.size,
         )
         return Evaluation(low, high, labels, loops)
@@ -110,11 +118,11 @@ def evaluate(graph: EquityGraph, policy: Policy) -> Evaluation:
     counts = np.bincount(graph.party[graph.party >= 0], minlength=int(graph.party.max(initial=-1)) + 1)
     starts = np.searchsorted(graph.party[order], np.arange(counts.size))
     low_parties = [np.sort(order[a : a + c]).astype(np.int64) for a, c in zip(starts, counts, strict=True)]
-    low, runs, base_low = _per_party(graph, policy, low_parties, zeros, control_low, graph.home)
+    low, runs, base_low = _per_party(graph, policy, low_parties, zeros, control_low, graph.home, high=False)
     # High bound: the same parties, every entity of unknown country alone, and nobody named at all
     # (the remainder alone: the baseline), each with the remainder available to it.
     high_parties = [*low_parties, *(np.array([i], dtype=np.int64) for i in np.flatnonzero(graph.unknown_home).tolist())]
-    high, _, _ = _per_party(graph, policy, high_parties, graph.remainder, control_high, seeds_high)
+    high, _, _ = _per_party(graph, policy, high_parties, graph.remainder, control_high, seeds_high, high=True)
     party_sources = (
         (members, frozenset().union(*(graph.seed_labels[i] for i in members.tolist())), _party_mask(base_low, runs[p]))
         for p, members in enumerate(low_parties)
@@ -147,11 +155,80 @@ def _both(low: Callable[[], L], high: Callable[[], H], holdings: int) -> tuple[L
         return low(), running.result()
 
 
+@dataclass(frozen=True)
+class _Floors:
+    """Declared indirect interests in one evaluation: holder and subject indices and the holder's whole
+    stake in the subject at this bound (fractions)."""
+
+    holder: IntArray
+    subject: IntArray
+    amount: FloatArray
+
+
+def _floors_of(graph: EquityGraph, high: bool) -> _Floors | None:
+    f = graph.floors
+    if f is None:
+        return None
+    return _Floors(f.holder, f.subject, f.high if high else f.low)
+
+
+#: Rounds of the floor fixpoint before a raise is kept even where later rounds would lower it.
+_FLOOR_ROUNDS = 20
+
+
+def _solve(
+    edges: Edges,
+    seeds: BoolArray,
+    offset: FloatArray,
+    policy: Policy,
+    control: Edges | None,
+    floors: _Floors | None,
+    look_edges: Edges | None = None,
+) -> tuple[CascadeOutcome, LookthroughOutcome]:
+    """Both computations on ``edges``; with declared indirect interests, the figures raised to their floors.
+
+    A declaration says the holder owns at least ``amount`` of the subject through entities whose stakes
+    the data may not give: the subject's look-through figure is at least the holder's figure times the
+    amount, and its cascade figure at least the amount when the holder is tainted. A raise enters the
+    computations as extra offset on the subject, so it reaches everything downstream; the raises are
+    found again from each new solution (a raise upstream can make a raise downstream unnecessary), and
+    after ``_FLOOR_ROUNDS`` rounds they only grow, which ends the search with every floor met.
+    ``look_edges`` replaces ``edges`` for the look-through where the two differ (a party's sub-problem).
+    """
+    t, comp = policy.pass_threshold, policy.pass_comparison
+    l_edges = edges if look_edges is None else look_edges
+    c = cascade(edges, seeds, offset, t, comp, control)
+    look = lookthrough(l_edges, seeds, offset)
+    if floors is None or not floors.holder.size:
+        return c, look
+    raise_c = np.zeros(edges.n)
+    raise_l = np.zeros(edges.n)
+    for k in range(3 * _FLOOR_ROUNDS):
+        floor_c = np.zeros(edges.n)
+        np.maximum.at(floor_c, floors.subject, np.where(c.tainted[floors.holder], floors.amount, 0.0))
+        floor_l = np.zeros(edges.n)
+        np.maximum.at(floor_l, floors.subject, np.minimum(look.figure[floors.holder], 1.0) * floors.amount)
+        new_c = np.maximum(floor_c - (c.figure - raise_c), 0.0)
+        new_l = np.maximum(floor_l - (look.figure - raise_l), 0.0)
+        if k >= _FLOOR_ROUNDS:
+            new_c, new_l = np.maximum(new_c, raise_c), np.maximum(new_l, raise_l)
+        if np.allclose(new_c, raise_c, rtol=0.0, atol=1e-12) and np.allclose(new_l, raise_l, rtol=0.0, atol=1e-12):
+            break
+        raise_c, raise_l = new_c, new_l
+        c = cascade(edges, seeds, offset + raise_c, t, comp, control)
+        look = lookthrough(l_edges, seeds, offset + raise_l)
+    return c, look
+
+
 def _aggregate(
-    graph: EquityGraph, policy: Policy, seeds: BoolArray, offset: FloatArray, control: Edges | None
+    graph: EquityGraph,
+    policy: Policy,
+    seeds: BoolArray,
+    offset: FloatArray,
+    control: Edges | None,
+    high: bool = False,
 ) -> Bound:
-    c = cascade(graph.equity, seeds, offset, policy.pass_threshold, policy.pass_comparison, control)
-    look = lookthrough(graph.equity, seeds, offset)
+    c, look = _solve(graph.equity, seeds, offset, policy, control, _floors_of(graph, high))
     return Bound(
         np.minimum(c.figure, 1.0),
         c.tainted,
@@ -192,6 +269,7 @@ def _per_party(
     offset: FloatArray,
     control: Edges | None,
     all_seeds: BoolArray,
+    high: bool,
 ) -> tuple[Bound, dict[int, _PartyRun], Bound]:
     """Each party alone; an entity's figure is the largest any single party (or nobody) reaches.
 
@@ -202,7 +280,8 @@ def _per_party(
     """
     n = graph.n
     eq = graph.equity
-    base = _aggregate(graph, policy, np.zeros(n, dtype=np.bool_), offset, control)
+    base = _aggregate(graph, policy, np.zeros(n, dtype=np.bool_), offset, control, high)
+    floors = _floors_of(graph, high)
     incoming = eq.reversed()
     incoming_control = control.reversed() if control is not None else None
 
@@ -255,8 +334,15 @@ def _per_party(
         seeds[position[members]] = True
         seeds[virtual] = True
         sub_offset = np.append(offset[nodes], 0.0)
-        c = cascade(c_edges, seeds, sub_offset, policy.pass_threshold, policy.pass_comparison, sub_control)
-        look = lookthrough(l_edges, seeds, sub_offset)
+        sub_floors = None
+        if floors is not None:
+            # Declarations whose holder lies outside the party's part count in the baseline already.
+            local = inside[floors.holder] & inside[floors.subject]
+            if local.any():
+                sub_floors = _Floors(
+                    position[floors.holder[local]], position[floors.subject[local]], floors.amount[local]
+                )
+        c, look = _solve(c_edges, seeds, sub_offset, policy, sub_control, sub_floors, l_edges)
         position[nodes] = -1
 
         figure = np.minimum(c.figure[:k], 1.0)

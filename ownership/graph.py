@@ -18,8 +18,30 @@ import numpy as np
 
 from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray, stable_order
 from ownership.errors import DataWarning, InputError, Location, short
-from ownership.model import TOLERANCE, Entity, EntityType, Holding, HomeBasis, OwnershipData, Policy, Stake, Weights
-from ownership.table import NO_COUNTRY, PERSON_CODE, BuiltOnAccess, CodeArray, EntityTable, HoldingTable, texts_at
+from ownership.model import (
+    TOLERANCE,
+    CountryKind,
+    Entity,
+    EntityType,
+    Holding,
+    HomeBasis,
+    OwnershipData,
+    Policy,
+    Stake,
+    UnrecordedHolders,
+    Weights,
+)
+from ownership.table import (
+    COUNTRY_KINDS,
+    NO_COUNTRY,
+    PERSON_CODE,
+    ULTIMATE_TYPE_CODES,
+    BuiltOnAccess,
+    CodeArray,
+    EntityTable,
+    HoldingTable,
+    texts_at,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -59,27 +81,61 @@ def _rows(places: Sequence[Location | None]) -> str:
     return f"rows {rows}{more}" if len(found) > 1 else f"row {rows}"
 
 
+def counting_kinds(basis: HomeBasis, person: bool) -> frozenset[CountryKind]:
+    """The kinds of a party's countries that can make it a home entity under ``basis``.
+
+    For a natural person every kind counts (nationality, residence, tax residence) under every basis. For
+    other parties ``incorporation`` counts the place of incorporation, ``headquarters`` the head office,
+    and ``either`` both: either can only add home candidates to each basis alone.
+    """
+    if person:
+        return frozenset(CountryKind)
+    if basis is HomeBasis.INCORPORATION:
+        return frozenset({CountryKind.INCORPORATION})
+    if basis is HomeBasis.HEADQUARTERS:
+        return frozenset({CountryKind.HEADQUARTERS})
+    return frozenset({CountryKind.INCORPORATION, CountryKind.HEADQUARTERS})
+
+
 def home_country(entity: Entity, basis: HomeBasis) -> tuple[str, ...]:
     """The countries that decide whether ``entity`` is a home entity under ``basis`` (empty = unknown).
 
     A missing headquarters is taken to be the place of incorporation, because registers record
     incorporation far more often than head offices and treating every missing headquarters as "maybe
-    China" would make nearly everything ``possible``. For natural persons both columns hold nationality or
-    residence and both count under every basis.
+    China" would make nearly everything ``possible``. For natural persons every country they have counts
+    under every basis.
     """
-    jur, hq = entity.jurisdiction, entity.headquarters
-    if entity.type is EntityType.PERSON or basis is HomeBasis.EITHER:
-        found = tuple(c for c in (jur, hq) if c is not None)
-    elif basis is HomeBasis.INCORPORATION:
-        found = (jur,) if jur is not None else ()
-    else:
-        chosen = hq if hq is not None else jur
-        found = (chosen,) if chosen is not None else ()
+    person = entity.type is EntityType.PERSON
+    kinds = counting_kinds(basis, person)
+    # The main columns first (incorporation, then head office), then the others in their order.
+    ordered = [(entity.jurisdiction, None), (entity.headquarters, None), *entity.other_countries]
+    tagged = [(c, kind) for c, kind in ordered if c is not None]
+    countries = entity.countries
+    found = [c for c, _ in tagged if any((c, k) in countries for k in kinds)]
+    if not person and basis is HomeBasis.HEADQUARTERS and not found:
+        found = [c for c, _ in tagged if (c, CountryKind.INCORPORATION) in countries]
     return tuple(dict.fromkeys(found))
 
 
+def home_unknown(entity: Entity, basis: HomeBasis) -> bool:
+    """Whether ``entity``'s country under ``basis`` is unknown, so that it may be a home entity.
+
+    Under ``either`` a company whose place of incorporation is unknown stays unknown even when its head
+    office is known, because ``incorporation`` alone would call it unknown and ``either`` must never be
+    less strict than each basis alone.
+    """
+    if entity.type is EntityType.PERSON:
+        return not entity.countries
+    kinds = {kind for _, kind in entity.countries}
+    if basis is HomeBasis.HEADQUARTERS:
+        return not kinds & {CountryKind.HEADQUARTERS, CountryKind.INCORPORATION}
+    return CountryKind.INCORPORATION not in kinds
+
+
 def _home_codes(table: EntityTable, basis: HomeBasis) -> tuple[CodeArray, CodeArray]:
-    """``home_country`` for every entity at once, as two country-code columns (``NO_COUNTRY`` where none)."""
+    """The two main country columns as they count under ``basis`` (``NO_COUNTRY`` where none): for a
+    company under ``headquarters`` the head office, else the place of incorporation; under ``either``
+    both; for a person both, under every basis."""
     jur, hq = table.jurisdiction, table.headquarters
     if basis is HomeBasis.EITHER:
         return jur, hq
@@ -88,6 +144,36 @@ def _home_codes(table: EntityTable, basis: HomeBasis) -> tuple[CodeArray, CodeAr
     first = np.where(person, jur, first).astype(np.int16)
     second = np.where(person, hq, NO_COUNTRY).astype(np.int16)
     return first, second
+
+
+def _home_and_unknown(
+    table: EntityTable, basis: HomeBasis, codes: tuple[CodeArray, CodeArray], j: CodeArray
+) -> tuple[BoolArray, BoolArray, dict[int, frozenset[str]]]:
+    """Per entity: home by its countries, country unknown under ``basis``; and the watched countries that
+    make an entity home from beyond the two main columns (its other countries), by entity index."""
+    first, second = codes
+    home = np.isin(first, j) | np.isin(second, j)
+    person = table.types == PERSON_CODE
+    if basis is HomeBasis.EITHER:
+        # Either adds home candidates, never settles an unknown: a company with no place of incorporation
+        # is unknown whatever its head office, as it is under ``incorporation`` alone.
+        known = np.where(person, (first != NO_COUNTRY) | (second != NO_COUNTRY), first != NO_COUNTRY)
+    else:
+        known = (first != NO_COUNTRY) | (second != NO_COUNTRY)
+    extra: dict[int, frozenset[str]] = {}
+    others = table.other_countries
+    if others is not None:
+        kinds = [np.array([k in counting_kinds(basis, p) for k in COUNTRY_KINDS]) for p in (False, True)]
+        counts = np.where(person[others.entity], kinds[1][others.kind], kinds[0][others.kind])
+        if basis is HomeBasis.HEADQUARTERS:
+            # A company's other places of incorporation stand in for a head office, as the main column does.
+            counts |= ~person[others.entity] & (others.kind == COUNTRY_KINDS.index(CountryKind.INCORPORATION))
+        known[others.entity[counts]] = True
+        watched = counts & np.isin(others.code, j)
+        for i, c in zip(others.entity[watched].tolist(), others.code[watched].tolist(), strict=True):
+            extra[i] = extra.get(i, frozenset()) | {table.countries[c]}
+    unknown: BoolArray = ~home & ~known
+    return home, unknown, extra
 
 
 class SeedLabels(BuiltOnAccess[frozenset[str]]):
@@ -164,6 +250,9 @@ class EquityGraph:
         seed_labels: per entity, the labels that make it home: matching countries and watch-list labels.
         party: per entity, the index of the party it belongs to when assessed alone (its ``group``, or itself),
             -1 for entities that are not home.
+        unknown_owners: per entity, no recorded holders and not an ultimate owner: its whole equity is an
+            unknown remainder (``remainder`` is 1 there).
+        floors: declared indirect interests whose chain the data holds: floors under the chain's figures.
         warnings: what the preparation decided, with the rows concerned.
     """
 
@@ -179,6 +268,8 @@ class EquityGraph:
     seed_labels: SeedLabels
     party: IntArray
     read: HoldingTable
+    unknown_owners: BoolArray | None = None
+    floors: DeclaredFloors | None = None
     warnings: tuple[DataWarning, ...] = ()
 
     @property
@@ -274,9 +365,13 @@ def build_graph(
     holder_all, subject_all = rows_in.holder, rows_in.subject
 
     in_force = np.ones(len(rows_in), dtype=np.bool_)
-    if rows_in.start is not None and rows_in.end is not None:
+    if rows_in.start is not None or rows_in.end is not None:
+        # Either column alone filters too: an end date alone still ends a holding.
         day = np.datetime64(policy.as_of, "D")
-        in_force = (np.isnat(rows_in.start) | (rows_in.start <= day)) & (np.isnat(rows_in.end) | (day <= rows_in.end))
+        if rows_in.start is not None:
+            in_force &= np.isnat(rows_in.start) | (rows_in.start <= day)
+        if rows_in.end is not None:
+            in_force &= np.isnat(rows_in.end) | (day <= rows_in.end)
         for k in np.flatnonzero(~in_force).tolist():
             h = rows_in[k]
             when = f"ended {h.end}" if h.end is not None and h.end < policy.as_of else f"starts {h.start}"
@@ -319,7 +414,13 @@ def build_graph(
             )
         )
 
-    groups = _group(np.flatnonzero(in_force & weighted).astype(np.int64, copy=False), holder_all, subject_all, n)
+    counted = in_force & weighted
+    floors_at = np.empty(0, dtype=np.int64)
+    stand_ins = np.zeros(len(rows_in), dtype=np.bool_)
+    if rows_in.indirect is not None:
+        floors_at, stand_ins = _declared_indirect(rows_in, in_force, counted, control_all, warnings)
+        counted[floors_at] = False
+    groups = _group(np.flatnonzero(counted).astype(np.int64, copy=False), holder_all, subject_all, n)
     sizes = groups.size
     first = groups.first
     every = first.size == len(rows_in)  # every row kept, each its own group: the columns serve as they are
@@ -338,6 +439,8 @@ def build_graph(
     np.maximum(high, low, out=high)
     for g in np.flatnonzero(sizes > 1).tolist():
         rows = groups.rows(g)
+        if stand_ins[rows].any():
+            continue  # a declared indirect interest added to the direct stake: said where it was decided
         places = [rows_in.where[k] for k in rows.tolist()]
         stake = Stake(float(low[g]), float(high[g]))
         warnings.append(
@@ -353,25 +456,34 @@ def build_graph(
     over = np.flatnonzero(total > 1.0 + TOLERANCE)
     if over.size:
         places_in = _places_by_subject(groups, subject, over, rows_in)
-        if not policy.allow_overallocation:
-            s = int(over[0])
+        slack, decimals = _written_precision(groups, subject, over, low_all, high_all)
+        within = np.array([total[s] <= 1.0 + slack.get(s, 0.0) + TOLERANCE for s in over.tolist()], dtype=np.bool_)
+        rounded, refused = set(over[within].tolist()), over[~within]
+        if refused.size and not policy.allow_overallocation:
+            s = int(refused[0])
             places = places_in[s]
             raise InputError(
-                f"the stakes held in {_label(table, s)} sum to {total[s] * 100:.4g}%, above 100% ({_rows(places)}); "
-                "correct the data, or pass --allow-overallocation to rescale them to 100%",
+                f"the stakes held in {_label(table, s)} sum to {_sum_text(total[s], decimals[s])}, above 100% "
+                f"({_rows(places)}), by more than the rounding of the figures as written explains; correct the "
+                "data, or pass --allow-overallocation to rescale them to 100%",
                 places[0],
-                more=int(over.size) - 1,
+                more=int(refused.size) - 1,
             )
         factor = np.ones(n)
         factor[over] = 1.0 / total[over]
         low = low * factor[subject]
         high = high * factor[subject]
         for s in over.tolist():
+            why = (
+                "within the rounding of the figures as written: rescaled to 100%"
+                if s in rounded
+                else "rescaled to 100% as allowed by --allow-overallocation"
+            )
             warnings.append(
                 DataWarning(
                     "overallocated",
-                    f"the stakes held in {short(table.ids[s])} sum to {total[s] * 100:.4g}% "
-                    f"({_rows(places_in[s])}): rescaled to 100% as allowed by --allow-overallocation",
+                    f"the stakes held in {short(table.ids[s])} sum to {_sum_text(total[s], decimals[s])} "
+                    f"({_rows(places_in[s])}): {why}",
                     places_in[s][0],
                 )
             )
@@ -383,10 +495,12 @@ def build_graph(
     codes = _home_codes(table, policy.home)
     watched_at = {table.position[i]: labels for i, labels in (watched or {}).items() if i in table.position}
     j = table.country_codes(policy.jurisdictions)
-    home = np.isin(codes[0], j) | np.isin(codes[1], j)
+    home, unknown, by_other = _home_and_unknown(table, policy.home, codes, j)
+    for i, labels in by_other.items():
+        watched_at[i] = watched_at.get(i, frozenset()) | labels
     if watched_at:
         home[np.fromiter(watched_at, dtype=np.int64, count=len(watched_at))] = True
-    unknown = ~home & (codes[0] == NO_COUNTRY) & (codes[1] == NO_COUNTRY)
+    unknown &= ~home
     unnamed = np.flatnonzero(unknown & table.declared)
     for i, entity_id in zip(unnamed.tolist(), texts_at(table.ids, unnamed), strict=True):
         warnings.append(
@@ -397,6 +511,31 @@ def build_graph(
                 table.where[i],
             )
         )
+    unknown_owners = np.zeros(n, dtype=np.bool_)
+    if policy.unrecorded_holders is UnrecordedHolders.UNKNOWN:
+        # Knowing less about an owner never gives a cleaner answer: an entity with no recorded holders that
+        # is not an ultimate owner (by nature or by the data's statement) has owners nobody named, so its
+        # whole equity is an unknown remainder.
+        ultimate = np.isin(table.types, ULTIMATE_TYPE_CODES)
+        if table.ultimate is not None:
+            ultimate |= table.ultimate
+        unknown_owners = ~has_holders & ~ultimate & ~home
+        remainder[unknown_owners] = 1.0
+        first_unknown = np.flatnonzero(unknown_owners & table.declared)
+        if first_unknown.size:
+            named = ", ".join(short(t) for t in texts_at(table.ids, first_unknown[:5]))
+            more = f" and {first_unknown.size - 5} more" if first_unknown.size > 5 else ""
+            warnings.append(
+                DataWarning(
+                    "unknown_owners",
+                    f"{first_unknown.size} entit{'ies have' if first_unknown.size > 1 else 'y has'} no recorded "
+                    f"holders and {'are' if first_unknown.size > 1 else 'is'} not marked as ultimate owner "
+                    f"({named}{more}): their owners are unknown, so what they hold can be possible, never clear on "
+                    "their account; mark ultimate owners (an `ultimate` column, or a person, state or public type), "
+                    "or pass --unrecorded-holders ultimate if the data lists only ultimate owners at the top",
+                    table.where[int(first_unknown[0])],
+                )
+            )
     party = np.full(n, -1, dtype=np.int64)
     home_at = np.flatnonzero(home)
     if table.groups is None:
@@ -434,8 +573,180 @@ def build_graph(
         seed_labels=SeedLabels(table, codes, watched_at, policy.jurisdictions),
         party=party,
         read=rows_in,
+        unknown_owners=unknown_owners,
+        floors=_floors(rows_in, floors_at, holder, subject, low, high, low_all, high_all) if floors_at.size else None,
         warnings=tuple(warnings),
     )
+
+
+@dataclass(frozen=True)
+class DeclaredFloors:
+    """Declared indirect interests whose chain the data holds, as floors under the figures (fractions).
+
+    A holder that declares ``indirect`` of a subject through other entities, beside a direct stake
+    ``direct``, owns at least ``direct + indirect`` of it: the subject's look-through figure is at least
+    the holder's own figure times that, and its cascade figure at least that when the holder is tainted.
+
+    Attributes:
+        holder, subject: entity indices.
+        low, high: the holder's whole stake in the subject (direct plus declared indirect), at each bound.
+        rows: the holding rows the declarations were read from.
+    """
+
+    holder: IntArray
+    subject: IntArray
+    low: FloatArray
+    high: FloatArray
+    rows: IntArray
+
+
+def _floors(
+    rows_in: HoldingTable,
+    at: IntArray,
+    holder: IntArray,
+    subject: IntArray,
+    low: FloatArray,
+    high: FloatArray,
+    low_all: FloatArray,
+    high_all: FloatArray,
+) -> DeclaredFloors:
+    n = max(len(rows_in.ids), 1)
+    direct = {int(k): g for g, k in enumerate((holder * n + subject).tolist())}
+    h, s = rows_in.holder[at], rows_in.subject[at]
+    groups = [direct.get(int(key), -1) for key in (h * n + s).tolist()]
+    d_low = np.array([low[g] if g >= 0 else 0.0 for g in groups], dtype=np.float64)
+    d_high = np.array([high[g] if g >= 0 else 0.0 for g in groups], dtype=np.float64)
+    total_low = np.minimum(d_low + low_all[at], 1.0)
+    total_high = np.maximum(np.minimum(d_high + high_all[at], 1.0), total_low)
+    return DeclaredFloors(h.astype(np.int64), s.astype(np.int64), total_low, total_high, at.astype(np.int64))
+
+
+def _declared_indirect(
+    rows_in: HoldingTable, in_force: BoolArray, counted: BoolArray, control_all: BoolArray, warnings: list[DataWarning]
+) -> tuple[IntArray, BoolArray]:
+    """Decide how each declared indirect interest counts: the rows whose chain the data holds (floors),
+    and a mask of the rows that stand in for a missing chain (kept as holdings, added to any direct stake).
+
+    The chain is looked for among the direct holdings in force (equity or control), through at least one
+    other entity; the declaration and the chain's own figure are compared, and a disagreement is warned.
+    """
+    assert rows_in.indirect is not None
+    indirect = rows_in.indirect
+    chosen = np.flatnonzero(counted & indirect)
+    stand_ins = np.zeros(len(rows_in), dtype=np.bool_)
+    if not chosen.size:
+        return np.empty(0, dtype=np.int64), stand_ins
+    direct = np.flatnonzero(in_force & ~indirect & (~np.isnan(rows_in.stake_low) | control_all))
+    n = len(rows_in.ids)
+    edges = Edges.build(n, rows_in.holder[direct], rows_in.subject[direct], rows_in.stake_low[direct])
+    highs = rows_in.stake_high[direct]
+    floors: list[int] = []
+    for k in chosen.tolist():
+        h, s = int(rows_in.holder[k]), int(rows_in.subject[k])
+        declared = rows_in.stake(k)
+        label = f"{short(rows_in.ids[h])}'s declared indirect interest of {declared} in {short(rows_in.ids[s])}"
+        chain = _chain_share(edges, highs, h, s)
+        if chain is None:
+            stand_ins[k] = True
+            warnings.append(
+                DataWarning(
+                    "declared_indirect",
+                    f"{label}: no chain from one to the other through other entities is in the data, so the "
+                    "declaration stands in for it (added to any direct stake)",
+                    rows_in.where[k],
+                )
+            )
+            continue
+        floors.append(k)
+        chain_low, chain_high = chain
+        agrees = declared is None or (declared.low <= chain_high + TOLERANCE and chain_low <= declared.high + TOLERANCE)
+        warnings.append(
+            DataWarning(
+                "declared_indirect",
+                f"{label}: the chain in the data gives {Stake(chain_low, chain_high)}"
+                + (
+                    "; the declaration is kept as a floor under the chain's figure"
+                    if agrees
+                    else ", which disagrees with the declaration: the conservative bounds are kept (the chain's "
+                    "figure, and the declaration as a floor under it)"
+                ),
+                rows_in.where[k],
+            )
+        )
+    return np.array(floors, dtype=np.int64), stand_ins
+
+
+#: A declared interest's chain is measured only within this many entities between the two ends.
+_CHAIN_LIMIT = 10_000
+
+
+def _chain_share(edges: Edges, highs: FloatArray, h: int, s: int) -> tuple[float, float] | None:
+    """The share of ``s`` that ``h`` holds through other entities (low and high stakes, fractions), or
+    None when no chain through another entity leads from ``h`` to ``s``.
+
+    Only the entities downstream of ``h`` and upstream of ``s`` matter; the look-through is solved on them
+    alone. Beyond ``_CHAIN_LIMIT`` such entities the figure is reported as 0-100%.
+    """
+    seen = {h}
+    frontier = [h]
+    while frontier and len(seen) <= _CHAIN_LIMIT:
+        nxt = edges.subject[edges.out_of(np.array(frontier, dtype=np.int64))].tolist()
+        frontier = [x for x in dict.fromkeys(nxt) if x not in seen and x != s]
+        seen.update(frontier)
+    inside = np.array(sorted(seen), dtype=np.int64)
+    out = edges.out_of(inside)
+    keep = out[(edges.subject[out] != s) | (edges.holder[out] != h)]
+    keep = keep[np.isin(edges.subject[keep], np.append(inside, s))]
+    if not (edges.subject[keep] == s).any():
+        return None
+    if len(seen) > _CHAIN_LIMIT:
+        return 0.0, 1.0
+    from ownership.engine.lookthrough import lookthrough
+
+    nodes = np.append(inside, s)
+    position = {int(x): k for k, x in enumerate(nodes.tolist())}
+    hh = np.array([position[int(x)] for x in edges.holder[keep].tolist()], dtype=np.int64)
+    ss = np.array([position[int(x)] for x in edges.subject[keep].tolist()], dtype=np.int64)
+    seeds = np.zeros(nodes.size, dtype=np.bool_)
+    seeds[position[h]] = True
+    offset = np.zeros(nodes.size)
+    found = []
+    for weight in (edges.weight[keep], np.minimum(highs[keep], 1.0)):
+        figure = lookthrough(Edges.build(nodes.size, hh, ss, weight), seeds, offset).figure
+        found.append(float(min(figure[position[s]], 1.0)))
+    return found[0], max(found)
+
+
+def _written_precision(
+    groups: _Groups, subject: IntArray, over: IntArray, low_all: FloatArray, high_all: FloatArray
+) -> tuple[dict[int, float], dict[int, int]]:
+    """For each over-allocated subject: how far above 100% the rounding of its exact stakes as written can
+    reach (a fraction: half a unit of the last written decimal per row, so n rows at two decimals explain
+    n x 0.005 points), and the most decimals any of its rows shows (for quoting the sum exactly)."""
+    slack: dict[int, float] = {}
+    decimals: dict[int, int] = {}
+    for g in np.flatnonzero(np.isin(subject, over)).tolist():
+        s = int(subject[g])
+        for k in groups.rows(g).tolist():
+            lo, hi = float(low_all[k]), float(high_all[k])
+            places = _decimals(lo * 100)
+            decimals[s] = max(decimals.get(s, 0), places)
+            if abs(hi - lo) <= TOLERANCE:
+                slack[s] = slack.get(s, 0.0) + 0.5 * 10.0 ** (-places) / 100
+    return slack, decimals
+
+
+def _decimals(points: float) -> int:
+    """The decimals a percentage shows as written (at most 6): 33.34 -> 2, 50 -> 0."""
+    for places in range(7):
+        if abs(round(points, places) - points) <= 1e-9 * max(1.0, abs(points)):
+            return places
+    return 6
+
+
+def _sum_text(total: float, decimals: int) -> str:
+    """A sum of stakes as a percentage with the decimals its parts show: 100.70% for 50.35% + 50.35%."""
+    return f"{total * 100:.{decimals}f}%"
 
 
 def _places_by_subject(

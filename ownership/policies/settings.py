@@ -19,7 +19,7 @@ from typing import Final
 
 from ownership.countries import UnknownCountryError, normalize_country
 from ownership.errors import Location, PolicyError
-from ownership.model import Comparison, ControlMode, HomeBasis, Method, Weights
+from ownership.model import Comparison, ControlMode, HomeBasis, Method, UnrecordedHolders, Weights
 
 #: The settings that become ``Policy`` fields; ``Policy.origins`` has one entry for each.
 POLICY_KEYS: Final = (
@@ -34,6 +34,7 @@ POLICY_KEYS: Final = (
     "weights",
     "control",
     "allow_overallocation",
+    "unrecorded_holders",
     "label_order",
     "as_of",
 )
@@ -60,6 +61,7 @@ _CHOICES: Final[Mapping[str, tuple[str, ...]]] = {
     "home": tuple(HomeBasis),
     "weights": tuple(Weights),
     "control": tuple(ControlMode),
+    "unrecorded_holders": tuple(UnrecordedHolders),
     "fail_on": FAIL_ON,
 }
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from ownership.model import Policy, pct_text
 from ownership.reports.cells import inert
-from ownership.result import Chain, ChainBreakdown, ChainKind, CheckResult, EntityVerdict, Interval, Status
+from ownership.result import STATUSES, Chain, ChainBreakdown, ChainKind, CheckResult, EntityVerdict, Interval, Status
 
 #: Percentages in reports are rounded to this many decimals, so float noise (49.99999999999) never shows.
 PCT_DECIMALS = 6
@@ -47,6 +47,7 @@ def policy_document(policy: Policy) -> dict[str, Any]:
         "weights": policy.weights.value,
         "control": policy.control.value,
         "allow_overallocation": policy.allow_overallocation,
+        "unrecorded_holders": policy.unrecorded_holders.value,
         "name": policy.name,
         "description": policy.description,
         "source": policy.source,
@@ -59,10 +60,32 @@ def policy_document(policy: Policy) -> dict[str, Any]:
     }
 
 
+def deciding_counts(result: CheckResult) -> dict[Status, int]:
+    """Entities per status among those that decide (the ``--entity`` targets, or all), every status present."""
+    if not result.targets:
+        return result.counts()
+    figures = result.figures
+    counts = dict.fromkeys(Status, 0)
+    for code in figures.status[figures.decides].tolist():
+        counts[STATUSES[int(code)]] += 1
+    return counts
+
+
+def headline(counts: dict[Status, int]) -> str:
+    """What decides, in capitals: FLAGGED only when something is flagged; HOME ENTITIES PRESENT when home
+    entities alone decide (they are watched parties themselves, not owned by them); else POSSIBLE or CLEAR."""
+    if counts[Status.FLAGGED]:
+        return "FLAGGED"
+    if counts[Status.HOME]:
+        return "HOME ENTITIES PRESENT"
+    return "POSSIBLE" if counts[Status.POSSIBLE] else "CLEAR"
+
+
 def verdict_sentence(result: CheckResult) -> str:
-    """One line: the overall verdict and what it is about."""
+    """One line: what decides (``headline``), what was checked against which rule, and the counts of the
+    deciding entities (the named ones under ``--entity``)."""
     policy = result.policy
-    counts = result.counts()
+    counts = deciding_counts(result)
     watched = ", ".join(sorted(policy.jurisdictions))
     lists = sorted({w.label for w in policy.watchlist})
     if lists:
@@ -74,7 +97,7 @@ def verdict_sentence(result: CheckResult) -> str:
     )
     rule = f"{policy.comparison.words} {pct_text(policy.threshold)} owned by {watched} ({policy.method.value})"
     tally = ", ".join(f"{counts[s]} {s.value}" for s in counts)
-    return f"{result.overall().value.upper()}: {scope} checked for {rule}; {tally}"
+    return f"{headline(counts)}: {scope} checked for {rule}; {tally}"
 
 
 def neutralise(text: str) -> str:

@@ -30,7 +30,8 @@ def at(row: int) -> Location:
 
 
 def company(entity_id: str, jurisdiction: str | None = "GB", headquarters: str | None = None) -> Entity:
-    return Entity(entity_id, f"{entity_id} Ltd", EntityType.COMPANY, jurisdiction, headquarters)
+    """A company that is its own ultimate owner when it has no holders (unknown owners are tested apart)."""
+    return Entity(entity_id, f"{entity_id} Ltd", EntityType.COMPANY, jurisdiction, headquarters, ultimate=True)
 
 
 def exact(percent: float) -> Stake:
@@ -315,7 +316,8 @@ def test_several_watched_jurisdictions() -> None:
 def test_unknown_country_warning_names_where_the_entity_was_declared() -> None:
     where = Location(FILE, "Entities", 7)
     g = graph([Entity("X", "X", COMPANY, where=where)], [])
-    assert codes(g) == ["unknown_country"]
+    # X has no recorded holders and no ultimate mark either: its owners are unknown too.
+    assert codes(g) == ["unknown_country", "unknown_owners"]
     assert g.warnings[0].where == where
 
 
@@ -415,7 +417,8 @@ def test_votes_only_rows_are_warned_about_under_equity_weights() -> None:
         SourceInfo("t", "0" * 64, "test"),
     )
     equity = build_graph(data, Policy(jurisdictions=frozenset({"CN"})))
-    assert [w.code for w in equity.warnings] == ["votes_only"]
+    # Weighing by equity, B has no recorded equity holder: its owners are unknown.
+    assert [w.code for w in equity.warnings] == ["votes_only", "unknown_owners"]
     assert equity.equity.holder.size == 0
     votes = build_graph(data, Policy(jurisdictions=frozenset({"CN"}), weights=Weights.VOTES))
     assert "votes_only" not in [w.code for w in votes.warnings]

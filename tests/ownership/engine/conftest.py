@@ -10,6 +10,8 @@ Conventions:
   ``None`` makes a control-only row.
 * ``countries`` maps entity ids to an ISO code, or to ``None`` for an unknown country. Entities that appear
   only in ``edges`` get ``OUTSIDE`` ("US"), a country outside the watched set ``{"CN"}``.
+* Every entity is marked ultimate (``Entity.ultimate``): one without holders is its own ultimate owner, as the
+  worked examples of the regulators assume. Tests of unknown owners build their own data.
 """
 
 from __future__ import annotations
@@ -44,7 +46,9 @@ def build_data(edges: Iterable[EdgeSpec], countries: Mapping[str, str | None] | 
         for entity_id in spec[:2]:
             if entity_id not in ids:
                 ids.append(entity_id)
-    entities = tuple(Entity(i, f"{i} name", EntityType.COMPANY, jurisdiction=countries.get(i, OUTSIDE)) for i in ids)
+    entities = tuple(
+        Entity(i, f"{i} name", EntityType.COMPANY, jurisdiction=countries.get(i, OUTSIDE), ultimate=True) for i in ids
+    )
     holdings = []
     for spec in edges:
         holder, subject, stake = spec[:3]
