@@ -4,10 +4,12 @@ One record is one line of the snapshot: a PSC of one company, a statement, an ex
 
 * Individual, corporate-entity and legal-person PSCs (and the beneficial owners of overseas entities) are
   holders of the company; their natures of control give the stake, the votes and the control flag
-  (``ownership.readers.psc_natures``). The snapshot is read as the register stands: ``notified_on`` is when
-  the company told the registrar, not when the interest began, so holdings carry no dates.
-* Ceased PSCs and ceased statements (``ceased_on``, or ``ceased: true``) are history: left out, counted in
-  one warning.
+  (``ownership.readers.psc_natures``). A record is in force from its ``notified_on`` date (when the company
+  told the registrar; the interest may have begun a little earlier, but the register does not say when)
+  until the day before its ``ceased_on`` date, so the as-of date sees the register as it stood then.
+* Ceased PSCs and ceased statements are kept for that period, counted in one warning; a record marked
+  ``ceased: true`` without a readable ``ceased_on`` cannot be placed in time and is left out, counted too.
+  Records of one holder in one company that end together are one holding (from the earliest notification).
 * A super-secure PSC (particulars withheld by law) is a holder of unknown country with an unknown stake
   (0-100%); so is the unidentified PSC behind a statement that a registrable person exists but is not
   identified or not confirmed. A statement that nobody has significant control, an exemption (e.g. shares
@@ -25,6 +27,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Final
 
 from ownership.countries import UnknownCountryError, normalize_country
@@ -44,6 +47,7 @@ from ownership.readers.psc_parties import (
     normalize_company_number,
     person_party,
 )
+from ownership.readers.validity import Period, day_before, iso_day
 
 __all__ = ["SnapshotBuilder"]
 
@@ -75,6 +79,7 @@ class _Interest:
     source: str | None
     where: Location
     lines: list[int] = field(default_factory=list)
+    period: Period = (None, None)
 
 
 @dataclass
@@ -90,7 +95,8 @@ class SnapshotBuilder:
         self.problems = Problems()
         self._parties: dict[str, Party] = {}
         self._first_seen: dict[str, Location] = {}
-        self._interests: dict[tuple[str, str], _Interest] = {}
+        self._interests: dict[tuple[str, str, date | None], _Interest] = {}
+        self._period: Period = (None, None)  # of the record being read
         self._subjects: dict[str, str] = {}  # entity id -> company number
         self._explained: set[str] = set()  # subjects whose missing holders a statement or exemption explains
         self._tallies: dict[tuple[str, str], _Tally] = {}
@@ -143,9 +149,13 @@ class SnapshotBuilder:
             self._error(f"company_number is {shown}, not a Companies House company number", where)
             return
         subject = self._subject(number, where)
+        notified, ceased = _day(data.get("notified_on")), _day(data.get("ceased_on"))
         if data.get("ceased_on") or data.get("ceased") is True:
-            self._tally("psc_ceased", "", where)
-            return
+            if ceased is None or (kind == _STATEMENT and data.get("statement") == NOBODY) or kind == _EXEMPTIONS:
+                self._tally("psc_ceased", "undated" if ceased is None else "", where)
+                return
+            self._tally("psc_ceased", "dated", where)
+        self._period = (notified, None if ceased is None else day_before(ceased))
         if kind in _HOLDER_KINDS:
             self._holder(_HOLDER_KINDS[kind], data, number, subject, where)
         elif kind in _SUPER_SECURE:
@@ -251,10 +261,15 @@ class SnapshotBuilder:
         source: str | None,
         where: Location,
     ) -> None:
-        found = self._interests.get((holder, subject))
+        start, end = self._period
+        found = self._interests.get((holder, subject, end))
         if found is None:
-            self._interests[(holder, subject)] = _Interest(stake, votes, control, source, where, [where.row or 0])
+            self._interests[(holder, subject, end)] = _Interest(
+                stake, votes, control, source, where, [where.row or 0], (start, end)
+            )
             return
+        if found.period[0] is not None:
+            found.period = (None if start is None else min(start, found.period[0]), end)
         # The same holder listed twice in one company (a repeated notification, or a stake held directly and
         # another through a trust): what both records allow together.
         found.stake = _either(found.stake, stake)
@@ -305,15 +320,25 @@ class SnapshotBuilder:
         """
         self.problems.raise_first()
         by_subject: dict[str, list[tuple[str, _Interest]]] = defaultdict(list)
-        for (holder, subject), interest in self._interests.items():
+        for (holder, subject, _), interest in self._interests.items():
             by_subject[subject].append((holder, interest))
         for subject, interests in by_subject.items():
             self._fit(subject, interests)
         holdings = [
-            Holding(holder, subject, i.stake, votes=i.votes, control=i.control, source=i.source, where=i.where)
-            for (holder, subject), i in self._interests.items()
+            Holding(
+                holder,
+                subject,
+                i.stake,
+                votes=i.votes,
+                control=i.control,
+                start=i.period[0],
+                end=i.period[1],
+                source=i.source,
+                where=i.where,
+            )
+            for (holder, subject, _), i in self._interests.items()
         ]
-        for (holder, subject), i in self._interests.items():
+        for (holder, subject, _), i in self._interests.items():
             if len(i.lines) > 1:
                 self._detail(
                     "psc_duplicate",
@@ -322,8 +347,11 @@ class SnapshotBuilder:
                     f"{i.stake if i.stake is not None else 'no stake'}",
                     i.where,
                 )
+        current = {
+            subject for subject, interests in by_subject.items() if any(i.period[1] is None for _, i in interests)
+        }
         for subject in self._subjects:
-            if subject not in by_subject and subject not in self._explained:
+            if subject not in current and subject not in self._explained:
                 self._tally("psc_no_current_psc", "", self._first_seen[subject])
         for party in self._parties.values():
             if party.by_name > 1:
@@ -341,16 +369,26 @@ class SnapshotBuilder:
 
     def _fit(self, subject: str, interests: list[tuple[str, _Interest]]) -> None:
         """Lower the low ends of stakes (and votes) in ``subject`` that add up past 100% (see the module
-        docstring)."""
+        docstring), among the records in force at the same time."""
         for attr, what in (("stake", "stakes"), ("votes", "voting bands")):
-            bands = [(i, getattr(i, attr)) for _, i in interests if getattr(i, attr) is not None]
-            total = sum(b.low for _, b in bands)
-            if total <= 1.0 + TOLERANCE:
+            all_bands = [(i, getattr(i, attr)) for _, i in interests if getattr(i, attr) is not None]
+            lows: dict[int, float] = {}
+            total = 0.0
+            for together in _in_force_together([i for i, _ in all_bands]):
+                bands = [(i, b) for i, b in all_bands if any(i is t for t in together)]
+                summed = sum(b.low for _, b in bands)
+                if summed <= 1.0 + TOLERANCE:
+                    continue
+                total = max(total, summed)
+                highs = sum(b.high for _, b in bands)
+                for interest, band in bands:
+                    low = min(band.low, max(0.0, 1.0 - (highs - band.high)))
+                    lows[id(interest)] = min(low, lows.get(id(interest), low))
+            if not lows:
                 continue
-            highs = sum(b.high for _, b in bands)
+            bands = [(i, b) for i, b in all_bands if id(i) in lows]
             for interest, band in bands:
-                low = min(band.low, max(0.0, 1.0 - (highs - band.high)))
-                setattr(interest, attr, Stake(low, band.high))
+                setattr(interest, attr, Stake(lows[id(interest)], band.high))
             self._detail(
                 "psc_overlapping_bands",
                 f"the PSC {what} in {self._subjects[subject]} add up to at least {total * 100:.4g}% (joint "
@@ -373,6 +411,34 @@ class SnapshotBuilder:
                     )
                 )
         return found
+
+
+def _in_force_together(interests: list[_Interest]) -> list[list[_Interest]]:
+    """The sets of records in force on the same days: one set per stretch between their start and end dates
+    (most companies have one stretch: every record open)."""
+    days = sorted({d for i in interests for d in (i.period[0], i.period[1]) if d is not None})
+    probes: list[date | None] = [None, *days, *(d + timedelta(days=1) for d in days)]
+    found: list[list[_Interest]] = []
+    seen: set[tuple[int, ...]] = set()
+    for day in probes:
+        together = [i for i in interests if _valid_on(i.period, day)]
+        key = tuple(sorted(id(i) for i in together))
+        if len(together) > 1 and key not in seen:
+            seen.add(key)
+            found.append(together)
+    return found
+
+
+def _valid_on(period: Period, day: date | None) -> bool:
+    """Whether ``period`` includes ``day`` (None: before any date, so only periods with an open start)."""
+    start, end = period
+    if day is None:
+        return start is None
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+def _day(value: object) -> date | None:
+    return iso_day(value) if isinstance(value, str) else None
 
 
 def _either(old: Stake | None, new: Stake | None) -> Stake | None:

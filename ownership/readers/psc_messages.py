@@ -43,7 +43,20 @@ def tally_message(code: str, key: str, count: int) -> str:
     """The warning for ``count`` records set aside under ``code`` (and ``key``: a statement, a nature, a
     country text as "field\\0text")."""
     if code == "psc_ceased":
-        return f"{_plural(count, 'ceased record is', 'ceased records are')} history (ceased_on given): not read"
+        if key == "dated":
+            return (
+                f"{_plural(count, 'ceased record is', 'ceased records are')} kept from notified_on until the day "
+                "before ceased_on, so they count only at earlier as-of dates"
+            )
+        if key == "undated":
+            return (
+                f"{_plural(count, 'record is', 'records are')} marked ceased without a readable ceased_on date, "
+                "which cannot be placed in time: not read"
+            )
+        return (
+            f"{_plural(count, 'ceased record', 'ceased records')} that name no holder (a statement that nobody has "
+            "significant control, an exemption): not read"
+        )
     if code == "psc_super_secure":
         return (
             f"{_plural(count, 'super-secure PSC has', 'super-secure PSCs have')} particulars withheld by law: read as "

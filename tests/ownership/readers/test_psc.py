@@ -5,6 +5,7 @@ and checked through ``ownership.check.check``."""
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ from test_psc_support import (
 
 from ownership.check import check
 from ownership.errors import Location
-from ownership.model import Comparison, ControlMode, EntityType, OwnershipData, Stake
+from ownership.model import Comparison, ControlMode, EntityType, OwnershipData, Policy, Stake
 from ownership.readers.psc import looks_like_company_data, looks_like_psc, read_psc
 from ownership.readers.tables import DEFAULT_LIMITS
 from ownership.result import FailOn, Status
@@ -288,30 +289,85 @@ def test_nominee_registrations_and_unknown_natures_are_set_aside_with_warnings(s
 # ---------------------------------------------------------------------------------------------------------
 
 
-def test_ceased_pscs_vanish_with_one_counted_warning(snapshot) -> None:
+def test_ceased_pscs_are_kept_until_the_day_before_they_ceased(snapshot) -> None:
     data = read(
         snapshot(
             [
                 person("01234567", ["ownership-of-shares-75-to-100-percent"], ceased_on="2020-01-31"),
                 line("01234567", kind="super-secure-person-with-significant-control", ceased=True),
-                person("07654321", ["ownership-of-shares-50-to-75-percent"]),
+                person("07654321", ["ownership-of-shares-50-to-75-percent"], notified_on="2016-04-06"),
                 line(
                     "07654321",
                     kind="persons-with-significant-control-statement",
                     statement="psc-exists-but-not-identified",
+                    notified_on="2016-04-06",
                     ceased_on="2019-01-01",
                 ),
             ]
         )
     )
-    assert stakes(data) == {("PSC-PERSON-ann-example-1975-05", "GB-COH-07654321"): MORE_THAN_50_LESS_THAN_75}
-    assert {e.id for e in data.entities} == {"GB-COH-01234567", "GB-COH-07654321", "PSC-PERSON-ann-example-1975-05"}
-    ceased = [w for w in data.warnings if w.code == "psc_ceased"]
-    assert len(ceased) == 1
-    assert ceased[0].message.startswith("3 ceased records")
-    assert ceased[0].where == Location("psc.jsonl", row=1)
+    dated = {(h.holder, h.subject): (h.stake, h.start, h.end) for h in data.holdings}
+    assert dated == {
+        ("PSC-PERSON-ann-example-1975-05", "GB-COH-01234567"): (AT_LEAST_75, None, date(2020, 1, 30)),
+        ("PSC-PERSON-ann-example-1975-05", "GB-COH-07654321"): (MORE_THAN_50_LESS_THAN_75, date(2016, 4, 6), None),
+        ("PSC-UNIDENTIFIED-07654321", "GB-COH-07654321"): (Stake(0.0, 1.0), date(2016, 4, 6), date(2018, 12, 31)),
+    }
+    ceased = {w.message: w.where for w in data.warnings if w.code == "psc_ceased"}
+    assert ceased == {
+        "2 ceased records are kept from notified_on until the day before ceased_on, so they count only at earlier "
+        "as-of dates": Location("psc.jsonl", row=1),
+        "1 record is marked ceased without a readable ceased_on date, which cannot be placed in time: not read": (
+            Location("psc.jsonl", row=2)
+        ),
+    }
     # the company left with no current PSC says so
     assert "psc_no_current_psc" in codes(data)
+
+
+VN_CEASED = person(
+    "09876543",
+    ["ownership-of-shares-50-to-75-percent"],
+    nationality="Vietnamese",
+    notified_on="2016-04-06",
+    ceased_on="2018-05-15",
+)
+
+
+def test_a_ceased_psc_counts_while_it_was_in_force(snapshot) -> None:
+    # Hand-made: a Vietnamese PSC held more than 50% but less than 75% of 09876543 from 2016-04-06 until it
+    # ceased on 2018-05-15 (in force to 2018-05-14); a British PSC with more than 25% but not more than 50%
+    # was notified on 2018-05-15.
+    current = person(
+        "09876543",
+        ["ownership-of-shares-25-to-50-percent"],
+        notified_on="2018-05-15",
+        name_elements={"forename": "Bob", "surname": "New"},
+        links={"self": "/company/09876543/persons-with-significant-control/individual/NEW"},
+    )
+    data = read(snapshot([VN_CEASED, current]))
+    vn = Policy(jurisdictions=frozenset({"VN"}), as_of=date(2017, 1, 1))
+    then = check(data, vn).verdict("GB-COH-09876543")
+    # In force on 2017-01-01: the band alone; its low end is exclusive, so more than 50%: flagged at > 50%.
+    assert then.status is Status.FLAGGED
+    assert (then.cascade.low, then.cascade.high) == (0.5 + NUDGE, 1.0)
+    last_day = check(data, vn.with_changes(as_of=date(2018, 5, 14))).verdict("GB-COH-09876543")
+    assert last_day.status is Status.FLAGGED
+    # From 2018-05-15 only the British 25-50% is in force: the unallocated 50-75% keeps it possible.
+    later = check(data, vn.with_changes(as_of=date(2018, 5, 15))).verdict("GB-COH-09876543")
+    assert (later.status, later.cascade.low, later.cascade.high) == (Status.POSSIBLE, 0.0, pytest.approx(0.75 - NUDGE))
+
+
+def test_real_ceased_psc_counts_while_it_was_in_force() -> None:
+    # Companies House record (bods-uk-psc-pipeline tests/fixtures/psc-data-11.json): a Polish national held
+    # 75-100% of 10308742 from 2016-08-02 until he ceased on 2018-02-27.
+    data = read(REAL / "psc-data-11.json")
+    (holding,) = data.holdings
+    assert (holding.stake, holding.start, holding.end) == (AT_LEAST_75, date(2016, 8, 2), date(2018, 2, 26))
+    pl = Policy(jurisdictions=frozenset({"PL"}), as_of=date(2017, 1, 1))
+    then = check(data, pl).verdict("GB-COH-10308742")
+    assert (then.status, then.cascade.low, then.cascade.high) == (Status.FLAGGED, 0.75, 1.0)
+    today = check(data, pl.with_changes(as_of=date(2025, 1, 1))).verdict("GB-COH-10308742")
+    assert today.status is not Status.FLAGGED and today.cascade.low == 0.0
 
 
 def test_real_ceased_statement_is_dropped() -> None:
@@ -373,6 +429,7 @@ def test_the_snapshot_is_checked_as_computed_by_hand(two_parts: OwnershipData) -
         "GB-COH-00000006": Status.CLEAR,
         "GB-COH-00000007": Status.CLEAR,
         "PSC-PERSON-wei-li-1980-03": Status.HOME,
+        "PSC-PERSON-old-owner-1950-06": Status.CLEAR,  # ceased in 2020, kept for earlier as-of dates
     }
     alpha = result.verdict("GB-COH-00000001")
     # Beta (tainted) holds more than 50% but less than 75%; Jane Smith (GB) more than 25% caps the rest.
