@@ -110,10 +110,12 @@ def _entity(record: LeiRecord, notes: Notes) -> Entity:
                 place.at(record.legal_country.field),
             )
     category = upper(record.category)
+    kind = _TYPES.get(category or "GENERAL", EntityType.UNKNOWN)
     return Entity(
         id=record.lei,
         name=record.name or record.lei,
-        type=_TYPES.get(category or "GENERAL", EntityType.UNKNOWN),
+        type=kind,
+        ultimate=kind is EntityType.STATE,
         jurisdiction=jurisdiction,
         headquarters=_country(record.hq_country, place, "the headquarters country", notes),
         where=place.record(),

@@ -26,7 +26,7 @@ from ownership.readers.gleif_records import (
 )
 from ownership.readers.values import ValueProblem
 
-_NO_HOLDER = "NO_KNOWN_PERSON"
+_NO_KNOWN = "NO_KNOWN_PERSON"
 _PERSONS = "NATURAL_PERSONS"
 _REASONS = frozenset(
     {
@@ -48,8 +48,8 @@ _AMOUNT = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A parent -> child edge about to become a holding; ``direct`` False for the ultimate level; ``said``
-    names the record in messages."""
+    """A parent -> child edge about to become a holding; ``direct`` False for the ultimate level (a declared
+    indirect interest); ``said`` names the record in messages."""
 
     direct: bool
     said: str
@@ -64,16 +64,18 @@ class Link:
     parent_field: str | None
     child_field: str | None
 
-    def holding(self, *, equity: bool = True) -> Holding:
+    def holding(self) -> Holding:
+        """The link as a holding: an ultimate-level link is the parent's declared indirect interest."""
         return Holding(
             holder=self.parent,
             subject=self.child,
-            stake=self.stake if equity else None,
+            stake=self.stake,
             control=self.control,
             start=self.start,
             end=self.end,
             source=self.source,
             where=self.place.record(),
+            indirect=not self.direct,
         )
 
 
@@ -268,26 +270,34 @@ def exception_links(
                 here,
             )
             continue
-        named = tuple(r for r in reasons if r != _NO_HOLDER)
-        if not named:
-            continue  # nobody controls it: it is an ultimate owner, which is what no holder means
-        parent = f"unknown parent of {lei} ({', '.join(named)})"
+        # NO_KNOWN_PERSON says no controller is known, not that the owners are: they are unknown owners,
+        # like every other reason's undisclosed parent (see ``gleif_map``).
+        named = reasons
+        what = "unknown owners" if set(named) == {_NO_KNOWN} else "unknown parent"
+        parent = f"{what} of {lei} ({', '.join(named)})"
         if parent not in synthetic:
             child_name = entities[lei].name if lei in entities else lei
             synthetic[parent] = Entity(
                 id=parent,
-                name=f"unknown parent of {child_name} ({', '.join(named)})",
+                name=f"{what} of {child_name} ({', '.join(named)})",
                 type=EntityType.PERSON if set(named) == {_PERSONS} else EntityType.UNKNOWN,
                 declared=False,
                 where=here,
                 source=f"GLEIF reporting exception of {lei}",
             )
-            who = "natural persons" if set(named) == {_PERSONS} else "a parent the data does not name"
+            who = (
+                "natural persons the data does not name"
+                if set(named) == {_PERSONS}
+                else "no known person, so its owners are unknown"
+                if set(named) == {_NO_KNOWN}
+                else "a parent the data does not name"
+            )
             notes.warn(
                 "unknown_parent",
                 f"{lei} reports no {'direct' if direct else 'ultimate'} accounting-consolidation parent "
-                f"({', '.join(named)}): it is controlled by {who}, added as '{parent}' of unknown country (possibly "
-                "a home entity for the high bound)",
+                f"({', '.join(named)}): it is controlled by {who}; added as '{parent}' of unknown country (possibly "
+                "a home entity for the high bound), holding an unknown stake of 0-100% (up to what the recorded "
+                "holders leave unallocated)",
                 here,
             )
         reference = f"; reference {'; '.join(record.references)}" if record.references else ""

@@ -18,11 +18,10 @@ Holdings (Level 2): the StartNode is the child (subject), the EndNode the parent
   (a Hong Kong child consolidated by a Chinese parent is at least ``possible`` for CN, and controlled by a
   CN party in the reasons) and ``--control taints`` can count the control itself. A percentage
   ``RelationshipQuantifier`` replaces the 0-100% by its figure.
-* IS_ULTIMATELY_CONSOLIDATED_BY is a shortcut over the direct chain and is never added beside it: when the
-  child's direct parents in the input already lead to the ultimate parent, it is left out
-  (``redundant_relationship``); when the child has direct parents that do not lead there, it is kept as
-  control only, without equity (``control_only``), so nothing is counted twice; when the child has no
-  direct parent in the input, it stands in for the chain, like a direct record.
+* IS_ULTIMATELY_CONSOLIDATED_BY is the ultimate parent's declared indirect interest in the child
+  (``Holding.indirect``): consolidation control with the percentage quantifier's stake if one is given,
+  else 0-100%. It is always kept, whether or not the input holds the chain of direct parents; graph
+  preparation decides how it counts (standing in for a missing chain, or a floor under the chain's figure).
 * IS_INTERNATIONAL_BRANCH_OF: a branch is the same legal person as its head office, so the head office
   holds exactly 100% of it.
 * Fund relationships (IS_FUND-MANAGED_BY, IS_SUBFUND_OF, IS_FEEDER_TO) are management and fund structure,
@@ -36,16 +35,22 @@ Holdings (Level 2): the StartNode is the child (subject), the EndNode the parent
   ``fraction_scale`` warning, because a consolidation stake of 1% or less is implausible.
 * Records that repeat the same (child, type, parent) are merged: the most recently updated one is used.
 
-Reporting exceptions: NO_KNOWN_PERSON means nobody controls the entity, so it has no holder. Every other
-reason (NATURAL_PERSONS, NON_CONSOLIDATING, NO_LEI, NON_PUBLIC and the deprecated ones) means a parent exists
-that the data does not name: a synthetic holder ``unknown parent of <LEI> (<REASON>)`` of unknown country
-(a person for NATURAL_PERSONS) holds 0-100% with control, exactly like a relationship of that level. A
-relationship record of the same level for the same child wins over the exception.
+Reporting exceptions say that the owners above the entity are not named, never that it is its own top:
+NATURAL_PERSONS (controlled by natural persons, who are not named), NON_CONSOLIDATING, NO_LEI, NON_PUBLIC
+and the reasons of legal obstacles or detriment (a parent exists that the data does not name), and
+NO_KNOWN_PERSON (no controlling person is known, which leaves the owners unknown). Each gives a synthetic
+holder of unknown country, ``unknown parent of <LEI> (<REASONS>)`` (``unknown owners of <LEI>
+(NO_KNOWN_PERSON)``; a person for NATURAL_PERSONS, else of unknown type, never ultimate), holding 0-100%
+with control like a relationship of that level (an ultimate-level exception is a declared indirect
+interest), with an ``unknown_parent`` warning. So no GLEIF record marks an entity ``ultimate``; a
+RESIDENT_GOVERNMENT_ENTITY is a state body, its own top by nature. A relationship record of the same level
+for the same child wins over the exception; an exception about a LEI with no Level 1 record makes that LEI
+an entity of unknown country (``unknown_reference``).
 
 Problems in single records of published data (a missing id, an unreadable date or amount, a country code
 that is not one) are warnings naming the row or line and the field, never errors: the user cannot correct
 GLEIF's files, and the rest of the records are still good. Warning codes: ``ignored_record``,
-``ignored_relationship``, ``redundant_relationship``, ``control_only``, ``unknown_parent``,
+``ignored_relationship``, ``unknown_parent``,
 ``fraction_scale``, ``bad_value``, ``unknown_status``, ``duplicate_record``, ``lei_status``,
 ``legal_address_used``, ``unknown_country``, ``unknown_reference``, ``no_entity_records`` (and, from the
 files, ``ignored_file`` and ``encoding``); at most 20 of each are listed, then one line counts the rest.
@@ -53,9 +58,7 @@ files, ``ignored_file`` and ``encoding``); at most 20 of each are listed, then o
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
 from collections.abc import Set
-from dataclasses import replace
 
 from ownership.errors import Location
 from ownership.model import Entity, Holding
@@ -70,49 +73,15 @@ def build(batch: Batch, notes: Notes) -> tuple[list[Entity], list[Holding]]:
     links = relationship_links(batch.relationships, notes)
     synthetic: dict[str, Entity] = {}
     links += exception_links(batch.exceptions, links, entities, synthetic, notes)
-    holdings = _holdings(links, notes)
+    holdings = _holdings(links)
     named = _references(links, holdings, entities.keys() | synthetic.keys(), bool(batch.leis), notes)
     return [*entities.values(), *named, *synthetic.values()], holdings
 
 
-def _holdings(links: list[Link], notes: Notes) -> list[Holding]:
-    parents: dict[str, set[str]] = defaultdict(set)
-    for link in links:
-        if link.direct:
-            parents[link.child].add(link.parent)
-    holdings: list[Holding] = []
-    for link in links:
-        if link.direct or link.child not in parents:
-            holdings.append(link.holding())
-        elif _reaches(link.child, link.parent, parents):
-            notes.warn(
-                "redundant_relationship",
-                f"{link.said}: the chain of direct parents in the input already leads to {link.parent}, so it is "
-                "not added again",
-                link.place.record(),
-            )
-        else:
-            notes.warn(
-                "control_only",
-                f"{link.said}: the direct parents in the input do not lead to {link.parent}, so it is kept as "
-                "control without equity (the equity is counted through the direct parents)",
-                link.place.record(),
-            )
-            holdings.append(replace(link, source=f"{link.source}; ultimate parent, control only").holding(equity=False))
-    return holdings
-
-
-def _reaches(child: str, target: str, parents: dict[str, set[str]]) -> bool:
-    seen = {child}
-    queue = deque([child])
-    while queue:
-        for parent in parents.get(queue.popleft(), ()):
-            if parent == target:
-                return True
-            if parent not in seen:
-                seen.add(parent)
-                queue.append(parent)
-    return False
+def _holdings(links: list[Link]) -> list[Holding]:
+    """One holding per link: direct links as holdings, ultimate-level links as declared indirect interests
+    (graph preparation decides how those count beside the chain of direct parents)."""
+    return [link.holding() for link in links]
 
 
 def _references(

@@ -103,8 +103,10 @@ def test_hand_written_group_cascade_with_reported_and_counted_control() -> None:
     data = read(*GOLDEN)
     reported = run(data)
     assert verdict(reported, PARENT).status is Status.HOME
-    for lei in (CHILD, GRAND, DELAWARE):
+    for lei in (CHILD, DELAWARE):
         assert verdict(reported, lei).status is Status.POSSIBLE
+    # The CN parent is GRAND's ultimate parent at 100.00: a declared 100% through others, so flagged.
+    assert verdict(reported, GRAND).status is Status.FLAGGED
     assert verdict(reported, CHILD).red_flags[0].startswith(f"controlled without equity by {PARENT} (home)")
     assert verdict(reported, GRAND).red_flags[0].startswith(f"controlled without equity by {CHILD} (possibly tainted)")
 
@@ -116,14 +118,16 @@ def test_hand_written_group_cascade_with_reported_and_counted_control() -> None:
         found = verdict(counted, lei)
         assert found.status is Status.FLAGGED
         assert (found.cascade.low, found.cascade.high) == (1.0, 1.0)
-        # Look-through multiplies equity: the HK child's own equity is unknown (0-100%), so 0-100%.
-        assert (found.lookthrough.low, found.lookthrough.high) == (0.0, 1.0)
+    # Look-through multiplies equity: the HK child's own equity is unknown (0-100%), so 0-100% for Delaware;
+    # GRAND's ultimate parent declares 100% through others, a floor under the chain's figure.
+    assert (verdict(counted, DELAWARE).lookthrough.low, verdict(counted, DELAWARE).lookthrough.high) == (0.0, 1.0)
+    assert (verdict(counted, GRAND).lookthrough.low, verdict(counted, GRAND).lookthrough.high) == (1.0, 1.0)
 
 
-def test_ultimate_parent_kept_as_control_only_counts_while_in_force() -> None:
+def test_ultimate_parent_counts_while_in_force() -> None:
     data = read(*GOLDEN)
     # 5493SINGAPR...: its direct parent is undisclosed (NON_PUBLIC exception); the CN ultimate parent's
-    # relationship ended 2021-12-31 and is kept as control only.
+    # relationship ended 2021-12-31 and is kept as a declared indirect interest (0-100%, with control).
     assert verdict(run(data, ControlMode.TAINTS, as_of=date(2020, 6, 30)), STRAITS).status is Status.FLAGGED
     later = verdict(run(data, ControlMode.TAINTS, as_of=date(2025, 1, 1)), STRAITS)
     assert later.status is Status.POSSIBLE  # the unknown NON_PUBLIC parent may still be Chinese
@@ -178,13 +182,38 @@ def test_quantifier_scale(tmp_path: Path, amount: str, units: str, stake: Stake,
 
 def test_real_quantifiers_1_00_and_100_00_both_read_as_100_percent() -> None:
     data = read(FIXTURES / "real" / "rr-updates-data2-excerpt.xml", name="rr-updates-data2-excerpt.xml")
-    stakes = {(h.holder, h.subject): h.stake for h in data.holdings}
-    assert stakes == {
-        ("9845002B9874D50A4531", "097900BJGO0000201513"): Stake.exact(1.0),  # QuantifierAmount 1.00
-        ("984500501A1B1045PB30", "2138002YAB7Z9KO21397"): Stake.exact(1.0),  # QuantifierAmount 100.00
-    }
+    stakes = [(h.holder, h.subject, h.stake, h.indirect) for h in data.holdings]
+    assert stakes == [
+        ("9845002B9874D50A4531", "097900BJGO0000201513", Stake.exact(1.0), False),  # QuantifierAmount 1.00
+        ("9845002B9874D50A4531", "097900BJGO0000201513", Stake.exact(1.0), True),  # the ultimate record, 1.00
+        ("984500501A1B1045PB30", "2138002YAB7Z9KO21397", Stake.exact(1.0), False),  # QuantifierAmount 100.00
+        ("984500501A1B1045PB30", "2138002YAB7Z9KO21397", Stake.exact(1.0), True),  # the ultimate record, 100.00
+    ]
     assert codes(data).count("fraction_scale") == 2  # the 1.00 pair: direct and ultimate records
-    assert codes(data).count("redundant_relationship") == 2  # both ultimate records repeat the direct ones
+    assert "redundant_relationship" not in codes(data)
+
+
+def test_real_monoova_fx_keeps_its_ultimate_parents_100_percent() -> None:
+    # Monoova FX (98450051BS9C610A8T78, AU) is consolidated directly by Monoova Global Payments (no
+    # quantifier: 0-100%) and ultimately by 984500501A1B1045PB30 at 100.00, which also holds Monoova Global
+    # Payments 100.00 directly. The ultimate record is the parent's declared 100% through others.
+    real = FIXTURES / "real"
+    data = read(real / "lei-updates-data2.xml", real / "rr-updates-data2.xml", name="bodspipelines")
+    fx, payments, top = "98450051BS9C610A8T78", "2138002YAB7Z9KO21397", "984500501A1B1045PB30"
+    into_fx = sorted(
+        ((h.holder, h.stake, h.control, h.indirect, h.start) for h in data.holdings if h.subject == fx),
+        key=lambda row: row[3],
+    )
+    assert into_fx == [
+        (payments, UNKNOWN_EQUITY, True, False, date(2018, 6, 30)),
+        (top, Stake.exact(1.0), True, True, date(2018, 6, 30)),
+    ]
+    declared = next(h for h in data.holdings if h.subject == fx and h.indirect)
+    assert declared.source is not None and "IS_ULTIMATELY_CONSOLIDATED_BY" in declared.source
+    assert "quantifier 100.00 PERCENTAGE" in declared.source and "control only" not in declared.source
+    entities = {e.id: e for e in data.entities}
+    assert (entities[fx].name, entities[fx].jurisdiction) == ("MONOOVA FX PTY LTD", "AU")
+    assert "redundant_relationship" not in codes(data) and "control_only" not in codes(data)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -205,10 +234,18 @@ def test_reporting_exception_becomes_an_unknown_holder() -> None:
     holding = next(h for h in data.holdings if h.holder == undisclosed)
     assert (holding.subject, holding.stake, holding.control) == (STRAITS, UNKNOWN_EQUITY, True)
     assert holding.source is not None and "disclosure would be detrimental" in holding.source
-    # NO_KNOWN_PERSON: nobody controls it, so no holder at all.
-    assert not any(h.subject == NOWHERE for h in data.holdings)
+    # NO_KNOWN_PERSON: no controlling person is known, so its owners are unknown (0-100%), not nobody.
+    (unknown,) = [h for h in data.holdings if h.subject == NOWHERE]
+    assert (unknown.holder, unknown.stake, unknown.indirect) == (
+        f"unknown owners of {NOWHERE} (NO_KNOWN_PERSON)",
+        UNKNOWN_EQUITY,
+        False,
+    )
+    # The ultimate-level NATURAL_PERSONS exception is the unknown persons' declared indirect interest.
+    persons_id = f"unknown parent of {PARENT} (NATURAL_PERSONS)"
+    assert sorted(h.indirect for h in data.holdings if h.holder == persons_id) == [False, True]
     # One warning per unknown parent added, even where both the direct and the ultimate exception name it.
-    assert codes(data).count("unknown_parent") == 2
+    assert codes(data).count("unknown_parent") == 3
 
     child = verdict(run(data), STRAITS)
     assert child.status is Status.POSSIBLE
@@ -218,13 +255,17 @@ def test_reporting_exception_becomes_an_unknown_holder() -> None:
 def test_real_reporting_exceptions() -> None:
     data = read(FIXTURES / "real" / "repex-data.xml", name="repex-data.xml")
     parents = sorted(h.holder for h in data.holdings)
-    # 10 exceptions: 3 NO_KNOWN_PERSON (no holder), 6 NON_CONSOLIDATING, 1 NON_PUBLIC.
-    assert len(parents) == 7
+    # 10 exceptions: 3 NO_KNOWN_PERSON (unknown owners), 6 NON_CONSOLIDATING, 1 NON_PUBLIC: none vanishes.
+    assert len(parents) == 10
     assert sum("(NON_CONSOLIDATING)" in p for p in parents) == 6
+    assert sum(p.startswith("unknown owners of ") and p.endswith(" (NO_KNOWN_PERSON)") for p in parents) == 3
     assert "unknown parent of 01370W6ZIY66KQ4J3570 (NON_PUBLIC)" in parents
+    assert all(h.stake == UNKNOWN_EQUITY for h in data.holdings)
     holding = next(h for h in data.holdings if h.subject == "01370W6ZIY66KQ4J3570")
     assert holding.where is not None and holding.where.row == 53  # the line the <repex:Exception> starts on
-    assert codes(data) == ["unknown_parent"] * 7 + ["no_entity_records"]
+    assert codes(data) == ["unknown_parent"] * 10 + ["no_entity_records"]
+    # Every LEI an exception is about is an entity (of unknown country: the input has no Level 1 records).
+    assert {h.subject for h in data.holdings} <= {e.id for e in data.entities if not e.country_known}
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -225,8 +225,8 @@ def test_xml_locations_are_the_lines_records_start_on() -> None:
     entities = {e.id: e for e in data.entities}
     assert entities[PARENT].where == Location("xml/lei.xml", None, 9)
     assert entities[CHILD].where == Location("xml/lei.xml", None, 37)
-    rows = [h.where.row for h in data.holdings if h.where is not None]
-    assert rows == [9, 46]
+    rows = [(h.where.row, h.indirect) for h in data.holdings if h.where is not None]
+    assert rows == [(9, False), (46, False), (70, True)]  # the ultimate-level record at line 70 is kept
     # An LEI only named by a relationship: located at the NodeID that names it.
     grand = entities["5493GRANDGB000000003"]
     assert grand.declared is False

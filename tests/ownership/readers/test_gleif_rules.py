@@ -13,8 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ownership.check import check
-from ownership.model import EntityType, Holding, OwnershipData, Policy, Stake
+from ownership.model import EntityType, Holding, OwnershipData, Stake
 from ownership.readers.gleif import read_gleif
 from ownership.readers.tables import DEFAULT_LIMITS
 
@@ -76,36 +75,45 @@ def codes(data: OwnershipData) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Direct and ultimate parents never count twice
+# Ultimate parents are declared indirect interests, direct parents holdings
 # ---------------------------------------------------------------------------------------------------------
 
 
-def test_ultimate_parent_alone_stands_in_for_the_chain(tmp_path: Path) -> None:
+def test_ultimate_parent_alone_is_a_declared_indirect_interest(tmp_path: Path) -> None:
     data = read(rr_csv(tmp_path, [Rel("C", ULTIMATE, "U")]))
-    assert edges(data)[("U", "C")].stake == UNKNOWN_EQUITY
-    assert edges(data)[("U", "C")].control is True
+    holding = edges(data)[("U", "C")]
+    assert (holding.stake, holding.control, holding.indirect) == (UNKNOWN_EQUITY, True, True)
     assert codes(data) == []
 
 
-def test_ultimate_parent_reached_through_the_direct_chain_is_left_out(tmp_path: Path) -> None:
+def test_ultimate_parent_reached_through_the_direct_chain_is_kept_marked_indirect(tmp_path: Path) -> None:
     rels = [Rel("C", DIRECT, "P"), Rel("P", DIRECT, "U"), Rel("C", ULTIMATE, "U"), Rel("P", ULTIMATE, "U")]
     data = read(rr_csv(tmp_path, rels))
-    assert set(edges(data)) == {("P", "C"), ("U", "P")}
-    assert codes(data) == ["redundant_relationship", "redundant_relationship"]
+    # ("U", "P") is both a direct and an ultimate record: two holdings, one of each.
+    assert sorted((h.holder, h.subject, h.indirect) for h in data.holdings) == [
+        ("P", "C", False),
+        ("U", "C", True),
+        ("U", "P", False),
+        ("U", "P", True),
+    ]
+    assert codes(data) == []
 
 
-def test_ultimate_parent_beside_an_incomplete_chain_is_control_only(tmp_path: Path) -> None:
-    # Both records carry 100%: adding both as equity would put 200% into C.
+def test_ultimate_parent_with_a_percentage_keeps_it_beside_an_incomplete_chain(tmp_path: Path) -> None:
+    # The ultimate record's 100.00 is a declared figure of U's share through others, not control without
+    # equity; graph preparation decides how it counts beside P's direct 100%.
     rels = [Rel("C", DIRECT, "P", amount="100.00"), Rel("C", ULTIMATE, "U", amount="100.00")]
     data = read(rr_csv(tmp_path, rels))
     found = edges(data)
-    assert found[("P", "C")].stake == Stake.exact(1.0)
-    assert found[("U", "C")].stake is None
-    assert found[("U", "C")].control is True
-    assert codes(data) == ["control_only"]
-    # The graph accepts it (no over-allocation), and U's control still reaches C.
-    result = check(data, Policy(jurisdictions=frozenset({"CN"}), as_of=date(2025, 1, 1)))
-    assert {v.entity.id for v in result.verdicts} == {"C", "P", "U"}
+    assert (found[("P", "C")].stake, found[("P", "C")].indirect) == (Stake.exact(1.0), False)
+    assert (found[("U", "C")].stake, found[("U", "C")].control, found[("U", "C")].indirect) == (
+        Stake.exact(1.0),
+        True,
+        True,
+    )
+    assert "control only" not in (found[("U", "C")].source or "")
+    assert "quantifier 100.00 PERCENTAGE" in (found[("U", "C")].source or "")
+    assert codes(data) == []
 
 
 def test_branch_is_held_entirely_by_its_head_office(tmp_path: Path) -> None:
@@ -114,14 +122,18 @@ def test_branch_is_held_entirely_by_its_head_office(tmp_path: Path) -> None:
     assert (holding.stake, holding.control) == (Stake.exact(1.0), False)
 
 
-def test_an_ultimate_parent_reached_through_a_branch_is_redundant(tmp_path: Path) -> None:
+def test_an_ultimate_parent_reached_through_a_branch_is_kept_marked_indirect(tmp_path: Path) -> None:
     rels = [
         Rel("BRANCH", "IS_INTERNATIONAL_BRANCH_OF", "HEAD"),
         Rel("HEAD", DIRECT, "U"),
         Rel("BRANCH", ULTIMATE, "U"),
     ]
     data = read(rr_csv(tmp_path, rels))
-    assert set(edges(data)) == {("HEAD", "BRANCH"), ("U", "HEAD")}
+    assert {k: h.indirect for k, h in edges(data).items()} == {
+        ("HEAD", "BRANCH"): False,
+        ("U", "HEAD"): False,
+        ("U", "BRANCH"): True,
+    }
 
 
 @pytest.mark.parametrize("kind", ["IS_FUND-MANAGED_BY", "IS_SUBFUND_OF", "IS_FEEDER_TO"])
@@ -263,6 +275,8 @@ def test_level1_statuses_categories_and_countries(tmp_path: Path) -> None:
     )
     assert entities["SP00000000000000000C"].type is EntityType.PERSON
     assert entities["GV00000000000000000D"].type is EntityType.STATE
+    # A government entity is its own top; no other category says so.
+    assert [e.id for e in data.entities if e.ultimate] == ["GV00000000000000000D"]
     assert entities["RT00000000000000000E"].declared is True
     # The annulled record is not used: the LEI named by a relationship has an unknown country.
     annulled = entities["AN00000000000000000F"]
@@ -302,9 +316,10 @@ def test_relationship_record_wins_over_an_exception_of_its_level(tmp_path: Path)
     data = read(rr_csv(tmp_path, [Rel("A", DIRECT, "P")]), repex, name="set")
     found = edges(data)
     assert ("unknown parent of A (NON_PUBLIC)", "A") not in found
-    # The ultimate parent has no LEI: an unknown party that the direct parent P does not lead to.
-    assert found[("unknown parent of A (NO_LEI)", "A")].stake is None
-    assert codes(data) == ["ignored_record", "unknown_parent", "control_only"]
+    # The ultimate parent has no LEI: an unknown party with an unknown declared indirect interest.
+    ultimate = found[("unknown parent of A (NO_LEI)", "A")]
+    assert (ultimate.stake, ultimate.control, ultimate.indirect) == (UNKNOWN_EQUITY, True, True)
+    assert codes(data) == ["ignored_record", "unknown_parent"]
 
 
 @pytest.mark.parametrize(
@@ -314,21 +329,44 @@ def test_relationship_record_wins_over_an_exception_of_its_level(tmp_path: Path)
         ("NO_LEI,", "unknown parent of A (NO_LEI)", EntityType.UNKNOWN),
         ("NON_CONSOLIDATING,", "unknown parent of A (NON_CONSOLIDATING)", EntityType.UNKNOWN),
         ("LEGAL_OBSTACLES,", "unknown parent of A (LEGAL_OBSTACLES)", EntityType.UNKNOWN),  # deprecated reason
-        ("NO_KNOWN_PERSON,NON_PUBLIC", "unknown parent of A (NON_PUBLIC)", EntityType.UNKNOWN),
-        ("NO_KNOWN_PERSON,", None, None),
+        ("NO_KNOWN_PERSON,NON_PUBLIC", "unknown parent of A (NO_KNOWN_PERSON, NON_PUBLIC)", EntityType.UNKNOWN),
+        # No known controlling person: the owners are unknown, not nobody.
+        ("NO_KNOWN_PERSON,", "unknown owners of A (NO_KNOWN_PERSON)", EntityType.UNKNOWN),
     ],
 )
-def test_exception_reasons(tmp_path: Path, reasons: str, holder: str | None, kind: EntityType | None) -> None:
+def test_exception_reasons(tmp_path: Path, reasons: str, holder: str, kind: EntityType) -> None:
     lei = csv_file(tmp_path, "lei.csv", LEI_HEADER + "A,Alpha Ltd,GB,GB,GB,GENERAL,ISSUED\n")
     repex = csv_file(tmp_path, "repex.csv", REPEX_HEADER + f"A,DIRECT_ACCOUNTING_CONSOLIDATION_PARENT,{reasons},\n")
     data = read(lei, repex, name="set")
-    if holder is None:
-        assert data.holdings == ()
-        assert [e.id for e in data.entities] == ["A"]
-        return
     (holding,) = data.holdings
-    assert (holding.holder, holding.subject, holding.stake, holding.control) == (holder, "A", UNKNOWN_EQUITY, True)
-    assert next(e for e in data.entities if e.id == holder).type is kind
+    assert (holding.holder, holding.subject, holding.stake, holding.control, holding.indirect) == (
+        holder,
+        "A",
+        UNKNOWN_EQUITY,
+        True,
+        False,
+    )
+    parent = next(e for e in data.entities if e.id == holder)
+    assert (parent.type, parent.ultimate, parent.country_known) == (kind, False, False)
+    # No reporting exception says the entity is its own top.
+    assert not next(e for e in data.entities if e.id == "A").ultimate
+    (warning,) = [w for w in data.warnings if w.code == "unknown_parent"]
+    assert "0-100%" in warning.message
+
+
+def test_an_exception_about_a_lei_without_a_level1_record_keeps_it(tmp_path: Path) -> None:
+    # B has no LEI record in the input: its exception still gives an unknown holder, and B itself an entity
+    # of unknown country, with a warning for each (nothing vanishes).
+    lei = csv_file(tmp_path, "lei.csv", LEI_HEADER + "A,Alpha Ltd,GB,GB,GB,GENERAL,ISSUED\n")
+    exception = "B,DIRECT_ACCOUNTING_CONSOLIDATION_PARENT,NO_KNOWN_PERSON,,\n"
+    repex = csv_file(tmp_path, "repex.csv", REPEX_HEADER + exception)
+    data = read(lei, repex, name="set")
+    entities = {e.id: e for e in data.entities}
+    assert (entities["B"].declared, entities["B"].country_known) == (False, False)
+    assert [(h.holder, h.subject, h.stake) for h in data.holdings] == [
+        ("unknown owners of B (NO_KNOWN_PERSON)", "B", UNKNOWN_EQUITY)
+    ]
+    assert codes(data) == ["unknown_parent", "unknown_reference"]
 
 
 def test_warnings_are_capped_per_code_and_counted(tmp_path: Path) -> None:
@@ -355,21 +393,13 @@ NODES = ["A", "B", "C", "D", "E"]
         max_size=12,
     )
 )
-def test_direction_and_no_double_counting(triples: list[tuple[str, str, str]]) -> None:
+def test_direction_and_every_record_kept(triples: list[tuple[str, str, str]]) -> None:
     rels = [Rel(child, kind, parent, amount="100.00") for child, kind, parent in triples if child != parent]
     if not rels:
         return
     with tempfile.TemporaryDirectory() as folder:
         data = read(rr_csv(Path(folder), rels))
+    # One holding per distinct record, the EndNode holding the StartNode, ultimate records marked indirect.
     records = {(r.parent, r.child, r.kind) for r in rels}
-    has_direct = {r.child for r in rels if r.kind == DIRECT}
-    for h in data.holdings:
-        # The EndNode holds the StartNode, always.
-        assert (h.holder, h.subject, DIRECT) in records or (h.holder, h.subject, ULTIMATE) in records
-        if h.stake is not None and h.subject in has_direct:
-            # Equity into a child with direct parents comes from its direct records only.
-            assert (h.holder, h.subject, DIRECT) in records
-    for child in {h.subject for h in data.holdings}:
-        equity = [h for h in data.holdings if h.subject == child and h.stake is not None]
-        direct = {r.parent for r in rels if r.child == child and r.kind == DIRECT}
-        assert len(equity) == (len(direct) if direct else len({r.parent for r in rels if r.child == child}))
+    assert sorted((h.holder, h.subject, ULTIMATE if h.indirect else DIRECT) for h in data.holdings) == sorted(records)
+    assert all(h.stake == Stake.exact(1.0) and h.control for h in data.holdings)
