@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from ownership.countries import UnknownCountryError, normalize_country
+from ownership.countries import UnknownCountryError, is_unknown_spelling, normalize_country
 from ownership.errors import DataWarning, InputError, Location, short
 from ownership.model import TOLERANCE, Entity, EntityType, Holding, Stake
 from ownership.readers.columns import (
@@ -145,8 +145,17 @@ class _Row:
         return cell_text(self.cell(name).value)
 
     def country(self, name: str) -> str | None:
+        value = self.cell(name).value
+        if is_unknown_spelling(value):
+            self.problems.warn(
+                "unknown_country",
+                f"country '{short(str(value))}' means unknown: read as an unknown country (which only the high "
+                "bound may take for a watched one)",
+                self.where(name),
+            )
+            return None
         try:
-            return normalize_country(self.cell(name).value)
+            return normalize_country(value)
         except UnknownCountryError as exc:
             self.problems.error(str(exc), self.where(name))
             return None
@@ -216,7 +225,7 @@ def _warn_unknown_columns(table: RawTable, header: Header, problems: Problems, *
         if kind is not None:
             what, field_name = kind
             problems.unread(
-                "unread_column",
+                "ignored_column",
                 f"column '{short(text, 60)}' looks like {what}",
                 f'map it with --columns {field_name}="{short(text, 60)}" (or --columns ignore="{short(text, 60)}"), '
                 "or rename the header",
@@ -269,6 +278,7 @@ def read_entities(table: RawTable, problems: Problems, layout: ReadLayout | None
             where=row.where(),
             group=row.text("group"),
             source=row.text("source"),
+            ultimate=row.flag("ultimate") if "ultimate" in header.columns else False,
         )
         previous = seen.get(entity_id)
         if previous is not None:
@@ -291,16 +301,6 @@ def read_entities(table: RawTable, problems: Problems, layout: ReadLayout | None
     return entities
 
 
-class _Resolver:
-    """Holder and subject references: entity ids first, then unique names (case and spaces ignored)."""
-
-    def __init__(self, entities: list[Entity], problems: Problems, declared_source: str | None):
-        self.entities = entities
-        self.problems = problems
-        self.by_id = {e.id: e for e in entities}
-        self.by_folded: dict[str, list[Entity]] = defaultdict(list)
-        for e in entities:
-            self.by_folded[e.id.casefold()].append(e)
 def entities_header(table: RawTable, layout: ReadLayout | None = None) -> Header:
     """The header of an entities table; without an id column, the name column is the key.
 
@@ -314,6 +314,16 @@ def entities_header(table: RawTable, layout: ReadLayout | None = None) -> Header
     return header
 
 
+class _Resolver:
+    """Holder and subject references: entity ids first, then unique names (case and spaces ignored)."""
+
+    def __init__(self, entities: list[Entity], problems: Problems, declared_source: str | None):
+        self.entities = entities
+        self.problems = problems
+        self.by_id = {e.id: e for e in entities}
+        self.by_folded: dict[str, list[Entity]] = defaultdict(list)
+        for e in entities:
+            self.by_folded[e.id.casefold()].append(e)
         self.by_name: dict[str, list[Entity]] = defaultdict(list)
         for e in entities:
             self.by_name[" ".join(e.name.split()).casefold()].append(e)
@@ -350,21 +360,6 @@ def entities_header(table: RawTable, layout: ReadLayout | None = None) -> Header
         return text
 
 
-def read_holdings(
-    table: RawTable,
-    entities: list[Entity],
-    problems: Problems,
-    *,
-    declared_source: str | None,
-    layout: ReadLayout | None = None,
-) -> list[Holding]:
-    """Holdings from a Holdings table; ``entities`` gains the parties only named here.
-
-    Args:
-        declared_source: where entities are declared (for the unknown-reference warning), or None when
-            the holdings table is itself the only source of entities (a single holdings CSV).
-    """
-    header = holdings_header(table, layout)
 def holdings_header(table: RawTable, layout: ReadLayout | None = None) -> Header:
     """The header of a holdings table: holder and subject, or (a register of members) holder and percent
     or shares with no subject column.
@@ -381,24 +376,39 @@ def holdings_header(table: RawTable, layout: ReadLayout | None = None) -> Header
     )
 
 
-    _warn_unknown_columns(table, header, problems)
-    cols = header.columns
-    if "percent" not in cols and "shares" not in cols and "control" not in cols:
-        raise InputError(
-            "no percent column (nor shares, nor control); a percent column may be called percent, stake, "
+def read_holdings(
+    table: RawTable,
+    entities: list[Entity],
+    problems: Problems,
+    *,
+    declared_source: str | None,
+    layout: ReadLayout | None = None,
+) -> list[Holding]:
+    """Holdings from a Holdings table; ``entities`` gains the parties only named here.
+
     A table with no subject column is one company's register of members: the subject is ``layout.subject``
     (``--subject``), else the company its title row names, else the file's stem (with a warning). A Total
     or Sum row is checked against the rows above it and never read as a holder.
 
+    Args:
+        declared_source: where entities are declared (for the unknown-reference warning), or None when
+            the holdings table is itself the only source of entities (a single holdings CSV).
+        layout: what the user said about the sheet (``--subject``, ``--columns``).
+    """
+    header = holdings_header(table, layout)
+    _warn_unknown_columns(table, header, problems)
+    cols = header.columns
+    register = None if "subject" in cols else register_subject(table, header, problems, layout)
+    if "percent" not in cols and "shares" not in cols and "control" not in cols:
+        raise InputError(
+            "no percent column (nor shares, nor control); a percent column may be called percent, stake, "
             "ownership, %, share or equity",
             table.where(header.row),
         )
-        layout: what the user said about the sheet (``--subject``, ``--columns``).
     inline = _InlineEntities(entities, problems) if declared_source is None else None
     if inline is None:
         for extra in _INLINE_COLUMNS:
             if extra in cols:
-    register = None if "subject" in cols else register_subject(table, header, problems, layout)
                 k = cols[extra]
                 problems.warn(
                     "ignored_column",
@@ -409,6 +419,8 @@ def holdings_header(table: RawTable, layout: ReadLayout | None = None) -> Header
     resolver = _Resolver(entities, problems, declared_source)
     holdings: list[Holding] = []
     bare_numbers: list[tuple[float, Location]] = []
+    percent_texts: list[tuple[str, Location]] = []
+    since_total: list[Holding] = []
     for row in _rows(table, header, problems):
         holder_text = row.text("holder")
         subject_text = register if register is not None else row.text("subject")
@@ -424,8 +436,6 @@ def holdings_header(table: RawTable, layout: ReadLayout | None = None) -> Header
             continue
         holder: str | None
         subject: str | None
-    percent_texts: list[tuple[str, Location]] = []
-    since_total: list[Holding] = []
         if inline is not None:
             # The rows themselves declare the parties: the references are the ids.
             holder = inline.declare(row, "holder", holder_text)
@@ -436,6 +446,7 @@ def holdings_header(table: RawTable, layout: ReadLayout | None = None) -> Header
         holding = _holding(row, holder, subject, bare_numbers, percent_texts)
         if holding is not None:
             holdings.append(holding)
+            since_total.append(holding)
     if inline is not None:
         inline.finish(entities)
     if not _check_mixed_forms(bare_numbers, percent_texts, problems):
@@ -443,21 +454,6 @@ def holdings_header(table: RawTable, layout: ReadLayout | None = None) -> Header
     return holdings
 
 
-def _holding(
-    row: _Row,
-    holder: str | None,
-    subject: str | None,
-    bare_numbers: list[tuple[float, Location]],
-    percent_texts: list[tuple[str, Location]],
-) -> Holding | None:
-    problems = row.problems
-            since_total.append(holding)
-    cols = row.header.columns
-    percent_cell = row.cell("percent")
-    stake = row.percent("percent") if "percent" in cols else None
-    if stake is not None and is_unknown_marker(percent_cell.value):
-        problems.warn(
-            "unknown_stake",
 #: The first cell of a total row: "Total", "TOTAL:", "Grand total", "Sum", "Subtotal".
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub-?\s*)?(total|totals|sum)\b\W*$", re.IGNORECASE)
 
@@ -557,12 +553,28 @@ def register_subject(table: RawTable, header: Header, problems: Problems, layout
     return stem
 
 
+def _holding(
+    row: _Row,
+    holder: str | None,
+    subject: str | None,
+    bare_numbers: list[tuple[float, Location]],
+    percent_texts: list[tuple[str, Location]],
+) -> Holding | None:
+    problems = row.problems
+    cols = row.header.columns
+    percent_cell = row.cell("percent")
+    stake = row.percent("percent") if "percent" in cols else None
+    if stake is not None and is_unknown_marker(percent_cell.value):
+        problems.warn(
+            "unknown_stake",
             f"the stake is '{cell_text(percent_cell.value)}': read as anywhere from 0 to 100%",
             row.where("percent"),
         )
     bare = _bare_number(percent_cell)
     if stake is not None and bare is not None:
         bare_numbers.append((bare, row.where("percent")))
+    if stake is not None and isinstance(percent_cell.value, str) and "%" in percent_cell.value:
+        percent_texts.append((percent_cell.value.strip(), row.where("percent")))
     votes = row.percent("votes") if "votes" in cols else None
     control = row.flag("control") if "control" in cols else False
     shares = row.number_value("shares") if "shares" in cols else None
@@ -573,8 +585,6 @@ def register_subject(table: RawTable, header: Header, problems: Problems, layout
     percent_given = "percent" in cols and cell_text(row.cell("percent").value) is not None
     if stake is None and shares is None and votes is None and not control and not percent_given:
         where = row.where(next((c for c in ("percent", "shares", "control") if c in cols), "holder"))
-    if stake is not None and isinstance(percent_cell.value, str) and "%" in percent_cell.value:
-        percent_texts.append((percent_cell.value.strip(), row.where("percent")))
         problems.error("no stake: give a percent or a number of shares (or votes, or control = yes)", where)
         return None
     if holder is None or subject is None:
@@ -608,16 +618,6 @@ def _bare_number(cell: Cell) -> float | None:
     return None
 
 
-def _check_fraction_scale(bare: list[tuple[float, Location]], problems: Problems) -> None:
-    # A column of plain numbers all at most 1 is almost always fractions typed without a % format;
-    # the contract reads bare numbers as percentage points, so say so rather than guess.
-    if len(bare) >= 2 and all(v <= 1.0 for v, _ in bare) and any(0 < v < 1 for v, _ in bare):
-        problems.warn(
-            "fraction_scale",
-            "every stake in this column is a plain number of at most 1, read as percentage points (0.6 = 0.6%); "
-            "if they are fractions (0.6 = 60%), format the cells as percentages or write 60",
-            replace(bare[0][1], row=None),
-        )
 def _check_mixed_forms(
     bare: list[tuple[float, Location]], texts: list[tuple[str, Location]], problems: Problems
 ) -> bool:
@@ -638,6 +638,16 @@ def _check_mixed_forms(
     return True
 
 
+def _check_fraction_scale(bare: list[tuple[float, Location]], problems: Problems) -> None:
+    # A column of plain numbers all at most 1 is almost always fractions typed without a % format;
+    # the contract reads bare numbers as percentage points, so say so rather than guess.
+    if len(bare) >= 2 and all(v <= 1.0 for v, _ in bare) and any(0 < v < 1 for v, _ in bare):
+        problems.warn(
+            "fraction_scale",
+            "every stake in this column is a plain number of at most 1, read as percentage points (0.6 = 0.6%); "
+            "if they are fractions (0.6 = 60%), format the cells as percentages or write 60",
+            replace(bare[0][1], row=None),
+        )
 
 
 _INLINE_COLUMNS = tuple(
