@@ -1,0 +1,165 @@
+"""Monotonicity of statuses (hypothesis): what the rules imply, in the order clear < possible < flagged < home.
+
+Random graphs of 2-8 parties (companies and persons; incorporation and head office each CN, US or unknown;
+some marked ultimate, others with unknown owners when nobody holds them), stakes in whole percentage points,
+some ranged, cycles included. For every entity:
+
+* ``--home either`` is at least as strict as ``incorporation`` and ``headquarters`` alone;
+* watching one more country never lowers a status;
+* lowering the threshold, or switching "more than" to "at least", never lowers one;
+* widening a stake's range never turns ``flagged`` into ``clear``;
+* adding a holding held by a home entity never lowers its subject (nor anything else).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ownership.check import check
+from ownership.model import (
+    Comparison,
+    Entity,
+    EntityType,
+    Holding,
+    HomeBasis,
+    Method,
+    OwnershipData,
+    Policy,
+    SourceInfo,
+    Stake,
+)
+from ownership.result import Status
+
+RANK = {Status.CLEAR: 0, Status.POSSIBLE: 1, Status.FLAGGED: 2, Status.HOME: 3}
+SOURCE = SourceInfo("random", "0" * 64, "test")
+SETTINGS = settings(deadline=None, max_examples=80)
+
+
+@dataclass(frozen=True)
+class Case:
+    entities: tuple[Entity, ...]
+    holdings: tuple[Holding, ...]
+
+    def data(self) -> OwnershipData:
+        return OwnershipData(self.entities, self.holdings, SOURCE)
+
+
+@st.composite
+def cases(draw: Any) -> Case:
+    n = draw(st.integers(2, 8))
+    ids = [f"E{i}" for i in range(n)]
+    countries = st.sampled_from(["CN", "US", "US", "GB", None])
+    entities = tuple(
+        Entity(
+            i,
+            i,
+            draw(st.sampled_from([EntityType.COMPANY, EntityType.COMPANY, EntityType.PERSON])),
+            draw(countries),
+            draw(countries),
+            ultimate=draw(st.booleans()),
+        )
+        for i in ids
+    )
+    holdings: list[Holding] = []
+    for s in range(n):
+        if entities[s].type is EntityType.PERSON:
+            continue
+        holders = draw(st.lists(st.sampled_from([i for i in range(n) if i != s]), unique=True, max_size=3))
+        room = 100
+        for h in holders:
+            if room <= 0:
+                break
+            low = draw(st.integers(1, room))
+            high = min(100, low + (draw(st.integers(0, 30)) if draw(st.booleans()) else 0))
+            room -= low
+            holdings.append(Holding(ids[h], ids[s], Stake(low / 100, high / 100)))
+    return Case(entities, tuple(holdings))
+
+
+rules = st.fixed_dictionaries(
+    {
+        "threshold": st.sampled_from([0.25, 0.5, 0.6]),
+        "comparison": st.sampled_from(list(Comparison)),
+        "method": st.sampled_from(list(Method)),
+        "aggregate": st.booleans(),
+    }
+)
+
+
+def statuses(case: Case, **policy: Any) -> dict[str, int]:
+    settings_: dict[str, Any] = {"jurisdictions": frozenset({"CN"}), "as_of": date(2026, 1, 1), **policy}
+    result = check(case.data(), Policy(**settings_))
+    return {v.entity.id: RANK[v.status] for v in result.verdicts}
+
+
+def at_least(stricter: dict[str, int], other: dict[str, int]) -> None:
+    lower = {k: (other[k], stricter[k]) for k in other if stricter[k] < other[k]}
+    assert not lower, f"statuses lowered (was, now): {lower}"
+
+
+@SETTINGS
+@given(cases(), rules)
+def test_either_is_at_least_as_strict_as_each_basis_alone(case: Case, rule: dict[str, Any]) -> None:
+    either = statuses(case, home=HomeBasis.EITHER, **rule)
+    at_least(either, statuses(case, home=HomeBasis.INCORPORATION, **rule))
+    at_least(either, statuses(case, home=HomeBasis.HEADQUARTERS, **rule))
+
+
+@SETTINGS
+@given(cases(), rules, st.sampled_from(list(HomeBasis)))
+def test_watching_one_more_country_never_lowers_a_status(case: Case, rule: dict[str, Any], home: HomeBasis) -> None:
+    at_least(
+        statuses(case, jurisdictions=frozenset({"CN", "GB"}), home=home, **rule),
+        statuses(case, home=home, **rule),
+    )
+
+
+@SETTINGS
+@given(cases(), rules)
+def test_a_lower_threshold_or_at_least_never_lowers_a_status(case: Case, rule: dict[str, Any]) -> None:
+    base = statuses(case, **rule)
+    lower = {**rule, "threshold": rule["threshold"] - 0.1}
+    at_least(statuses(case, **lower), base)
+    at_least(statuses(case, **{**rule, "comparison": Comparison.GE}), base)
+
+
+@SETTINGS
+@given(cases(), rules, st.data())
+def test_widening_a_range_never_turns_flagged_into_clear(case: Case, rule: dict[str, Any], data: Any) -> None:
+    if not case.holdings:
+        return
+    k = data.draw(st.integers(0, len(case.holdings) - 1))
+    h = case.holdings[k]
+    assert h.stake is not None
+    lower = data.draw(st.integers(0, round(h.stake.low * 100))) / 100
+    wider = replace(h, stake=Stake(lower, max(h.stake.high, min(1.0, h.stake.high + 0.2))))
+    widened = Case(case.entities, (*case.holdings[:k], wider, *case.holdings[k + 1 :]))
+    before, after = statuses(case, **rule), statuses(widened, **rule)
+    turned = [i for i in before if before[i] == RANK[Status.FLAGGED] and after[i] == RANK[Status.CLEAR]]
+    assert not turned
+
+
+@SETTINGS
+@given(cases(), rules, st.data())
+def test_a_holding_held_by_a_home_entity_never_lowers_a_status(case: Case, rule: dict[str, Any], data: Any) -> None:
+    home = [e.id for e in case.entities if "CN" in (e.jurisdiction, e.headquarters)]
+    if not home:
+        return
+    holder = data.draw(st.sampled_from(home))
+    subjects = [e.id for e in case.entities if e.id != holder and e.type is not EntityType.PERSON]
+    if not subjects:
+        return
+    subject = data.draw(st.sampled_from(subjects))
+    if any(h.holder == holder and h.subject == subject for h in case.holdings):
+        return
+    room = 100 - round(sum(h.stake.low * 100 for h in case.holdings if h.subject == subject and h.stake))
+    if room <= 0:
+        return
+    stake = data.draw(st.integers(1, room)) / 100
+    added = Case(case.entities, (*case.holdings, Holding(holder, subject, Stake.exact(stake))))
+    at_least(statuses(added, home=HomeBasis.EITHER, **rule), statuses(case, home=HomeBasis.EITHER, **rule))
