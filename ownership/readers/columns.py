@@ -67,6 +67,7 @@ ENTITY_COLUMNS: dict[str, frozenset[str]] = {
         "head office country",
     ),
     "group": _keys("group", "joint group", "acting jointly", "joint arrangement", "concert party", "party group"),
+    "ultimate": _keys("ultimate", "ultimate owner", "top", "is ultimate owner", "ultimate parent"),
     "shares_outstanding": _keys(
         "shares outstanding",
         "issued shares",
@@ -97,7 +98,6 @@ HOLDING_COLUMNS: dict[str, frozenset[str]] = {
     ),
     "percent": _keys(
         "percent",
-        "stake",
         "% held",
         "percent held",
         "% shareholding",
@@ -106,6 +106,7 @@ HOLDING_COLUMNS: dict[str, frozenset[str]] = {
         "% of shares",
         "% of issued shares",
         "% interest",
+        "stake",
         "ownership",
         "%",
         "share",
@@ -137,7 +138,6 @@ HOLDING_COLUMNS: dict[str, frozenset[str]] = {
         "owner country",
         "shareholder country",
         "shareholder jurisdiction",
-    ),
         # A holdings sheet's own country column is the holder's: the subject of a holding row is
         # the company the sheet is about, so a country beside a shareholder is the shareholder's.
         "country",
@@ -157,6 +157,7 @@ HOLDING_COLUMNS: dict[str, frozenset[str]] = {
         "nationality",
         "residence",
         "country of residence",
+    ),
     "subject_name": _keys("subject name", "company name", "investee name", "name of company"),
     "subject_type": _keys("subject type", "company type"),
     "subject_jurisdiction": _keys(
@@ -190,7 +191,6 @@ class Header:
     columns: dict[str, int]
     texts: dict[int, str]
     unknown: list[int]
-
     ignored: tuple[int, ...] = ()
 
 
@@ -223,6 +223,7 @@ def mapping_field(name: str) -> str:
 def known_fields() -> list[str]:
     """Every field ``--columns`` accepts, for messages."""
     return sorted({*ENTITY_COLUMNS, *HOLDING_COLUMNS, *FIELD_SYNONYMS, IGNORE})
+
 
 def _match(key: str, aliases: dict[str, frozenset[str]]) -> str | None:
     for field, keys in aliases.items():
@@ -308,8 +309,8 @@ def _header(
     columns: dict[str, int] = {}
     texts: dict[int, str] = {}
     unknown: list[int] = []
-    for k, cell in enumerate(cells):
     ignored: list[int] = []
+    for k, cell in enumerate(cells):
         if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
             continue
         text = str(cell.value).strip()
@@ -317,9 +318,9 @@ def _header(
         field = _field(text, aliases, mapping)
         if field is None:
             unknown.append(k)
-        elif field in columns:
         elif field == IGNORE:
             ignored.append(k)
+        elif field in columns:
             first = columns[field]
             raise InputError(
                 f"columns '{texts[first]}' and '{text}' both mean '{field}'; keep one of them or rename the other",

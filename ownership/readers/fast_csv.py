@@ -26,7 +26,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ownership.countries import normalize_country
+from ownership.countries import is_unknown_spelling, normalize_country
 from ownership.errors import DataWarning, short
 from ownership.model import EntityType, OwnershipData, SourceInfo
 from ownership.readers.canonical import (
@@ -147,10 +147,19 @@ def _entities(file: ParsedFile, ids: Column, problems: Problems) -> EntityTable:
         shares_outstanding=numbers(cols["shares_outstanding"], parse_number) if "shares_outstanding" in cols else None,
         groups=optional_texts(cols["group"]) if "group" in cols else None,
         sources=optional_texts(cols["source"]) if "source" in cols else None,
+        ultimate=_flags(cols["ultimate"]) if "ultimate" in cols else None,
         objects=None,
         arrow_ids=arrow_ids,
         arrow_names=arrow_names,
     )
+
+
+def _flags(column: Column) -> npt.NDArray[np.bool_] | None:
+    """A yes/no column (each distinct text parsed once, as the row reader parses it); None when no row
+    says yes. A value that is not yes or no declines, so the row reader reports it with its place."""
+    found, codes = by_distinct(column, lambda text: bool(parse_bool(cell_text(text))))
+    flags: npt.NDArray[np.bool_] = np.array(found, dtype=np.bool_)[codes]
+    return flags if bool(flags.any()) else None
 
 
 def _types(file: ParsedFile, problems: Problems) -> npt.NDArray[np.int8]:
@@ -174,12 +183,19 @@ def _types(file: ParsedFile, problems: Problems) -> npt.NDArray[np.int8]:
     return found_kinds
 
 
+def _known_country(text: str) -> str | None:
+    # "N/A", "unknown"... are read as unknown with a warning per cell, which the row reader gives.
+    if is_unknown_spelling(text):
+        raise ValueError(text)
+    return normalize_country(text)
+
+
 def _countries(
     jurisdiction: Column | None, headquarters: Column | None, n: int
 ) -> tuple[tuple[str, ...], CodeArray, CodeArray]:
     """The country codes of both columns (``normalize_country`` once per distinct text), as indices."""
     read = [
-        by_distinct(column, normalize_country) if column is not None else None
+        by_distinct(column, _known_country) if column is not None else None
         for column in (jurisdiction, headquarters)
     ]
     countries = tuple(sorted({c for found in read if found is not None for c in found[0] if c is not None}))
@@ -234,6 +250,8 @@ def _holdings(file: ParsedFile, declared_source: str) -> _Holdings:
     problems = Problems()
     header, cols = file.header, file.columns
     _warn_unknown_columns(file.header_table, header, problems)
+    if problems.errors:
+        raise Decline  # the row reader lists the errors
     for extra in _INLINE_COLUMNS:
         if extra in header.columns:
             k = header.columns[extra]
@@ -245,13 +263,13 @@ def _holdings(file: ParsedFile, declared_source: str) -> _Holdings:
             )
     n = file.rows
     stake = stakes(cols["percent"]) if "percent" in cols else None
+    if stake is not None and _mixed_percent_forms(file, stake):
+        raise Decline  # the row reader names the ambiguous cells
     votes = stakes(cols["votes"]) if "votes" in cols else None
     control = flags(cols["control"], parse_bool) if "control" in cols else None
     shares = numbers(cols["shares"], parse_number) if "shares" in cols else None
     start, end = _validity(
         days(cols["start"], parse_date) if "start" in cols else None,
-    if problems.errors:
-        raise Decline  # the row reader lists the errors
         days(cols["end"], parse_date) if "end" in cols else None,
         n,
     )
@@ -263,8 +281,6 @@ def _holdings(file: ParsedFile, declared_source: str) -> _Holdings:
         raise Decline  # stakes from share counts: apply_share_counts and its warnings
     if votes is not None:
         no_stake &= np.isnan(votes.low)
-    if stake is not None and _mixed_percent_forms(file, stake):
-        raise Decline  # the row reader names the ambiguous cells
     if control is not None:
         no_stake &= ~control
     if bool(no_stake.any()):
@@ -330,6 +346,15 @@ def _chunks(column: Column) -> list[Column]:
     return list(column.chunks) if isinstance(column, pa.ChunkedArray) else [column]
 
 
+def _mixed_percent_forms(file: ParsedFile, stake: Stakes) -> bool:
+    """Whether the percent column holds percent text ('45%') beside bare numbers that are all at most 1,
+    which ``read_holdings`` refuses as ambiguous (``canonical._check_mixed_forms``)."""
+    bare = stake.bare[~np.isnan(stake.bare)]
+    if bare.size == 0 or bare.max() > 1.0 or not (bare > 0).any():
+        return False
+    return bool(pc.any(pc.match_substring(file.columns["percent"], "%")).as_py())
+
+
 def _stake_warnings(file: ParsedFile, stake: Stakes, problems: Problems) -> None:
     """The unknown_stake warning per row and the fraction_scale warning, as ``read_holdings`` gives them."""
     raw = file.columns["percent"]
@@ -346,15 +371,6 @@ def _stake_warnings(file: ParsedFile, stake: Stakes, problems: Problems) -> None
         return
     values = stake.bare[bare_rows]
     where = file.where(int(bare_rows[0]) + 2, "percent")
-def _mixed_percent_forms(file: ParsedFile, stake: Stakes) -> bool:
-    """Whether the percent column holds percent text ('45%') beside bare numbers that are all at most 1,
-    which ``read_holdings`` refuses as ambiguous (``canonical._check_mixed_forms``)."""
-    bare = stake.bare[~np.isnan(stake.bare)]
-    if bare.size == 0 or bare.max() > 1.0 or not (bare > 0).any():
-        return False
-    return bool(pc.any(pc.match_substring(file.columns["percent"], "%")).as_py())
-
-
     sample = [(float(values[0]), where)]
     if bare_rows.size >= 2:
         sample.append((float(values.max()), where))
