@@ -195,7 +195,7 @@ def test_a_declared_indirect_share_floors_a_chain_whose_links_give_no_share() ->
     ]
     result = run([GB_PERSON, A, B, C], holdings, jurisdictions=frozenset({"GB"}))
     assert status(result, "A") is Status.FLAGGED
-    c_low, c_high, l_low, l_high = figures(result, "A")
+    c_low, _, l_low, l_high = figures(result, "A")
     assert c_low == pytest.approx(0.6)
     assert l_low == pytest.approx(0.6)
     assert l_high == pytest.approx(1.0)
