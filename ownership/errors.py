@@ -135,10 +135,16 @@ class DataWarning:
     in each):
 
     Canonical reader (workbooks, holdings CSV files, folders; the table layer under it):
-        no_entities_sheet: no Entities sheet or entities.csv; every country is unknown.
+        no_entities_sheet: no Entities sheet or entities.csv; countries only from the holding rows, if any.
         unknown_country: a single CSV with no country columns; every country is unknown.
-        ignored_sheet: a sheet that is neither Entities nor Holdings.
-        ignored_column: a column that is not read, or countries on holding rows when an entity list exists.
+        ignored_sheet: a sheet that is neither Entities nor Holdings (an error unless --lenient).
+        ignored_column: a column that is not read, or countries on holding rows when an entity list exists
+            (a column that looks like a country, percentage, share count, holder or subject is an error
+            unless --lenient).
+        entities_sheet: a sheet not named Entities read as the entities, because it lists the parties.
+        register_subject: a register of members with no subject column: the company from the title row,
+            or the file name.
+        total_mismatch: a Total/Sum row that differs from the rows above it by more than rounding.
         ignored_cells: cells beyond the last header column (often an unquoted delimiter).
         unknown_type: an entity type that is not one of the known types; read as unknown.
         duplicate_entity: an entity listed twice with the same details; the copy is ignored.
