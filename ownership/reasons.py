@@ -81,7 +81,12 @@ class ReasonWriter:
         for k in np.flatnonzero(g.unknown_home[at]).tolist():
             found[k].append("its own country is unknown")
         remainder = g.remainder[at]
-        for k in np.flatnonzero(remainder > 1e-9).tolist():
+        unrecorded = g.unknown_owners[at] if g.unknown_owners is not None else np.zeros(at.size, dtype=np.bool_)
+        for k in np.flatnonzero(unrecorded).tolist():
+            found[k].append(
+                "no holder is recorded and it is not marked ultimate owner: its owners are unknown"
+            )
+        for k in np.flatnonzero((remainder > 1e-9) & ~unrecorded).tolist():
             found[k].append(f"{pct_text(float(remainder[k]))} of its shares have no named holder")
         position, edges, holder = self._into(at)
         low, high = g.equity.weight[edges], g.high[edges]

@@ -21,28 +21,30 @@ FIXED_TIME = datetime(2026, 10, 1)
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill(fill_type="solid", fgColor="DDEBF7")
 
-ENTITY_COLUMNS = ["ID", "Name", "Type", "Jurisdiction", "Headquarters", "Shares outstanding"]
-ENTITY_WIDTHS = [14, 48, 14, 16, 16, 20]
-ENTITIES: list[tuple[str, str, str, str, str | None, int | None]] = [
-    ("ZHANG-WEI", "Zhang Wei (张伟)", "person", "CN", None, None),
-    ("LI-NA", "Li Na (李娜)", "person", "China", None, None),
-    ("REDPEAK", "Red Peak Venture Fund III (红峰创业投资基金)", "fund", "CN", "CN", None),
-    ("BRIGHTWATER", "Brightwater Capital Fund II LP", "fund", "US-DE", "United States", None),
-    ("KESTREL", "Kestrel Partners LLP", "fund", "GB", None, None),
-    ("MERIDIAN", "Meridian Strategic Investments KK", "company", "Japan", None, None),
-    ("ORCHID", "Orchid Growth Partners Pte Ltd", "fund", "SG", None, None),
-    ("HELIO-ESOP", "Helio Employee Share Trust", "trust", "Singapore", None, None),
-    ("LANTING-KY", "Lanting Group Holdings Ltd", "company", "Cayman Islands", "PRC", None),
-    ("LANTING-HK", "Lanting International (HK) Limited", "company", "Hong Kong SAR", None, None),
-    ("HELIO-SG", "Helio Robotics Pte Ltd", "company", "SG", "SG", None),
-    ("HELIO-JP", "Helio Robotics Japan KK", "company", "JP", None, 10000),
-    ("HELIO-SZ", "Helio Robotics (Shenzhen) Co., Ltd.", "company", "CN", None, None),
-    ("HELIO-DATA", "Shenzhen Helio Data Technology Co., Ltd.", "company", "CN", None, None),
-    ("ORBIT", "Orbit Sensors Ltd", "company", "GB", None, None),
-    ("HELIO-EU", "Helio Robotics Europe B.V.", "company", "NL", None, None),
-    ("NORDLICHT", "Nordlicht Automation GmbH", "company", "DE", None, None),
-    ("HARBOR", "Harbor Lane Holdings Inc", "company", "US", None, None),
-    ("ARCADIA", "Arcadia Pension Fund", "fund", "CA", None, None),
+ENTITY_COLUMNS = ["ID", "Name", "Type", "Jurisdiction", "Headquarters", "Shares outstanding", "Ultimate owner"]
+ENTITY_WIDTHS = [14, 48, 14, 16, 16, 20, 16]
+# The last column marks the parties the company secretary knows to be ultimate owners (the investors at the
+# top of the register); without it an entity nobody is recorded as holding has unknown owners.
+ENTITIES: list[tuple[str, str, str, str, str | None, int | None, str | None]] = [
+    ("ZHANG-WEI", "Zhang Wei (张伟)", "person", "CN", None, None, None),
+    ("LI-NA", "Li Na (李娜)", "person", "China", None, None, None),
+    ("REDPEAK", "Red Peak Venture Fund III (红峰创业投资基金)", "fund", "CN", "CN", None, "yes"),
+    ("BRIGHTWATER", "Brightwater Capital Fund II LP", "fund", "US-DE", "United States", None, "yes"),
+    ("KESTREL", "Kestrel Partners LLP", "fund", "GB", None, None, "yes"),
+    ("MERIDIAN", "Meridian Strategic Investments KK", "company", "Japan", None, None, "yes"),
+    ("ORCHID", "Orchid Growth Partners Pte Ltd", "fund", "SG", None, None, "yes"),
+    ("HELIO-ESOP", "Helio Employee Share Trust", "trust", "Singapore", None, None, "yes"),
+    ("LANTING-KY", "Lanting Group Holdings Ltd", "company", "Cayman Islands", "PRC", None, "yes"),
+    ("LANTING-HK", "Lanting International (HK) Limited", "company", "Hong Kong SAR", None, None, None),
+    ("HELIO-SG", "Helio Robotics Pte Ltd", "company", "SG", "SG", None, None),
+    ("HELIO-JP", "Helio Robotics Japan KK", "company", "JP", None, 10000, None),
+    ("HELIO-SZ", "Helio Robotics (Shenzhen) Co., Ltd.", "company", "CN", None, None, None),
+    ("HELIO-DATA", "Shenzhen Helio Data Technology Co., Ltd.", "company", "CN", None, None, None),
+    ("ORBIT", "Orbit Sensors Ltd", "company", "GB", None, None, None),
+    ("HELIO-EU", "Helio Robotics Europe B.V.", "company", "NL", None, None, None),
+    ("NORDLICHT", "Nordlicht Automation GmbH", "company", "DE", None, None, None),
+    ("HARBOR", "Harbor Lane Holdings Inc", "company", "US", None, None, "yes"),
+    ("ARCADIA", "Arcadia Pension Fund", "fund", "CA", None, None, "yes"),
 ]
 
 HOLDINGS_TITLE = "Helio Robotics group: register of shareholders as at 30 September 2026"
