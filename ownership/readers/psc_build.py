@@ -12,9 +12,12 @@ One record is one line of the snapshot: a PSC of one company, a statement, an ex
   Records of one holder in one company that end together are one holding (from the earliest notification).
 * A super-secure PSC (particulars withheld by law) is a holder of unknown country with an unknown stake
   (0-100%); so is the unidentified PSC behind a statement that a registrable person exists but is not
-  identified or not confirmed. A statement that nobody has significant control, an exemption (e.g. shares
-  traded on a regulated market) and other statements add no holder, with a counted warning, since the
-  register then does not list the owners.
+  identified or not confirmed.
+* A company with no current PSC record (none at all, only ceased ones, or a statement that nobody has
+  significant control, which leaves each owner under 25% unnamed) has unknown owners: a holder of unknown
+  country and type, ``PSC-UNKNOWN-<number>``, holds 0-100% of it (up to what remains unallocated), with a
+  counted warning. An exemption says the company's shares are traded on a regulated market: a listed
+  company, marked ``ultimate``, with no unknown holder added.
 * The totals line is snapshot metadata and is skipped.
 
 PSC registers list joint holders, trustees and people holding through others each with the full band, so
@@ -99,6 +102,8 @@ class SnapshotBuilder:
         self._period: Period = (None, None)  # of the record being read
         self._subjects: dict[str, str] = {}  # entity id -> company number
         self._explained: set[str] = set()  # subjects whose missing holders a statement or exemption explains
+        self._listed: set[str] = set()  # subjects exempt as listed companies: their own ultimate owners
+        self._nobody: set[str] = set()  # subjects stating that nobody has significant control
         self._tallies: dict[tuple[str, str], _Tally] = {}
         self._details: dict[str, int] = defaultdict(int)
         self._detail_first: dict[str, Location | None] = {}
@@ -173,6 +178,7 @@ class SnapshotBuilder:
             self._statement(data, number, subject, where)
         elif kind == _EXEMPTIONS:
             self._explained.add(subject)
+            self._listed.add(subject)
             self._tally("psc_exemption", "", where)
         else:
             self._tally("psc_unknown_kind", kind, where)
@@ -230,7 +236,7 @@ class SnapshotBuilder:
             holder = self._merge(Party(f"PSC-UNIDENTIFIED-{number}", name, EntityType.UNKNOWN), where)
             self._interest(holder, subject, _UNKNOWN_STAKE, None, False, _source(data), where)
         elif base == NOBODY:
-            self._explained.add(subject)
+            self._nobody.add(subject)
 
     def _merge(self, party: Party, where: Location) -> str:
         """Record ``party`` (first seen at ``where``), merging it into the party with the same id."""
@@ -350,9 +356,7 @@ class SnapshotBuilder:
         current = {
             subject for subject, interests in by_subject.items() if any(i.period[1] is None for _, i in interests)
         }
-        for subject in self._subjects:
-            if subject not in current and subject not in self._explained:
-                self._tally("psc_no_current_psc", "", self._first_seen[subject])
+        holdings += self._unknown_owners(current)
         for party in self._parties.values():
             if party.by_name > 1:
                 self._detail(
@@ -362,10 +366,43 @@ class SnapshotBuilder:
                     self._first_seen[party.id],
                 )
         entities = [
-            Entity(p.id, p.name, p.type, p.jurisdiction, p.headquarters, where=self._first_seen[p.id])
+            Entity(
+                p.id,
+                p.name,
+                p.type,
+                p.jurisdiction,
+                p.headquarters,
+                where=self._first_seen[p.id],
+                ultimate=p.id in self._listed,
+                other_countries=tuple(p.others),
+            )
             for p in self._parties.values()
         ]
         return entities, holdings, [*self.problems.warnings, *self._summaries()]
+
+    def _unknown_owners(self, current: set[str]) -> list[Holding]:
+        """A holder of unknown country holding 0-100% of each company with no current PSC record that is not
+        exempt as listed (see the module docstring), with one counted warning."""
+        found: list[Holding] = []
+        for subject, number in self._subjects.items():
+            if subject in current or subject in self._explained:
+                continue
+            where = self._first_seen[subject]
+            holder = self._merge(
+                Party(f"PSC-UNKNOWN-{number}", f"unknown owners of {number}", EntityType.UNKNOWN), where
+            )
+            said = "states that nobody has significant control" if subject in self._nobody else "has no current PSC"
+            found.append(
+                Holding(
+                    holder,
+                    subject,
+                    _UNKNOWN_STAKE,
+                    source=f"PSC register of {number}: {said}, so its owners are not named",
+                    where=where,
+                )
+            )
+            self._tally("psc_no_current_psc", "", where)
+        return found
 
     def _fit(self, subject: str, interests: list[tuple[str, _Interest]]) -> None:
         """Lower the low ends of stakes (and votes) in ``subject`` that add up past 100% (see the module

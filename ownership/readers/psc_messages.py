@@ -64,8 +64,10 @@ def tally_message(code: str, key: str, count: int) -> str:
         )
     if code == "psc_exemption":
         return (
-            f"{_plural(count, 'company is', 'companies are')} exempt from keeping a PSC register (e.g. shares traded "
-            "on a regulated market): their owners are not listed here"
+            f"{_plural(count, 'company is', 'companies are')} exempt from keeping a PSC register as "
+            f"{'its' if count == 1 else 'their'} shares are traded on a regulated market: read as listed "
+            f"{'company' if count == 1 else 'companies'}, {'its' if count == 1 else 'their'} own ultimate owner"
+            f"{'' if count == 1 else 's'}"
         )
     if code == "psc_unknown_kind":
         return (
@@ -86,8 +88,9 @@ def tally_message(code: str, key: str, count: int) -> str:
         return f"{_plural(count, 'PSC has', 'PSCs have')} the unknown nature of control '{short(key)}': not read"
     if code == "psc_no_current_psc":
         return (
-            f"{_plural(count, 'company has', 'companies have')} no current PSC here (only ceased records, or "
-            "statements that name nobody): read with no recorded owners"
+            f"{_plural(count, 'company has', 'companies have')} no current PSC here (none, only ceased records, or "
+            "a statement that nobody has significant control): owners unknown, read as a holder of unknown country "
+            "with an unknown stake (0-100%, up to what remains unallocated)"
         )
     if code == "psc_company_unused":
         return (
@@ -116,7 +119,7 @@ def _statement_message(statement: str, count: int) -> str:
         return f"{head}: a registrable person exists but is not named; read as a holder of unknown country (0-100%)"
     if base == NOBODY:
         return (
-            f"{head}: nobody holds more than 25% or controls it, so its owners are not listed; read with no "
-            "recorded owners"
+            f"{head}: nobody holds more than 25% or controls it, so its owners are not listed; read as unknown "
+            "owners (0-100%)"
         )
     return f"{head}: it names no holder; not read"

@@ -19,8 +19,10 @@ Countries: a company number of an overseas company or entity (FC, SF, NF, OE) ha
 other Companies House number is a UK company. A corporate PSC's jurisdiction is the first of
 ``country_registered``, ``place_registered``, ``legal_authority`` and ``legal_form`` that names a country
 (``ownership.readers.psc_countries``); its headquarters is the country of its address (for a corporate PSC
-the register holds its registered or principal office). An individual's nationalities and country of
-residence fill ``jurisdiction`` and ``headquarters`` in that order, both counting for persons.
+the register holds its registered or principal office). An individual's first nationality fills
+``jurisdiction`` and the country of residence ``headquarters``; further nationalities (``British,Irish``, or
+another filing's) go into ``other_countries`` as nationalities, a different residence in another filing as a
+residence: every country counts for persons.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from ownership.errors import short
-from ownership.model import EntityType
+from ownership.model import CountryKind, EntityType
 from ownership.readers.psc_countries import nationality_countries, register_country, residence_country
 
 __all__ = [
@@ -90,7 +92,8 @@ class Party:
         name_rank: how good ``name`` is: 0 a company number, 1 a PSC record, 2 the company data.
         by_name: how many records were matched to this party by name only (no registration number).
         unknown: country texts that were given but name no country, as (field, text).
-        extra: countries beyond the two an entity has room for (a third nationality).
+        others: countries beyond ``jurisdiction`` and ``headquarters`` with their kinds (a second
+            nationality), in the order found.
     """
 
     id: str
@@ -101,7 +104,7 @@ class Party:
     name_rank: int = 1
     by_name: int = 0
     unknown: list[tuple[str, str]] = field(default_factory=list)
-    extra: list[str] = field(default_factory=list)
+    others: list[tuple[str, CountryKind]] = field(default_factory=list)
 
 
 def _text(mapping: dict[str, object], key: str) -> str | None:
@@ -129,23 +132,21 @@ def person_party(data: dict[str, object], fallback_id: str) -> Party:
     dated = all(isinstance(v, int) and not isinstance(v, bool) for v in (year, month))
     entity_id = f"PSC-PERSON-{key}-{year:04}-{month:02}" if dated and key else fallback_id
     party = Party(entity_id, name, EntityType.PERSON)
-    countries: list[str] = []
     nationality = _text(data, "nationality")
     if nationality is not None:
         found, unknown = nationality_countries(nationality)
-        countries += found
+        nationalities = list(dict.fromkeys(found))
         party.unknown += [("nationality", u) for u in unknown]
+        if nationalities:
+            party.jurisdiction = nationalities[0]
+            party.others = [(c, CountryKind.NATIONALITY) for c in nationalities[1:]]
     residence = _text(data, "country_of_residence")
     if residence is not None:
         code = residence_country(residence)
         if code is None:
             party.unknown.append(("country_of_residence", residence))
-        elif code not in countries:
-            countries.append(code)
-    if countries:
-        party.jurisdiction = countries[0]
-        party.headquarters = countries[1] if len(countries) > 1 else None
-        party.extra = countries[2:]
+        else:
+            party.headquarters = code
     return party
 
 
@@ -201,19 +202,8 @@ def corporate_party(data: dict[str, object], legal_person: bool, fallback_id: st
 
 def describe_new(party: Party) -> list[tuple[str, str]]:
     """Warnings about a party's countries as first read: ("unknown_country", "field\\0text") for each text
-    that names no country, ("psc_extra_country", message) for countries beyond the two it can hold."""
-    issues = [("unknown_country", f"{fieldname}\0{text}") for fieldname, text in party.unknown]
-    if party.extra:
-        issues.append(_extra(party))
-    return issues
-
-
-def _extra(party: Party) -> tuple[str, str]:
-    return (
-        "psc_extra_country",
-        f"{short(party.name)} has more countries than nationality and residence can hold "
-        f"({', '.join(party.extra)}): these are not counted",
-    )
+    that names no country."""
+    return [("unknown_country", f"{fieldname}\0{text}") for fieldname, text in party.unknown]
 
 
 def merge_party(known: Party, party: Party) -> list[tuple[str, str]]:
@@ -231,15 +221,21 @@ def merge_party(known: Party, party: Party) -> list[tuple[str, str]]:
         known.type = party.type
     known.by_name += party.by_name
     if known.type is EntityType.PERSON:
-        countries = [c for c in (known.jurisdiction, known.headquarters, *known.extra) if c is not None]
-        added = [c for c in (party.jurisdiction, party.headquarters, *party.extra) if c and c not in countries]
-        if added:
-            countries += added
-            known.jurisdiction = countries[0]
-            known.headquarters = countries[1] if len(countries) > 1 else None
-            known.extra = countries[2:]
-            if known.extra:
-                issues.append(_extra(known))
+        # Every country of every filing counts for a person: the first of each kind keeps its place, the
+        # others are kept beside it with their kind.
+        found = [
+            *(() if party.jurisdiction is None else ((party.jurisdiction, CountryKind.NATIONALITY),)),
+            *(() if party.headquarters is None else ((party.headquarters, CountryKind.RESIDENCE),)),
+            *party.others,
+        ]
+        slots = {CountryKind.NATIONALITY: "jurisdiction", CountryKind.RESIDENCE: "headquarters"}
+        for code, kind in found:
+            slot = slots.get(kind)
+            main = getattr(known, slot) if slot is not None else None
+            if slot is not None and main is None:
+                setattr(known, slot, code)
+            elif main != code and (code, kind) not in known.others:
+                known.others.append((code, kind))
         return issues
     for attr in ("jurisdiction", "headquarters"):
         old, new = getattr(known, attr), getattr(party, attr)

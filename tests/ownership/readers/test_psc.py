@@ -29,7 +29,7 @@ from test_psc_support import (
 
 from ownership.check import check
 from ownership.errors import Location
-from ownership.model import Comparison, ControlMode, EntityType, OwnershipData, Policy, Stake
+from ownership.model import Comparison, ControlMode, EntityType, OwnershipData, Policy, Stake, UnrecordedHolders
 from ownership.readers.psc import looks_like_company_data, looks_like_psc, read_psc
 from ownership.readers.tables import DEFAULT_LIMITS
 from ownership.result import FailOn, Status
@@ -216,7 +216,8 @@ def test_a_25_to_50_band_beside_a_known_outside_holder_is_capped_by_it(snapshot)
     # "More than 25%" held by a Chinese national beside "75% or more" held by a US company claim more than
     # 100% together, which a PSC register shows only when interests overlap (joint holdings, trusts, holding
     # through another). The low ends are lowered until they fit, each to 100% less the others' high ends:
-    # CN 0-50%, US 50-100%. The US company's 50% then caps China at 50%: clear at more than 50%.
+    # CN 0-50%, US 50-100%. The US company's 50% then caps China at 50% directly; the US company's own
+    # owners are not recorded, so they are unknown and could be Chinese: possible, never clear.
     data = read(
         snapshot(
             [
@@ -231,7 +232,10 @@ def test_a_25_to_50_band_beside_a_known_outside_holder_is_capped_by_it(snapshot)
     assert stakes(data)[("PSC-PERSON-ann-example-1975-05", "GB-COH-01234567")] == Stake(0.0, 0.5)
     assert stakes(data)[("PSC-NAME-US-big-us-inc", "GB-COH-01234567")] == Stake(0.5, 1.0)
     verdict = check(data, CN).verdict("GB-COH-01234567")
-    assert (verdict.status, verdict.cascade.low) == (Status.CLEAR, 0.0)
+    assert (verdict.status, verdict.cascade.low) == (Status.POSSIBLE, 0.0)
+    # Read as their own ultimate owners (--unrecorded-holders ultimate), the US company caps China at 50%.
+    ultimate = check(data, CN.with_changes(unrecorded_holders=UnrecordedHolders.ULTIMATE)).verdict("GB-COH-01234567")
+    assert (ultimate.status, ultimate.cascade.low) == (Status.CLEAR, 0.0)
 
 
 def test_several_bands_of_one_kind_combine_to_what_all_allow(snapshot) -> None:
@@ -311,6 +315,8 @@ def test_ceased_pscs_are_kept_until_the_day_before_they_ceased(snapshot) -> None
         ("PSC-PERSON-ann-example-1975-05", "GB-COH-01234567"): (AT_LEAST_75, None, date(2020, 1, 30)),
         ("PSC-PERSON-ann-example-1975-05", "GB-COH-07654321"): (MORE_THAN_50_LESS_THAN_75, date(2016, 4, 6), None),
         ("PSC-UNIDENTIFIED-07654321", "GB-COH-07654321"): (Stake(0.0, 1.0), date(2016, 4, 6), date(2018, 12, 31)),
+        # 01234567 is left with no current PSC: its owners are unknown, not nobody.
+        ("PSC-UNKNOWN-01234567", "GB-COH-01234567"): (Stake(0.0, 1.0), None, None),
     }
     ceased = {w.message: w.where for w in data.warnings if w.code == "psc_ceased"}
     assert ceased == {
@@ -361,8 +367,15 @@ def test_real_ceased_psc_counts_while_it_was_in_force() -> None:
     # Companies House record (bods-uk-psc-pipeline tests/fixtures/psc-data-11.json): a Polish national held
     # 75-100% of 10308742 from 2016-08-02 until he ceased on 2018-02-27.
     data = read(REAL / "psc-data-11.json")
-    (holding,) = data.holdings
+    holding, unknown = data.holdings
     assert (holding.stake, holding.start, holding.end) == (AT_LEAST_75, date(2016, 8, 2), date(2018, 2, 26))
+    # Since he ceased, the company has no current PSC: unknown owners of 0-100%, undated.
+    assert (unknown.holder, unknown.stake, unknown.start, unknown.end) == (
+        "PSC-UNKNOWN-10308742",
+        Stake(0.0, 1.0),
+        None,
+        None,
+    )
     pl = Policy(jurisdictions=frozenset({"PL"}), as_of=date(2017, 1, 1))
     then = check(data, pl).verdict("GB-COH-10308742")
     assert (then.status, then.cascade.low, then.cascade.high) == (Status.FLAGGED, 0.75, 1.0)
@@ -426,7 +439,11 @@ def test_the_snapshot_is_checked_as_computed_by_hand(two_parts: OwnershipData) -
         "PSC-UNIDENTIFIED-00000004": Status.POSSIBLE,
         "GB-COH-00000005": Status.POSSIBLE,
         "PSC-SUPER-SECURE-00000005-SS1": Status.POSSIBLE,
-        "GB-COH-00000006": Status.CLEAR,
+        # Nobody has significant control: each owner holds at most 25%, none named, so the owners are
+        # unknown (0-100%) and could be Chinese together.
+        "GB-COH-00000006": Status.POSSIBLE,
+        "PSC-UNKNOWN-00000006": Status.POSSIBLE,
+        # Exempt as its shares trade on a regulated market: a listed company, its own ultimate owner.
         "GB-COH-00000007": Status.CLEAR,
         "PSC-PERSON-wei-li-1980-03": Status.HOME,
         "PSC-PERSON-old-owner-1950-06": Status.CLEAR,  # ceased in 2020, kept for earlier as-of dates
@@ -462,8 +479,17 @@ def test_statements_exemptions_and_unused_company_data_are_explained(two_parts: 
         ("psc_super_secure", "snapshot/part-2.jsonl", 1),
         ("psc_statement", "snapshot/part-2.jsonl", 2),
         ("psc_exemption", "snapshot/part-2.jsonl", 3),
+        ("psc_no_current_psc", "snapshot/part-2.jsonl", 2),
         ("psc_company_unused", "snapshot/basic-company-data.csv", 4),
     }
+    assert "owners unknown" in messages[("psc_no_current_psc", "snapshot/part-2.jsonl", 2)]
+    assert "listed" in messages[("psc_exemption", "snapshot/part-2.jsonl", 3)]
+    entities = {e.id: e for e in two_parts.entities}
+    assert [e.id for e in two_parts.entities if e.ultimate] == ["GB-COH-00000007"]
+    assert (entities["PSC-UNKNOWN-00000006"].type, entities["PSC-UNKNOWN-00000006"].country_known) == (
+        EntityType.UNKNOWN,
+        False,
+    )
     assert "not named" in messages[("psc_statement", "snapshot/part-1.jsonl", 6)]
     assert "nobody holds more than 25%" in messages[("psc_statement", "snapshot/part-2.jsonl", 2)]
 

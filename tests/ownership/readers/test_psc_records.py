@@ -23,7 +23,7 @@ from test_psc_support import (
 
 from ownership.check import check
 from ownership.errors import InputError, Location
-from ownership.model import EntityType
+from ownership.model import CountryKind, EntityType
 from ownership.readers.psc import read_psc
 from ownership.readers.tables import DEFAULT_LIMITS, ReadLimits
 from ownership.result import Status
@@ -82,9 +82,13 @@ def test_dual_nationality_and_residence_fill_both_country_fields(snapshot) -> No
         )
     )
     ann = next(e for e in data.entities if e.type is EntityType.PERSON)
-    assert (ann.jurisdiction, ann.headquarters) == ("GB", "CN")
-    assert "HK" in warning(data, "psc_extra_country")
+    # First nationality, residence, and the second nationality beside them: no country is dropped.
+    assert (ann.jurisdiction, ann.headquarters, ann.other_countries) == ("GB", "HK", (("CN", CountryKind.NATIONALITY),))
+    assert "psc_extra_country" not in codes(data)
     assert check(data, CN).verdict("GB-COH-01234567").status is Status.FLAGGED
+    assert check(data, CN.with_changes(jurisdictions=frozenset({"HK"}))).verdict("GB-COH-01234567").status is (
+        Status.FLAGGED
+    )
 
 
 def test_nationalities_from_different_filings_of_one_person_all_count(snapshot) -> None:
@@ -97,7 +101,12 @@ def test_nationalities_from_different_filings_of_one_person_all_count(snapshot) 
         )
     )
     ann = next(e for e in data.entities if e.type is EntityType.PERSON)
-    assert (ann.jurisdiction, ann.headquarters) == ("GB", "CN")
+    # British, resident in England, in one filing; Chinese in the other: both nationalities count.
+    assert (ann.jurisdiction, ann.headquarters, ann.other_countries) == (
+        "GB",
+        "GB",
+        (("CN", CountryKind.NATIONALITY),),
+    )
     assert codes(data) == []
     result = check(data, CN)
     assert {result.verdict(c).status for c in ("GB-COH-01234567", "GB-COH-07654321")} == {Status.FLAGGED}
