@@ -7,9 +7,10 @@ user named.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from ownership.errors import InputError, Location
+from ownership.errors import DataWarning, InputError, Location
 from ownership.model import Entity, OwnershipData, SourceInfo
 from ownership.readers.canonical import Problems, apply_share_counts, read_entities, read_holdings
 from ownership.readers.detect import FORMATS, MULTI_FILE, Detected, detect, find_file, folder_files
@@ -169,12 +170,22 @@ def _read_folder(folder: Path, name: str, limits: ReadLimits) -> OwnershipData:
     entities_table = None
     if entities_path is not None:
         entities_table = read_text_table(entities_path, f"{name.rstrip('/')}/{entities_path.name}", limits)
-    else:
-        problems.warn("no_entities_sheet", "the folder has no entities.csv: every country is unknown", Location(name))
     holdings_table = read_text_table(holdings_path, f"{name.rstrip('/')}/{holdings_path.name}", limits)
     sha = combined_sha256((p.name, file_sha256(p)) for p in (entities_path, holdings_path) if p is not None)
     source = SourceInfo(name, sha, "folder")
-    return _finish(entities_table, holdings_table, source, problems, limits.layout)
+    data = _finish(entities_table, holdings_table, source, problems, limits.layout)
+    if entities_path is not None:
+        return data
+    # Said after reading: holdings.csv may carry holder_jurisdiction / subject_jurisdiction columns.
+    if any(e.country_known for e in data.entities):
+        message = (
+            "the folder has no entities.csv: countries come from the country columns of holdings.csv; a party "
+            "with none there is of unknown country"
+        )
+    else:
+        message = "the folder has no entities.csv and holdings.csv has no country column: every country is unknown"
+    warning = DataWarning("no_entities_sheet", message, Location(name))
+    return replace(data, warnings=(warning, *data.warnings))
 
 
 __all__ = ["DEFAULT_LIMITS", "INPUT_FORMATS", "ReadLimits", "read_input"]

@@ -383,3 +383,14 @@ def test_no_entities_sheet_and_no_countries_says_so(xlsx) -> None:
     assert data.warnings[0].message == (
         "the workbook has no Entities sheet and no country column: every entity's country is unknown"
     )
+
+
+def test_a_folder_without_entities_csv_says_where_countries_come_from(tmp_path: Path) -> None:
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / "holdings.csv").write_text("holder,holder_jurisdiction,subject,percent\nA,CN,T,60\n")
+    warning = read(folder).warnings[0]
+    assert warning.code == "no_entities_sheet"
+    assert "countries come from the country columns of holdings.csv" in warning.message
+    (folder / "holdings.csv").write_text("holder,subject,percent\nA,T,60\n")
+    assert "every country is unknown" in read(folder).warnings[0].message
