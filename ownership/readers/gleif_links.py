@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from ownership.errors import short
 from ownership.model import Entity, EntityType, Holding, Stake
@@ -24,6 +24,8 @@ from ownership.readers.gleif_records import (
     gleif_date,
     upper,
 )
+from ownership.readers.validity import Period as ValidPeriod
+from ownership.readers.validity import day_before
 from ownership.readers.values import ValueProblem
 
 _NO_KNOWN = "NO_KNOWN_PERSON"
@@ -90,13 +92,13 @@ def relationship_links(records: list[RelRecord], notes: Notes) -> list[Link]:
         keyed.append(((record.start.value, record.kind.value.upper(), record.end.value), record))
     links = []
     for record in newest(keyed, notes):
-        link = _link(record, notes)
-        if link is not None:
-            links.append(link)
+        links.extend(_link(record, notes))
     return links
 
 
-def _link(record: RelRecord, notes: Notes) -> Link | None:
+def _link(record: RelRecord, notes: Notes) -> list[Link]:
+    """The record's link, one per stretch of its relationship periods (see ``gleif_map``); none when the
+    record is not used."""
     assert record.start is not None and record.end is not None and record.kind is not None
     child, parent, kind = record.start.value, record.end.value, record.kind.value.upper()
     here = record.place.record()
@@ -107,28 +109,39 @@ def _link(record: RelRecord, notes: Notes) -> Link | None:
             f"{said}: a fund relationship (management or fund structure), not ownership: not used",
             here,
         )
-        return None
+        return []
     if kind not in (DIRECTLY, ULTIMATELY, BRANCH):
         notes.warn(
             "ignored_record", f"{said}: relationship type not known: not used", record.place.at(record.kind.field)
         )
-        return None
+        return []
     registration = upper(record.registration_status)
     if registration in ("ANNULLED", "DUPLICATE"):
         notes.warn("ignored_record", f"{said}: the record is {registration}: not used", here)
-        return None
-    start, end = _period(record, notes)
+        return []
+    periods = _periods(record, notes)
     status = upper(record.status.value) if record.status is not None else None
-    if status == "INACTIVE" or registration == "RETIRED":
-        if end is None:
-            why = "INACTIVE" if status == "INACTIVE" else "RETIRED"
+    # Ended, but the record does not say when: in force at most until the record was updated to say so.
+    ended_by: date | None = None
+    if (status == "INACTIVE" or registration == "RETIRED") and periods[-1][1] is None:
+        why = "INACTIVE" if status == "INACTIVE" else "RETIRED"
+        updated = _updated(record)
+        if updated is None or (periods[-1][0] is not None and updated <= periods[-1][0]):
             notes.warn(
                 "ignored_record",
                 f"{said}: the relationship is {why} and has no end date, so when it ended is unknown: not used",
                 here,
             )
-            return None
-    elif status != "ACTIVE":
+            return []
+        ended_by = day_before(updated)
+        notes.warn(
+            "ended_undated",
+            f"{said}: the relationship is {why} without an end date; it ended at the latest when the record was "
+            f"last updated ({updated}): read as possibly in force (from 0 to its stake) until {ended_by}",
+            here,
+        )
+        periods[-1] = (periods[-1][0], ended_by)
+    elif status != "ACTIVE" and status != "INACTIVE" and registration != "RETIRED":
         shown = record.status.value if record.status is not None else "not given"
         notes.warn("unknown_status", f"{said}: relationship status {short(shown, 20)}: taken as ACTIVE", here)
     stake, note = _UNKNOWN_EQUITY, ""
@@ -138,22 +151,27 @@ def _link(record: RelRecord, notes: Notes) -> Link | None:
         found = _quantified(record, said, notes)
         if found is not None:
             stake, note = found[0], f"; {found[1]}"
+    if ended_by is not None:
+        stake, note = Stake(0.0, stake.high), f"{note}; ended at an unknown date by {ended_by}"
     extra = f", record {record.record_id}" if record.record_id else ""
     validation = f", {record.validation}" if record.validation else ""
-    return Link(
-        direct=kind != ULTIMATELY,
-        said=said,
-        parent=parent,
-        child=child,
-        stake=stake,
-        control=kind != BRANCH,
-        start=start,
-        end=end,
-        source=f"GLEIF {said}{note}{validation}{extra}",
-        place=record.place,
-        parent_field=record.end.field,
-        child_field=record.start.field,
-    )
+    return [
+        Link(
+            direct=kind != ULTIMATELY,
+            said=said,
+            parent=parent,
+            child=child,
+            stake=stake,
+            control=kind != BRANCH,
+            start=start,
+            end=end,
+            source=f"GLEIF {said}{note}{validation}{extra}",
+            place=record.place,
+            parent_field=record.end.field,
+            child_field=record.start.field,
+        )
+        for start, end in periods
+    ]
 
 
 def _date(value: Text | None, place: Place, notes: Notes) -> date | None:
@@ -166,23 +184,40 @@ def _date(value: Text | None, place: Place, notes: Notes) -> date | None:
         return None
 
 
-def _period(record: RelRecord, notes: Notes) -> tuple[date | None, date | None]:
-    """The RELATIONSHIP_PERIOD as (start, end), inclusive; None for an open end."""
-    periods = [p for p in record.periods if upper(p.kind) == "RELATIONSHIP_PERIOD"]
-    if not periods:
-        return None, None
-    starts = [_date(p.start, record.place, notes) for p in periods]
-    ends = [_date(p.end, record.place, notes) for p in periods]
-    start = None if any(s is None for s in starts) else min(s for s in starts if s is not None)
-    end = None if any(e is None for e in ends) else max(e for e in ends if e is not None)
-    if start is not None and end is not None and start > end:
-        notes.warn(
-            "bad_value",
-            f"the relationship period starts {start}, after it ends {end}: both dates are ignored",
-            record.place.record(),
-        )
-        return None, None
-    return start, end
+def _periods(record: RelRecord, notes: Notes) -> list[ValidPeriod]:
+    """The RELATIONSHIP_PERIODs as (start, end) stretches, inclusive, None for an open end, in order; periods
+    that overlap or follow each other without a gap are one stretch. One open stretch when none is given."""
+    found: list[ValidPeriod] = []
+    for p in record.periods:
+        if upper(p.kind) != "RELATIONSHIP_PERIOD":
+            continue
+        start, end = _date(p.start, record.place, notes), _date(p.end, record.place, notes)
+        if start is not None and end is not None and start > end:
+            notes.warn(
+                "bad_value",
+                f"the relationship period starts {start}, after it ends {end}: both dates are ignored",
+                record.place.record(),
+            )
+            start = end = None
+        found.append((start, end))
+    if not found:
+        return [(None, None)]
+    found.sort(key=lambda p: date.min if p[0] is None else p[0])
+    stretches = [found[0]]
+    for start, end in found[1:]:
+        last_start, last_end = stretches[-1]
+        if last_end is None or start is None or start <= last_end + timedelta(days=1):
+            stretches[-1] = (last_start, None if last_end is None or end is None else max(last_end, end))
+        else:
+            stretches.append((start, end))
+    return stretches
+
+
+def _updated(record: RelRecord) -> date | None:
+    try:
+        return gleif_date(record.last_update)
+    except ValueProblem:
+        return None
 
 
 def _quantified(record: RelRecord, said: str, notes: Notes) -> tuple[Stake, str] | None:
@@ -229,8 +264,10 @@ def exception_links(
     notes: Notes,
 ) -> list[Link]:
     """The links reporting exceptions give: an unknown parent per exception that names one; ``synthetic``
-    gains those parents. ``links`` are the relationship links, which win over an exception of their level."""
-    reported = {(link.child, link.direct) for link in links}
+    gains those parents. ``links`` are the relationship links, which win over an exception of their level
+    while they are in force (without an end date)."""
+    # An exception says what holds now; a relationship that has ended does not answer it.
+    reported = {(link.child, link.direct) for link in links if link.end is None}
     seen: set[tuple[str, bool, tuple[str, ...]]] = set()
     found: list[Link] = []
     for record in records:

@@ -26,10 +26,15 @@ Holdings (Level 2): the StartNode is the child (subject), the EndNode the parent
   holds exactly 100% of it.
 * Fund relationships (IS_FUND-MANAGED_BY, IS_SUBFUND_OF, IS_FEEDER_TO) are management and fund structure,
   not ownership of the start node: not used, with a warning.
-* Dates: the RELATIONSHIP_PERIOD's start and end (the earliest start and latest end when there are several);
-  accounting and filing periods say nothing about when the relationship held. ACTIVE relationships are
-  used; an INACTIVE one (or a RETIRED record) only with an end date, so ``--as-of`` can still see it; without
-  one it is not used, with a warning. ANNULLED and DUPLICATE records are not used.
+* Dates: each RELATIONSHIP_PERIOD's start and end, inclusive (periods that overlap or follow each other
+  without a gap are one stretch; a gap gives a holding per stretch, so the relationship does not count in
+  the gap); accounting and filing periods say nothing about when the relationship held. ACTIVE
+  relationships are used as they are; an INACTIVE one (or a RETIRED record) ends at its period's end date,
+  so ``--as-of`` still sees it before then. Without an end date it ended at the latest when the record was
+  last updated (``LastUpdateDate``): it is read as possibly in force until the day before (a stake from 0
+  to its figure, with control), with an ``ended_undated`` warning; without that date either it is not used,
+  with a warning. A reporting exception (which says what holds now) gives way only to a relationship of its
+  level that has not ended. ANNULLED and DUPLICATE records are not used.
 * Quantifier scale: GLEIF files write full consolidation both as 100.00 and as 1.00. An amount above 1 is
   percentage points; an amount of at most 1 is read as a fraction (1.00 = 100%, 0.6 = 60%), with a
   ``fraction_scale`` warning, because a consolidation stake of 1% or less is implausible.
@@ -51,7 +56,7 @@ Problems in single records of published data (a missing id, an unreadable date o
 that is not one) are warnings naming the row or line and the field, never errors: the user cannot correct
 GLEIF's files, and the rest of the records are still good. Warning codes: ``ignored_record``,
 ``ignored_relationship``, ``unknown_parent``,
-``fraction_scale``, ``bad_value``, ``unknown_status``, ``duplicate_record``, ``lei_status``,
+``fraction_scale``, ``bad_value``, ``unknown_status``, ``ended_undated``, ``duplicate_record``, ``lei_status``,
 ``legal_address_used``, ``unknown_country``, ``unknown_reference``, ``no_entity_records`` (and, from the
 files, ``ignored_file`` and ``encoding``); at most 20 of each are listed, then one line counts the rest.
 """

@@ -13,9 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ownership.model import EntityType, Holding, OwnershipData, Stake
+from ownership.check import check
+from ownership.model import EntityType, Holding, OwnershipData, Policy, Stake
 from ownership.readers.gleif import read_gleif
 from ownership.readers.tables import DEFAULT_LIMITS
+from ownership.result import Status
 
 UNKNOWN_EQUITY = Stake(0.0, 1.0)
 DIRECT, ULTIMATE = "IS_DIRECTLY_CONSOLIDATED_BY", "IS_ULTIMATELY_CONSOLIDATED_BY"
@@ -155,23 +157,84 @@ def test_unknown_relationship_type_is_ignored_with_its_cell(tmp_path: Path) -> N
 # ---------------------------------------------------------------------------------------------------------
 
 
-def test_inactive_relationship_needs_an_end_date(tmp_path: Path) -> None:
+def test_inactive_relationship_without_an_end_date_is_possible_until_its_last_update(tmp_path: Path) -> None:
     rels = [
-        Rel("A", DIRECT, "P", status="INACTIVE"),
+        Rel("A", DIRECT, "P", status="INACTIVE", amount="100.00"),
         Rel("B", DIRECT, "P", status="INACTIVE", start="2015-01-01T00:00:00Z", end="2021-12-31T00:00:00Z"),
+        Rel("C", DIRECT, "P", status="INACTIVE", updated=""),
     ]
     data = read(rr_csv(tmp_path, rels))
-    assert set(edges(data)) == {("P", "B")}
-    assert (edges(data)[("P", "B")].start, edges(data)[("P", "B")].end) == (date(2015, 1, 1), date(2021, 12, 31))
-    assert codes(data) == ["ignored_record"]
-    assert "INACTIVE" in data.warnings[0].message
+    found = edges(data)
+    assert set(found) == {("P", "A"), ("P", "B")}
+    assert (found[("P", "B")].start, found[("P", "B")].end) == (date(2015, 1, 1), date(2021, 12, 31))
+    # A ended at a date the record does not give, by its last update (2024-01-01): 0-100% until 2023-12-31,
+    # never more than its quantifier, never a floor.
+    assert (found[("P", "A")].stake, found[("P", "A")].start, found[("P", "A")].end) == (
+        Stake(0.0, 1.0),
+        None,
+        date(2023, 12, 31),
+    )
+    assert codes(data) == ["ended_undated", "ignored_record"]
+    assert "INACTIVE" in data.warnings[0].message and "2023-12-31" in data.warnings[0].message
+    assert "INACTIVE" in data.warnings[1].message  # C: no end date and no update date
 
 
-@pytest.mark.parametrize(("registration", "kept"), [("RETIRED", False), ("ANNULLED", False), ("DUPLICATE", False)])
+def test_an_ended_relationship_counts_at_earlier_as_of_dates(tmp_path: Path) -> None:
+    # Hand-computed: CN parent P consolidated A 60% (quantifier) from 2016 to 2020-06-30 (INACTIVE now). On
+    # 2019-01-01 A's cascade is 60%, flagged at more than 50%; on 2024-01-01 the link has ended.
+    lei = "LEI,Entity.LegalName,Entity.LegalJurisdiction\nP,Parent,CN\nA,Alpha,GB\n"
+    rr = rr_csv(tmp_path, [Rel("A", DIRECT, "P", status="INACTIVE", start="2016-01-01", end="2020-06-30", amount="60")])
+    data = read(csv_file(tmp_path, "lei.csv", lei), rr)
+    then = check(data, Policy(jurisdictions=frozenset({"CN"}), as_of=date(2019, 1, 1))).verdict("A")
+    assert (then.status, then.cascade.low) == (Status.FLAGGED, 0.6)
+    later = check(data, Policy(jurisdictions=frozenset({"CN"}), as_of=date(2024, 1, 1))).verdict("A")
+    assert later.cascade.low == 0.0 and later.status is not Status.FLAGGED
+
+
+REAL_GLEIF = Path(__file__).resolve().parents[2] / "fixtures" / "gleif" / "real"
+
+
+def test_real_inactive_relationship_counts_only_before_its_last_update() -> None:
+    # Financial-Times/gleifr test data (tests/fixtures/gleif/README.md): 06LJQCOVPRXOPDHFC707 was directly
+    # consolidated by 549300NXSY15DRY2R511, INACTIVE with no period, last updated 2018-03-24; and
+    # 001GPB6A9XPE8XJICC14's parent relationship period starts 2018-06-15.
+    data = read(REAL_GLEIF / "test-gleif-relationships-excerpt.csv", REAL_GLEIF / "test-gleif-entities-excerpt.csv")
+    ended = edges(data)[("549300NXSY15DRY2R511", "06LJQCOVPRXOPDHFC707")]
+    assert (ended.stake, ended.control, ended.start, ended.end) == (Stake(0.0, 1.0), True, None, date(2018, 3, 23))
+
+    def in_force(day: date) -> set[tuple[str, str]]:
+        return {(h.holder, h.subject) for h in data.holdings if h.valid_on(day) and not h.indirect}
+
+    early, late = in_force(date(2017, 1, 1)), in_force(date(2019, 1, 1))
+    assert ("549300NXSY15DRY2R511", "06LJQCOVPRXOPDHFC707") in early - late
+    assert ("C7J4FOV6ELAVE39B7M82", "001GPB6A9XPE8XJICC14") in late - early
+
+
+def test_relationship_periods_with_a_gap_are_separate_holdings(tmp_path: Path) -> None:
+    text = (
+        "Relationship.StartNode.NodeID,Relationship.EndNode.NodeID,Relationship.RelationshipType,"
+        "Relationship.RelationshipStatus,"
+        "Relationship.Period.1.startDate,Relationship.Period.1.endDate,Relationship.Period.1.periodType,"
+        "Relationship.Period.2.startDate,Relationship.Period.2.endDate,Relationship.Period.2.periodType\n"
+        "A,P,IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,2021-01-01,,RELATIONSHIP_PERIOD,2010-01-01,2015-12-31,"
+        "RELATIONSHIP_PERIOD\n"
+    )
+    data = read(csv_file(tmp_path, "rr.csv", text))
+    # Not consolidated from 2016 to 2020: the span 2010-open would count it then.
+    assert [(h.start, h.end) for h in data.holdings] == [
+        (date(2010, 1, 1), date(2015, 12, 31)),
+        (date(2021, 1, 1), None),
+    ]
+    assert not any(h.valid_on(date(2018, 1, 1)) for h in data.holdings)
+
+
+@pytest.mark.parametrize(("registration", "kept"), [("RETIRED", True), ("ANNULLED", False), ("DUPLICATE", False)])
 def test_retired_annulled_and_duplicate_records(tmp_path: Path, registration: str, kept: bool) -> None:
     data = read(rr_csv(tmp_path, [Rel("A", DIRECT, "P", registration=registration), Rel("B", DIRECT, "P")]))
     assert (("P", "A") in edges(data)) is kept
-    assert codes(data) == ["ignored_record"]
+    if kept:  # a RETIRED record without an end date: possibly in force until its last update
+        assert edges(data)[("P", "A")].end == date(2023, 12, 31)
+    assert codes(data) == ["ended_undated" if kept else "ignored_record"]
 
 
 def test_retired_record_with_an_end_date_is_history(tmp_path: Path) -> None:
