@@ -46,6 +46,8 @@ class _Parties:
     relationships: set[str]
     replaced_by: dict[str, str]
     created: list[Entity] = field(default_factory=list)
+    #: The placeholder made for each relationship record, so its versions over time share one.
+    unspecified_keys: dict[str, str] = field(default_factory=dict)
 
     def follow(self, key: str) -> str:
         """The key a reference ends at after following replacements (0.1-0.3 ``replacesStatements``)."""
@@ -93,6 +95,8 @@ class _Parties:
         return key
 
     def unspecified(self, rel: Relationship, party: Unspecified) -> str:
+        if rel.key in self.unspecified_keys:
+            return self.unspecified_keys[rel.key]
         key = f"unspecified:{rel.key}"
         while key in self.by_key:
             key += "'"
@@ -109,6 +113,7 @@ class _Parties:
         )
         self.by_key[key] = entity
         self.created.append(entity)
+        self.unspecified_keys[rel.key] = key
         self.notes.warn(
             "unspecified_party",
             f"relationship {short(rel.key, 60)}: the interested party is not identified ({party.words()}): "

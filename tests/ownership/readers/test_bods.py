@@ -861,6 +861,24 @@ def test_versions_that_say_the_same_are_one_period(tmp_path: Path) -> None:
     assert data.holdings[1].where == Location("bods.json", row=5)  # the latest statement of the period
 
 
+def test_an_unspecified_owner_over_several_versions_is_one_party(tmp_path: Path) -> None:
+    def version(day: str, percent: float, status: str) -> dict[str, Any]:
+        rel = relationship(
+            "r", "t", {"reason": "subjectUnableToConfirmOrIdentifyBeneficialOwner"}, interest(exact=percent)
+        )
+        return {**rel, "statementId": f"r-{day}", "statementDate": day, "recordStatus": status}
+
+    data = read_statements(
+        tmp_path, [entity("t", "T Ltd", "GB"), version("2020-01-01", 40, "new"), version("2022-01-01", 60, "updated")]
+    )
+    assert [e.id for e in data.entities] == ["t", "unspecified:r"]
+    assert dated(data) == [
+        ("unspecified:r", "t", Stake.exact(0.4), None, date(2021, 12, 31)),
+        ("unspecified:r", "t", Stake.exact(0.6), date(2022, 1, 1), None),
+    ]
+    assert codes(data).count("unspecified_party") == 1
+
+
 def test_official_fermcat_example_at_2020_06_01_under_ofac() -> None:
     # openownership/data-standard examples/fermcat.json (BODS 0.4): Fermcat Ltd (IE) was held 50% each by
     # Riyadh Byrne-Amin (IQ and IE) and Patrick O'Donohue (IE) until Riyadh's death on 2021-04-03; his
