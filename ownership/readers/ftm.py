@@ -9,9 +9,11 @@ What is read, and the choices made where FtM leaves room:
   display name is ``caption`` (FtM's own pick among the names), else the first ``name``, else the id.
 * Countries are lowercase codes. An organisation's country of incorporation is its first ``jurisdiction``,
   else its first ``country``, else its first ``mainCountry``; a different ``mainCountry`` is its
-  headquarters. A person's countries are taken in the order ``nationality``, ``citizenship``, ``country``,
-  ``mainCountry``, ``jurisdiction``: the first is the nationality, the next different one the residence (both
-  count for persons). Further countries cannot be held and are named in an ``ignored_country`` warning.
+  headquarters; every further ``jurisdiction`` is another place of incorporation and every further
+  ``country`` (where FtM links the party, typically its address) another headquarters country, kept in
+  ``other_countries``. A person's ``nationality``, ``citizenship`` (and a ``jurisdiction``) are nationalities,
+  ``country`` and ``mainCountry`` residences: the first of each fills ``jurisdiction`` and ``headquarters``,
+  the others are kept with their kind (every kind counts for a person).
   FtM's codes for places that are not one present-day country (``zz``, ``eu``, ``suhh``, ``cy-trnc``...)
   leave the country unknown, with a warning; any other unrecognised code is an error.
 * Each ``Ownership`` is a holding owner -> asset. ``percentage`` is read like a percent cell (``"51"``,
@@ -27,8 +29,9 @@ What is read, and the choices made where FtM leaves room:
   records of the same owner, asset and share type overlap, they are read as one stake spanning their
   percentages (a record without a percentage adds nothing where another gives one), and split into
   periods where the set of records in force changes. An ``overlapping_records`` warning names them.
-* An ownership marked ``indirect`` is read as a direct stake, with an ``indirect_holding`` warning: if
-  the chain through the intermediaries is also in the file, the stake counts twice.
+* An ownership whose ``ownershipType`` says indirect is a declared indirect interest
+  (``Holding.indirect``): the owner's share held through others, kept whether or not the chain is in the
+  file; graph preparation decides how it counts.
 * Directorships, family ties, sanctions, addresses and the other schemata carry no equity: they are not
   read, and one ``ignored_record`` warning per schema says how many were set aside. Directors are not
   treated as control: running a company is not owning or controlling it.

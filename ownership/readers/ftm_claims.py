@@ -38,6 +38,7 @@ class Claim:
     record_id: str
     details: str
     where: Location
+    indirect: bool = False  # a declared indirect interest (ownershipType naming it indirect)
 
     @property
     def span(self) -> tuple[int, int]:
@@ -82,14 +83,9 @@ class ClaimReader:
                     "percentage: read as anywhere from 0 to 100%",
                     where,
                 )
-            if any("indirect" in t.casefold() for t in record.values("ownershipType")):
-                self.problems.warn(
-                    "indirect_holding",
-                    f"Ownership {short(record.id)} is marked indirect: read as a direct stake of "
-                    f"{label(holder)} in {label(subject)}; if the chain through the intermediaries is also "
-                    "in the file, it counts twice",
-                    where,
-                )
+            # Marked indirect: the owner's declared share held through others (graph preparation decides
+            # how it counts beside any chain in the file).
+            indirect = any("indirect" in t.casefold() for t in record.values("ownershipType"))
             shares = self._shares(record)
             found.append(
                 Claim(
@@ -103,6 +99,7 @@ class ClaimReader:
                     record.id,
                     _details(record),
                     where,
+                    indirect,
                 )
             )
         return found

@@ -10,7 +10,7 @@ from typing import Final
 
 from ownership.countries import UnknownCountryError, normalize_country
 from ownership.errors import InputError, Location, short
-from ownership.model import Entity, EntityType
+from ownership.model import CountryKind, Entity, EntityType
 from ownership.readers.canonical import Problems
 from ownership.readers.ftm_records import Record
 
@@ -48,6 +48,14 @@ _NOT_ONE_COUNTRY: Final[dict[str, str]] = {
 }
 _PERSON_COUNTRY_PROPS: Final = ("nationality", "citizenship", "country", "mainCountry", "jurisdiction")
 _ORG_COUNTRY_PROPS: Final = ("jurisdiction", "country", "mainCountry")
+#: The kind of country a person's property gives (every kind counts for a person).
+_PERSON_KINDS: Final = {
+    "nationality": CountryKind.NATIONALITY,
+    "citizenship": CountryKind.NATIONALITY,
+    "jurisdiction": CountryKind.NATIONALITY,
+    "country": CountryKind.RESIDENCE,
+    "mainCountry": CountryKind.RESIDENCE,
+}
 
 
 def _lineage(schema: str) -> list[str]:
@@ -129,7 +137,7 @@ class Catalogue:
         for record in self.records.values():
             if record.schema not in _PARTY_PARENT:
                 continue
-            jurisdiction, headquarters = self._countries(record)
+            jurisdiction, headquarters, others = self._countries(record)
             name = record.caption or record.first("name") or record.id
             self.names[record.id] = name
             found.append(
@@ -140,11 +148,13 @@ class Catalogue:
                     jurisdiction=jurisdiction,
                     headquarters=headquarters,
                     where=self.where(record.line),
+                    other_countries=others,
                 )
             )
         return found
 
-    def _countries(self, record: Record) -> tuple[str | None, str | None]:
+    def _countries(self, record: Record) -> tuple[str | None, str | None, tuple[tuple[str, CountryKind], ...]]:
+        """The party's jurisdiction, headquarters and every other country with its kind (rules in ``ftm``)."""
         person = record.schema == "Person"
         props = _PERSON_COUNTRY_PROPS if person else _ORG_COUNTRY_PROPS
         codes: list[tuple[str, str]] = []  # (code, property) in order of preference
@@ -154,26 +164,28 @@ class Catalogue:
                 if code is not None and code not in (c for c, _ in codes):
                     codes.append((code, prop))
         if not codes:
-            return None, None
-        jurisdiction = codes[0][0]
+            return None, None, ()
         if person:
-            headquarters = codes[1][0] if len(codes) > 1 else None
-        else:
-            # Codes are listed once, under the first property giving them: a mainCountry equal to the
-            # jurisdiction is not found here, and adds nothing.
-            main = [c for c, p in codes if p == "mainCountry"]
-            headquarters = main[0] if main and main[0] != jurisdiction else None
-        used = {jurisdiction, headquarters}
-        extra = [(c, p) for c, p in codes if c not in used]
-        if extra:
-            listed = ", ".join(f"{c} (from '{p}')" for c, p in extra)
-            kept = jurisdiction + (f" and {headquarters}" if headquarters else "")
-            self.problems.warn(
-                "ignored_country",
-                f"{short(record.id)} is also linked to {listed}: not used; its countries are read as {kept}",
-                self.where(record.line),
-            )
-        return jurisdiction, headquarters
+            kinds = [(c, _PERSON_KINDS[p]) for c, p in codes]
+            nationalities = [c for c, k in kinds if k is CountryKind.NATIONALITY]
+            residences = [c for c, k in kinds if k is CountryKind.RESIDENCE]
+            jurisdiction = nationalities[0] if nationalities else None
+            headquarters = residences[0] if residences else None
+            others = tuple((c, k) for c, k in kinds if c not in (jurisdiction, headquarters))
+            return jurisdiction, headquarters, others
+        jurisdiction = codes[0][0]
+        # Codes are listed once, under the first property giving them: a mainCountry equal to the
+        # jurisdiction is not found here, and adds nothing.
+        main = [c for c, p in codes if p == "mainCountry"]
+        headquarters = main[0] if main and main[0] != jurisdiction else None
+        # A further jurisdiction is a place of incorporation; a further country (where FtM says the party is
+        # linked, typically its address) counts as a headquarters country.
+        others = tuple(
+            (c, CountryKind.INCORPORATION if p == "jurisdiction" else CountryKind.HEADQUARTERS)
+            for c, p in codes
+            if c not in (jurisdiction, headquarters)
+        )
+        return jurisdiction, headquarters, others
 
     def _country(self, value: str, prop: str, record: Record) -> str | None:
         try:

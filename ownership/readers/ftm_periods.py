@@ -23,9 +23,10 @@ def holdings(claims: list[Claim], problems: Problems, label: Callable[[str], str
 
     ``label`` names an entity for the ``overlapping_records`` warning.
     """
-    groups: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
+    groups: dict[tuple[str, str, str, bool], list[Claim]] = defaultdict(list)
     for claim in claims:
-        groups[(claim.holder, claim.subject, claim.share_type)].append(claim)
+        # A declared indirect stake and a direct one are different stakes, never periods of one.
+        groups[(claim.holder, claim.subject, claim.share_type, claim.indirect)].append(claim)
     found: list[Holding] = []
     for group in groups.values():
         if len(group) == 1:
@@ -82,6 +83,7 @@ def _periods(group: list[Claim], problems: Problems, label: Callable[[str], str]
                 shares=one.shares if one else None,
                 source=f"FtM Ownership {ids}{one.details if one else ''}",
                 where=behind[0].where,
+                indirect=behind[0].indirect,
             )
         )
     return found
@@ -97,6 +99,7 @@ def _holding(claim: Claim) -> Holding:
         shares=claim.shares,
         source=f"FtM Ownership {claim.record_id}{claim.details}",
         where=claim.where,
+        indirect=claim.indirect,
     )
 
 
