@@ -14,7 +14,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ownership.model import HomeBasis, Method, Policy, pct_text
 from ownership.reports.cells import put_text
-from ownership.reports.common import rule_summary, tool_version, verdict_sentence
+from ownership.reports.common import deciding_counts, rule_summary, tool_version, verdict_sentence
+from ownership.reports.common import headline as headline_words
 from ownership.reports.xlsx_style import (
     HEADER_BORDER,
     HEADER_FILL,
@@ -130,10 +131,11 @@ class _Form:
             self._merged_text(_C, detail, _DETAIL)
         self.row += 1
 
-    def verdict(self, label: str, status: Status, sentence: str) -> None:
+    def verdict(self, label: str, status: Status, sentence: str, text: str | None = None) -> None:
+        """A verdict row: ``text`` (default: the status in capitals) styled as ``status``, then ``sentence``."""
         self._label(label)
         cell = at(self.ws, self.row, _B)
-        put_text(cell, status.value.upper())
+        put_text(cell, text or status.value.upper())
         status_style(cell, status)
         cell.font = font(12, bold=True, color=STATUS_COLOURS[status][1])
         cell.alignment = Alignment(horizontal="center", vertical="top")
@@ -202,6 +204,11 @@ def _rule_block(form: _Form, policy: Policy, several: bool) -> None:
     form.text("In one line", rule_summary(policy))
 
 
+def headline(result: CheckResult) -> str:
+    """What decides, in capitals, as the terminal's headline says it (FLAGGED, HOME ENTITIES PRESENT...)."""
+    return headline_words(deciding_counts(result))
+
+
 def write_summary(ws: Worksheet, checks: CheckSet, generated_at: datetime) -> None:
     """The Summary sheet. ``generated_at`` is shown as ISO 8601 with its time zone."""
     result: CheckResult = checks.primary
@@ -222,7 +229,8 @@ def write_summary(ws: Worksheet, checks: CheckSet, generated_at: datetime) -> No
         sentence = verdict_sentence(r).split(": ", 1)[-1]
         if not r.policy.in_force:
             sentence += f" (not in force: {r.policy.note}; decides nothing)"
-        form.verdict(f"Verdict ({r.policy.name})" if several else "Verdict", r.overall(), sentence)
+        # The section is "Verdict"; its rows say the outcome per rule (not "Verdict" a second time).
+        form.verdict(f"Outcome ({r.policy.name})" if several else "Outcome", r.overall(), sentence, headline(r))
     code, words = _exit_words(checks)
     form.value("Exit code", code, "count", words)
     if several:

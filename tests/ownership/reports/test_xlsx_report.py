@@ -354,8 +354,10 @@ def test_holdings_as_read_are_every_holding_with_its_source(result: CheckResult,
 def test_summary_says_the_verdict_and_what_was_read(result: CheckResult, book: Workbook) -> None:
     ws = book["Summary"]
     labels = {str(_cell(ws, r, 1).value): r for r in range(1, ws.max_row + 1) if _cell(ws, r, 1).value}
-    verdict = _cell(ws, labels["Verdict"], 2)
+    verdict = _cell(ws, labels["Outcome"], 2)
     assert verdict.value == "FLAGGED"
+    # Issue 15: "Verdict" names the section once, not its row as well.
+    assert [_cell(ws, r, 1).value for r in range(1, ws.max_row + 1)].count("Verdict") == 1
     assert verdict.fill.fgColor.rgb.endswith(STATUS_COLOURS[Status.FLAGGED][0])
     assert _cell(ws, labels["Exit code"], 2).value == 1
     assert str(_cell(ws, labels["Exit code"], 3).value).startswith("exit 1: at least one deciding entity is flagged")
@@ -380,7 +382,7 @@ def test_named_targets_are_listed(result: CheckResult) -> None:
     ws = _open(render_xlsx(named, WHEN))["Summary"]
     labels = {str(_cell(ws, r, 1).value): r for r in range(1, ws.max_row + 1) if _cell(ws, r, 1).value}
     assert _cell(ws, labels["Named with --entity"], 2).value == "W: W"
-    assert _cell(ws, labels["Verdict"], 2).value == "POSSIBLE"
+    assert _cell(ws, labels["Outcome"], 2).value == "POSSIBLE"
     assert _cell(ws, labels["Exit code"], 2).value == 0
     entities = _values(_open(render_xlsx(named, WHEN))["Entities"])
     assert entities[0]["id"] == "W" and entities[0]["decides"] == "yes"
@@ -409,8 +411,8 @@ def test_several_rules_side_by_side(result: CheckResult) -> None:
     assert policy["threshold_pct"]["from (strict)"] == "--threshold"
     summary = book["Summary"]
     labels = {str(_cell(summary, r, 1).value): r for r in range(1, summary.max_row + 1) if _cell(summary, r, 1).value}
-    assert _cell(summary, labels["Verdict (default)"], 2).value == "FLAGGED"
-    assert _cell(summary, labels["Verdict (strict)"], 2).value == "FLAGGED"  # CN1, CN2 and =EVIL are home
+    assert _cell(summary, labels["Outcome (default)"], 2).value == "FLAGGED"
+    assert _cell(summary, labels["Outcome (strict)"], 2).value == "FLAGGED"  # CN1, CN2 and =EVIL are home
     assert _cell(summary, labels["Rules disagree"], 2).value == 2
     assert "Rule: strict" in labels and "Rule: default" in labels
 
