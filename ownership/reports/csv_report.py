@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -202,10 +202,52 @@ def write_csv(results: CheckResult | CheckSet, path: Path) -> None:
 
 def write_parquet(results: CheckResult | CheckSet, path: Path) -> None:
     """Write the entity table as Parquet to ``path``: the same columns as the CSV, figures as numbers and text
-    as given (no apostrophes: Parquet is read by programs, not spreadsheets)."""
+    as given (no apostrophes: Parquet is read by programs, not spreadsheets). The file's key-value metadata
+    holds the provenance (``provenance``) under ``exposure.provenance``."""
     import pyarrow.parquet as pq
 
-    pq.write_table(report_table(results, inert=False), str(path))
+    table = report_table(results, inert=False)
+    table = table.replace_schema_metadata({PROVENANCE_KEY: provenance_json(results)})
+    pq.write_table(table, str(path))
+
+
+#: The Parquet metadata key holding the provenance.
+PROVENANCE_KEY = "exposure.provenance"
+
+
+def provenance(results: CheckResult | CheckSet) -> dict[str, Any]:
+    """What the CSV or Parquet rows were computed from: the input file and its SHA-256, the as-of date, the
+    rule(s) in words and as settings, the tool version, and the columns. A CSV stays plain rows that every
+    CSV tool reads, so this goes beside it as a sidecar JSON file (``provenance_path``); Parquet carries it
+    in its own metadata."""
+    from ownership.reports.common import policy_document, rule_summary, tool_version
+
+    checks = CheckSet.of(results)
+    primary = checks.primary
+    return {
+        "schema": "exposure.provenance/1",
+        "tool": {"name": "exposure", "version": tool_version()},
+        "input": {"path": primary.source.path, "sha256": primary.source.sha256, "format": primary.source.format},
+        "as_of": primary.policy.as_of.isoformat(),
+        "rules": [
+            {"name": r.policy.name, "rule": rule_summary(r.policy), "policy": policy_document(r.policy)}
+            for r in checks.results
+        ],
+        "rows": len(primary.verdicts),
+        "columns": [*COLUMNS, *(f"status_{r.policy.name}" for r in checks.results if len(checks.results) > 1)],
+    }
+
+
+def provenance_json(results: CheckResult | CheckSet) -> str:
+    """``provenance`` as JSON text (dates and other values as strings)."""
+    import json
+
+    return json.dumps(provenance(results), ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def provenance_path(report: Path) -> Path:
+    """Where the sidecar of a CSV report goes: ``report.csv`` -> ``report.csv.provenance.json``."""
+    return report.with_name(report.name + ".provenance.json")
 
 
 def _write_csv(table: pa.Table, sink: object) -> None:
@@ -220,4 +262,13 @@ def _csv_options() -> pacsv.WriteOptions:
     return pacsv.WriteOptions(quoting_style="needed")
 
 
-__all__ = ["COLUMNS", "render_csv", "report_table", "write_csv", "write_parquet"]
+__all__ = [
+    "COLUMNS",
+    "provenance",
+    "provenance_json",
+    "provenance_path",
+    "render_csv",
+    "report_table",
+    "write_csv",
+    "write_parquet",
+]
