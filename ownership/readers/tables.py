@@ -15,7 +15,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from ownership.errors import DataWarning, InputError, Location
+from ownership.errors import DataWarning, InputError, Location, short
 
 #: A cell: its value as the file stores it, and whether a spreadsheet shows it as a percentage.
 CellValue = str | int | float | bool | object | None
@@ -181,9 +181,22 @@ def _check_archive(data: bytes, display: str, limits: ReadLimits) -> None:
 
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+            infos = archive.infolist()
     except Exception:  # zipfile on untrusted bytes: bad headers, odd methods
         raise _unreadable(display) from None
+    unpacked = sum(info.file_size for info in infos)
+    seen: set[str] = set()
+    for info in infos:
+        # Readers disagree on which of two parts with one name counts (zipfile takes the last), so a
+        # workbook could show one table in a spreadsheet program and another here.
+        if info.filename in seen:
+            raise InputError(
+                f"holds two parts named '{short(info.filename, 80)}', so readers may disagree on which one "
+                "counts; the file is damaged or was tampered with: open it in a spreadsheet program and save "
+                "it again",
+                Location(display),
+            )
+        seen.add(info.filename)
     if unpacked > limits.max_bytes:
         raise InputError(
             f"unpacks to {unpacked / 1e6:,.0f} MB, more than the limit of {limits.max_bytes / 1e6:,.0f} MB; "
@@ -339,10 +352,12 @@ def _read_sheet(sheet: object, display: str, limits: ReadLimits) -> RawTable:
         sheet.reset_dimensions()
     source = getattr(sheet, "_get_source", None)  # the read-only sheet's XML, checked before it is laid out
     if source is not None:
-        from ownership.readers.xlsx_scan import check_extent
+        from ownership.readers.xlsx_scan import check_extent, check_values
 
-        with source() as xml:
-            check_extent(xml.read(), display, title, limits)
+        with source() as handle:
+            xml = handle.read()
+        check_extent(xml, display, title, limits)
+        check_values(xml, display, title)
     for counter, row in enumerate(sheet.iter_rows(min_row=1, min_col=1), start=1):  # type: ignore[attr-defined]
         number: int = next((r for c in row if isinstance(r := getattr(c, "row", None), int)), counter)
         if number > limits.max_rows:

@@ -35,12 +35,14 @@ from ownership.readers.tables import (
     sheet_warnings,
 )
 from ownership.readers.xlsx_scan import (
+    DamagedCell,
     Grid,
     Style,
     Unsure,
     check_calamine_text,
     check_extent,
     check_part,
+    check_string_count,
     last_row,
     read_rows,
     sheet_data,
@@ -102,6 +104,7 @@ def _read(data: bytes, display: str, limits: ReadLimits) -> list[RawTable]:
             strings = archive.read(book.strings_part)
             check_part(strings, b"sst")
             check_calamine_text(strings)
+            check_string_count(strings)
         calamine = _Calamine(archive)
         try:
             tables = [_read_sheet(archive, calamine, sheet, book, display, limits) for sheet in book.sheets]
@@ -122,7 +125,10 @@ def _read_sheet(
     if next(WorkSheetParser(BytesIO(rest), []).parse(), None) is not None:
         raise Unsure("rows outside <sheetData>")
     grid = Grid(lambda: calamine.values(sheet.title), lambda: check_calamine_text(data))
-    scanned = read_rows(data, grid, book.styles, book.epoch)
+    try:
+        scanned = read_rows(data, grid, book.styles, book.epoch)
+    except DamagedCell as damaged:
+        raise damaged.error(display, sheet.title) from None
     table = RawTable(display, sheet.title, scanned.rows, sheet_warnings(display, sheet.title, sheet.state))
     return mark_uncached(table, scanned.uncached) if scanned.uncached else table
 

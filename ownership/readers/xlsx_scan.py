@@ -21,7 +21,7 @@ from xml.parsers import expat
 
 from openpyxl.utils.datetime import from_excel
 
-from ownership.errors import InputError, Location, column_letter
+from ownership.errors import InputError, Location, column_letter, short
 from ownership.readers.tables import Cell, CellValue, ReadLimits, is_blank
 
 _MAIN_NS: Final = b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -29,6 +29,18 @@ _MAIN_NS: Final = b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
 class Unsure(Exception):
     """The scan cannot vouch that it reads this part as openpyxl does."""
+
+
+class DamagedCell(Exception):
+    """A cell whose stored value no reader may guess at (see :func:`damaged_cell`)."""
+
+    def __init__(self, row: int, column: int, kind: bytes, text: bytes) -> None:
+        super().__init__(f"damaged cell at row {row}, column {column}")
+        self.row, self.column, self.kind, self.text = row, column, kind, text
+
+    def error(self, display: str, sheet: str) -> InputError:
+        """The located error for the user."""
+        return damaged_cell(display, sheet, self.row, self.column, self.kind, self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +168,56 @@ def check_calamine_text(xml: bytes) -> None:
         raise Unsure("text attributes calamine may read differently")
 
 
+# A cell with its type attribute and its stored value, as the checks of damaged values read it.
+_VALUE_CELL: Final = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]{1,12})"([^>]*?)>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<v(?: [^>]*)?>([^<]*)</v>'
+)
+_TYPE: Final = re.compile(rb'\st="([^"]*)"')
+
+
+def damaged_cell(display: str, sheet: str, row: int, column: int, kind: bytes, text: bytes) -> InputError:
+    """The error for a cell whose stored value is damaged: a number with '_' in it (Python would read
+    ``1_0`` as 10) or a shared-string index that is not a plain count (``-1`` would be the last string)."""
+    shown = short(text.decode("utf-8", "replace"), 40)
+    where = Location(display, sheet, row, column)
+    if kind == b"s":
+        return InputError(
+            f"the cell refers to shared string '{shown}', which cannot exist (the index must be a whole number "
+            "from 0); the file is damaged: open it in a spreadsheet program and save it again, or export CSV",
+            where,
+        )
+    return InputError(
+        f"the cell holds '{shown}', which is stored as a number but is not one; type a number there, or clear the cell",
+        where,
+    )
+
+
+def check_values(xml: bytes, display: str, sheet: str) -> None:
+    """Refuse the first damaged stored value of a worksheet (see :func:`damaged_cell`), for the reader that
+    would otherwise take it as something else (openpyxl reads ``1_0`` as 10 and index -1 as the last string).
+
+    Raises:
+        InputError: naming the cell.
+    """
+    if b"_" not in xml and b"<v>-" not in xml:
+        return
+    for match in _VALUE_CELL.finditer(xml):
+        letters, digits, attributes, value = match.groups()
+        found = _TYPE.search(attributes)
+        kind = found.group(1) if found else b""
+        if (kind in (b"", b"n") and b"_" in value) or (kind == b"s" and not value.isdigit()):
+            raise damaged_cell(display, sheet, int(digits), _column(letters, {}), kind, value)
+
+
+def check_string_count(xml: bytes) -> None:
+    """Refuse shared strings whose ``uniqueCount`` claims more strings than the part holds: calamine reserves
+    room for that many before reading one (four billion aborted the process), where openpyxl ignores it."""
+    opening = re.search(rb"<sst\b[^>]*>", xml[:8192])
+    declared = opening and re.search(rb'\suniqueCount="([0-9]{1,20})"', opening.group(0))
+    if declared and int(declared.group(1)) > xml.count(b"<si>") + xml.count(b"<si "):
+        raise Unsure("uniqueCount larger than the shared strings")
+
+
 def sheet_data(xml: bytes) -> tuple[bytes, bytes]:
     """A worksheet split in two: its ``<sheetData>`` element, checked to hold only markup the scan
     understands, and the rest of the worksheet, with an empty ``<sheetData/>`` in its place."""
@@ -187,6 +249,7 @@ GRID_CELL_BYTES: Final = 48
 # Longer references than these overflow every reader's counters; they are refused as damage further on.
 _LETTERS: Final = re.compile(rb'<c r="([A-Z]{1,12})[0-9]')
 _ROWS: Final = re.compile(rb'<c r="[A-Z]{1,12}([0-9]{1,12})"')
+_OVERLONG: Final = re.compile(rb'<c r="([A-Z]{13}|[A-Z]{1,12}[0-9]{13})')
 
 
 @dataclass(frozen=True)
@@ -258,6 +321,13 @@ def check_extent(xml: bytes, display: str, sheet: str, limits: ReadLimits) -> No
     Raises:
         InputError: naming the sheet and its farthest cell, the span, and the limit it passes.
     """
+    overlong = _OVERLONG.search(xml)
+    if overlong is not None:
+        raise InputError(
+            f"the cell reference {_xml_text(overlong.group(1))[:40]}... is beyond any spreadsheet's last row and "
+            "column; the file is damaged: open it in a spreadsheet program and save it again, or export CSV",
+            Location(display, sheet),
+        )
     found = extent(xml)
     if found is None:
         return
@@ -267,9 +337,9 @@ def check_extent(xml: bytes, display: str, sheet: str, limits: ReadLimits) -> No
         return
     where = Location(display, sheet, found.far_row, found.last_column)
     spans = (
-        f"its cells span {found.span} ({found.last_row - found.first_row + 1:,} rows x "
-        f"{found.last_column - found.first_column + 1:,} columns, {found.cells:,} cells) for "
-        f"{found.values:,} cells holding a value"
+        f"its cells span {found.span} ({_count(found.last_row - found.first_row + 1, 'row')} x "
+        f"{_count(found.last_column - found.first_column + 1, 'column')}, {found.cells:,} cells) for "
+        f"{_count(found.values, 'cell')} holding a value"
     )
     if found.cells > allowed:
         raise InputError(
@@ -283,6 +353,10 @@ def check_extent(xml: bytes, display: str, sheet: str, limits: ReadLimits) -> No
         f"{limits.max_bytes / 1e6:,.0f} MB; raise the limit with --max-input-mb if the file is genuine",
         where,
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _letters_order(letters: bytes) -> tuple[int, bytes]:
@@ -352,10 +426,12 @@ def read_rows(data: bytes, grid: Grid, styles: Sequence[Style], epoch: datetime)
             elif value:
                 valued += 1
                 if kind == b"" or kind == b"n":
+                    if b"_" in value:
+                        raise DamagedCell(number, column, kind, value)
                     cell_value = _number(value, style, epoch)
                 elif kind == b"s":
                     if not value.isdigit():
-                        raise Unsure("shared string index is not a number")
+                        raise DamagedCell(number, column, kind, value)
                     cell_value = grid.string(number, column)
                 elif kind == b"e":
                     valued -= 1  # calamine reads an error as ""

@@ -4,6 +4,8 @@ or an exception of another kind."""
 
 from __future__ import annotations
 
+import warnings
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -61,3 +63,58 @@ def test_extent_reads_references_in_any_order() -> None:
     assert found is not None
     assert (found.first_row, found.last_row, found.first_column, found.last_column) == (1, 900, 2, 28)
     assert (found.cells, found.values, found.span, found.far_row) == (900 * 27, 3, "B1:AB900", 900)
+
+
+HEADER = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>'
+STRINGS = ["<t>holder</t>", "<t>subject</t>", "<t>percent</t>", "<t>P</t>", "<t>S</t>"]
+
+
+def holdings_workbook(path: Path, second_row: str) -> Path:
+    """Holdings with the header holder, subject, percent and one row of cells given as XML."""
+    return package(path, {"Holdings": HEADER + f'<row r="2">{second_row}</row>'}, STRINGS)
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "openpyxl"])
+def test_a_negative_shared_string_index_is_refused(tmp_path: Path, fast: bool) -> None:
+    # Index -1 is the last string ('S') to a Python list: openpyxl read it as such.
+    cells = '<c r="A2" t="s"><v>3</v></c><c r="B2" t="s"><v>-1</v></c><c r="C2"><v>60</v></c>'
+    error = refusal(holdings_workbook(tmp_path / "negative.xlsx", cells), fast=fast)
+    assert error.where is not None
+    assert (error.where.sheet, error.where.row, error.where.column) == ("Holdings", 2, 2)
+    assert "refers to shared string '-1', which cannot exist" in error.reason
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "openpyxl"])
+def test_a_number_with_an_underscore_is_refused_not_read_as_ten(tmp_path: Path, fast: bool) -> None:
+    # Python's int() and float() accept digit separators: '1_0' came out as 10.
+    cells = '<c r="A2" t="s"><v>3</v></c><c r="B2" t="s"><v>4</v></c><c r="C2"><v>1_0</v></c>'
+    error = refusal(holdings_workbook(tmp_path / "underscore.xlsx", cells), fast=fast)
+    assert error.where is not None
+    assert (error.where.sheet, error.where.row, error.where.column) == ("Holdings", 2, 3)
+    assert error.reason.startswith("the cell holds '1_0', which is stored as a number but is not one")
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "openpyxl"])
+def test_duplicate_part_names_are_refused(tmp_path: Path, fast: bool) -> None:
+    # Two copies of the sheet: zipfile gives the last one (60% here), a spreadsheet program may show the first.
+    cells = '<c r="A2" t="s"><v>3</v></c><c r="B2" t="s"><v>4</v></c><c r="C2"><v>{}</v></c>'
+    first = holdings_workbook(tmp_path / "first.xlsx", cells.format(10))
+    second = holdings_workbook(tmp_path / "second.xlsx", cells.format(60))
+    path = tmp_path / "twice.xlsx"
+    with zipfile.ZipFile(first) as one, zipfile.ZipFile(second) as other, zipfile.ZipFile(path, "w") as out:
+        for info in one.infolist():
+            out.writestr(info.filename, one.read(info))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # zipfile warns about the duplicate name it is asked to write
+            out.writestr("xl/worksheets/sheet1.xml", other.read("xl/worksheets/sheet1.xml"))
+    error = refusal(path, fast=fast)
+    assert error.where is not None and error.where.file == "twice.xlsx"
+    assert error.reason.startswith("holds two parts named 'xl/worksheets/sheet1.xml'")
+
+
+def test_a_clean_holdings_row_still_reads(tmp_path: Path) -> None:
+    cells = '<c r="A2" t="s"><v>3</v></c><c r="B2" t="s"><v>4</v></c><c r="C2"><v>-1.5E1</v></c>'
+    path = holdings_workbook(tmp_path / "clean.xlsx", cells)
+    for fast in (True, False):
+        (table,) = read_workbook(path, "clean.xlsx", fast=fast)
+        assert [[c.value for c in cells] for _, cells in table.rows][1] == ["P", "S", -15.0]
