@@ -38,9 +38,12 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping
-from typing import Final, SupportsFloat
+from typing import TYPE_CHECKING, Final, SupportsFloat
 
 import pycountry
+
+if TYPE_CHECKING:
+    from ownership.model import CountryKind
 
 __all__ = ["UnknownCountryError", "country_name", "normalize_country"]
 
@@ -624,3 +627,36 @@ def country_name(code: str) -> str:
         return code
     name: str = getattr(country, "common_name", None) or country.name
     return name
+
+
+def parse_other_countries(text: str) -> tuple[tuple[str, CountryKind], ...]:
+    """Further countries of a party with their kinds, as a workbook cell writes them:
+    ``"UA (tax residence); GB (nationality)"``. Parts are separated by ``;``; the kind in brackets is one of
+    incorporation, headquarters, nationality, residence, tax residence (a part without one is a residence).
+
+    Raises:
+        UnknownCountryError: a part names no country this module knows, or an unknown kind.
+    """
+    from ownership.model import CountryKind
+
+    found: list[tuple[str, CountryKind]] = []
+    for part in text.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        match = re.fullmatch(r"(.+?)\s*\(([^()]*)\)", part)
+        country_text, kind_text = (match.group(1), match.group(2)) if match else (part, "residence")
+        kind_key = "_".join(kind_text.strip().lower().replace("-", " ").split())
+        if kind_key not in {k.value for k in CountryKind}:
+            raise UnknownCountryError(
+                part, f"the kind '{kind_text.strip()}' is not one of {', '.join(k.value for k in CountryKind)}"
+            )
+        code = normalize_country(country_text)
+        if code is not None:
+            found.append((code, CountryKind(kind_key)))
+    return tuple(dict.fromkeys(found))
+
+
+def other_countries_text(countries: tuple[tuple[str, CountryKind], ...]) -> str:
+    """The cell text ``parse_other_countries`` reads back: ``"UA (tax residence); GB (nationality)"``."""
+    return "; ".join(f"{code} ({kind.value.replace('_', ' ')})" for code, kind in countries)

@@ -110,13 +110,21 @@ HOLDINGS = [
     holding("ARCADIA", "HARBOR", 1.0, "Annual report"),
 ]
 
-CSV_COLUMNS = ["holder", "holder_jurisdiction", "subject", "subject_jurisdiction", "percent", "source"]
+CSV_COLUMNS = [
+    "holder",
+    "holder_jurisdiction",
+    "holder_ultimate",
+    "subject",
+    "subject_jurisdiction",
+    "percent",
+    "source",
+]
 CSV_ROWS = [
-    ["Shenzhen Capital Group Co Ltd", "CN", "Pearl River Holdings Ltd", "HK", "55%", "HK annual return"],
-    ["Fairway Investments LLC", "US", "Pearl River Holdings Ltd", "HK", "45%", "HK annual return"],
-    ["Pearl River Holdings Ltd", "HK", "Acme Components Ltd", "GB", "35%", "Confirmation statement"],
-    ["Shenzhen Capital Group Co Ltd", "CN", "Acme Components Ltd", "GB", "20%", "Confirmation statement"],
-    ["Fairway Investments LLC", "US", "Acme Components Ltd", "GB", "45%", "Confirmation statement"],
+    ["Shenzhen Capital Group Co Ltd", "CN", "yes", "Pearl River Holdings Ltd", "HK", "55%", "HK annual return"],
+    ["Fairway Investments LLC", "US", "yes", "Pearl River Holdings Ltd", "HK", "45%", "HK annual return"],
+    ["Pearl River Holdings Ltd", "HK", "", "Acme Components Ltd", "GB", "35%", "Confirmation statement"],
+    ["Shenzhen Capital Group Co Ltd", "CN", "yes", "Acme Components Ltd", "GB", "20%", "Confirmation statement"],
+    ["Fairway Investments LLC", "US", "yes", "Acme Components Ltd", "GB", "45%", "Confirmation statement"],
 ]
 
 

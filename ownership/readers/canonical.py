@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from ownership.countries import UnknownCountryError, is_unknown_spelling, normalize_country
+from ownership.countries import UnknownCountryError, is_unknown_spelling, normalize_country, parse_other_countries
 from ownership.errors import DataWarning, InputError, Location, short
-from ownership.model import TOLERANCE, Entity, EntityType, Holding, Stake
+from ownership.model import TOLERANCE, CountryKind, Entity, EntityType, Holding, Stake
 from ownership.readers.columns import (
     ENTITY_COLUMNS,
     HOLDING_COLUMNS,
@@ -160,6 +160,18 @@ class _Row:
             self.problems.error(str(exc), self.where(name))
             return None
 
+    def other_countries(self, name: str) -> tuple[tuple[str, CountryKind], ...]:
+        """A list of further countries with their kinds, "UA (tax residence); GB (nationality)"; a country
+        without a kind is a residence (for a company: a head office)."""
+        text = cell_text(self.cell(name).value)
+        if text is None:
+            return ()
+        try:
+            return parse_other_countries(text)
+        except UnknownCountryError as exc:
+            self.problems.error(str(exc), self.where(name))
+            return ()
+
     def percent(self, name: str) -> Stake | None:
         cell = self.cell(name)
         try:
@@ -279,6 +291,7 @@ def read_entities(table: RawTable, problems: Problems, layout: ReadLayout | None
             group=row.text("group"),
             source=row.text("source"),
             ultimate=row.flag("ultimate") if "ultimate" in header.columns else False,
+            other_countries=row.other_countries("other_countries") if "other_countries" in header.columns else (),
         )
         previous = seen.get(entity_id)
         if previous is not None:
@@ -600,6 +613,7 @@ def _holding(
         shares=shares,
         source=row.text("source"),
         where=row.where(),
+        indirect=row.flag("indirect") if "indirect" in cols else False,
     )
 
 
@@ -651,7 +665,9 @@ def _check_fraction_scale(bare: list[tuple[float, Location]], problems: Problems
 
 
 _INLINE_COLUMNS = tuple(
-    f"{role}_{attr}" for role in ("holder", "subject") for attr in ("name", "type", "jurisdiction", "headquarters")
+    f"{role}_{attr}"
+    for role in ("holder", "subject")
+    for attr in ("name", "type", "jurisdiction", "headquarters", "ultimate")
 )
 
 
@@ -674,6 +690,7 @@ class _InlineEntities:
             jurisdiction=row.country(f"{role}_jurisdiction") if f"{role}_jurisdiction" in cols else None,
             headquarters=row.country(f"{role}_headquarters") if f"{role}_headquarters" in cols else None,
             where=row.where(role),
+            ultimate=row.flag(f"{role}_ultimate") if f"{role}_ultimate" in cols else False,
         )
         previous = self.found.get(entity_id)
         if previous is None:
@@ -693,6 +710,8 @@ class _InlineEntities:
                 merged = replace(merged, **{attr: new})
         if merged.type is EntityType.UNKNOWN and entity.type is not EntityType.UNKNOWN:
             merged = replace(merged, type=entity.type)
+        if entity.ultimate and not merged.ultimate:
+            merged = replace(merged, ultimate=True)
         self.found[entity_id] = merged
         return entity_id
 

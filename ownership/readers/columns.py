@@ -68,6 +68,7 @@ ENTITY_COLUMNS: dict[str, frozenset[str]] = {
     ),
     "group": _keys("group", "joint group", "acting jointly", "joint arrangement", "concert party", "party group"),
     "ultimate": _keys("ultimate", "ultimate owner", "top", "is ultimate owner", "ultimate parent"),
+    "other_countries": _keys("other countries", "further countries", "tax residence", "tax residences"),
     "shares_outstanding": _keys(
         "shares outstanding",
         "issued shares",
@@ -122,6 +123,7 @@ HOLDING_COLUMNS: dict[str, frozenset[str]] = {
     ),
     "votes": _keys("votes", "voting", "voting percent", "voting rights", "voting %", "votes %"),
     "control": _keys("control", "controls", "contractual control"),
+    "indirect": _keys("indirect", "declared indirect", "indirect interest", "held indirectly"),
     "shares": _keys(
         "shares", "number of shares", "share count", "shares held", "no of shares", "number of shares held"
     ),
@@ -167,6 +169,8 @@ HOLDING_COLUMNS: dict[str, frozenset[str]] = {
         "company country",
     ),
     "subject_headquarters": _keys("subject headquarters", "subject hq", "company headquarters"),
+    "holder_ultimate": _keys("holder ultimate", "holder ultimate owner", "owner ultimate", "holder is ultimate owner"),
+    "subject_ultimate": _keys("subject ultimate", "subject ultimate owner"),
 }
 
 

@@ -126,6 +126,8 @@ def _entities(file: ParsedFile, ids: Column, problems: Problems) -> EntityTable:
     cols = file.columns
     if blank_rows(ids).size:
         raise Decline  # an empty id (an error), or a blank row (skipped)
+    if "other_countries" in cols:
+        raise Decline  # a list of countries per cell: the row reader parses it
     n = file.rows
     arrow_ids = ids
     if "name" in cols:
@@ -224,6 +226,7 @@ class _Holdings:
     end: DayArray | None
     shares: FloatArray | None
     sources: list[str | None] | None
+    indirect: npt.NDArray[np.bool_] | None
     warnings: list[DataWarning]
 
     def table(self, ids: Sequence[str], holder: IndexArray, subject: IndexArray) -> HoldingTable:
@@ -241,6 +244,7 @@ class _Holdings:
             end=self.end,
             shares=self.shares,
             sources=self.sources,
+            indirect=self.indirect,
             objects=None,
         )
 
@@ -298,6 +302,7 @@ def _holdings(file: ParsedFile, declared_source: str) -> _Holdings:
         end=end,
         shares=shares if shares is not None and not bool(np.isnan(shares).all()) else None,
         sources=optional_texts(cols["source"]) if "source" in cols else None,
+        indirect=_flags(cols["indirect"]) if "indirect" in cols else None,
         warnings=problems.warnings,
     )
 

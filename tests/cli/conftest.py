@@ -38,17 +38,22 @@ class Cli:
         directory: Path,
         rows: Iterable[Mapping[str, object] | Sequence[object]],
         name: str = "holdings.csv",
+        ultimate: bool = True,
     ) -> Path:
         """A single holdings CSV with holder_jurisdiction / subject_jurisdiction columns.
 
         ``rows`` are either 5-tuples in CSV_HEADER order or mappings (their keys, in first-seen order, become the
-        header, so extra columns such as ``start`` or ``source`` can be added).
+        header, so extra columns such as ``start`` or ``source`` can be added). With ``ultimate`` (the default)
+        every holder is marked its own ultimate owner (a ``holder_ultimate`` column saying yes), as these tests
+        were written for: a holder nobody holds is then the top of its chain, not a party of unknown owners.
         """
         rows = list(rows)
         header: list[str] = []
         dicts: list[dict[str, object]] = []
         for row in rows:
             d = dict(row) if isinstance(row, Mapping) else dict(zip(CSV_HEADER, row, strict=True))
+            if ultimate and "holder" in d:
+                d.setdefault("holder_ultimate", "yes")
             for key in d:
                 if key not in header:
                     header.append(key)
@@ -67,13 +72,20 @@ class Cli:
         entities: Iterable[Mapping[str, object]],
         holdings: Iterable[Mapping[str, object]],
         name: str = "book.xlsx",
+        ultimate: bool = True,
     ) -> Path:
-        """A canonical two-sheet workbook (Entities, Holdings); each sheet's header is its rows' keys in order."""
+        """A canonical two-sheet workbook (Entities, Holdings); each sheet's header is its rows' keys in order.
+
+        With ``ultimate`` (the default) every entity row says ``ultimate = yes`` unless it gives the column
+        itself: an entity nobody holds is then its own ultimate owner, as these tests were written for (the
+        unknown-owners default is tested with ``ultimate=False``).
+        """
         wb = Workbook()
         first = wb.active
         assert first is not None
         wb.remove(first)
-        for title, rows in (("Entities", list(entities)), ("Holdings", list(holdings))):
+        marked = [{**row, "ultimate": row.get("ultimate", "yes")} if ultimate else dict(row) for row in entities]
+        for title, rows in (("Entities", marked), ("Holdings", list(holdings))):
             ws = wb.create_sheet(title)
             header: list[str] = []
             for row in rows:

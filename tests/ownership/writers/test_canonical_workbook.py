@@ -21,6 +21,7 @@ from ownership.readers.values import parse_percent
 from ownership.writers import write_canonical_workbook
 from ownership.writers.canonical_workbook import ABOUT_MARKER, ENTITY_HEADER, HOLDING_HEADER, place, tidy
 from ownership.writers.stake_text import stake_text
+from ownership.writers.output import OutputError
 
 SOURCE = SourceInfo("input.json", "0" * 64, "bods")
 MOMENT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -162,17 +163,17 @@ def test_the_cells_as_written(tmp_path: Path) -> None:
     assert list(found) == ["Entities", "Holdings", "About"]
     assert found["Entities"] == [
         list(ENTITY_HEADER),
-        ["P1", "Zhang Wei (张伟)", "person", "CN", None, None, None, "in.json line 2"],
-        ["=HOLDCO", '=HYPERLINK("http://x")', "company", "KY", "CN", 1000, None, "filing 2024"],
-        ["OPCO", "Op Co Ltd", "company", "GB", None, None, "g1", "b.xlsx!Ents row 7"],
-        ["X", "X", None, None, None, None, None, "in.json line 9 (named in a holding only)"],
+        ["P1", "Zhang Wei (张伟)", "person", "CN", None, None, None, None, None, "in.json line 2"],
+        ["=HOLDCO", '=HYPERLINK("http://x")', "company", "KY", "CN", 1000, None, None, None, "filing 2024"],
+        ["OPCO", "Op Co Ltd", "company", "GB", None, None, "g1", None, None, "b.xlsx!Ents row 7"],
+        ["X", "X", None, None, None, None, None, None, None, "in.json line 9 (named in a holding only)"],
     ]
     assert found["Holdings"] == [
         list(HOLDING_HEADER),
-        ["P1", "=HOLDCO", "60%", None, None, 600, None, None, "in.json line 5"],
-        ["=HOLDCO", "OPCO", "ownership-of-shares-50-to-75-percent", None, None, None, None, None, "PSC register"],
-        ["X", "OPCO", "unknown", "10%", None, None, datetime(2020, 1, 31), datetime(2030, 6, 30), "input.json"],
-        ["P1", "OPCO", None, None, "yes", None, None, None, "b.xlsx!Holdings row 4"],
+        ["P1", "=HOLDCO", "60%", None, None, None, 600, None, None, "in.json line 5"],
+        ["=HOLDCO", "OPCO", "ownership-of-shares-50-to-75-percent", None, None, None, None, None, None, "PSC register"],
+        ["X", "OPCO", "unknown", "10%", None, None, None, datetime(2020, 1, 31), datetime(2030, 6, 30), "input.json"],
+        ["P1", "OPCO", None, None, "yes", None, None, None, None, "b.xlsx!Holdings row 4"],
     ]
     about = {row[0]: row[1] for row in found["About"] if row and row[0]}
     assert found["About"][0][0] == ABOUT_MARKER
@@ -257,7 +258,7 @@ def test_the_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         raise OSError("disk full")
 
     monkeypatch.setattr("openpyxl.workbook.workbook.Workbook.save", fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match="disk full"):
         write_canonical_workbook(example(), path)
     assert path.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
