@@ -190,7 +190,13 @@ class Explainer:
                 state = "home" if g.home[h] else ("tainted" if self.low.tainted[h] else "possibly tainted")
                 counted = _CONTROL_WORDS[self.policy.control]
                 note = f" ({holding.source})" if holding.source else ""
-                flags.append(f"controlled without equity by {self.ids[h]} ({state}){note}: {counted}")
+                # A control row with a stake (a consolidation with its percentage) is not control without equity.
+                how = (
+                    "controlled without equity"
+                    if holding.stake is None
+                    else f"controlled, with a stake of {holding.stake},"
+                )
+                flags.append(f"{how} by {self.ids[h]} ({state}){note}: {counted}")
         return tuple(flags)
 
 

@@ -22,6 +22,10 @@ Holdings (Level 2): the StartNode is the child (subject), the EndNode the parent
   (``Holding.indirect``): consolidation control with the percentage quantifier's stake if one is given,
   else 0-100%. It is always kept, whether or not the input holds the chain of direct parents; graph
   preparation decides how it counts (standing in for a missing chain, or a floor under the chain's figure).
+  The record's figure is the parent's whole consolidation: where the ultimate parent is also the direct
+  parent (a two-level group files both records), the declared indirect part is the ultimate figure less the
+  direct one, and a record whose direct figure already accounts for all of it adds nothing
+  (``redundant_relationship``), so the same consolidation is never counted twice.
 * IS_INTERNATIONAL_BRANCH_OF: a branch is the same legal person as its head office, so the head office
   holds exactly 100% of it.
 * Fund relationships (IS_FUND-MANAGED_BY, IS_SUBFUND_OF, IS_FEEDER_TO) are management and fund structure,
@@ -55,7 +59,7 @@ an entity of unknown country (``unknown_reference``).
 Problems in single records of published data (a missing id, an unreadable date or amount, a country code
 that is not one) are warnings naming the row or line and the field, never errors: the user cannot correct
 GLEIF's files, and the rest of the records are still good. Warning codes: ``ignored_record``,
-``ignored_relationship``, ``unknown_parent``,
+``ignored_relationship``, ``redundant_relationship``, ``unknown_parent``,
 ``fraction_scale``, ``bad_value``, ``unknown_status``, ``ended_undated``, ``duplicate_record``, ``lei_status``,
 ``legal_address_used``, ``unknown_country``, ``unknown_reference``, ``no_entity_records`` (and, from the
 files, ``ignored_file`` and ``encoding``); at most 20 of each are listed, then one line counts the rest.
@@ -64,9 +68,10 @@ files, ``ignored_file`` and ``encoding``); at most 20 of each are listed, then o
 from __future__ import annotations
 
 from collections.abc import Set
+from dataclasses import replace
 
 from ownership.errors import Location
-from ownership.model import Entity, Holding
+from ownership.model import TOLERANCE, Entity, Holding, Stake
 from ownership.readers.gleif_entities import level1_entities
 from ownership.readers.gleif_links import Link, exception_links, relationship_links
 from ownership.readers.gleif_records import Batch, Notes
@@ -78,15 +83,40 @@ def build(batch: Batch, notes: Notes) -> tuple[list[Entity], list[Holding]]:
     links = relationship_links(batch.relationships, notes)
     synthetic: dict[str, Entity] = {}
     links += exception_links(batch.exceptions, links, entities, synthetic, notes)
-    holdings = _holdings(links)
+    holdings = _holdings(links, notes)
     named = _references(links, holdings, entities.keys() | synthetic.keys(), bool(batch.leis), notes)
     return [*entities.values(), *named, *synthetic.values()], holdings
 
 
-def _holdings(links: list[Link]) -> list[Holding]:
+def _holdings(links: list[Link], notes: Notes) -> list[Holding]:
     """One holding per link: direct links as holdings, ultimate-level links as declared indirect interests
-    (graph preparation decides how those count beside the chain of direct parents)."""
-    return [link.holding() for link in links]
+    (graph preparation decides how those count beside the chain of direct parents).
+
+    An ultimate record states the parent's whole consolidation of the child. Where the ultimate parent is
+    also a direct parent, part of that is the direct record's stake, so only the rest (the ultimate figure
+    less the direct one, as an interval of fractions) is held through others; when nothing can be left, the
+    ultimate record adds nothing beside the direct one and says so.
+    """
+    direct = {(link.parent, link.child): link.stake for link in links if link.direct}
+    holdings: list[Holding] = []
+    for link in links:
+        held = None if link.direct else direct.get((link.parent, link.child))
+        if held is None:
+            holdings.append(link.holding())
+            continue
+        rest = Stake(max(0.0, link.stake.low - held.high), max(0.0, link.stake.high - held.low))
+        if rest.high <= TOLERANCE:
+            notes.warn(
+                "redundant_relationship",
+                f"{link.said}: the ultimate parent is also the direct parent, whose {held} is the whole of the "
+                f"ultimate record's {link.stake}: nothing is held through others, so it adds nothing beside the "
+                "direct record",
+                link.place.record(),
+            )
+            continue
+        note = f"; the ultimate record's {link.stake} less the direct {held}: held through others"
+        holdings.append(replace(link, stake=rest, source=link.source + note).holding())
+    return holdings
 
 
 def _references(

@@ -118,6 +118,26 @@ def test_ultimate_parent_with_a_percentage_keeps_it_beside_an_incomplete_chain(t
     assert codes(data) == []
 
 
+@pytest.mark.parametrize(
+    ("direct", "ultimate", "through_others"),
+    [
+        ("40", "100.00", Stake.exact(0.6)),  # 100% in all, 40% of it directly: 60% through others
+        ("", "60", Stake(0.0, 0.6)),  # the direct stake is unknown (0-100%): 0-60% may be through others
+        ("", "", UNKNOWN_EQUITY),
+    ],
+)
+def test_an_ultimate_parent_that_is_also_the_direct_parent_declares_only_the_rest(
+    tmp_path: Path, direct: str, ultimate: str, through_others: Stake
+) -> None:
+    # The ultimate record is the parent's whole consolidation; part of it is the direct record's stake.
+    data = read(rr_csv(tmp_path, [Rel("C", DIRECT, "P", amount=direct), Rel("C", ULTIMATE, "P", amount=ultimate)]))
+    (declared,) = [h for h in data.holdings if h.indirect]
+    assert declared.stake is not None
+    assert (declared.stake.low, declared.stake.high) == pytest.approx((through_others.low, through_others.high))
+    assert "less the direct" in (declared.source or "")
+    assert "redundant_relationship" not in codes(data)
+
+
 def test_branch_is_held_entirely_by_its_head_office(tmp_path: Path) -> None:
     data = read(rr_csv(tmp_path, [Rel("BRANCH", "IS_INTERNATIONAL_BRANCH_OF", "HEAD")]))
     holding = edges(data)[("HEAD", "BRANCH")]
@@ -462,7 +482,12 @@ def test_direction_and_every_record_kept(triples: list[tuple[str, str, str]]) ->
         return
     with tempfile.TemporaryDirectory() as folder:
         data = read(rr_csv(Path(folder), rels))
-    # One holding per distinct record, the EndNode holding the StartNode, ultimate records marked indirect.
+    # One holding per distinct record, the EndNode holding the StartNode, ultimate records marked indirect;
+    # an ultimate record whose parent is also the direct parent at 100% leaves nothing through others.
     records = {(r.parent, r.child, r.kind) for r in rels}
-    assert sorted((h.holder, h.subject, ULTIMATE if h.indirect else DIRECT) for h in data.holdings) == sorted(records)
+    restated = {(p, c, k) for p, c, k in records if k == ULTIMATE and (p, c, DIRECT) in records}
+    assert sorted((h.holder, h.subject, ULTIMATE if h.indirect else DIRECT) for h in data.holdings) == sorted(
+        records - restated
+    )
     assert all(h.stake == Stake.exact(1.0) and h.control for h in data.holdings)
+    assert codes(data).count("redundant_relationship") == len(restated)
