@@ -162,17 +162,17 @@ class DataWarning:
         closed_record: records closed by recordStatus; left out.
         closed_party: a relationship whose party is closed; ignored.
         unknown_reference: a party the file does not describe; added with an unknown country.
-        unspecified_party: an interested party not identified; a stand-in of unknown country.
+        unspecified_party: an interested party (or an unknown person) not identified; a stand-in of unknown
+            country and type, not an ultimate owner.
         unspecified_subject: a relationship whose subject is not identified; ignored.
-        unknown_interest_type: an interest type that BODS does not define.
-        unknown_stake: an interest giving no share of the equity; read as 0-100%.
+        unknown_interest_type: an interest type that BODS does not define, or none with a share (the share
+            read as a shareholding).
+        unknown_stake: an interest giving no share of the equity (a shareless trust or nominee interest
+            included: unknown owners); read as 0-100%.
         ignored_share: a share that is not of the equity; the interest counts as control only.
         votes_only: voting rights without a shareholding.
-        indirect_summary: an indirect interest whose chain is in the file; not counted again.
-        indirect_without_chain: an indirect interest whose chain is not in the file; read as direct.
         fraction_scale: every share is at most 1 percentage point; read as written.
         unknown_country: a country that is not recognised; read as unknown.
-        extra_countries: a person with more countries than the two a party holds; the rest unused.
 
     GLEIF:
         ignored_file: a file in the folder that is not GLEIF data, or holds no records.
@@ -189,38 +189,36 @@ class DataWarning:
         unknown_status: a relationship status not known; taken as active.
         bad_value: an unreadable date, quantifier or exception reason.
         fraction_scale: a quantifier of at most 1 read as a fraction (1.00 = 100%).
-        unknown_parent: a reporting exception for a parent not named; an unknown holder is added.
-        redundant_relationship: an ultimate parent the direct parents already lead to; not added again.
-        control_only: an ultimate parent the direct parents do not lead to; kept as control only.
+        unknown_parent: a reporting exception (NO_KNOWN_PERSON included): the owners are not named; an
+            unknown holder of 0-100% is added.
+        redundant_relationship: an ultimate parent that is also the direct parent, whose direct stake is
+            all of the ultimate figure; nothing is held through others, so it adds nothing.
 
     UK PSC (counted: one warning per kind, with the first place):
         psc_ceased: ceased records, which are history; not read.
         psc_super_secure: super-secure PSCs; holders of unknown country and stake.
-        psc_exemption: companies exempt from keeping a PSC register.
+        psc_exemption: companies exempt as their shares trade on a regulated market; listed, ultimate.
         psc_unknown_kind: records of a kind that is not a PSC record; not read.
-        psc_statement: PSC statements; an unnamed holder, or no recorded owners.
+        psc_statement: PSC statements; an unnamed holder, or unknown owners.
         psc_sanctioned: a beneficial owner marked as sanctioned in the register.
         psc_nature_ignored: natures of control that say nothing about shares or control.
         psc_unknown_stake: PSCs with no readable nature of control; read as 0-100%.
         psc_several_bands: one PSC with several bands in one company; read as their union.
         psc_overlapping_bands: bands in one company adding up to over 100%; low ends lowered.
         psc_duplicate: the same PSC listed several times for one company; read once.
-        psc_no_current_psc: companies with no current PSC; no recorded owners.
+        psc_no_current_psc: companies with no current PSC; unknown owners, a holder of 0-100%.
         psc_company_unused: company data rows for companies with no PSC record.
         psc_name_match: PSCs without a registration number merged by name and country.
         psc_conflict: a company's country differing between records; one is kept.
-        psc_extra_country: a party with more countries than the two it can hold.
         psc_wrapped_lines: CSV lines cut at a fixed width, joined back into rows.
         unknown_country: a country text that is not recognised, or none given; unknown.
 
     FollowTheMoney:
         unknown_country: a code for no single present-day country (zz, eu, suhh...); not used.
-        ignored_country: countries beyond nationality and residence (or jurisdiction and headquarters).
         unknown_reference: an owner or asset the file does not describe; added with an unknown country.
         ignored_record: schemata other than parties and Ownership, or an owner or asset that is not a party.
         unknown_stake: an Ownership without a percentage; read as 0-100%.
         conflicting_values: several percentages or dates in one Ownership; their range is used.
-        indirect_holding: an Ownership marked indirect, read as direct.
         overlapping_records: records of one owner and asset in force at once; read as one stake.
         partial_date: dates giving only a year or month; read to count wherever they may apply.
         fraction_scale: every percentage is at most 1; read as percentage points.

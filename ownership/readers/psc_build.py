@@ -249,7 +249,7 @@ class SnapshotBuilder:
             had_country = known.jurisdiction is not None or known.headquarters is not None
             issues = merge_party(known, party)
             if not had_country:
-                issues = [i for i in issues if i[0] != "psc_extra_country"] + describe_new(party)
+                issues += describe_new(party)
         for code, text in issues:
             if code == "unknown_country":
                 self._tally(code, text, where)
