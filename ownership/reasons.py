@@ -237,7 +237,9 @@ class ReasonWriter:
 
     def clear_reason(self, most: float) -> str:
         """A clear entity with holders: the most its deciding figure could be (fraction)."""
-        return f"at most {pct_text(most)}, not {self.words} even if every unknown belonged to {self.watched}"
+        if most <= TOLERANCE:
+            return f"no part of it is held by {self.watched}, even if every unknown belonged to them"
+        return f"at most {pct_text(most)} even if every unknown belonged to {self.watched}, so not {self.words}"
 
     def owner_reason(self, i: int) -> str:
         """A clear entity without holders."""
