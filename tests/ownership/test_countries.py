@@ -13,7 +13,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ownership import countries
-from ownership.countries import UnknownCountryError, country_name, normalize_country
+from ownership.countries import (
+    UnknownCountryError,
+    country_name,
+    is_unknown_spelling,
+    normalize_country,
+    other_countries_text,
+    parse_other_countries,
+)
+from ownership.model import CountryKind
 
 ALL_CODES = frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
 
@@ -350,7 +358,6 @@ def test_numpy_and_pandas_missing_values_are_blank() -> None:
         "&",
         "the",
         "...",
-        "-",
         "ZZZ",
         "Atlantis, Utopia",
     ],
@@ -453,7 +460,8 @@ def test_no_alias_is_shadowed() -> None:
 @given(st.sampled_from(list(pycountry.countries)))
 def test_every_pycountry_country_maps_back(country: Any) -> None:
     code = country.alpha_2
-    assert normalize_country(code) == code
+    # "NA" is how spreadsheets write "not available": it reads as unknown; Namibia is "NAM" or its name.
+    assert normalize_country(code) == (None if code == "NA" else code)
     assert normalize_country(country.alpha_3) == code
     assert normalize_country(country.name) == code
     for field in ("official_name", "common_name"):
@@ -488,3 +496,27 @@ def test_any_text_is_a_known_code_none_or_unknown_country_error(text: str) -> No
 def test_numbers_are_errors(number: float) -> None:
     with pytest.raises(UnknownCountryError):
         normalize_country(number)
+
+
+@pytest.mark.parametrize("text", ["N/A", "n/a", "NA", "na", "unknown", "Unknown", "-", "TBC", "?", " n/a "])
+def test_the_spellings_of_unknown_read_as_no_country(text: str) -> None:
+    assert is_unknown_spelling(text)
+    assert normalize_country(text) is None
+
+
+@pytest.mark.parametrize("text", ["Namibia", "NAM", "Republic of Namibia"])
+def test_namibia_is_spelled_out(text: str) -> None:
+    assert not is_unknown_spelling(text)
+    assert normalize_country(text) == "NA"
+
+
+def test_other_countries_cells_read_back() -> None:
+    countries = parse_other_countries("UA (tax residence); GB (nationality); Hong Kong")
+    assert countries == (
+        ("UA", CountryKind.TAX_RESIDENCE),
+        ("GB", CountryKind.NATIONALITY),
+        ("HK", CountryKind.RESIDENCE),
+    )
+    assert parse_other_countries(other_countries_text(countries)) == countries
+    with pytest.raises(UnknownCountryError):
+        parse_other_countries("UA (birthplace)")

@@ -42,8 +42,11 @@ ORIGIN_KEYS = {
     "weights",
     "control",
     "allow_overallocation",
+    "unrecorded_holders",
     "label_order",
     "as_of",
+    "fail_on",
+    "watchlists",
 }
 
 
@@ -313,8 +316,11 @@ def test_origins_of_every_layer(tmp_path: Path) -> None:
         "weights": "default",
         "control": "--control",
         "allow_overallocation": "--allow-overallocation",
+        "unrecorded_holders": "default",
         "label_order": "default",
         "as_of": "default (today)",
+        "fail_on": "default",
+        "watchlists": "default",
     }
     assert policy.pass_through_threshold == pytest.approx(0.4)
     assert policy.aggregate is False
