@@ -433,39 +433,6 @@ def _with_formulas(cells: list[Cell], formulas: list[tuple[int, str]]) -> list[C
     return cells
 
 
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
-_CJK_INSIDE_WORD = re.compile(r"[A-Za-z][\u4e00-\u9fff][A-Za-z]")
-
-
-def _looks_chinese(text: str) -> bool:
-    # GB18030 decodes almost any byte string, so Windows-1252 text ("M\xfcller") would come out as lone
-    # ideographs inside Latin words ("M黮ler"); real Chinese text has runs of ideographs instead.
-    return bool(_CJK_RUN.search(text)) and not _CJK_INSIDE_WORD.search(text)
-
-
-def _decode(data: bytes, display: str) -> tuple[str, str]:
-    """Text and the encoding used: UTF-8 (with or without BOM) and UTF-16 by their marks, else UTF-8, else
-    GB18030 (what Chinese Excel saves) when that reads as Chinese text, else Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise InputError("is damaged UTF-16 text; save it again as 'CSV UTF-8'", Location(display)) from None
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-        if _looks_chinese(text):
-            return text, "gb18030"
-    except UnicodeDecodeError:
-        pass
-    return data.decode("cp1252", errors="replace"), "cp1252"
-
-
 def _dialect(text: str) -> str:
     # The sniffer's regular expressions backtrack on very long lines: give it a bounded sample.
     sample = "\n".join(text[:65536].splitlines()[:50])
@@ -492,25 +459,34 @@ def read_text_table(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMIT
             Location(display),
         )
     data = path.read_bytes()
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
         raise InputError(
             "is a binary file, not CSV text; export the data as CSV (UTF-8) or save it as .xlsx", Location(display)
         )
-    text, encoding = _decode(data, display)
+    from ownership.readers.decoding import decode_text
+
+    decoded = decode_text(data, display)
+    text = decoded.text
     if not text.strip():
         raise InputError("is empty", Location(display))
     delimiter = _dialect(text)
     rows: list[tuple[int, list[Cell]]] = []
     csv.field_size_limit(max(limits.max_cell_chars, 131072))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # Rows are numbered by record, as a spreadsheet program shows the file: a quoted cell spanning lines is
+    # one row, so the reader's line number runs ahead of the row number after it.
+    record = 0
+    start = first = 1  # the line after the last record read; the line the last record starts on
     try:
         for values in reader:
+            record, first = record + 1, start
             if reader.line_num > limits.max_rows:
                 raise InputError(
-                    f"has more than {limits.max_rows:,} lines; {_RAISE_ROWS}", Location(display, row=reader.line_num)
+                    f"has more than {limits.max_rows:,} lines; {_RAISE_ROWS}", Location(display, row=record)
                 )
             if any(v.strip() for v in values):
-                rows.append((reader.line_num, [Cell(v) for v in values]))
+                rows.append((record, [Cell(v) for v in values]))
+            start = reader.line_num + 1
     except csv.Error as exc:
         problem = (
             f"has a cell longer than {limits.max_cell_chars:,} characters (usually a quote that is never closed)"
@@ -518,19 +494,33 @@ def read_text_table(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMIT
             else f"cannot be read as CSV ({exc})"
         )
         raise InputError(
-            f"{problem}; check the quoting from row {reader.line_num + 1}", Location(display, row=reader.line_num + 1)
+            f"{problem}; check the quoting from row {record + 1} (line {start})", Location(display, row=record + 1)
         ) from None
+    if reader.line_num > first:
+        _refuse_unclosed_quote(text, delimiter, display, record, first)
     warnings: tuple[DataWarning, ...] = ()
-    if encoding not in ("utf-8", "utf-16"):
-        name = {"gb18030": "GB18030 (Chinese Windows/Excel)", "cp1252": "Windows-1252"}[encoding]
-        warnings = (
-            DataWarning(
-                "encoding",
-                f"not UTF-8: read as {name}; if names look wrong, save the file as 'CSV UTF-8'",
-                Location(display),
-            ),
-        )
+    if decoded.note is not None:
+        warnings = (DataWarning("encoding", decoded.note, Location(display)),)
     return RawTable(display, None, rows, warnings)
+
+
+def _refuse_unclosed_quote(text: str, delimiter: str, display: str, record: int, first: int) -> None:
+    """Refuse a file whose last record, starting on line ``first``, ends inside a quote: the csv module reads
+    everything after a quote that is never closed as one cell, which would otherwise surface as an empty or
+    odd cell instead of the real problem."""
+    import itertools
+
+    tail = "".join(itertools.islice(io.StringIO(text, newline=""), first - 1, None))
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise InputError(
+                f"a quote opened in this row (line {first}) is never closed, so the rest of the file reads as one "
+                "cell; close the quote, or remove it",
+                Location(display, row=record),
+            ) from None
 
 
 def iter_cells(row: list[Cell], count: int) -> Iterator[Cell]:
