@@ -19,7 +19,7 @@ import pytest
 
 from ownership.check import check
 from ownership.errors import Location
-from ownership.model import EntityType, OwnershipData, Policy, Stake, WatchEntry, Weights
+from ownership.model import EntityType, OwnershipData, Policy, Stake, UnrecordedHolders, WatchEntry, Weights
 from ownership.readers.bods import looks_like_bods, read_bods
 from ownership.readers.tables import ReadLimits
 from ownership.result import EntityVerdict, Status
@@ -163,9 +163,12 @@ def anonymous_person(data: OwnershipData) -> None:
     declared_unknown = verdicts(data, jurisdictions=frozenset({"CN"}))[opaque]
     assert declared_unknown.status is Status.POSSIBLE
     assert declared_unknown.uncertainty
-    # The same entity with no ownership records at all: its own country decides, so it is clear.
+    # The same entity with no ownership records at all has unknown owners too (possible), unless the user
+    # says entities without recorded holders are their own ultimate owners: then its own country decides.
     no_records = OwnershipData((by_id[opaque],), (), data.source)
-    assert verdicts(no_records, jurisdictions=frozenset({"CN"}))[opaque].status is Status.CLEAR
+    assert verdicts(no_records, jurisdictions=frozenset({"CN"}))[opaque].status is Status.POSSIBLE
+    as_top = verdicts(no_records, jurisdictions=frozenset({"CN"}), unrecorded_holders=UnrecordedHolders.ULTIMATE)
+    assert as_top[opaque].status is Status.CLEAR
 
 
 EXPECTATIONS: dict[str, Callable[[OwnershipData], None]] = {
