@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -13,7 +14,18 @@ import typer
 from typer.core import TyperGroup
 
 from cli import options as o
-from cli.common import fail, guarded, refuse_overwriting_input, resolve_policies, run_checks, write_atomically
+from cli.common import (
+    fail,
+    forget_reads,
+    guarded,
+    policy_file_used,
+    provenance,
+    refuse_output_over_reads,
+    refuse_overwriting_input,
+    resolve_policies,
+    run_checks,
+    write_atomically,
+)
 from cli.convert import InputFormatOpt, convert_command
 from cli.explain import explain_command
 from cli.graph import graph_command
@@ -38,6 +50,8 @@ class _OneLineErrors(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> object:
+        # A test runner invokes several commands in one process: what an earlier one read does not count.
+        forget_reads()
         try:
             rv = super().main(
                 args=args, prog_name=prog_name or "exposure", complete_var=complete_var, standalone_mode=False, **extra
@@ -103,6 +117,7 @@ def check(
     jurisdiction: o.Jurisdictions = [],  # noqa: B006 - typer needs a literal default for repeatable options
     profile: o.Profiles = [],  # noqa: B006
     policy_path: o.PolicyFile = None,
+    no_policy_file: o.NoPolicyFile = False,
     watchlist: o.Watchlists = [],  # noqa: B006
     threshold: o.Threshold = None,
     comparison: o.ComparisonOpt = None,
@@ -159,7 +174,11 @@ def check(
     refuse_overwriting_input(output, input_path)
 
     def run() -> int:
-        policies, chosen_fail_on, watch_warnings = resolve_policies(profile, policy_path, flags)
+        policies, chosen_fail_on, watch_warnings = resolve_policies(
+            profile, policy_path, flags, no_policy_file=no_policy_file
+        )
+        # Before the work: -o must not be the policy file or a watch list either.
+        refuse_output_over_reads(output)
         return _run_check(
             input_path,
             policies,
@@ -238,7 +257,8 @@ def _run_check(
 
         now = datetime.now(UTC).replace(microsecond=0)
         with phases.phase(writing):
-            write_atomically(output, render_xlsx(checks, now) if report_format == "xlsx" else render_html(checks, now))
+            content = render_xlsx(checks, now, provenance()) if report_format == "xlsx" else render_html(checks, now)
+            write_atomically(output, content)
     elif report_format == "parquet":
         if output is None:
             fail("--format parquet is a binary file: give -o FILE.parquet")
@@ -252,17 +272,37 @@ def _run_check(
     else:
         render = {"json": render_json, "csv": render_csv, "markdown": render_markdown}[report_format]
         # Only the rendering is a phase: stdout is written once the bar is gone, so the two never mix.
-        text = phases.run(writing, lambda: render(checks))
+        if report_format == "json":
+            files = provenance()
+            text = phases.run(writing, lambda: render_json(checks, files))
+        else:
+            text = phases.run(writing, lambda: render(checks))
         if output is None:
             sys.stdout.write(text)
         else:
             phases.run(writing, lambda: write_atomically(output, text))
     if not quiet:
         render_warnings(checks, err)
+        _settings_line(err)
         if output is not None or report_format != "table":
             for r in checks.results:
                 err.print(verdict_sentence(r) + (f" (report: {output})" if output else ""), markup=False)
     return checks.exit_code(fail_on)
+
+
+def _settings_line(err: Console) -> None:
+    """Name the policy file the run applied, and the settings it gave (fail_on above all)."""
+    used = policy_file_used()
+    if used is None:
+        return
+    given = ", ".join(f"{key} = {value}" for key, value in _shown_settings(used.settings))
+    err.print(f"settings from {used.label} ({used.path.absolute()}): {given or 'nothing'}", markup=False)
+
+
+def _shown_settings(settings: Mapping[str, object]) -> list[tuple[str, str]]:
+    from ownership.policies.settings import shown
+
+    return [(key, shown(value if not isinstance(value, Path) else str(value))) for key, value in settings.items()]
 
 
 def _render_table(checks: CheckSet, console: Console) -> None:
@@ -320,6 +360,8 @@ def main() -> None:
     # 1M-holding registry (bench/): 74 s -> 53 s, peak memory unchanged. A CLI run is short-lived, so what
     # little cyclic garbage it makes is reclaimed at exit.
     gc.disable()
+    _guard_streams()
+    _clean_up_on_termination()
     try:
         app()
         code = 0
@@ -330,9 +372,74 @@ def main() -> None:
     # output is flushed. Every file the command wrote is closed by then.
     for stream in (sys.stdout, sys.stderr):
         # A closed pipe (| head) or a closed stream: there is nothing left to say there.
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()
     os._exit(code)
+
+
+class _QuietStream:
+    """stdout or stderr for the command: when the reader goes away (``| head``), what is left to write there
+    goes nowhere and the command carries on to its exit code, instead of failing on a broken pipe."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except BrokenPipeError:
+            self._gone()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._gone()
+
+    def _gone(self) -> None:
+        # The stream's own buffer still holds text: pointed at /dev/null, its next flush succeeds quietly.
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _guard_streams() -> None:
+    """Make stdout and stderr safe to write whatever they are: a stream closed before the start (``>&-``)
+    becomes /dev/null, text the stream's encoding cannot hold is escaped (``\\u5b57``) rather than an error,
+    and a reader that leaves ends the output quietly. The exit code never depends on the streams."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            # The descriptor was closed; this open takes the lowest free one, which is that descriptor.
+            stream = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+        reconfigure = getattr(stream, "reconfigure", None)
+        if callable(reconfigure):
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+        setattr(sys, name, _QuietStream(stream))
+
+
+def _clean_up_on_termination() -> None:
+    """On SIGTERM or SIGHUP, delete the temporary file of a write in progress, then end as the signal
+    would have (its exit status)."""
+    import signal
+
+    def handler(signum: int, _frame: object) -> None:
+        writer = sys.modules.get("ownership.writers.output")
+        if writer is not None:
+            writer.remove_partial_files()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) == signal.SIG_DFL:
+            signal.signal(number, handler)
 
 
 def _exit_code(done: SystemExit) -> int:

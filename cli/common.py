@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import typer
 
@@ -16,7 +14,56 @@ from ownership.model import Policy, WatchEntry
 from ownership.readers.tables import ReadLimits
 from ownership.result import CheckSet, FailOn
 
+if TYPE_CHECKING:
+    from ownership.policies.files import PolicyFile
+    from ownership.reports.provenance import Provenance
+    from ownership.writers.output import Content, ReadFile
+
 T = TypeVar("T")
+
+#: The files the running command reads (input, a folder's members, policy file, watch lists), so that no
+#: output is written over one of them. Emptied when a command starts (``forget_reads``).
+_reads: list[ReadFile] = []
+#: The policy file the running command applies, if any (set by ``resolve_policies``).
+_policy_files: list[PolicyFile] = []
+
+
+def forget_reads() -> None:
+    """Start a command: the files an earlier command of this process read no longer count."""
+    _reads.clear()
+    _policy_files.clear()
+
+
+def policy_file_used() -> PolicyFile | None:
+    """The policy file the command applies (``--policy``, or the working directory's), if any."""
+    return _policy_files[0] if _policy_files else None
+
+
+def provenance() -> Provenance:
+    """The policy file and watch lists the command read, each with its SHA-256, for the reports."""
+    from ownership.reports.provenance import Provenance, digest
+
+    named = [("policy file", f.path, tuple(f.settings)) for f in _policy_files]
+    named += [("watch list", r.path, ()) for r in dict.fromkeys(_reads) if r.role == "the watch list"]
+    files = []
+    for role, path, keys in named:
+        try:
+            files.append(digest(role, path, keys))
+        except OSError as exc:
+            fail(f"{path}: cannot be read again to record its SHA-256 ({exc.strerror or type(exc).__name__})")
+    return Provenance(tuple(files))
+
+
+def note_read(role: str, path: Path) -> None:
+    """Record a file the command reads (``role`` in words: "the watch list")."""
+    from ownership.writers.output import ReadFile
+
+    _reads.append(ReadFile(role, path))
+
+
+def files_read() -> tuple[ReadFile, ...]:
+    """The files the command has read so far, in the order they were recorded."""
+    return tuple(_reads)
 
 
 def fail(message: str) -> NoReturn:
@@ -45,18 +92,34 @@ def guarded(run: Callable[[], T], debug: bool) -> T:
 
 
 def resolve_policies(
-    profiles: list[str], policy_path: Path | None, flags: dict[str, object]
+    profiles: list[str], policy_path: Path | None, flags: dict[str, object], *, no_policy_file: bool = False
 ) -> tuple[list[Policy], FailOn, tuple[DataWarning, ...]]:
-    """One resolved policy per named profile (or the file's / the default), with the watch lists read."""
+    """One resolved policy per named profile (or the file's / the default), with the watch lists read.
+
+    ``no_policy_file`` ignores the working directory's ``exposure.toml`` and ``pyproject.toml``; a file
+    named with ``--policy`` is read all the same.
+    """
     from ownership.policies import find_project_policy, load_policy_file, resolve
+    from ownership.policies.files import project_policy_files
     from ownership.readers.watchlist import read_watchlist
 
-    policy_file = load_policy_file(policy_path) if policy_path is not None else find_project_policy(Path.cwd())
+    if policy_path is not None:
+        note_read("the policy file", policy_path)
+        policy_file = load_policy_file(policy_path)
+    elif no_policy_file:
+        policy_file = None
+    else:
+        for project_file in project_policy_files(Path.cwd()):
+            note_read("the project's policy file", project_file)
+        policy_file = find_project_policy(Path.cwd())
+    if policy_file is not None:
+        _policy_files.append(policy_file)
     names: list[str | None] = list(dict.fromkeys(p.strip().casefold() for p in profiles)) or [None]
     resolved = [resolve(profile=name, policy_file=policy_file, flags=flags, as_of=None) for name in names]
     entries: list[WatchEntry] = []
     warnings: list[DataWarning] = []
     for path in dict.fromkeys(p for r in resolved for p in r.watchlists):
+        note_read("the watch list", path)
         found, found_warnings = read_watchlist(path, str(path))
         entries += found
         warnings += found_warnings
@@ -104,37 +167,61 @@ def run_checks(
     return CheckSet(tuple(results))
 
 
+def input_members(input_path: Path) -> list[Path]:
+    """The files a folder input is read from (the input itself when it is a file)."""
+    if not input_path.is_dir():
+        return [input_path]
+    from ownership.errors import ExposureError
+    from ownership.readers.detect import data_files, detect, find_file
+
+    try:
+        found = detect(input_path, str(input_path))
+    except (ExposureError, OSError):
+        # The read will fail with its own message; until then, any data file may be one it reads.
+        try:
+            return data_files(input_path)
+        except OSError:
+            return []
+    if found.format == "folder":
+        return [p for p in (find_file(input_path, n) for n in ("entities.csv", "holdings.csv")) if p is not None]
+    return list(found.files)
+
+
 def refuse_overwriting_input(output: Path | None, input_path: Path) -> None:
-    """Stop (exit 2) when ``-o`` names the input file itself."""
-    if output is None or not (output.exists() and input_path.exists()):
+    """Record INPUT (and a folder's members) as read, and stop (exit 2) when ``-o`` is one of them."""
+    from ownership.writers.output import OutputError
+
+    note_read("the input", input_path)
+    if input_path.is_dir():
+        for member in input_members(input_path):
+            note_read(f"a file of the input folder {input_path}", member)
+    if output is None:
         return
-    if output.resolve() == input_path.resolve():
-        fail(f"-o {output}: that is the input file; choose another name")
+    try:
+        refuse_output_over_reads(output)
+    except OutputError as exc:
+        fail(exc.one_line())
 
 
-def write_atomically(path: Path, content: str | bytes | Callable[[Path], None]) -> None:
-    """Write via a temporary file in the same folder and rename it, so a failed run never leaves half a file.
+def refuse_output_over_reads(output: Path | None) -> None:
+    """Raise ``OutputError`` when ``output`` is a file the command has read (see ``note_read``)."""
+    from ownership.writers.output import refuse_reads
+
+    if output is not None:
+        refuse_reads(output, _reads)
+
+
+def write_atomically(path: Path, content: Content) -> None:
+    """Write the output the user asked for (see ``ownership.writers.output.write_output``): through a
+    temporary file and a rename for a regular file, directly into a device, FIFO or stream, never over a
+    file the command reads.
 
     ``content`` is the text or bytes to write, or a function that writes the file at the path it is given
     (bulk reports stream their rows that way).
+
+    Raises:
+        OutputError: the output cannot be written there (the message names the path and the reason).
     """
-    directory = path.resolve().parent
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        if callable(content):
-            os.close(fd)
-            content(Path(temp))
-        elif isinstance(content, bytes):
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(content)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(content)
-        # mkstemp makes the file private (0600); a report is for sharing, so give it the usual umask mode.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    from ownership.writers.output import write_output
+
+    write_output(path, content, reads=_reads)

@@ -37,6 +37,15 @@ PolicyFile = Annotated[
         "--policy", help="TOML policy file (default: ./exposure.toml or \\[tool.exposure] in ./pyproject.toml)."
     ),
 ]
+NoPolicyFile = Annotated[
+    bool,
+    typer.Option(
+        "--no-policy-file",
+        metavar="",
+        rich_help_panel=RULE_PANEL,
+        help="Ignore ./exposure.toml and \\[tool.exposure] in ./pyproject.toml (a --policy file is still read).",
+    ),
+]
 Watchlists = Annotated[
     list[Path],
     typer.Option("--watchlist", help="CSV/xlsx of parties (id and/or name, optional label) to treat as home."),

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cli.safe_text import visible, visible_markup
 from ownership.model import Method
 from ownership.reports.common import interval_text, rule_summary, verdict_sentence
 from ownership.result import STATUSES, CheckResult, CheckSet, EntityVerdict, Figures, Status
@@ -42,14 +43,15 @@ def render_table(result: CheckResult, console: Console) -> None:
     """The verdict, the rule, then every entity (up to ``MAX_ROWS`` entities) or the counts per status and
     the top flagged entities (larger inputs)."""
     overall = result.overall()
-    console.print(Text(verdict_sentence(result), style=STYLE[overall]))
+    console.print(Text(visible(verdict_sentence(result)), style=STYLE[overall]))
     policy = result.policy
+    where = f"input {result.source.path} | as of {policy.as_of.isoformat()} | {result.holdings_used} holdings used"
     console.print(
-        f"input {result.source.path} | as of {policy.as_of.isoformat()} | {result.holdings_used} holdings used",
+        visible(where),
         style="dim",
         markup=False,
     )
-    console.print(rule_summary(policy), style="dim", markup=False)
+    console.print(visible(rule_summary(policy)), style="dim", markup=False)
     if not policy.in_force:
         console.print(f"NOT IN FORCE: {policy.note}", style="bold yellow", markup=False)
     if len(result.verdicts) > MAX_ROWS:
@@ -74,13 +76,14 @@ def _verdict_table(title: str | None = None) -> Table:
 
 
 def _add_verdict_row(table: Table, v: EntityVerdict, result: CheckResult) -> None:
-    name = v.entity.id if v.entity.name == v.entity.id else f"{v.entity.id}\n[dim]{v.entity.name}[/dim]"
+    entity_id, entity_name = visible_markup(v.entity.id), visible_markup(v.entity.name)
+    name = entity_id if v.entity.name == v.entity.id else f"{entity_id}\n[dim]{entity_name}[/dim]"
     if result.targets and v.decides:
         name = f"[bold]{name}[/bold]"
-    reason = v.reason + "".join(f"\n[yellow]! {flag}[/yellow]" for flag in v.red_flags)
+    reason = visible_markup(v.reason) + "".join(f"\n[yellow]! {visible_markup(flag)}[/yellow]" for flag in v.red_flags)
     status = Text(v.status.value, style=STYLE[v.status])
     if v.labels and v.status is not Status.HOME:
-        status.append(f"\n{', '.join(v.labels)}", style="dim")
+        status.append(f"\n{visible(', '.join(v.labels))}", style="dim")
     table.add_row(status, name, _country(v), interval_text(v.cascade), interval_text(v.lookthrough), reason)
 
 
@@ -194,8 +197,8 @@ def render_warnings(checks: CheckResult | CheckSet, console: Console, limit: int
     for w in warnings[:limit]:
         line = Text("  ")
         line.append(w.code, style="yellow")
-        line.append(f" {w.where.cell()}: " if w.where else " ")
-        line.append(w.message)
+        line.append(f" {visible(w.where.cell())}: " if w.where else " ")
+        line.append(visible(w.message))
         console.print(line)
     if len(warnings) > limit:
         console.print(f"  ... and {len(warnings) - limit} more (all of them are in --format json)")

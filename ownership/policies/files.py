@@ -133,3 +133,12 @@ def find_project_policy(cwd: Path) -> PolicyFile | None:
         settings = _settings(table, pyproject, PYPROJECT_LABEL)
         return PolicyFile(path=pyproject, settings=settings, label=PYPROJECT_LABEL, shown=PYPROJECT_LABEL)
     return None
+
+
+def project_policy_files(cwd: Path) -> list[Path]:
+    """The files ``find_project_policy`` reads in ``cwd``: ``exposure.toml`` if there, else ``pyproject.toml``
+    if there (read even when it turns out to hold no ``[tool.exposure]``)."""
+    for name in (PROJECT_FILE, PYPROJECT_FILE):
+        if (cwd / name).is_file():
+            return [cwd / name]
+    return []

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Final, TypeVar
 
 from ownership.errors import PolicyError
-from ownership.model import Comparison, ControlMode, HomeBasis, Method, Policy, Weights
+from ownership.model import Comparison, ControlMode, HomeBasis, Method, Policy, UnrecordedHolders, Weights
 from ownership.policies.files import PolicyFile
 from ownership.policies.profiles import get_profile
 from ownership.policies.settings import FLAG_KEYS, POLICY_KEYS, BadValue, check_value, flag_label, unknown_key_error
@@ -33,6 +33,7 @@ DEFAULTS: Final[Mapping[str, object]] = {
     "weights": "equity",
     "control": "report",
     "allow_overallocation": False,
+    "unrecorded_holders": "unknown",
     "label_order": (),
 }
 
@@ -48,7 +49,8 @@ class Resolved:
     """A resolved policy and what goes with it but is not part of it.
 
     Attributes:
-        policy: the concrete policy for the as-of date, with ``origins`` for every setting.
+        policy: the concrete policy for the as-of date, with ``origins`` for every setting, ``fail_on`` and
+            ``watchlists`` included.
         fail_on: "flagged", "possible" or "never" if a flag or the policy file gave it, else None.
         watchlists: the watch-list files to read (the caller reads them), from the flags, else the file.
     """
@@ -135,6 +137,10 @@ def resolve(
         if key in POLICY_KEYS:
             values[key], origins[key] = value, label
     origins["as_of"] = day_origin
+    # The settings beside the policy (what makes the exit code 1, the watch lists) are recorded too: a
+    # policy file that switches the gate off must say so in every report.
+    for key in ("fail_on", "watchlists"):
+        origins[key] = given[key][1] if key in given else file_label if key in file else DEFAULT
 
     notes: list[str] = []
     if not rules.in_force:
@@ -163,6 +169,7 @@ def resolve(
         control=ControlMode(_typed(str, values["control"])),
         as_of=day,
         allow_overallocation=_typed(bool, values["allow_overallocation"]),
+        unrecorded_holders=UnrecordedHolders(_typed(str, values["unrecorded_holders"])),
         label_order=tuple(str(label) for label in _typed(tuple, values["label_order"])),
         name=str(file.get("name", chosen.name)),
         description=str(file.get("description", chosen.description)),

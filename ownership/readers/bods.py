@@ -17,6 +17,7 @@ from typing import Any
 
 from ownership.errors import InputError, Location, short
 from ownership.model import OwnershipData, SourceInfo
+from ownership.readers import json_text
 from ownership.readers.bods_fields import Notes, Raw
 from ownership.readers.bods_holdings import build_model
 from ownership.readers.bods_statements import parse_statement
@@ -131,7 +132,7 @@ def _text(path: Path, name: str, limits: ReadLimits) -> str:
 def _statements(path: Path, name: str, limits: ReadLimits) -> list[Raw]:
     text = _text(path, name, limits)
     try:
-        document = json.loads(text)
+        document = json_text.loads(text, name)
     except json.JSONDecodeError as exc:
         if exc.msg != "Extra data":
             raise _not_json(exc, name, 0) from None
@@ -166,7 +167,7 @@ def _json_lines(text: str, name: str, limits: ReadLimits) -> list[Raw]:
         if len(raws) >= limits.max_rows:
             raise InputError(f"has more than {limits.max_rows:,} statements; {_RAISE_ROWS}", Location(name))
         try:
-            item = json.loads(line)
+            item = json_text.loads(line, name, line_number - 1)
         except json.JSONDecodeError as exc:
             raise _not_json(exc, name, line_number - 1) from None
         except RecursionError:

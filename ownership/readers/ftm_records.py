@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Final, Protocol
 
 from ownership.errors import InputError, Location, short
+from ownership.readers import json_text
 from ownership.readers.tables import ReadLimits
 
 _MAX_NESTING: Final = 16
@@ -95,7 +96,7 @@ def _decode(data: bytes, name: str, line: int) -> str:
 
 def _parse(text: str, name: str, line: int) -> object:
     try:
-        return json.loads(text)
+        return json_text.loads(text, name, line - 1)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"the line is not valid JSON ({exc.msg} at character {exc.colno}); each line must be one FtM entity",
@@ -106,7 +107,6 @@ def _parse(text: str, name: str, line: int) -> object:
 
 
 def _array_objects(text: str, name: str, limits: ReadLimits) -> Iterator[tuple[int, object]]:
-    decoder = json.JSONDecoder()
     pos = text.index("[") + 1
     line, counted, count = 1, 0, 0
     expect_value = True
@@ -130,7 +130,7 @@ def _array_objects(text: str, name: str, limits: ReadLimits) -> Iterator[tuple[i
             expect_value = True
             continue
         try:
-            value, pos = decoder.raw_decode(text, pos)
+            value, pos = json_text.raw_decode(text, pos, name)
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"is not a valid JSON array of FtM entities ({exc.msg})", Location(name, row=exc.lineno)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ownership.errors import InputError, Location
+from ownership.readers import json_text
 from ownership.readers.gleif_records import (
     Batch,
     ExceptionRecord,
@@ -289,7 +290,7 @@ def read_gleif_json(path: Path, display: str, limits: ReadLimits, batch: Batch) 
     except UnicodeDecodeError as exc:
         raise InputError(f"is not UTF-8 text (byte {exc.start}); JSON files must be UTF-8", Location(display)) from None
     try:
-        data = json.loads(text)
+        data = json_text.loads(text, display)
     except json.JSONDecodeError as exc:
         raise InputError(f"is not valid JSON ({exc.msg})", Location(display, row=exc.lineno)) from None
     found: list[tuple[str, dict[str, Any]]] = []

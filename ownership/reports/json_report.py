@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from ownership.reports.common import pct, policy_document, tool_version
+from ownership.reports.provenance import Provenance, document
 from ownership.result import ChainBreakdown, CheckResult, CheckSet, Derivation, EntityVerdict, Interval
 
 SCHEMA = "exposure.check/1"
@@ -123,9 +124,11 @@ def _summary(result: CheckResult) -> dict[str, Any]:
     }
 
 
-def to_document(results: CheckResult | CheckSet) -> dict[str, Any]:
+def to_document(results: CheckResult | CheckSet, provenance: Provenance | None = None) -> dict[str, Any]:
     """The report as plain data: the primary rule in the contract's keys, every rule under ``profiles``
-    and each entity's ``by_profile``."""
+    and each entity's ``by_profile``; ``files`` lists the policy file and watch lists read (with their
+    SHA-256) and ``policy.policy_file`` the policy file, when ``provenance`` gives them."""
+    provenance = provenance or Provenance()
     checks = CheckSet.of(results)
     result = checks.primary
     position = {v.entity.id: i for i, v in enumerate(result.verdicts)}
@@ -144,7 +147,8 @@ def to_document(results: CheckResult | CheckSet) -> dict[str, Any]:
         "schema": SCHEMA,
         "tool": {"name": "exposure", "version": tool_version()},
         "input": {"path": result.source.path, "sha256": result.source.sha256, "format": result.source.format},
-        "policy": policy_document(result.policy),
+        "policy": {**policy_document(result.policy), "policy_file": _policy_file(provenance)},
+        "files": document(provenance),
         "summary": _summary(result),
         "profiles": [
             {"name": r.policy.name, "policy": policy_document(r.policy), "summary": _summary(r)} for r in checks.results
@@ -155,5 +159,12 @@ def to_document(results: CheckResult | CheckSet) -> dict[str, Any]:
     }
 
 
-def render_json(results: CheckResult | CheckSet) -> str:
-    return json.dumps(to_document(results), ensure_ascii=False, indent=2) + "\n"
+def _policy_file(provenance: Provenance) -> dict[str, Any] | None:
+    found = provenance.policy_file
+    if found is None:
+        return None
+    return {"path": found.path, "absolute_path": found.absolute, "sha256": found.sha256, "keys": list(found.keys)}
+
+
+def render_json(results: CheckResult | CheckSet, provenance: Provenance | None = None) -> str:
+    return json.dumps(to_document(results, provenance), ensure_ascii=False, indent=2) + "\n"

@@ -6,9 +6,18 @@ from ownership.model import pct_text
 from ownership.reports.common import chain_text, explained, interval_text, rest_text, rule_summary, verdict_sentence
 from ownership.result import ChainBreakdown, CheckResult, CheckSet, EntityVerdict
 
+#: Characters that start markup in CommonMark / GitHub Markdown inside a line: emphasis, code spans, links
+#: and images (``[``), raw HTML and autolinks (``<``), entities (``&``), strikethrough, table cells. Each is
+#: written with a backslash, which CommonMark defines as "this character, literally", so a name such as
+#: ``<img onerror=...>`` or ``[x](javascript:...)`` is shown as text and never becomes markup.
+_MARKUP = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<&|~"})
+#: Line breaks and other control characters would end a table row or a list item: shown as a space.
+_BREAKS = str.maketrans({code: " " for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)]})
+
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text from the input (names, ids, reasons, warnings) as inert Markdown on one line."""
+    return text.translate(_BREAKS).translate(_MARKUP)
 
 
 def render_markdown(results: CheckResult | CheckSet) -> str:
@@ -21,17 +30,17 @@ def render_markdown(results: CheckResult | CheckSet) -> str:
     for r in checks.results:
         prefix = f"{r.policy.name}: " if several else ""
         suffix = "" if r.policy.in_force else f" (not in force: {r.policy.note})"
-        lines.append(f"**{prefix}{verdict_sentence(r)}**{suffix}  ")
+        lines.append(f"**{_cell(prefix + verdict_sentence(r))}**{_cell(suffix)}  ")
     lines += [
         "",
-        f"- Input: `{result.source.path}` (SHA-256 `{result.source.sha256[:16]}...`)",
+        f"- Input: `{_code(result.source.path)}` (SHA-256 `{result.source.sha256[:16]}...`)",
         f"- Watched: {', '.join(sorted(policy.jurisdictions)) or 'no country'}"
-        + (f"; lists {', '.join(sorted({w.label for w in policy.watchlist}))}" if policy.watchlist else "")
+        + (f"; lists {_cell(', '.join(sorted({w.label for w in policy.watchlist})))}" if policy.watchlist else "")
         + f"; as of {policy.as_of.isoformat()}",
-        *(f"- {rule_summary(r.policy)}" for r in checks.results),
+        *(f"- {_cell(rule_summary(r.policy))}" for r in checks.results),
         "",
     ]
-    extra = [f"{name}" for name in checks.names] if several else []
+    extra = [_cell(name) for name in checks.names] if several else []
     position = {v.entity.id: i for i, v in enumerate(result.verdicts)}
     header = ["status", "id", "name", "country", "cascade", "look-through", *extra, "reason", "labels"]
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -44,7 +53,7 @@ def render_markdown(results: CheckResult | CheckSet) -> str:
             v.status.value,
             f"{marker}{_cell(v.entity.id)}{marker}",
             _cell(v.entity.name),
-            country,
+            _cell(country),
             interval_text(v.cascade),
             interval_text(v.lookthrough),
             *(r.verdicts[position[v.entity.id]].status.value for r in checks.results if several),
@@ -62,7 +71,7 @@ def render_markdown(results: CheckResult | CheckSet) -> str:
         lines += ["", "## Warnings", ""]
         for w in warnings:
             where = f" ({w.where.cell()})" if w.where else ""
-            lines.append(f"- `{w.code}`{where}: {_cell(w.message)}")
+            lines.append(f"- `{_code(w.code)}`{_cell(where)}: {_cell(w.message)}")
     return "\n".join(lines) + "\n"
 
 
@@ -73,12 +82,13 @@ def _chain_lines(title: str, breakdown: ChainBreakdown | None) -> list[str]:
     lines += [f"- `{_code(chain_text(c))}`" for c in breakdown.chains]
     rest = rest_text(breakdown)
     if rest:
-        lines.append(f"- {rest}")
+        lines.append(f"- {_cell(rest)}")
     return [*lines, ""]
 
 
 def _code(text: str) -> str:
-    return text.replace("`", "'")
+    """Text for inside a code span, where nothing is markup: only a backtick or a line break could end it."""
+    return text.translate(_BREAKS).replace("`", "'")
 
 
 def why(v: EntityVerdict) -> list[str]:
@@ -103,7 +113,7 @@ def why(v: EntityVerdict) -> list[str]:
         lines += ["What would settle it: " + "; ".join(_cell(u) for u in v.uncertainty) + ".", ""]
     for w in v.notes:
         where = f" ({w.where.cell()})" if w.where else ""
-        lines.append(f"- note `{w.code}`{where}: {_cell(w.message)}")
+        lines.append(f"- note `{_code(w.code)}`{_cell(where)}: {_cell(w.message)}")
     if v.notes:
         lines.append("")
     return lines

@@ -18,11 +18,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ownership.reports.common import tool_version
+from ownership.reports.provenance import Provenance
 from ownership.reports.xlsx_summary import write_summary
 from ownership.reports.xlsx_tables import (
     write_chains,
     write_derivation,
     write_entities,
+    write_files,
     write_holdings,
     write_policy,
     write_warnings,
@@ -42,13 +44,15 @@ _TABLES: Final[tuple[tuple[str, Callable[[Worksheet, CheckSet], int]], ...]] = (
 _ZIP_EPOCH: Final = datetime(1980, 1, 1, tzinfo=UTC)
 
 
-def render_xlsx(results: CheckResult | CheckSet, generated_at: datetime) -> bytes:
+def render_xlsx(results: CheckResult | CheckSet, generated_at: datetime, provenance: Provenance | None = None) -> bytes:
     """The audit workbook as xlsx bytes.
 
     Args:
         results: one rule's result, or several side by side (the first is the primary one).
         generated_at: when the report was made, with its time zone; it is shown on the Summary sheet and
             becomes the workbook's created and modified times, so the bytes depend on nothing else.
+        provenance: the policy file and watch lists the run read; when given, a "Files read" sheet lists
+            them with the input, each with its SHA-256.
 
     Raises:
         ValueError: ``generated_at`` has no time zone.
@@ -63,6 +67,8 @@ def render_xlsx(results: CheckResult | CheckSet, generated_at: datetime) -> byte
     write_summary(summary, checks, generated_at)
     for title, write in _TABLES:
         write(workbook.create_sheet(title), checks)
+    if provenance is not None and provenance.files:
+        write_files(workbook.create_sheet("Files read"), checks, provenance)
 
     utc = generated_at.astimezone(UTC).replace(tzinfo=None)
     props = workbook.properties

@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ownership.errors import DataWarning
 from ownership.model import TOLERANCE, Holding, Policy, pct_text
 from ownership.reports.common import chain_path_text, policy_document
+from ownership.reports.provenance import Provenance
 from ownership.reports.xlsx_style import As, Column, Value, write_table
 from ownership.result import Chain, ChainBreakdown, ChainKind, CheckSet, EntityVerdict
 
@@ -273,6 +274,7 @@ _SETTINGS: Final[dict[str, tuple[str, str | None]]] = {
     "weights": ("weights", "weights"),
     "control": ("control rows", "control"),
     "allow_overallocation": ("allow over-allocation", "allow_overallocation"),
+    "unrecorded_holders": ("entities with no recorded holders", "unrecorded_holders"),
     "as_of": ("as-of date", "as_of"),
     "in_force": ("in force on the as-of date", None),
     "note": ("note", None),
@@ -322,3 +324,19 @@ def write_policy(ws: Worksheet, checks: CheckSet) -> int:
             yield row
 
     return write_table(ws, columns, rows())
+
+
+def write_files(ws: Worksheet, checks: CheckSet, provenance: Provenance) -> int:
+    """The files the decision rests on: the input, then the policy file and watch lists, each with its
+    SHA-256 (and, for a policy file, the settings it gave)."""
+    source = checks.primary.source
+    columns = [
+        Column("role", widest=16),
+        Column("file", widest=50, wrap=True, align="left"),
+        Column("absolute path", widest=60, wrap=True, align="left"),
+        Column("SHA-256", widest=66),
+        Column("settings given", widest=40, wrap=True, align="left"),
+    ]
+    rows: list[list[Value | As]] = [["input", source.path, None, source.sha256, None]]
+    rows += [[f.role, f.path, f.absolute, f.sha256, ", ".join(f.keys) or None] for f in provenance.files]
+    return write_table(ws, columns, rows)

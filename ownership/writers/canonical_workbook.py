@@ -13,14 +13,13 @@ keeps it text.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ownership.countries import other_countries_text
 from ownership.errors import InputError, Location, short
 from ownership.model import Entity, EntityType, Holding, OwnershipData
 from ownership.readers.tables import cell_text
@@ -39,9 +38,11 @@ ENTITY_HEADER = (
     "headquarters",
     "shares outstanding",
     "group",
+    "ultimate",
+    "other countries",
     "source",
 )
-HOLDING_HEADER = ("holder", "subject", "percent", "votes", "control", "shares", "start", "end", "source")
+HOLDING_HEADER = ("holder", "subject", "percent", "votes", "control", "indirect", "shares", "start", "end", "source")
 
 _WIDTHS = {"id": 24, "name": 40, "holder": 24, "subject": 24, "percent": 14, "votes": 14, "source": 48}
 _FORMULA_START = ("=", "+", "-", "@")
@@ -103,6 +104,8 @@ def entity_row(entity: Entity, origin: str) -> list[object]:
         entity.headquarters,
         _number(entity.shares_outstanding),
         tidy(entity.group),
+        "yes" if entity.ultimate else None,
+        other_countries_text(entity.other_countries) or None,
         tidy(source),
     ]
 
@@ -116,6 +119,7 @@ def holding_row(holding: Holding, origin: str) -> list[object]:
         stake_text(holding.stake) if holding.stake is not None else None,
         stake_text(holding.votes, votes=True) if holding.votes is not None else None,
         "yes" if holding.control else None,
+        "yes" if holding.indirect else None,
         _number(holding.shares),
         holding.start,
         holding.end,
@@ -239,7 +243,7 @@ def write_canonical_workbook(
 
     Raises:
         InputError: two entity ids differ only in characters a workbook cannot keep apart.
-        OSError: the file cannot be written.
+        OutputError: the file cannot be written (the message names the path and the reason).
     """
     from openpyxl import Workbook
 
@@ -286,15 +290,9 @@ def _discard(workbook: Any) -> None:
 
 
 def _save_atomically(workbook: Any, path: Path) -> None:
-    directory = path.resolve().parent
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=directory)
-    os.close(fd)
-    try:
-        workbook.save(temp)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    from ownership.writers.output import write_output
+
+    write_output(path, lambda temp: workbook.save(str(temp)))
 
 
 __all__ = [
