@@ -39,7 +39,9 @@ def _result(
 ) -> CheckResult:
     """A checked structure: entities as (id, country) or Entity, holdings as (holder, subject, percent or None
     for a control-only row)."""
-    ents = tuple(e if isinstance(e, Entity) else Entity(e[0], e[0], EntityType.COMPANY, e[1]) for e in entities)
+    ents = tuple(
+        e if isinstance(e, Entity) else Entity(e[0], e[0], EntityType.COMPANY, e[1], ultimate=True) for e in entities
+    )
     rows = tuple(
         Holding(h, s, None, control=True) if p is None else Holding(h, s, Stake.exact(p / 100)) for h, s, p in holdings
     )
