@@ -1,8 +1,9 @@
 """Coverage-guided fuzzing of the input readers with atheris (libFuzzer for Python).
 
-Every input is written to a temporary file twice, once named ``input.csv`` and once ``input.xlsx``, and read with
-``ownership.readers.read_input``. An ``ExposureError`` (the located, one-line refusal the CLI turns into exit code 2)
-is a correct answer; any other exception is a crash.
+Every input is written to a temporary file four times, named ``input.csv``, ``input.xlsx`` and ``input.json``
+(read with ``ownership.readers.read_input``: CSV, workbook, BODS, FtM and GLEIF JSON with their numbers) and
+``input.toml`` (read as a policy file, as ``--policy input.toml`` would). An ``ExposureError`` (the located,
+one-line refusal the CLI turns into exit code 2) is a correct answer; any other exception is a crash.
 
 Run it (atheris is not a dependency of the project: ``pip install atheris`` into the virtualenv first)::
 
@@ -83,6 +84,7 @@ def _save_crash(data: bytes, suffix: str, exc: BaseException) -> Path:
 
 def _read(data: bytes, suffix: str) -> None:
     from ownership.errors import ExposureError
+    from ownership.policies import load_policy_file
     from ownership.readers import read_input
 
     if not _work_dirs:
@@ -90,7 +92,10 @@ def _read(data: bytes, suffix: str) -> None:
     path = _work_dirs[0] / f"input{suffix}"
     path.write_bytes(data)
     try:
-        read_input(path, f"input{suffix}")
+        if suffix == ".toml":
+            load_policy_file(path)
+        else:
+            read_input(path, f"input{suffix}")
     except ExposureError:
         pass  # a located refusal: the right answer to a bad file
     except Exception as exc:  # anything else is a crash
@@ -105,8 +110,9 @@ def _read(data: bytes, suffix: str) -> None:
 
 
 def test_one_input(data: bytes) -> None:
-    """The fuzz target: the same bytes as a CSV and as an xlsx workbook."""
-    for suffix in (".csv", ".xlsx"):
+    """The fuzz target: the same bytes as a CSV, an xlsx workbook, a JSON file (BODS, FtM, GLEIF and their
+    numbers) and a policy file (``--policy input.toml``)."""
+    for suffix in (".csv", ".xlsx", ".json", ".toml"):
         _read(data, suffix)
 
 

@@ -16,6 +16,7 @@ failure there (input plus a .txt note) and keep going instead of stopping at the
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -23,6 +24,7 @@ import json
 import math
 import os
 import re
+import stat
 import tempfile
 import traceback
 import warnings
@@ -618,6 +620,220 @@ def test_fuzz_corrupted_bytes(case: tuple[bytes, str]) -> None:
 @given(data=workbooks(), suffix=st.sampled_from([".xlsx", ".xlsx", ".xlsm", ".csv", ""]))
 def test_fuzz_random_workbooks(data: bytes, suffix: str) -> None:
     _check_cli(data, f"book{suffix}", "workbook")
+
+
+# --- issue 16: output paths, policy files, JSON numbers -----------------------------------------------------------
+
+#: P (CN) holds 60% of T (DE): a flagged input for the tests whose subject is not the input.
+_FLAGGED_CSV = b"holder,holder_jurisdiction,subject,subject_jurisdiction,percent\nP,CN,T,DE,60\nQ,US,T,DE,10\n"
+
+_OUTPUT_KINDS = (
+    "new",
+    "existing file",
+    "missing folder",
+    "folder",
+    "symlink to input",
+    "hard link to input",
+    "dot-dot to input",
+    "dangling symlink",
+    "symlink to a report",
+    "device",
+    "watch list",
+    "policy file",
+)
+#: Kinds where the output is a file the run reads: always refused.
+_READS = {"symlink to input", "hard link to input", "dot-dot to input", "watch list", "policy file"}
+_SUFFIXES = (".json", ".csv", ".md", ".txt", ".xlsx", ".parquet")
+_NAME_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="/\x00")
+
+
+@contextlib.contextmanager
+def _inside(folder: Path) -> Iterator[None]:
+    """Run with ``folder`` as the working directory (where the project's policy file is looked for)."""
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, bytes | None]]:
+    """Every entry of ``folder`` (recursively) with its file type and, for regular files, its bytes."""
+    found: dict[str, tuple[int, bytes | None]] = {}
+    for path in sorted(folder.rglob("*")):
+        mode = path.lstat().st_mode
+        data = path.read_bytes() if stat.S_ISREG(mode) else None
+        found[str(path.relative_to(folder))] = (stat.S_IFMT(mode), data)
+    return found
+
+
+def _make_output(folder: Path, kind: str, name: str) -> Path | None:
+    """Make the output path of ``kind`` in ``folder`` (None: this machine cannot make it)."""
+    target = folder / name
+    if kind == "existing file":
+        target.write_bytes(b"an old report")
+    elif kind == "missing folder":
+        target = folder / "nowhere" / name
+    elif kind == "folder":
+        target.mkdir()
+    elif kind == "symlink to input":
+        target.symlink_to(folder / "in.csv")
+    elif kind == "hard link to input":
+        os.link(folder / "in.csv", target)
+    elif kind == "dot-dot to input":
+        (folder / "sub").mkdir()
+        target = folder / "sub" / ".." / "in.csv"
+    elif kind == "dangling symlink":
+        target.symlink_to(folder / "gone" / "x")
+    elif kind == "symlink to a report":
+        (folder / "real").write_bytes(b"old")
+        target.symlink_to(folder / "real")
+    elif kind == "device":
+        try:
+            os.mknod(target, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # like /dev/null, in the temp folder
+        except PermissionError:
+            return None
+    elif kind == "watch list":
+        target = folder / "list.csv"
+    elif kind == "policy file":
+        target = folder / "exposure.toml"
+    return target
+
+
+@_fuzz_settings(ci_examples=40)
+@given(
+    kind=st.sampled_from(_OUTPUT_KINDS),
+    stem=st.text(_NAME_CHARS, min_size=1, max_size=12).filter(lambda t: t not in (".", "..")),
+    suffix=st.sampled_from(_SUFFIXES),
+)
+def test_fuzz_output_paths(kind: str, stem: str, suffix: str) -> None:
+    """Whatever -o names, the run answers (exit 0, 1 or 2 with one error line), never changes a file it reads,
+    never replaces a device or a folder or a link, and leaves no temporary file behind."""
+    from ownership.writers.output import TEMP_MARK
+
+    with tempfile.TemporaryDirectory(prefix="exposure-fuzz-out-") as tmp:
+        folder = Path(tmp)
+        (folder / "in.csv").write_bytes(_FLAGGED_CSV)
+        (folder / "list.csv").write_bytes(b"name,label\nQ,SDN\n")
+        (folder / "exposure.toml").write_bytes(b"threshold = 50\n")
+        try:
+            target = _make_output(folder, kind, stem + suffix)
+        except OSError as exc:  # a name this file system refuses (too long, invalid bytes)
+            event(f"output: cannot make {kind}: {exc.strerror}")
+            return
+        if target is None:
+            return
+        before = _snapshot(folder)
+        args = ["check", "in.csv", "-j", "CN", "--watchlist", "list.csv", "--format", suffix[1:], "-o", str(target)]
+        args[args.index("--format") + 1] = {"md": "markdown", "txt": "table"}.get(suffix[1:], suffix[1:])
+        with _inside(folder), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = CliRunner().invoke(app, args)
+        after = _snapshot(folder)
+    event(f"output {kind}: exit {result.exit_code}")
+    note(f"-o {target!r} ({kind}): exit {result.exit_code}, stderr {result.stderr[-400:]!r}")
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code in (0, 1, 2)
+    if result.exit_code == 2 or kind in _READS:
+        lines = result.stderr.splitlines()
+        assert result.exit_code == 2 and len(lines) == 1 and lines[0].startswith("exposure: error: -o "), lines
+        assert "internal error" not in lines[0]
+    for name in ("in.csv", "list.csv", "exposure.toml"):
+        assert after[name] == before[name], f"{name} changed"
+    for name, (kind_before, _) in before.items():
+        if kind_before != stat.S_IFREG:
+            assert after.get(name, (None,))[0] == kind_before, f"{name} is no longer what it was"
+    assert not [name for name in after if TEMP_MARK in name], after.keys()
+
+
+_TOML_VALUES = st.one_of(
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.floats().map(lambda x: "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf") if math.isinf(x) else repr(x)),
+    st.text(max_size=20).map(lambda t: json.dumps(t, ensure_ascii=True)),
+    st.sampled_from(
+        ["true", "false", "[]", '["CN", "HK"]', '["lists/none.csv"]', "{}", "2024-07-02", "1979-05-27T07:32:00Z"]
+    ),
+    st.sampled_from(['"never"', '"possible"', '"flagged"', '"ofac"', '"uk"', '"50%"', '"ge"', '"lookthrough"']),
+    st.lists(st.integers(-5, 200).map(str), max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]"),
+)
+
+
+@st.composite
+def policy_files(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A policy file (``exposure.toml``, or ``pyproject.toml`` with its ``[tool.exposure]`` table) with known and
+    unknown keys, and values of every TOML type, or plain garbage."""
+    from ownership.policies.settings import FILE_KEYS
+
+    keys = st.one_of(st.sampled_from(FILE_KEYS), st.from_regex(r"[a-z_\-]{1,12}", fullmatch=True))
+    lines = [f"{draw(keys)} = {draw(_TOML_VALUES)}" for _ in range(draw(st.integers(0, 6)))]
+    text = "\n".join(lines) + "\n"
+    if draw(st.integers(0, 9)) == 0:
+        text = draw(st.text(max_size=80))
+    name = draw(st.sampled_from(["exposure.toml", "pyproject.toml"]))
+    if name == "pyproject.toml":
+        text = (
+            draw(st.sampled_from(["[tool.exposure]\n", "[project]\nname = 'x'\n[tool.exposure]\n", "tool = 3\n"]))
+            + text
+        )
+    return name, text.encode("utf-8", "surrogatepass")
+
+
+@_fuzz_settings(ci_examples=60)
+@given(case=policy_files())
+def test_fuzz_policy_files(case: tuple[str, bytes]) -> None:
+    """Whatever the project's policy file holds, the run answers well, and a report records where fail_on
+    came from."""
+    name, data = case
+    with tempfile.TemporaryDirectory(prefix="exposure-fuzz-policy-") as tmp:
+        folder = Path(tmp)
+        (folder / "in.csv").write_bytes(_FLAGGED_CSV)
+        (folder / name).write_bytes(data)
+        with _inside(folder), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = CliRunner().invoke(app, ["check", "in.csv", "-j", "CN", "--format", "json"])
+    note(f"{name}: {data!r}")
+    event(f"policy file: exit {result.exit_code}")
+    problems = _problems(result, [(str(w.filename), str(w.message)) for w in caught])
+    assert not problems, (problems, result.stderr[-300:])
+    if result.exit_code in (0, 1):
+        origins = json.loads(result.stdout)["policy"]["origins"]
+        assert "fail_on" in origins and "watchlists" in origins
+
+
+_JSON_SEEDS = ("bods/hand/bands.json", "bods/hand/lifecycle.json", "ftm/group.ftm.json", "gleif/api/lei-records.json")
+_NUMBER = re.compile(r'(?<=":)\s*-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?')
+_JSON_NUMBERS = st.one_of(
+    st.integers(1, 6000).map(lambda n: "9" * n),
+    st.integers(1, 6000).map(lambda n: "-1" + "0" * n),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.sampled_from(["1e999", "-1e999", "1E-400", "-0", "0.0", "100.0000000000000001", "1e308", "12.5e1", "5e-324"]),
+    st.sampled_from(["NaN", "Infinity", "-Infinity", "0" * 4400 + ".5", "1" + "0" * 4400 + ".0"]),
+)
+
+
+@st.composite
+def json_number_inputs(draw: st.DrawFn) -> tuple[bytes, str]:
+    """A BODS, FtM or GLEIF file with one number replaced by, or one object given, an extreme number."""
+    seed = draw(st.sampled_from(_JSON_SEEDS))
+    text = (REPO / "tests" / "fixtures" / seed).read_text(encoding="utf-8")
+    number = draw(_JSON_NUMBERS)
+    spots = list(_NUMBER.finditer(text))
+    if spots and draw(st.booleans()):
+        spot = draw(st.sampled_from(spots))
+        text = text[: spot.start()] + " " + number + text[spot.end() :]
+    else:
+        braces = [k for k, c in enumerate(text) if c == "{"]
+        at = draw(st.sampled_from(braces)) + 1
+        text = text[:at] + f'"fuzzNumber": {number}, ' + text[at:]
+    return text.encode("utf-8"), Path(seed).name
+
+
+@_fuzz_settings(ci_examples=40)
+@given(case=json_number_inputs())
+def test_fuzz_json_numbers(case: tuple[bytes, str]) -> None:
+    data, name = case
+    _check_cli(data, name, "json-number")
 
 
 _FIXTURES = REPO / "tests" / "fixtures" / "fuzz"
