@@ -83,8 +83,8 @@ MAX_LISTED = 50
 class ExposureError(Exception):
     """Base of every error the CLI turns into a one-line message and exit code 2.
 
-    ``also`` holds the further problems found in the same input, so a user fixes a file in one pass;
-    ``more`` counts problems beyond those listed.
+    ``more`` counts the further problems found in the same input; ``also`` lists those of them the reader
+    kept (all of them, for the canonical reader), so a user fixes a file in one pass.
     """
 
     def __init__(
@@ -109,7 +109,7 @@ class ExposureError(Exception):
                 text += f" (and {self.more} more problem{'s' if self.more > 1 else ''} in this input)"
             return text
         problems = (self, *self.also)
-        total = len(problems) + self.more
+        total = 1 + max(self.more, len(self.also))
         file = f" in {self.where.file}" if self.where is not None else ""
         lines = [f"{total} problems{file}; fix them all, then run again:"]
         lines += [f"  {p._line()}" for p in problems[:MAX_LISTED]]

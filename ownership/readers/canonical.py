@@ -105,7 +105,7 @@ class Problems:
         """Raise every error collected, as one error listing them all (first one first)."""
         if self.errors:
             first, *rest = self.errors
-            raise InputError(first.reason, first.where, also=tuple(rest))
+            raise InputError(first.reason, first.where, more=len(rest), also=tuple(rest))
 
 
 class _Row:
@@ -596,7 +596,16 @@ def _holding(
     if start is not None and end is not None and start > end:
         problems.error(f"the start date {start} is after the end date {end}", row.where("end"))
     percent_given = "percent" in cols and cell_text(row.cell("percent").value) is not None
-    if stake is None and shares is None and votes is None and not control and not percent_given:
+    # A formula without a saved value has been reported on its own; "no stake" would say it twice.
+    formula_reported = bool(row.reported)
+    if (
+        stake is None
+        and shares is None
+        and votes is None
+        and not control
+        and not percent_given
+        and not formula_reported
+    ):
         where = row.where(next((c for c in ("percent", "shares", "control") if c in cols), "holder"))
         problems.error("no stake: give a percent or a number of shares (or votes, or control = yes)", where)
         return None

@@ -60,14 +60,26 @@ def read_canonical_workbook(path: Path, name: str, limits: ReadLimits = DEFAULT_
     if not holdings_table.rows:
         raise InputError("the Holdings sheet is empty", holdings_table.where())
     entities_table = _entities_sheet(tables, holdings_table, name, layout, problems)
-    for t in tables:
-        if t is not entities_table and t is not holdings_table and t.rows and not _is_about_sheet(t):
-            problems.unread(
-                "ignored_sheet",
-                f"sheet '{short(t.sheet, 60)}' has data but is neither the holdings nor the entities sheet",
-                "move its rows into those sheets or delete it",
-                t.where(),
-            )
+    unused = [
+        t for t in tables if t is not entities_table and t is not holdings_table and t.rows and not _is_about_sheet(t)
+    ]
+    if len(unused) == 1:
+        problems.unread(
+            "ignored_sheet",
+            f"sheet '{short(unused[0].sheet, 60)}' has data but is neither the holdings nor the entities sheet",
+            "move its rows into those sheets or delete it",
+            unused[0].where(),
+        )
+    elif unused:
+        # One problem for them all: a workbook of a thousand filler sheets gets one line, not a thousand.
+        named = ", ".join(f"'{short(t.sheet, 40)}'" for t in unused[:10])
+        rest = f" and {len(unused) - 10} more" if len(unused) > 10 else ""
+        problems.unread(
+            "ignored_sheet",
+            f"{len(unused)} sheets have data but are neither the holdings nor the entities sheet ({named}{rest})",
+            "move their rows into those sheets or delete them",
+            Location(name),
+        )
     entities = read_entities(entities_table, problems, layout) if entities_table is not None else []
     declared = entities_table.label if entities_table is not None else None
     holdings = read_holdings(holdings_table, entities, problems, declared_source=declared, layout=layout)

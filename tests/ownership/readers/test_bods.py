@@ -357,7 +357,10 @@ def test_every_statement_error_is_counted(tmp_path: Path) -> None:
     error = error_of(path)
     assert error.where == Location("bods.json", row=2)
     assert error.more == 1
-    assert "(and 1 more problem in this input)" in error.one_line()
+    # Every problem at once, one line each (issue 15).
+    lines = error.one_line().splitlines()
+    assert lines[0] == "2 problems in bods.json; fix them all, then run again:"
+    assert [line.split(":")[0] for line in lines[1:]] == ["  bods.json, row 2", "  bods.json, row 3"]
 
 
 def test_relationships_that_point_at_a_relationship_or_hold_a_person_are_errors(tmp_path: Path) -> None:
