@@ -20,8 +20,8 @@ from ownership.readers import read_input
 from ownership.readers.values import parse_percent
 from ownership.writers import write_canonical_workbook
 from ownership.writers.canonical_workbook import ABOUT_MARKER, ENTITY_HEADER, HOLDING_HEADER, place, tidy
-from ownership.writers.stake_text import stake_text
 from ownership.writers.output import OutputError
+from ownership.writers.stake_text import stake_text
 
 SOURCE = SourceInfo("input.json", "0" * 64, "bods")
 MOMENT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
