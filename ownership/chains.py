@@ -41,11 +41,15 @@ class Sources:
         home: entities counted in full (the seeds of the evaluation).
         unknown: among ``home``, those that are seeds only because their country is unknown.
         unallocated: per entity, the part of its shares with no named holder that counts (fraction).
+        declared: per entity, what declared indirect interests add above its chains (fraction), and
+            ``declared_by`` the declaring holder (-1 where none); None when nothing is declared.
     """
 
     home: BoolArray
     unknown: BoolArray
     unallocated: FloatArray
+    declared: FloatArray | None = None
+    declared_by: IntArray | None = None
 
 
 def find_chains(
@@ -107,6 +111,11 @@ def find_chains(
         if unallocated > TOLERANCE:
             share = product * unallocated
             heapq.heappush(queue, (-share, next(counter), ChainKind.UNALLOCATED, link, unallocated, product))
+        if sources.declared is not None and sources.declared_by is not None and sources.declared[head] > TOLERANCE:
+            # A declared indirect interest: one hop from the declaring holder, worth what it adds.
+            raised = float(sources.declared[head])
+            declarer: _Link = (int(sources.declared_by[head]), raised, link, hops + 1)
+            heapq.heappush(queue, (-product * raised, next(counter), ChainKind.DECLARED, declarer, 1.0, product))
         if hops >= max_hops:
             exhausted = False
             continue

@@ -11,6 +11,7 @@ of every visited entity is visited too.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +19,12 @@ from ownership.engine.cascade import BoolArray, Edges, FloatArray
 from ownership.graph import EquityGraph
 from ownership.model import Comparison, Stake, passes, pct_text
 from ownership.result import Contribution, Derivation, Step
+
+if TYPE_CHECKING:
+    from ownership.evaluate import Raised
+
+#: The holding index that stands for a declared indirect interest among a subject's tainted holders.
+DECLARED = -1
 
 #: Owners visited per derivation; beyond it the earlier steps are summarised as omitted.
 MAX_OWNERS = 400
@@ -45,6 +52,8 @@ class Deriver:
         high_stakes: the high stake per equity holding, to show ranges.
         pass_test: what an intermediary must pass to become tainted.
         final_test: what the entity explained is weighed against (the policy threshold).
+        declared: what declared indirect interests add to cascade figures (low bound), if any: each counts
+            as one more tainted holder of the subject, holding what it adds above the chains.
     """
 
     graph: EquityGraph
@@ -53,6 +62,7 @@ class Deriver:
     high_stakes: FloatArray
     pass_test: Test
     final_test: Test
+    declared: Raised | None = None
     _all_holders: dict[int, list[tuple[int, int, bool]]] = field(default_factory=dict, init=False, repr=False)
 
     def derive(self, target: int, tainted: BoolArray, seeds: BoolArray, max_owners: int = MAX_OWNERS) -> Derivation:
@@ -91,6 +101,8 @@ class Deriver:
             if self.control_incoming is not None:
                 for k in self.control_incoming.out_of(at).tolist():
                     found.append((int(self.control_incoming.subject[k]), int(k), True))
+            if self.declared is not None and self.declared.cascade[u] > 0:
+                found.append((int(self.declared.cascade_by[u]), DECLARED, False))
             self._all_holders[u] = found
         return [(h, k, c) for h, k, c in found if tainted[h] and h != u]
 
@@ -158,7 +170,7 @@ class Deriver:
                     if by_control:
                         controlled.add(u)
                     else:
-                        totals[u] = totals.get(u, 0.0) + float(self.incoming.weight[k])
+                        totals[u] = totals.get(u, 0.0) + self._weight(u, k)
                     touched[u] = None
             frontier = [u for u in touched if u in controlled or self.pass_test.passes(totals.get(u, 0.0))]
             for u in frontier:
@@ -195,10 +207,13 @@ class Deriver:
             if by_control:
                 controllers.append(g.entities[h].id)
                 continue
-            weight = float(self.incoming.weight[k])
+            weight = self._weight(u, k)
             total += weight
-            stake = Stake(weight, max(weight, float(self.high_stakes[k])))
-            contributions.append(Contribution(g.entities[h].id, g.entities[h].name, stake, bool(seeds[h])))
+            high = weight if k == DECLARED else max(weight, float(self.high_stakes[k]))
+            holder = g.entities[h]
+            contributions.append(
+                Contribution(holder.id, holder.name, Stake(weight, high), bool(seeds[h]), declared=k == DECLARED)
+            )
         contributions.sort(key=lambda c: (-c.stake.low, c.holder))
         if u in given:
             text = f"{entity.id} is tainted (how is left out: the derivation reached its length limit)"
@@ -235,11 +250,18 @@ class Deriver:
             text=text,
         )
 
+    def _weight(self, u: int, k: int) -> float:
+        """What holding ``k`` into ``u`` counts for (a declared indirect interest: what it adds)."""
+        if k == DECLARED and self.declared is not None:
+            return float(self.declared.cascade[u])
+        return float(self.incoming.weight[k])
+
     def _holder_words(self, c: Contribution) -> str:
+        declared = ", declared indirect" if c.declared else ""
         if c.holder_is_home:
             labels = sorted(self.graph.seed_labels[self.graph.index[c.holder]])
-            return f"{c.holder} ({', '.join([*labels, 'home'])})"
-        return f"{c.holder} (tainted)"
+            return f"{c.holder} ({', '.join([*labels, 'home'])}{declared})"
+        return f"{c.holder} (tainted{declared})"
 
     def _held_words(self, contributions: list[Contribution], total: float, test: Test) -> str:
         """ "P (CN, home) holds 60% > 50%" or "held by P (CN, home) 30% and H (tainted) 25%: 55% > 50%"."""

@@ -52,6 +52,8 @@ class Bound:
         closed_loops: member indices of groups held only by each other.
         party: when assessed party by party, the party that reaches the cascade figure (-1 otherwise).
         look_party: likewise for the look-through figure (-1 when aggregated, or when nobody named does).
+        declared: what declared indirect interests add to each figure above what the chains give (None when
+            the data declares none that count here).
     """
 
     cascade: FloatArray
@@ -61,6 +63,18 @@ class Bound:
     closed_loops: tuple[IntArray, ...]
     party: IntArray
     look_party: IntArray
+    declared: Raised | None = None
+
+
+@dataclass(frozen=True)
+class Raised:
+    """Per entity, how much the declared indirect interests raise its figures above the chains' (fractions),
+    and the holder whose declaration sets the floor (-1 where nothing is raised)."""
+
+    cascade: FloatArray
+    lookthrough: FloatArray
+    cascade_by: IntArray
+    lookthrough_by: IntArray
 
 
 @dataclass(frozen=True)
@@ -184,7 +198,7 @@ def _solve(
     control: Edges | None,
     floors: _Floors | None,
     look_edges: Edges | None = None,
-) -> tuple[CascadeOutcome, LookthroughOutcome]:
+) -> tuple[CascadeOutcome, LookthroughOutcome, Raised | None]:
     """Both computations on ``edges``; with declared indirect interests, the figures raised to their floors.
 
     A declaration says the holder owns at least ``amount`` of the subject through entities whose stakes
@@ -200,14 +214,16 @@ def _solve(
     c = cascade(edges, seeds, offset, t, comp, control)
     look = lookthrough(l_edges, seeds, offset)
     if floors is None or not floors.holder.size:
-        return c, look
+        return c, look, None
     raise_c = np.zeros(edges.n)
     raise_l = np.zeros(edges.n)
     for k in range(3 * _FLOOR_ROUNDS):
+        amount_c = np.where(c.tainted[floors.holder], floors.amount, 0.0)
+        amount_l = np.minimum(look.figure[floors.holder], 1.0) * floors.amount
         floor_c = np.zeros(edges.n)
-        np.maximum.at(floor_c, floors.subject, np.where(c.tainted[floors.holder], floors.amount, 0.0))
+        np.maximum.at(floor_c, floors.subject, amount_c)
         floor_l = np.zeros(edges.n)
-        np.maximum.at(floor_l, floors.subject, np.minimum(look.figure[floors.holder], 1.0) * floors.amount)
+        np.maximum.at(floor_l, floors.subject, amount_l)
         new_c = np.maximum(floor_c - (c.figure - raise_c), 0.0)
         new_l = np.maximum(floor_l - (look.figure - raise_l), 0.0)
         if k >= _FLOOR_ROUNDS:
@@ -217,7 +233,18 @@ def _solve(
         raise_c, raise_l = new_c, new_l
         c = cascade(edges, seeds, offset + raise_c, t, comp, control)
         look = lookthrough(l_edges, seeds, offset + raise_l)
-    return c, look
+    raise_c[raise_c <= 1e-12] = 0.0
+    raise_l[raise_l <= 1e-12] = 0.0
+    return c, look, Raised(raise_c, raise_l, _by(floors, amount_c, raise_c), _by(floors, amount_l, raise_l))
+
+
+def _by(floors: _Floors, amounts: FloatArray, raised: FloatArray) -> IntArray:
+    """Per subject, the declaring holder with the largest floor where the figure was raised (-1 elsewhere)."""
+    best = np.full(raised.size, -1, dtype=np.int64)
+    order = np.argsort(amounts, kind="stable")  # the largest floor written last wins
+    best[floors.subject[order]] = floors.holder[order]
+    best[raised <= 0.0] = -1
+    return best
 
 
 def _aggregate(
@@ -228,15 +255,16 @@ def _aggregate(
     control: Edges | None,
     high: bool = False,
 ) -> Bound:
-    c, look = _solve(graph.equity, seeds, offset, policy, control, _floors_of(graph, high))
+    c, look, raised = _solve(graph.equity, seeds, offset, policy, control, _floors_of(graph, high))
     return Bound(
         np.minimum(c.figure, 1.0),
         c.tainted,
         c.via_control,
-        look.figure,
+        np.minimum(look.figure, 1.0) if raised is not None else look.figure,
         look.closed_loops,
         np.full(graph.n, -1, dtype=np.int64),
         np.full(graph.n, -1, dtype=np.int64),
+        raised,
     )
 
 
@@ -292,6 +320,7 @@ def _per_party(
     deciding = np.full(n, -1, dtype=np.int64)
     look_deciding = np.full(n, -1, dtype=np.int64)
     runs: dict[int, _PartyRun] = {}
+    declared = None if base.declared is None else _copied(base.declared)
     position = np.full(n, -1, dtype=np.int64)
     for p, members in enumerate(parties):
         if not members.size:
@@ -342,16 +371,19 @@ def _per_party(
                 sub_floors = _Floors(
                     position[floors.holder[local]], position[floors.subject[local]], floors.amount[local]
                 )
-        c, look = _solve(c_edges, seeds, sub_offset, policy, sub_control, sub_floors, l_edges)
+        c, look, raised = _solve(c_edges, seeds, sub_offset, policy, sub_control, sub_floors, l_edges)
         position[nodes] = -1
 
         figure = np.minimum(c.figure[:k], 1.0)
         better = figure > best_cascade[nodes]
         best_cascade[nodes[better]] = figure[better]
         deciding[nodes[better]] = p
-        look_better = look.figure[:k] > best_look[nodes]
-        best_look[nodes[look_better]] = look.figure[:k][look_better]
+        look_figure = np.minimum(look.figure[:k], 1.0)
+        look_better = look_figure > best_look[nodes]
+        best_look[nodes[look_better]] = look_figure[look_better]
         look_deciding[nodes[look_better]] = p
+        if raised is not None:
+            declared = _with_party_raises(declared, n, nodes, raised, better, look_better)
         sub_tainted = c.tainted[:k]
         tainted[nodes] |= sub_tainted
         by_equity[nodes] |= sub_tainted & ~c.via_control[:k]
@@ -362,8 +394,32 @@ def _per_party(
     tainted |= all_seeds
     via_control = tainted & ~by_equity & ~all_seeds
     loops = closed_loops(eq, all_seeds)
-    bound = Bound(best_cascade, tainted, via_control, best_look, loops, deciding, look_deciding)
+    bound = Bound(best_cascade, tainted, via_control, best_look, loops, deciding, look_deciding, declared)
     return bound, runs, base
+
+
+def _copied(raised: Raised) -> Raised:
+    return Raised(
+        raised.cascade.copy(), raised.lookthrough.copy(), raised.cascade_by.copy(), raised.lookthrough_by.copy()
+    )
+
+
+def _with_party_raises(
+    declared: Raised | None, n: int, nodes: IntArray, local: Raised, better: BoolArray, look_better: BoolArray
+) -> Raised:
+    """The raises of one party's sub-problem, where its figures are the largest, mapped back to entities."""
+    found = declared or Raised(np.zeros(n), np.zeros(n), np.full(n, -1, np.int64), np.full(n, -1, np.int64))
+    k = nodes.size
+
+    def entity(local_by: IntArray) -> IntArray:
+        mapped: IntArray = np.where(local_by >= 0, nodes[np.clip(local_by, 0, k - 1)], -1)
+        return mapped
+
+    found.cascade[nodes[better]] = local.cascade[:k][better]
+    found.cascade_by[nodes[better]] = entity(local.cascade_by[:k][better])
+    found.lookthrough[nodes[look_better]] = local.lookthrough[:k][look_better]
+    found.lookthrough_by[nodes[look_better]] = entity(local.lookthrough_by[:k][look_better])
+    return found
 
 
 def _party_mask(base: Bound, run: _PartyRun) -> BoolArray:

@@ -54,6 +54,7 @@ class Explainer:
             high_stakes=graph.high,
             pass_test=Test(policy.pass_threshold, policy.pass_comparison),
             final_test=Test(policy.threshold, policy.comparison),
+            declared=evaluation.low.declared,
         )
         self.ids = graph.entities.ids
         self.names = graph.entities.names
@@ -153,15 +154,17 @@ class Explainer:
             return None
         unknown = g.unknown_home & ~g.home if high else np.zeros(g.n, dtype=np.bool_)
         offset = g.remainder if high else np.zeros(g.n)
+        declared = bound.declared
+        raised = (None, None) if declared is None else (declared.lookthrough, declared.lookthrough_by)
         if self.policy.aggregate:
-            sources = Sources(g.home | unknown, unknown, offset)
+            sources = Sources(g.home | unknown, unknown, offset, *raised)
             return find_chains(self.incoming, sources, bound.lookthrough, i, figure, self.ids)
         party = int(bound.look_party[i])
         parties = ev.parties_high if high else ev.parties_low
         seeds = np.zeros(g.n, dtype=np.bool_)
         if party >= 0:
             seeds[parties[party]] = True
-        return self._local_chains(i, figure, Sources(seeds, seeds & unknown, offset))
+        return self._local_chains(i, figure, Sources(seeds, seeds & unknown, offset, *raised))
 
     def _local_chains(self, i: int, figure: float, sources: Sources) -> ChainBreakdown:
         """Chains for one party's figure: solved again on the entity's owners only, which is all the figure
@@ -175,8 +178,18 @@ class Explainer:
         edges = Edges.build(
             owners.size, position[holder[inside]], position[subject[inside]], self.incoming.weight[into][inside]
         )
-        local = Sources(sources.home[owners], sources.unknown[owners], sources.unallocated[owners])
-        figures = lookthrough(edges, local.home, local.unallocated).figure
+        declared = declared_by = None
+        offset = sources.unallocated[owners]
+        if sources.declared is not None and sources.declared_by is not None:
+            by = sources.declared_by[owners]
+            by = np.where(by >= 0, position[np.maximum(by, 0)], -1)
+            declared = np.where(by >= 0, sources.declared[owners], 0.0)
+            declared_by = by
+            offset = offset + declared
+        local = Sources(
+            sources.home[owners], sources.unknown[owners], sources.unallocated[owners], declared, declared_by
+        )
+        figures = lookthrough(edges, local.home, offset).figure
         ids = tuple(self.ids[k] for k in owners.tolist())
         return find_chains(edges.reversed(), local, figures, int(position[i]), figure, ids)
 

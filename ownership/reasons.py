@@ -72,6 +72,16 @@ class ReasonWriter:
         for n, k in enumerate(order.tolist()):
             stake = Stake(float(low[k]), float(high[k]))
             found[int(position[k])].append(Contribution(ids[n], names[n], stake, is_home[n]))
+        declared = self.low.declared
+        if declared is not None:
+            # A declared indirect interest that raised the figure counts for what it adds above the chains.
+            raised = np.flatnonzero(declared.cascade[at] > 0)
+            by = declared.cascade_by[at[raised]]
+            for k, h, holder_id, name in zip(
+                raised.tolist(), by.tolist(), texts_at(self.ids, by), texts_at(g.entities.names, by), strict=True
+            ):
+                added = Stake.exact(float(declared.cascade[at[k]]))
+                found[k].append(Contribution(holder_id, name, added, bool(g.home[h]), declared=True))
         return [tuple(f) for f in found]
 
     def uncertainty(self, at: IntArray) -> list[tuple[str, ...]]:
@@ -207,7 +217,7 @@ class ReasonWriter:
             elif by_control[k]:
                 texts.append("controlled by contract by a tainted party (counted by this policy)")
             else:
-                held = ", ".join(f"{c.holder} {c.stake}{' (home)' if c.holder_is_home else ''}" for c in holders[k])
+                held = ", ".join(_contribution_words(c) for c in holders[k])
                 if not policy.aggregate and holders[k]:
                     held += " (the largest single party alone)"
                 figure = pct_text(float(self.low.cascade[i]))
@@ -289,3 +299,10 @@ class _Texts:
 
 
 __all__ = ["ReasonWriter"]
+
+
+def _contribution_words(c: Contribution) -> str:
+    """``LANTING-KY 60% (home)``; a declared indirect interest says so: ``P 60% (home, declared indirect)``."""
+    notes = [w for w, on in (("home", c.holder_is_home), ("declared indirect", c.declared)) if on]
+    return f"{c.holder} {c.stake}" + (f" ({', '.join(notes)})" if notes else "")
+

@@ -54,18 +54,21 @@ class Contribution:
         name: the holder's display name.
         stake: the stake held (fractions).
         holder_is_home: the holder is itself a home entity (else it is tainted through its own holders).
+        declared: the holder's declared indirect interest, which counts as far as it exceeds the chains' figure.
     """
 
     holder: str
     name: str
     stake: Stake
     holder_is_home: bool
+    declared: bool = False
 
 
 class ChainKind(StrEnum):
     HOME = "home"  # starts at a home entity, which counts in full
     UNKNOWN = "unknown"  # starts at an entity whose country is unknown (high bound only)
     UNALLOCATED = "unallocated"  # starts in the part of an entity's shares with no named holder (high bound only)
+    DECLARED = "declared"  # a declared indirect interest raises an entity's figure above what its chains give
 
 
 @dataclass(frozen=True, slots=True)
