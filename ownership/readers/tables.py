@@ -60,7 +60,9 @@ class ReadLimits:
     """Caps that keep a hostile or broken file from taking unbounded time or memory.
 
     Attributes:
-        max_bytes: the most a text file may hold, or a workbook's parts once unpacked.
+        max_bytes: the most a text file may hold, or a workbook's parts once unpacked. At the default (2048 MB
+            of 1,048,576 bytes), a workbook is held to what its file size and the machine's memory justify
+            (``budget.workbook_budget``); any other value is taken as is.
         max_rows: the most rows a sheet or text file may have.
         max_cell_chars: the longest cell of a text file.
         layout: how to read sheets the reader cannot read by itself (carried with the limits, which every
@@ -197,12 +199,11 @@ def _check_archive(data: bytes, display: str, limits: ReadLimits) -> None:
                 Location(display),
             )
         seen.add(info.filename)
-    if unpacked > limits.max_bytes:
-        raise InputError(
-            f"unpacks to {unpacked / 1e6:,.0f} MB, more than the limit of {limits.max_bytes / 1e6:,.0f} MB; "
-            f"{_RAISE_BYTES}",
-            Location(display),
-        )
+    from ownership.readers.budget import megabytes, workbook_budget
+
+    budget = workbook_budget(len(data), limits.max_bytes)
+    if unpacked > budget.max_bytes:
+        raise InputError(f"unpacks to {megabytes(unpacked)}, more than {budget.reason}", Location(display))
 
 
 def _has_formulas(data: bytes, display: str) -> bool:
@@ -245,16 +246,36 @@ def read_workbook(
 
     data = path.read_bytes()
     _check_archive(data, display, limits)
-    # calamine reads a large workbook many times faster; openpyxl reads whatever the fast reader cannot
-    # vouch for, and names the place of any damage.
-    tables = read_workbook_fast(data, display, limits) if fast else None
-    if tables is not None:
-        return tables
-    has_formulas = _has_formulas(data, display)
-    with warnings.catch_warnings():
-        # openpyxl warns (on stderr) about harmless oddities such as a missing default style.
-        warnings.simplefilter("ignore")
-        return _read_tables(data, display, limits, has_formulas, load_workbook)
+    try:
+        # calamine reads a large workbook many times faster; openpyxl reads whatever the fast reader cannot
+        # vouch for, and names the place of any damage.
+        tables = read_workbook_fast(data, display, limits) if fast else None
+        if tables is not None:
+            return tables
+        has_formulas = _has_formulas(data, display)
+        with warnings.catch_warnings():
+            # openpyxl warns (on stderr) about harmless oddities such as a missing default style.
+            warnings.simplefilter("ignore")
+            return _read_tables(data, display, limits, has_formulas, load_workbook)
+    except MemoryError:
+        # Not damage: the file may be sound and the machine too small for it.
+        from ownership.readers.budget import available_memory, megabytes
+
+        free = available_memory()
+        raise InputError(
+            f"ran out of memory while reading it ({megabytes(len(data))}, unpacking to "
+            f"{megabytes(_unpacked(data))}{'' if free is None else f'; {megabytes(free)} of memory now available'}"
+            "); the file is not damaged for all that is known: free memory, or export the sheets as CSV (read "
+            "with much less memory), or lower --max-input-mb to refuse such files early",
+            Location(display),
+        ) from None
+
+
+def _unpacked(data: bytes) -> int:
+    import zipfile
+
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        return sum(info.file_size for info in archive.infolist())
 
 
 def _read_tables(
@@ -264,6 +285,8 @@ def _read_tables(
         # A file object, not the path: openpyxl refuses paths whose extension is not .xlsx/.xlsm, but the
         # caller has already recognised the workbook by its content.
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except MemoryError:
+        raise  # not damage: read_workbook says so
     except Exception as exc:  # openpyxl on untrusted bytes: zip, XML and value errors all mean "damaged"
         raise _damaged(display, None, exc) from None
     tables: list[RawTable] = []
@@ -276,7 +299,7 @@ def _read_tables(
         if has_formulas:
             tables = _mark_uncached_formulas(data, tables)
         tables += [chart_sheet_table(display, chart.title) for chart in getattr(workbook, "chartsheets", [])]
-    except InputError:
+    except (InputError, MemoryError):
         raise
     except ValueError as exc:
         try:
@@ -454,8 +477,10 @@ def read_text_table(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMIT
     """
     size = path.stat().st_size
     if size > limits.max_bytes:
+        from ownership.readers.budget import megabytes
+
         raise InputError(
-            f"is {size / 1e6:,.0f} MB, more than the limit of {limits.max_bytes / 1e6:,.0f} MB; {_RAISE_BYTES}",
+            f"is {megabytes(size)}, more than the limit of {megabytes(limits.max_bytes)}; {_RAISE_BYTES}",
             Location(display),
         )
     data = path.read_bytes()

@@ -86,8 +86,8 @@ def read_workbook_fast(data: bytes, display: str, limits: ReadLimits) -> list[Ra
             return _read(data, display, limits)
     except Unsure:
         return None
-    except InputError:
-        raise  # a sheet past the limits, refused before anything laid it out
+    except (InputError, MemoryError):
+        raise  # a sheet past the limits, refused before anything laid it out; or a machine too small for it
     except Exception:  # calamine, zipfile and openpyxl on untrusted bytes: the openpyxl path reports damage
         return None
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 from xml.parsers import expat
 
 from openpyxl.utils.datetime import from_excel
@@ -246,9 +246,7 @@ GRID_PER_VALUE: Final = 16
 #: (measured: a sheet spanning 32.8 million cells took 1.37 GB).
 GRID_CELL_BYTES: Final = 48
 
-# Longer references than these overflow every reader's counters; they are refused as damage further on.
-_LETTERS: Final = re.compile(rb'<c r="([A-Z]{1,12})[0-9]')
-_ROWS: Final = re.compile(rb'<c r="[A-Z]{1,12}([0-9]{1,12})"')
+# References longer than 12 letters or digits overflow every reader's counters: refused as damage.
 _OVERLONG: Final = re.compile(rb'<c r="([A-Z]{13}|[A-Z]{1,12}[0-9]{13})')
 
 
@@ -282,35 +280,76 @@ class Extent:
 def extent(xml: bytes) -> Extent | None:
     """The rectangle spanned by the cells of a worksheet's XML, read from their ``r`` references alone (so it
     is known before anything lays the cells out, whatever order the rows come in); None when no cell has
-    one."""
-    columns: set[bytes] = set()
-    rows: set[bytes] = set()
+    one. References longer than 12 letters or digits are left out (``check_extent`` refuses them)."""
+    import numpy as np
+
+    low_row = low_column = np.iinfo(np.int64).max
+    high_row = high_column = far_row = 0
     start = 0
     while start < len(xml):
-        # A megabyte at a time, cut before a cell, so the lists of matches stay small whatever the markup.
-        cut = xml.find(b"<c ", start + _CHUNK)
+        # Sixteen megabytes at a time, cut before a cell, so the arrays stay small whatever the markup.
+        cut = xml.find(b"<c ", start + (_CHUNK << 4))
         end = len(xml) if cut < 0 else cut
-        columns.update(_LETTERS.findall(xml, start, end))
-        rows.update(_ROWS.findall(xml, start, end))
-        if len(columns) > 64:
-            columns = {min(columns, key=_letters_order), max(columns, key=_letters_order)}
-        if len(rows) > 1024:
-            numbers = [int(row) for row in rows]
-            rows = {b"%d" % min(numbers), b"%d" % max(numbers)}
+        rows, columns = _references(np.frombuffer(xml, np.uint8, end - start, start))
+        if len(rows):
+            low_row, high_row = min(low_row, int(rows.min())), max(high_row, int(rows.max()))
+            low_column = min(low_column, int(columns.min()))
+            widest = int(columns.max())
+            if widest > high_column:
+                high_column, far_row = widest, int(rows[int(columns.argmax())])
         start = end
-    if not columns or not rows:
+    if not high_column:
         return None
-    high = max(columns, key=_letters_order)
-    far = re.search(rb'<c r="' + high + rb'([0-9]{1,12})"', xml)
-    numbers = [int(row) for row in rows]
     return Extent(
-        first_row=min(numbers),
-        last_row=max(numbers),
-        first_column=_column(min(columns, key=_letters_order), {}),
-        last_column=_column(high, {}),
-        values=xml.count(b"<v>") + xml.count(b"<v ") + xml.count(b"<is>"),
-        far_row=int(far.group(1)) if far else max(numbers),
+        first_row=low_row,
+        last_row=high_row,
+        first_column=low_column,
+        last_column=high_column,
+        values=xml.count(b"</c>"),  # cells with content: a value, inline text or a formula
+        far_row=far_row,
     )
+
+
+_REFERENCE_OPEN: Final = b'<c r="'
+_LONGEST: Final = 12  # letters or digits of a reference this reading takes
+
+
+def _references(raw: Any) -> tuple[Any, Any]:
+    """(rows, columns) of the well-formed ``<c r="A1"`` references in a byte array, as int64 arrays.
+
+    Vectorised (a Python loop over millions of cells, or a regular expression, took a fifth of the time of
+    reading the sheet): find each '<c r="', then count the letters and digits after it.
+    """
+    import numpy as np
+
+    padded = np.concatenate([np.zeros(3, np.uint8), raw, np.zeros(2 * _LONGEST + 4, np.uint8)])
+    # Anchored on the 'r' (rarer than '<', which opens every element), then the bytes around it checked.
+    at = np.flatnonzero(padded[3 : len(raw) + 3] == ord("r")) + 3
+    for k, expected in enumerate(_REFERENCE_OPEN):
+        at = at[padded[at + k - 3] == expected]
+    at = at + 3
+    letters = np.zeros(len(at), np.int64)
+    columns = np.zeros(len(at), np.int64)
+    open_ = np.ones(len(at), bool)
+    for k in range(_LONGEST + 1):
+        byte = padded[at + k].astype(np.int64)
+        letter = open_ & (byte >= ord("A")) & (byte <= ord("Z"))
+        columns = np.where(letter, columns * 26 + byte - 64, columns)
+        letters += letter
+        open_ = letter
+    digits = np.zeros(len(at), np.int64)
+    rows = np.zeros(len(at), np.int64)
+    open_ = (letters > 0) & (letters <= _LONGEST)
+    at = at + letters
+    for k in range(_LONGEST + 1):
+        byte = padded[at + k].astype(np.int64)
+        digit = open_ & (byte >= ord("0")) & (byte <= ord("9"))
+        rows = np.where(digit, rows * 10 + byte - 48, rows)
+        digits += digit
+        open_ = digit
+    closed = padded[at + digits] == ord('"')
+    keep = closed & (letters > 0) & (letters <= _LONGEST) & (digits > 0) & (digits <= _LONGEST)
+    return rows[keep], columns[keep]
 
 
 def check_extent(xml: bytes, display: str, sheet: str, limits: ReadLimits) -> None:
@@ -357,10 +396,6 @@ def check_extent(xml: bytes, display: str, sheet: str, limits: ReadLimits) -> No
 
 def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
-
-
-def _letters_order(letters: bytes) -> tuple[int, bytes]:
-    return len(letters), letters
 
 
 def last_row(data: bytes) -> int:
