@@ -140,6 +140,8 @@ def chain_text(chain: Chain) -> str:
         start = f"({pct_text(chain.unallocated)} of {chain.path[0]} has no named holder) "
     elif chain.kind is ChainKind.UNKNOWN:
         start = "(country unknown) "
+    elif chain.kind is ChainKind.DECLARED:
+        start = "(declared indirect, above the chains) "
     return f"{start}{chain_path_text(chain)} = {pct_text(chain.share)}"
 
 

@@ -107,6 +107,8 @@ class EntityExplainer:
     def _start_tag(self, chain: Chain) -> str:
         if chain.kind is ChainKind.UNKNOWN:
             return '<span class="node-tag">country unknown</span>'
+        if chain.kind is ChainKind.DECLARED:
+            return '<span class="node-tag">declared indirect</span>'
         if chain.kind is ChainKind.HOME:
             try:
                 start = self.checks.primary.verdict(chain.path[0])

@@ -139,6 +139,11 @@ def _policy_rows(p: Policy) -> list[tuple[str, str, str]]:
         ("Weights", p.weights.value, "weights"),
         ("Control rows", _CONTROL_WORDS[p.control], "control"),
         ("Over-allocation", "rescaled to 100%" if p.allow_overallocation else "an error", "allow_overallocation"),
+        (
+            "No recorded holders",
+            "unknown owners" if p.unrecorded_holders.value == "unknown" else "its own ultimate owner",
+            "unrecorded_holders",
+        ),
         ("Label order", ", ".join(p.label_order) or "none", "label_order"),
         ("As-of date", p.as_of.isoformat(), "as_of"),
         (

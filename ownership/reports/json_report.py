@@ -36,6 +36,7 @@ def entity_document(v: EntityVerdict) -> dict[str, Any]:
                 "holder": c.holder,
                 "stake_pct": _interval(Interval(c.stake.low, c.stake.high)),
                 "holder_home": c.holder_is_home,
+                **({"declared_indirect": True} if c.declared else {}),
             }
             for c in v.tainted_by
         ],
@@ -69,6 +70,7 @@ def _reasons(derivation: Derivation | None) -> list[dict[str, Any]] | None:
                     "holder": c.holder,
                     "stake_pct": _interval(Interval(c.stake.low, c.stake.high)),
                     "holder_home": c.holder_is_home,
+                    **({"declared_indirect": True} if c.declared else {}),
                 }
                 for c in s.holders
             ],

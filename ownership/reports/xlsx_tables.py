@@ -22,6 +22,7 @@ _KIND_WORDS = {
     ChainKind.HOME: "home entity",
     ChainKind.UNKNOWN: "unknown country",
     ChainKind.UNALLOCATED: "unallocated shares",
+    ChainKind.DECLARED: "declared indirect interest",
 }
 
 
