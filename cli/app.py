@@ -38,9 +38,26 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+def _plain_flags(command: Any, ctx: Any) -> Any:
+    """``command`` with no type shown beside its flags (``--help``, ``--quiet``): a flag takes no value, so
+    the ``<bool>`` typer would print there says nothing."""
+    for param in command.get_params(ctx):
+        if getattr(param, "is_flag", False) and getattr(param, "metavar", None) is None:
+            param.metavar = ""
+    return command
+
+
 class _OneLineErrors(TyperGroup):
     """Usage errors (bad option values, unknown options) as one line on stderr with exit code 2, like every
     other error of this tool, instead of click's multi-line box."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _plain_flags(self, ctx)
+        super().format_help(ctx, formatter)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        found = super().get_command(ctx, cmd_name)
+        return _plain_flags(found, ctx) if found is not None else None
 
     def main(  # type: ignore[override]
         self,
@@ -78,7 +95,7 @@ app = typer.Typer(
     cls=_OneLineErrors,
     name="exposure",
     help="Who ultimately owns a company, and does one jurisdiction's share cross a threshold?",
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
@@ -131,24 +148,37 @@ def check(
     entity: o.Entities = [],  # noqa: B006
     fmt: Annotated[
         FormatOpt | None,
-        typer.Option("--format", help="Report format (default: table, or from -o's extension)."),
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            rich_help_panel=o.OUTPUT_PANEL,
+            help="Report format: table (default), json, csv, markdown, xlsx, html or parquet (default with -o: "
+            "from its extension).",
+        ),
     ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
             "-o",
             "--output",
+            metavar="FILE",
+            rich_help_panel=o.OUTPUT_PANEL,
             help="Write the report to this file: .json, .csv, .parquet, .md, .txt, or the audit reports .xlsx, .html.",
         ),
     ] = None,
     fail_on: o.FailOnOpt = None,
     as_of: o.AsOf = None,
     allow_overallocation: o.AllowOverallocation = False,
+    unrecorded_holders: o.Unrecorded = None,
     max_rows: o.MaxRows = o.DEFAULT_MAX_ROWS,
     max_input_mb: o.MaxInputMb = o.DEFAULT_MAX_INPUT_MB,
     quiet: o.Quiet = False,
     debug: o.Debug = False,
     input_format: o.InputFormat = InputFormatOpt.auto,
+    subject: o.Subject = None,
+    columns: o.ColumnsOpt = [],  # noqa: B006
+    lenient: o.Lenient = False,
+    wide: o.Wide = False,
 ) -> None:
     """Check INPUT: for every entity, is it owned beyond the threshold by the watched jurisdictions?
 
@@ -166,6 +196,7 @@ def check(
         weights=weights,
         control=control,
         allow_overallocation=allow_overallocation,
+        unrecorded_holders=unrecorded_holders,
         as_of=as_of,
         fail_on=fail_on,
         watchlist=watchlist,
@@ -188,8 +219,9 @@ def check(
             output,
             chosen_fail_on,
             quiet,
-            o.read_limits(max_rows, max_input_mb),
+            o.read_limits(max_rows, max_input_mb, subject=subject, columns=columns, lenient=lenient),
             input_format.value,
+            wide=wide,
         )
 
     raise typer.Exit(guarded(run, debug))
@@ -220,6 +252,8 @@ def _run_check(
     quiet: bool,
     limits: ReadLimits,
     input_format: str = "auto",
+    *,
+    wide: bool = False,
 ) -> int:
     from io import StringIO
 
@@ -240,12 +274,12 @@ def _run_check(
             console = Console(highlight=False)
             # Captured, then written once the bar (on the same terminal, via stderr) is gone.
             with phases.phase("preparing the table"), console.capture() as table:
-                _render_table(checks, console)
+                _render_table(checks, console, wide)
             sys.stdout.write(table.get())
         else:
             with phases.phase(writing):
                 buffer = StringIO()
-                _render_table(checks, Console(file=buffer, width=160, no_color=True, highlight=False))
+                _render_table(checks, Console(file=buffer, width=160, no_color=True, highlight=False), True)
                 write_atomically(output, buffer.getvalue())
     elif report_format in ("xlsx", "html"):
         if output is None:
@@ -266,9 +300,11 @@ def _run_check(
 
         phases.run(writing, lambda: write_atomically(output, lambda path: write_parquet(checks, path)))
     elif report_format == "csv" and output is not None:
-        from ownership.reports.csv_report import write_csv
+        from ownership.reports.csv_report import provenance_json, provenance_path, write_csv
 
         phases.run(writing, lambda: write_atomically(output, lambda path: write_csv(checks, path)))
+        # The rows stay plain CSV; what they were computed from goes beside them (issue 15).
+        write_atomically(provenance_path(output), provenance_json(checks))
     else:
         render = {"json": render_json, "csv": render_csv, "markdown": render_markdown}[report_format]
         # Only the rendering is a phase: stdout is written once the bar is gone, so the two never mix.
@@ -305,13 +341,13 @@ def _shown_settings(settings: Mapping[str, object]) -> list[tuple[str, str]]:
     return [(key, shown(value if not isinstance(value, Path) else str(value))) for key, value in settings.items()]
 
 
-def _render_table(checks: CheckSet, console: Console) -> None:
+def _render_table(checks: CheckSet, console: Console, wide: bool = False) -> None:
     from cli.render import render_comparison, render_table
 
     if len(checks.results) > 1:
         render_comparison(checks, console)
     else:
-        render_table(checks.primary, console)
+        render_table(checks.primary, console, wide=wide)
 
 
 @app.command("profiles")

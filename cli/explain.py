@@ -16,6 +16,8 @@ from rich.tree import Tree
 from cli import options as o
 from cli.common import guarded, refuse_overwriting_input, resolve_policies, run_checks, write_atomically
 from cli.convert import InputFormatOpt
+from ownership.errors import PolicyError
+from ownership.readers.tables import ReadLimits
 from ownership.result import CheckResult, EntityVerdict, Status
 
 STYLE = {Status.HOME: "bold magenta", Status.FLAGGED: "bold red", Status.POSSIBLE: "bold yellow", Status.CLEAR: "green"}
@@ -45,16 +47,31 @@ def explain_command(
     control: o.Control = None,
     as_of: o.AsOf = None,
     allow_overallocation: o.AllowOverallocation = False,
-    fmt: Annotated[ExplainFormat, typer.Option("--format", help="table (a tree), json or markdown.")] = (
-        ExplainFormat.table
-    ),
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the explanation to this file.")] = None,
+    unrecorded_holders: o.Unrecorded = None,
+    fmt: Annotated[
+        ExplainFormat,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            rich_help_panel=o.OUTPUT_PANEL,
+            help="table (a tree, default), json or markdown.",
+        ),
+    ] = ExplainFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", metavar="FILE", rich_help_panel=o.OUTPUT_PANEL, help="Write the explanation to this file."
+        ),
+    ] = None,
     fail_on: o.FailOnOpt = None,
     max_rows: o.MaxRows = o.DEFAULT_MAX_ROWS,
     max_input_mb: o.MaxInputMb = o.DEFAULT_MAX_INPUT_MB,
     input_format: o.InputFormat = InputFormatOpt.auto,
     quiet: o.Quiet = False,
     debug: o.Debug = False,
+    subject: o.Subject = None,
+    columns: o.ColumnsOpt = [],  # noqa: B006
+    lenient: o.Lenient = False,
 ) -> None:
     """Explain why ENTITY in INPUT is home, flagged, possible or clear: the rule in plain words, the cascade
     step by step, and the largest look-through chains.
@@ -74,6 +91,7 @@ def explain_command(
         weights=weights,
         control=control,
         allow_overallocation=allow_overallocation,
+        unrecorded_holders=unrecorded_holders,
         as_of=as_of,
         fail_on=fail_on,
         watchlist=watchlist,
@@ -84,8 +102,13 @@ def explain_command(
         from ownership.reports.explanation import explanation_document, render_explanation_markdown
 
         policies, chosen_fail_on, watch_warnings = resolve_policies(profile, policy_path, flags)
-        limits = o.read_limits(max_rows, max_input_mb)
-        results = run_checks(input_path, input_format.value, limits, policies, watch_warnings, [entity]).results
+        limits = o.read_limits(max_rows, max_input_mb, subject=subject, columns=columns, lenient=lenient)
+        try:
+            results = run_checks(input_path, input_format.value, limits, policies, watch_warnings, [entity]).results
+        except PolicyError as exc:
+            if "is not an entity id or name" not in exc.reason:
+                raise
+            raise PolicyError(no_entity(entity, input_path, limits, input_format.value)) from None
         verdicts = [r.verdict(r.targets[0]) for r in results]
         if fmt is ExplainFormat.json:
             docs = [explanation_document(r, v) for r, v in zip(results, verdicts, strict=True)]
@@ -109,6 +132,34 @@ def explain_command(
         return max(r.exit_code(chosen_fail_on) for r in results)
 
     raise typer.Exit(guarded(run, debug))
+
+
+def no_entity(entity: str, input_path: Path, limits: ReadLimits, input_format: str) -> str:
+    """The message for an ENTITY that is in the input neither as an id nor as a name, with the closest ids
+    and names (those it begins, then the most alike)."""
+    import difflib
+
+    from ownership.readers import read_input
+
+    data = read_input(input_path, str(input_path), limits, input_format=input_format)
+    ids = [e.id for e in data.entities]
+    names = list(dict.fromkeys([*ids, *(e.name for e in data.entities)]))
+    key = " ".join(entity.split()).casefold()
+
+    def likeness(text: str) -> float:
+        return difflib.SequenceMatcher(None, key, text.casefold()).ratio()
+
+    # Ids containing the text first (the likeliest, then input order), then names, then anything alike.
+    containing = [n for n in names if key in n.casefold()]
+    close = sorted(containing, key=lambda n: (n not in ids, -likeness(n)))
+    folded = {n.casefold(): n for n in reversed(names)}
+    close += [folded[n] for n in difflib.get_close_matches(key, list(folded), n=3, cutoff=0.6)]
+    close = list(dict.fromkeys(close))[:3]
+    text = f"no entity '{entity}' in {input_path}"
+    if not close:
+        return f"{text}; give an id or a name as the input spells it"
+    listed = ", ".join(close[:-1]) + (" or " if len(close) > 1 else "") + close[-1]
+    return f"{text}; did you mean {listed}?"
 
 
 def explanation_tree(result: CheckResult, v: EntityVerdict) -> Tree:

@@ -38,7 +38,10 @@ def graph_command(
     ] = None,
     jurisdiction: o.Jurisdictions = [],  # noqa: B006 - typer needs a literal default for repeatable options
     profile: Annotated[
-        list[str], typer.Option("--profile", help="Named rule (see `exposure profiles`); one, as a graph shows one.")
+        list[str],
+        typer.Option(
+            "--profile", metavar="NAME", help="Named rule (see `exposure profiles`); one, as a graph shows one."
+        ),
     ] = [],  # noqa: B006
     policy_path: o.PolicyFile = None,
     watchlist: o.Watchlists = [],  # noqa: B006
@@ -54,9 +57,12 @@ def graph_command(
     as_of: o.AsOf = None,
     entity: Annotated[
         list[str],
-        typer.Option("--entity", help="Only these entities (id or name) decide (the 'decides' attribute)."),
+        typer.Option(
+            "--entity", metavar="ID", help="Only these entities (id or name) decide (the 'decides' attribute)."
+        ),
     ] = [],  # noqa: B006
     allow_overallocation: o.AllowOverallocation = False,
+    unrecorded_holders: o.Unrecorded = None,
     max_rows: o.MaxRows = o.DEFAULT_MAX_ROWS,
     max_input_mb: o.MaxInputMb = o.DEFAULT_MAX_INPUT_MB,
     input_format: o.InputFormat = InputFormatOpt.auto,
@@ -83,6 +89,7 @@ def graph_command(
         weights=weights,
         control=control,
         allow_overallocation=allow_overallocation,
+        unrecorded_holders=unrecorded_holders,
         as_of=as_of,
         fail_on=None,
         watchlist=watchlist,

@@ -8,6 +8,8 @@ columns, and only the shown rows' verdicts are built; ``-o report.csv`` or ``.pa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 from rich.console import Console
@@ -17,7 +19,7 @@ from rich.text import Text
 from cli.safe_text import visible, visible_markup
 from ownership.model import Method
 from ownership.reports.common import interval_text, rule_summary, verdict_sentence
-from ownership.result import STATUSES, CheckResult, CheckSet, EntityVerdict, Figures, Status
+from ownership.result import STATUSES, CheckResult, CheckSet, EntityVerdict, Figures, Interval, Status
 
 STYLE = {
     Status.HOME: "bold magenta",
@@ -39,9 +41,13 @@ _BULK_HINT = "write them all with -o report.csv or -o report.parquet"
 IndexArray = npt.NDArray[np.int64]
 
 
-def render_table(result: CheckResult, console: Console) -> None:
+def render_table(result: CheckResult, console: Console, *, wide: bool = False) -> None:
     """The verdict, the rule, then every entity (up to ``MAX_ROWS`` entities) or the counts per status and
-    the top flagged entities (larger inputs)."""
+    the top flagged entities (larger inputs).
+
+    The table fits the console's width: one line per entity name (ellipsised), the reason shortened to
+    ``REASON_LINES`` lines at word ends (the full reason is in ``explain`` and the reports); ``wide`` shows
+    everything in full."""
     overall = result.overall()
     console.print(Text(visible(verdict_sentence(result)), style=STYLE[overall]))
     policy = result.policy
@@ -55,36 +61,134 @@ def render_table(result: CheckResult, console: Console) -> None:
     if not policy.in_force:
         console.print(f"NOT IN FORCE: {policy.note}", style="bold yellow", markup=False)
     if len(result.verdicts) > MAX_ROWS:
-        _render_large(result, console)
+        _render_large(result, console, wide)
         return
-    table = _verdict_table()
-    rows = result.ordered()
+    rows = list(result.ordered())
+    fit = None if wide else _fit(rows, console.width)
+    table = _verdict_table(fit=fit)
     for v in rows:
-        _add_verdict_row(table, v, result)
+        _add_verdict_row(table, v, result, fit)
     console.print(table)
+    if fit is not None and any(len(_reason(v)) > len(_short(_reason(v), fit.reason)) for v in rows):
+        console.print("[dim]reasons shortened: `exposure explain INPUT ID` or --wide shows them in full[/dim]")
 
 
-def _verdict_table(title: str | None = None) -> Table:
-    table = Table(title=title, title_justify="left", show_lines=False, header_style="bold", expand=False)
-    table.add_column("status")
-    table.add_column("entity", overflow="fold")
-    table.add_column("country")
-    table.add_column("cascade", justify="right")
-    table.add_column("look-through", justify="right")
-    table.add_column("reason", overflow="fold", ratio=1)
+#: The longest entity id or name the fitted table shows before an ellipsis.
+ENTITY_WIDTH = 16
+#: The most lines a reason takes in the fitted table.
+REASON_LINES = 2
+#: The narrowest reason column, however narrow the terminal.
+MIN_REASON = 16
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """Widths of the fitted table's entity and reason columns (characters)."""
+
+    entity: int
+    reason: int
+
+
+def _fit(rows: list[EntityVerdict], width: int) -> _Fit:
+    def widest(header: str, texts: list[str]) -> int:
+        return max([len(header), *(len(t) for t in texts)])
+
+    entity = min(ENTITY_WIDTH, widest("entity", [_label(v) for v in rows]))
+    fixed = [
+        widest("status", [v.status.value for v in rows]),
+        entity,
+        widest("country", [_country(v) for v in rows]),
+        widest("cascade", [_compact(v.cascade) for v in rows]),
+        widest("look-through", [_compact(v.lookthrough) for v in rows]),
+    ]
+    # Six columns two spaces apart (box.SIMPLE_HEAD without its edge, paddings collapsed): 5 * 2.
+    return _Fit(entity, max(MIN_REASON, width - sum(fixed) - 10))
+
+
+def _compact(iv: Interval) -> str:
+    """An interval as few characters as it can take: "56-64%", "100%"."""
+    text = interval_text(iv)
+    low, sep, high = text.partition(" - ")
+    return f"{low.removesuffix('%')}-{high}" if sep else text
+
+
+def _label(v: EntityVerdict) -> str:
+    # One line per entity: its id, which `explain` takes; the name is in --wide and the reports.
+    return visible(v.entity.id)
+
+
+def _reason(v: EntityVerdict) -> str:
+    return visible(v.reason)
+
+
+def _short(text: str, width: int, lines: int = REASON_LINES) -> str:
+    """``text`` in at most ``lines`` lines of ``width``, broken at spaces only, with an ellipsis where it is
+    cut; a word longer than a line is left for the table to ellipsise, never split."""
+    import textwrap
+
+    wrapped = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    if len(wrapped) <= lines:
+        return "\n".join(wrapped)
+    kept = wrapped[:lines]
+    last = kept[-1]
+    while len(last) + 1 > width and " " in last:
+        last = last.rsplit(" ", 1)[0]
+    kept[-1] = last.rstrip(",;:") + "…"
+    return "\n".join(kept)
+
+
+def _verdict_table(title: str | None = None, fit: _Fit | None = None) -> Table:
+    if fit is None:
+        table = Table(title=title, title_justify="left", show_lines=False, header_style="bold", expand=False)
+        table.add_column("status")
+        table.add_column("entity", overflow="fold")
+        table.add_column("country")
+        table.add_column("cascade", justify="right")
+        table.add_column("look-through", justify="right")
+        table.add_column("reason", overflow="fold", ratio=1)
+        return table
+    from rich import box
+
+    table = Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+        header_style="bold",
+        expand=False,
+    )
+    table.add_column("status", no_wrap=True)
+    table.add_column("entity", no_wrap=True, overflow="ellipsis", max_width=fit.entity)
+    table.add_column("country", no_wrap=True)
+    table.add_column("cascade", justify="right", no_wrap=True)
+    table.add_column("look-through", justify="right", no_wrap=True)
+    table.add_column("reason", no_wrap=True, overflow="ellipsis", width=fit.reason)
     return table
 
 
-def _add_verdict_row(table: Table, v: EntityVerdict, result: CheckResult) -> None:
-    entity_id, entity_name = visible_markup(v.entity.id), visible_markup(v.entity.name)
-    name = entity_id if v.entity.name == v.entity.id else f"{entity_id}\n[dim]{entity_name}[/dim]"
-    if result.targets and v.decides:
-        name = f"[bold]{name}[/bold]"
-    reason = visible_markup(v.reason) + "".join(f"\n[yellow]! {visible_markup(flag)}[/yellow]" for flag in v.red_flags)
+def _add_verdict_row(table: Table, v: EntityVerdict, result: CheckResult, fit: _Fit | None = None) -> None:
     status = Text(v.status.value, style=STYLE[v.status])
+    figures = (_country(v), interval_text(v.cascade), interval_text(v.lookthrough))
+    if fit is not None:
+        figures = (_country(v), _compact(v.cascade), _compact(v.lookthrough))
+        name = Text(_label(v), style="bold" if result.targets and v.decides else "")
+        flags = [visible(flag) for flag in v.red_flags]
+        reason = Text(_short(_reason(v), fit.reason, REASON_LINES - 1 if flags else REASON_LINES))
+        if flags:
+            more = f" (+{len(flags) - 1})" if len(flags) > 1 else ""
+            reason.append("\n" + _short(f"! {flags[0]}{more}", fit.reason, 1), style="yellow")
+        table.add_row(status, name, *figures, reason)
+        return
+    entity_id, entity_name = visible_markup(v.entity.id), visible_markup(v.entity.name)
+    label = entity_id if v.entity.name == v.entity.id else f"{entity_id}\n[dim]{entity_name}[/dim]"
+    if result.targets and v.decides:
+        label = f"[bold]{label}[/bold]"
+    text = visible_markup(v.reason) + "".join(f"\n[yellow]! {visible_markup(flag)}[/yellow]" for flag in v.red_flags)
     if v.labels and v.status is not Status.HOME:
         status.append(f"\n{visible(', '.join(v.labels))}", style="dim")
-    table.add_row(status, name, _country(v), interval_text(v.cascade), interval_text(v.lookthrough), reason)
+    table.add_row(status, label, *figures, text)
 
 
 def _country(v: EntityVerdict) -> str:
@@ -94,7 +198,7 @@ def _country(v: EntityVerdict) -> str:
     return country
 
 
-def _render_large(result: CheckResult, console: Console) -> None:
+def _render_large(result: CheckResult, console: Console, wide: bool = False) -> None:
     """Counts per status, then the named entities (with --entity) or the top flagged ones."""
     figures = result.figures
     total = len(result.verdicts)
@@ -125,9 +229,11 @@ def _render_large(result: CheckResult, console: Console) -> None:
     if not shown.size:
         console.print(f"[dim]no deciding entity is flagged or possible; {_BULK_HINT}[/dim]")
         return
-    table = _verdict_table(title)
-    for i in shown.tolist():
-        _add_verdict_row(table, result.verdicts[i], result)
+    listed = [result.verdicts[i] for i in shown.tolist()]
+    fit = None if wide else _fit(listed, console.width)
+    table = _verdict_table(title, fit)
+    for v in listed:
+        _add_verdict_row(table, v, result, fit)
     console.print(table)
     rest = total - int(shown.size)
     console.print(
@@ -197,7 +303,8 @@ def render_warnings(checks: CheckResult | CheckSet, console: Console, limit: int
     for w in warnings[:limit]:
         line = Text("  ")
         line.append(w.code, style="yellow")
-        line.append(f" {visible(w.where.cell())}: " if w.where else " ")
+        # The place as errors give it ("cap.xlsx, sheet 'Holdings', row 30, column C (Percent)").
+        line.append(f" {visible(str(w.where))}: " if w.where else " ")
         line.append(visible(w.message))
         console.print(line)
     if len(warnings) > limit:

@@ -88,7 +88,10 @@ def test_the_sample_workbook(cli, tmp_path: Path) -> None:
     result = convert(cli, cli.cap_table, out)
     # The reader's warnings are printed as check prints them, then one summary line.
     assert "1 warning:" in result.stderr
-    assert "unknown_reference Holdings!A26: 'Vantage Nominees Ltd'" in " ".join(result.stderr.split())
+    # Located as errors are (issue 15), not "Holdings!A26".
+    assert "unknown_reference " + str(
+        cli.cap_table
+    ) + ", sheet 'Holdings', row 26, column A (Holder): 'Vantage Nominees Ltd'" in (" ".join(result.stderr.split()))
     assert f"wrote {out}: 20 entities, 28 holdings from {cli.cap_table} (workbook)" in " ".join(result.stderr.split())
     found = sheets(out)
     holdings = {(r[0], r[1]): r for r in found["Holdings"][1:]}

@@ -99,7 +99,8 @@ def _expected_top(result: CheckResult, method: str) -> list[str]:
 
 @pytest.mark.parametrize("method", ["cascade", "lookthrough", "either"])
 def test_large_table_shows_counts_and_top_flagged(big_registry: Path, spy: Spy, cli: Any, method: str) -> None:
-    result = cli.run("check", big_registry, "-j", "CN", "--method", method)
+    # --wide: the boxed table these patterns parse (the fitted one is tested in test_sheet_shapes_cli.py).
+    result = cli.run("check", big_registry, "-j", "CN", "--method", method, "--wide")
     assert result.exit_code == 1, result.stderr
     [checked] = spy.results
     assert len(checked.verdicts) == ENTITIES > MAX_ROWS
@@ -121,7 +122,7 @@ def test_large_table_shows_counts_and_top_flagged(big_registry: Path, spy: Spy, 
 def test_large_table_with_named_entities_lists_them(big_registry: Path, spy: Spy, cli: Any) -> None:
     named = ["C0000001", "C0000002", "C0000003"]
     args = [a for entity in named for a in ("--entity", entity)]
-    result = cli.run("check", big_registry, "-j", "CN", *args)
+    result = cli.run("check", big_registry, "-j", "CN", *args, "--wide")
     assert result.exit_code in (0, 1), result.stderr
     [checked] = spy.results
     assert sorted(entity for _, entity in _shown(result.stdout)) == named
@@ -159,7 +160,7 @@ def test_large_comparison_orders_with_the_columns(big_registry: Path, spy: Spy, 
 
 
 def test_small_inputs_keep_the_full_table(spy: Spy, cli: Any) -> None:
-    result = cli.run("check", cli.cap_table, "-j", "CN")
+    result = cli.run("check", cli.cap_table, "-j", "CN", "--wide")
     [checked] = spy.results
     assert 0 < len(checked.verdicts) <= MAX_ROWS
     assert {entity for _, entity in _shown(result.stdout)} == set(checked.verdicts.entities.ids)
