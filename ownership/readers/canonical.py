@@ -396,6 +396,7 @@ def read_holdings(
     *,
     declared_source: str | None,
     layout: ReadLayout | None = None,
+    merge_countries: bool = False,
 ) -> list[Holding]:
     """Holdings from a Holdings table; ``entities`` gains the parties only named here.
 
@@ -407,6 +408,9 @@ def read_holdings(
         declared_source: where entities are declared (for the unknown-reference warning), or None when
             the holdings table is itself the only source of entities (a single holdings CSV).
         layout: what the user said about the sheet (``--subject``, ``--columns``).
+        merge_countries: with a declared entity list, read the holder's and subject's country columns of
+            the rows too: they give the countries the list leaves blank (and the parties it lacks), and
+            contradict it as an error; otherwise such columns are ignored with a warning.
     """
     header = holdings_header(table, layout)
     _warn_unknown_columns(table, header, problems)
@@ -419,9 +423,11 @@ def read_holdings(
             table.where(header.row),
         )
     inline = _InlineEntities(entities, problems) if declared_source is None else None
+    merged = [c for c in _COUNTRY_COLUMNS if c in cols] if inline is None and merge_countries else []
+    found: dict[str, dict[str, tuple[str, Location]]] = {}
     if inline is None:
         for extra in _INLINE_COLUMNS:
-            if extra in cols:
+            if extra in cols and extra not in merged:
                 k = cols[extra]
                 problems.warn(
                     "ignored_column",
@@ -456,15 +462,78 @@ def read_holdings(
         else:
             holder = resolver.resolve(holder_text, row.where("holder"))
             subject = resolver.resolve(subject_text, row.where("subject"))
+            if merged:
+                _note_countries(row, merged, {"holder": holder, "subject": subject}, found)
         holding = _holding(row, holder, subject, bare_numbers, percent_texts)
         if holding is not None:
             holdings.append(holding)
             since_total.append(holding)
     if inline is not None:
         inline.finish(entities)
+    if found:
+        _merge_countries(entities, found, problems, declared_source or "the entity list")
     if not _check_mixed_forms(bare_numbers, percent_texts, problems):
         _check_fraction_scale(bare_numbers, problems)
     return holdings
+
+
+_COUNTRY_COLUMNS = tuple(
+    f"{role}_{attr}" for role in ("holder", "subject") for attr in ("jurisdiction", "headquarters")
+)
+
+
+def _note_countries(
+    row: _Row, columns: list[str], parties: dict[str, str | None], found: dict[str, dict[str, tuple[str, Location]]]
+) -> None:
+    """Record the countries this row gives its parties; two rows giving one party two countries is an error."""
+    for name in columns:
+        role, attr = name.split("_", 1)
+        party = parties[role]
+        code = row.country(name) if party is not None else None
+        if party is None or code is None:
+            continue
+        earlier = found.setdefault(party, {}).get(attr)
+        if earlier is None:
+            found[party][attr] = (code, row.where(name))
+        elif earlier[0] != code:
+            row.problems.error(
+                f"{short(party)} has {attr} {code} here but {earlier[0]} at row {earlier[1].row}; one party, one "
+                "country",
+                row.where(name),
+            )
+
+
+def _merge_countries(
+    entities: list[Entity], found: dict[str, dict[str, tuple[str, Location]]], problems: Problems, declared: str
+) -> None:
+    """Countries from the holding rows fill what the entity list leaves blank; a contradiction is an error."""
+    filled: list[str] = []
+    for k, entity in enumerate(entities):
+        given = found.get(entity.id)
+        if not given:
+            continue
+        for attr, (code, where) in given.items():
+            current = getattr(entity, attr)
+            if current is None:
+                entity = (
+                    replace(entity, jurisdiction=code) if attr == "jurisdiction" else replace(entity, headquarters=code)
+                )
+                filled.append(entity.id)
+            elif current != code:
+                problems.error(
+                    f"{declared} gives {short(entity.id)} {attr} {current}, but this row says {code}; correct one of "
+                    "them",
+                    where,
+                )
+        entities[k] = entity
+    if filled:
+        names = list(dict.fromkeys(filled))
+        listed = ", ".join(short(n, 40) for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        problems.warn(
+            "country_from_holdings",
+            f"{len(names)} part{'y' if len(names) == 1 else 'ies'} without a country in {declared} take it from the "
+            f"holdings' country column ({listed})",
+        )
 
 
 #: The first cell of a total row: "Total", "TOTAL:", "Grand total", "Sum", "Subtotal".

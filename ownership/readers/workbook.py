@@ -82,7 +82,9 @@ def read_canonical_workbook(path: Path, name: str, limits: ReadLimits = DEFAULT_
         )
     entities = read_entities(entities_table, problems, layout) if entities_table is not None else []
     declared = entities_table.label if entities_table is not None else None
-    holdings = read_holdings(holdings_table, entities, problems, declared_source=declared, layout=layout)
+    holdings = read_holdings(
+        holdings_table, entities, problems, declared_source=declared, layout=layout, merge_countries=True
+    )
     holdings = apply_share_counts(entities, holdings, problems)
     if entities_table is None:
         problems.warnings.insert(0, _no_entities_warning(name, holdings_table, any(e.country_known for e in entities)))

@@ -394,3 +394,27 @@ def test_a_folder_without_entities_csv_says_where_countries_come_from(tmp_path: 
     assert "countries come from the country columns of holdings.csv" in warning.message
     (folder / "holdings.csv").write_text("holder,subject,percent\nA,T,60\n")
     assert "every country is unknown" in read(folder).warnings[0].message
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A holdings sheet's country column beside an Entities sheet is read, not ignored
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_holdings_countries_fill_what_the_entities_sheet_leaves_blank(xlsx) -> None:
+    # Entities lists the fund without a country; the register's Country column says China: CN, read.
+    entities = [["ID", "Country"], ["Lingxin", None], ["Orchard", "SG"], ["Jade", "SG"]]
+    holdings = [["Holder", "Subject", "%", "Country"], ["Lingxin", "Jade", 55, "China"], ["Orchard", "Jade", 45, "SG"]]
+    data = read(xlsx({"Entities": entities, "Holdings": holdings}))
+    assert countries(data)["Lingxin"] == ("CN", None)
+    warning = next(w for w in data.warnings if w.code == "country_from_holdings")
+    assert "1 party without a country in sheet 'Entities'" in warning.message and "Lingxin" in warning.message
+    assert "ignored_column" not in codes(data)
+
+
+def test_holdings_country_contradicting_the_entities_sheet_is_an_error(xlsx) -> None:
+    entities = [["ID", "Country"], ["Lingxin", "SG"], ["Jade", "SG"]]
+    holdings = [["Holder", "Subject", "%", "Country"], ["Lingxin", "Jade", 55, "CN"]]
+    error = error_of(xlsx({"Entities": entities, "Holdings": holdings}))
+    assert error.where == Location("book.xlsx", "Holdings", 2, 4, "Country")
+    assert "sheet 'Entities' gives Lingxin jurisdiction SG, but this row says CN" in error.reason
