@@ -19,9 +19,35 @@ def column_letter(index: int) -> str:
 
 
 def short(text: object, limit: int = 80) -> str:
-    """``text`` for a message: at most ``limit`` characters, so a 100,000-character cell cannot flood one."""
-    value = str(text)
+    """``text`` for a message: at most ``limit`` characters, so a 100,000-character cell cannot flood one, with
+    invisible characters shown (see :func:`visible`)."""
+    value = visible(str(text))
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def visible(text: str) -> str:
+    """``text`` with the characters a reader cannot see written as escapes: controls (``\\x1b``), format
+    characters such as zero-width spaces and joiners, bidirectional marks and soft hyphens (``\\u200b``),
+    and every space but the plain one, no-break spaces included (``\\xa0``). Two ids that differ only in such a
+    character then look different in a message, as they are."""
+    if text.isascii() and text.isprintable():
+        return text
+    import unicodedata
+
+    shown = []
+    for ch in text:
+        if ch == " " or unicodedata.category(ch) not in _INVISIBLE:
+            shown.append(ch)
+        elif ord(ch) < 0x100:
+            shown.append(f"\\x{ord(ch):02x}")
+        else:
+            shown.append(f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}")
+    return "".join(shown)
+
+
+# Unicode general categories of characters that show as nothing, or as a plain space: controls, format
+# characters, unassigned and private-use code points, and the space, line and paragraph separators.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Zs", "Zl", "Zp"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +171,7 @@ class DataWarning:
         register_subject: a register of members with no subject column: the company from the title row,
             or the file name.
         total_mismatch: a Total/Sum row that differs from the rows above it by more than rounding.
+        country_from_holdings: parties without a country in the entity list take it from the holdings sheet.
         ignored_cells: cells beyond the last header column (often an unquoted delimiter).
         unknown_type: an entity type that is not one of the known types; read as unknown.
         duplicate_entity: an entity listed twice with the same details; the copy is ignored.
@@ -155,6 +182,7 @@ class DataWarning:
         hidden_sheet: a hidden sheet, read all the same.
         chart_sheet: a chart sheet, which holds no table.
         encoding: a text file that is not UTF-8, read in another encoding.
+        invisible_characters: text cells holding zero-width characters; removed, so the text matches.
 
     BODS:
         duplicate_statement: statements that are exact copies; each counted once.
