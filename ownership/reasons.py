@@ -18,7 +18,7 @@ import numpy.typing as npt
 from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray
 from ownership.evaluate import Evaluation
 from ownership.graph import EquityGraph, home_country
-from ownership.model import TOLERANCE, Method, Policy, Stake, pct_text
+from ownership.model import TOLERANCE, CountryKind, Method, Policy, Stake, pct_text
 from ownership.result import STATUSES, CodedTexts, Contribution, Status
 from ownership.table import PERSON_CODE, texts_at
 
@@ -265,6 +265,9 @@ class ReasonWriter:
         if listed and not countries:
             return f"home entity: on the watch list ({', '.join(listed)})"
         if e.type.value == "person":
+            kinds = {kind for c, kind in e.countries if c in countries}
+            if kinds and kinds <= {CountryKind.TAX_RESIDENCE}:
+                return f"home entity: tax resident in {'/'.join(countries)}"
             return f"home entity: a {'/'.join(countries)} national or resident"
         parts = []
         if e.jurisdiction in countries:

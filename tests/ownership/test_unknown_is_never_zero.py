@@ -151,6 +151,7 @@ def test_every_country_of_a_person_counts() -> None:
     company = Entity("CO", "A Company", COMPANY, "GB")
     result = run([person, company], [Holding("P", "CO", pct(100))], jurisdictions=frozenset({"UA"}))
     assert status(result, "P") is Status.HOME
+    assert next(v for v in result.verdicts if v.entity.id == "P").reason == "home entity: tax resident in UA"
     assert status(result, "CO") is Status.FLAGGED
     assert next(v for v in result.verdicts if v.entity.id == "P").entity.countries >= {
         ("UA", CountryKind.TAX_RESIDENCE)
