@@ -418,3 +418,16 @@ def test_holdings_country_contradicting_the_entities_sheet_is_an_error(xlsx) -> 
     error = error_of(xlsx({"Entities": entities, "Holdings": holdings}))
     assert error.where == Location("book.xlsx", "Holdings", 2, 4, "Country")
     assert "sheet 'Entities' gives Lingxin jurisdiction SG, but this row says CN" in error.reason
+
+
+def test_unmapped_country_column_in_a_folder_or_csv_is_an_error(tmp_path: Path) -> None:
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / "entities.csv").write_text("id,jurisdiction,Parent country\nA,US,CN\nT,SG,\n")
+    (folder / "holdings.csv").write_text("holder,subject,percent\nA,T,60\n")
+    error = error_of(folder)  # the columnar reader steps aside; the row reader names the column
+    assert error.where == Location("f/entities.csv", None, 1, 3, "Parent country")
+    assert "looks like a country" in error.reason
+    single = tmp_path / "h.csv"
+    single.write_text("holder,subject,percent,Owner's domicile\nA,T,60,CN\n")
+    assert "looks like a country" in error_of(single).reason
