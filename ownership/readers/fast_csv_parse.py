@@ -1,16 +1,19 @@
 """CSV files parsed by Arrow into text columns, only where Python's csv module would split them the same way.
 
 The row reader reads a text file with ``tables.read_text_table`` (delimiter sniffing, Python's csv module,
-blank lines skipped, rows numbered by line). ``parse`` gives the same cells as columns of text, one row per
+blank lines skipped, rows numbered by record). ``parse`` gives the same cells as columns of text, one row per
 line below a header on line 1, or raises ``Decline`` wherever the two could differ: text that is not UTF-8,
-a delimiter other than a comma, a header that is not on line 1 or has quotes or blank cells, blank lines,
-quoted cells spanning lines, ragged rows, lone carriage returns, NUL bytes, and files past ``ReadLimits``.
+text the row reader would tidy (not in NFC, or holding zero-width characters), a delimiter other than a
+comma, a header that is not on line 1 or has quotes or blank cells, blank lines, quoted cells spanning lines,
+ragged rows, lone carriage returns, NUL bytes, and files past ``ReadLimits``.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,8 +25,11 @@ from ownership.errors import InputError, Location
 from ownership.readers.columns import Header, find_header
 from ownership.readers.fast_csv_values import Column, Decline
 from ownership.readers.tables import Cell, RawTable, ReadLimits, _dialect
+from ownership.readers.unicode_text import ZERO_WIDTH
 
 _BOM = b"\xef\xbb\xbf"
+#: The zero-width characters of ``unicode_text.ZERO_WIDTH`` as UTF-8.
+_ZERO_WIDTH = re.compile(b"|".join(re.escape(ch.encode()) for ch in ZERO_WIDTH))
 #: Enough bytes to hold the 65,536 characters the row reader sniffs the delimiter from.
 _SNIFF_BYTES = 4 * 65536
 #: Python's csv module refuses a cell this long or longer (read_text_table raises its limit to at least this).
@@ -54,6 +60,8 @@ def parse(
     start = len(_BOM) if data.startswith(_BOM) else 0
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
         raise Decline
+    if not data.isascii() and not _tidy(data[start:]):
+        raise Decline  # the row reader normalises the text, and warns about zero-width characters
     _check_delimiter(data[start : start + _SNIFF_BYTES], final=len(data) - start <= _SNIFF_BYTES)
     end = data.find(b"\n", start)
     if end < 0 or end + 1 == len(data):
@@ -104,6 +112,16 @@ def parse(
         _check_quoted_lines(data, table)
     columns = {field: table.column(k) for field, k in header.columns.items()}
     return ParsedFile(display, header, header_table, columns, table.num_rows)
+
+
+def _tidy(data: bytes) -> bool:
+    """Whether the text is already as ``unicode_text.tidy_text`` leaves it: no zero-width characters, NFC."""
+    if _ZERO_WIDTH.search(data) is not None:
+        return False
+    try:
+        return unicodedata.is_normalized("NFC", data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return True  # not UTF-8: Arrow refuses it further on, and the row reader reads it
 
 
 def _check_delimiter(head: bytes, *, final: bool) -> None:

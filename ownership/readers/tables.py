@@ -250,13 +250,15 @@ def read_workbook(
         # calamine reads a large workbook many times faster; openpyxl reads whatever the fast reader cannot
         # vouch for, and names the place of any damage.
         tables = read_workbook_fast(data, display, limits) if fast else None
-        if tables is not None:
-            return tables
-        has_formulas = _has_formulas(data, display)
-        with warnings.catch_warnings():
-            # openpyxl warns (on stderr) about harmless oddities such as a missing default style.
-            warnings.simplefilter("ignore")
-            return _read_tables(data, display, limits, has_formulas, load_workbook)
+        if tables is None:
+            has_formulas = _has_formulas(data, display)
+            with warnings.catch_warnings():
+                # openpyxl warns (on stderr) about harmless oddities such as a missing default style.
+                warnings.simplefilter("ignore")
+                tables = _read_tables(data, display, limits, has_formulas, load_workbook)
+        from ownership.readers.unicode_text import tidy_table
+
+        return [tidy_table(table) for table in tables]
     except MemoryError:
         # Not damage: the file may be sound and the machine too small for it.
         from ownership.readers.budget import available_memory, megabytes
@@ -526,7 +528,9 @@ def read_text_table(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMIT
     warnings: tuple[DataWarning, ...] = ()
     if decoded.note is not None:
         warnings = (DataWarning("encoding", decoded.note, Location(display)),)
-    return RawTable(display, None, rows, warnings)
+    from ownership.readers.unicode_text import tidy_table
+
+    return tidy_table(RawTable(display, None, rows, warnings))
 
 
 def _refuse_unclosed_quote(text: str, delimiter: str, display: str, record: int, first: int) -> None:

@@ -1,0 +1,67 @@
+"""Text cells made comparable: one Unicode normal form, no zero-width characters.
+
+The same name can arrive as different code points: "Société" typed on one machine is 'e' + U+0301 (NFD) on
+another, and text copied from web pages carries zero-width spaces and joiners. Matched as they are, a CN home
+"Société" and a US "Société" would be two entities. Every text cell is therefore put in NFC (which changes
+no character anyone can see, so it is done silently), and zero-width characters are removed with a warning
+(they change what is matched, and the user should know the file holds them). No-break spaces are already
+ordinary whitespace to the readers (``tables.cell_text`` collapses every kind of space).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Final
+
+from ownership.errors import DataWarning, short
+from ownership.readers.tables import Cell, RawTable
+
+#: Zero-width space, non-joiner, joiner, word joiner, and the byte-order mark inside text (zero-width
+#: no-break space).
+ZERO_WIDTH: Final = "\u200b\u200c\u200d\u2060\ufeff"
+_DROP: Final = str.maketrans(dict.fromkeys(ZERO_WIDTH))
+
+
+def tidy_text(text: str) -> str:
+    """``text`` in NFC without zero-width characters."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", text.translate(_DROP))
+
+
+def tidy_table(table: RawTable) -> RawTable:
+    """``table`` with every text cell tidied (:func:`tidy_text`), and an ``invisible_characters`` warning
+    naming the first cell that held zero-width characters and how many did; the same table when nothing
+    changed."""
+    rows: list[tuple[int, list[Cell]]] | None = None
+    first: tuple[int, int, str] | None = None
+    dropped = 0
+    for index, (number, cells) in enumerate(table.rows):
+        for k, cell in enumerate(cells):
+            text = cell.value
+            if not isinstance(text, str) or text.isascii():
+                continue
+            tidied = tidy_text(text)
+            if tidied == text:
+                continue
+            if any(ch in ZERO_WIDTH for ch in text):
+                dropped += 1
+                first = first or (number, k + 1, text)
+            if rows is None:
+                rows = [(n, list(c)) for n, c in table.rows]
+            rows[index][1][k] = Cell(tidied, cell.percent_format)
+    if rows is None:
+        return table
+    warnings = table.warnings
+    if first is not None:
+        row, column, text = first
+        more = f" (and {dropped - 1} more cell{'s' if dropped > 2 else ''})" if dropped > 1 else ""
+        warnings += (
+            DataWarning(
+                "invisible_characters",
+                f"the cell '{short(text)}' holds zero-width characters{more}; they were removed, so that it "
+                "matches the same text without them",
+                table.where(row, column),
+            ),
+        )
+    return RawTable(table.file, table.sheet, rows, warnings)
