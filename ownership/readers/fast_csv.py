@@ -197,8 +197,7 @@ def _countries(
 ) -> tuple[tuple[str, ...], CodeArray, CodeArray]:
     """The country codes of both columns (``normalize_country`` once per distinct text), as indices."""
     read = [
-        by_distinct(column, _known_country) if column is not None else None
-        for column in (jurisdiction, headquarters)
+        by_distinct(column, _known_country) if column is not None else None for column in (jurisdiction, headquarters)
     ]
     countries = tuple(sorted({c for found in read if found is not None for c in found[0] if c is not None}))
     index = {c: k for k, c in enumerate(countries)}
