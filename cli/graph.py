@@ -68,6 +68,9 @@ def graph_command(
     input_format: o.InputFormat = InputFormatOpt.auto,
     quiet: o.Quiet = False,
     debug: o.Debug = False,
+    subject: o.Subject = None,
+    columns: o.ColumnsOpt = [],  # noqa: B006
+    lenient: o.Lenient = False,
 ) -> None:
     """Write the checked equity graph of INPUT: entities with their status and figures, holdings in force.
 
@@ -97,7 +100,7 @@ def graph_command(
 
     def run() -> None:
         policies, _, watch_warnings = resolve_policies(profile, policy_path, flags)
-        limits = o.read_limits(max_rows, max_input_mb)
+        limits = o.read_limits(max_rows, max_input_mb, subject=subject, columns=columns, lenient=lenient)
         try:
             _write_graph(
                 input_path, input_format.value, policies[0], watch_warnings, entity, chosen, output, quiet, limits

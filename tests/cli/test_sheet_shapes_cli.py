@@ -181,3 +181,14 @@ def test_wide_shows_names_and_reasons_in_full() -> None:
     narrow = run("check", SAMPLE, "-j", "CN")
     assert "Vantage Nominee…" in narrow.stdout
     assert "reasons shortened" in narrow.stdout
+
+
+def test_graph_and_explain_read_a_register_with_subject(tmp_path: Path) -> None:
+    path = jade_register(tmp_path)
+    out = tmp_path / "g.mmd"
+    graph = run("graph", path, "-j", "CN", "--subject", "Jade SG", "-o", out)
+    assert graph.exit_code == 0, graph.stderr
+    assert "Jade SG" in out.read_text(encoding="utf-8")
+    explained = run("explain", path, "Jade SG", "-j", "CN", "--subject", "Jade SG")
+    assert explained.exit_code == 1, explained.stderr
+    assert "55%" in explained.stdout
