@@ -392,11 +392,14 @@ class SnapshotBuilder:
                 Party(f"PSC-UNKNOWN-{number}", f"unknown owners of {number}", EntityType.UNKNOWN), where
             )
             said = "states that nobody has significant control" if subject in self._nobody else "has no current PSC"
+            # Only since its last PSC ceased: before then the ceased records say who held it.
+            ended = [i.period[1] for (_, s, end), i in self._interests.items() if s == subject and end is not None]
             found.append(
                 Holding(
                     holder,
                     subject,
                     _UNKNOWN_STAKE,
+                    start=max(e for e in ended if e is not None) + timedelta(days=1) if ended else None,
                     source=f"PSC register of {number}: {said}, so its owners are not named",
                     where=where,
                 )

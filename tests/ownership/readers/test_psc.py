@@ -315,8 +315,8 @@ def test_ceased_pscs_are_kept_until_the_day_before_they_ceased(snapshot) -> None
         ("PSC-PERSON-ann-example-1975-05", "GB-COH-01234567"): (AT_LEAST_75, None, date(2020, 1, 30)),
         ("PSC-PERSON-ann-example-1975-05", "GB-COH-07654321"): (MORE_THAN_50_LESS_THAN_75, date(2016, 4, 6), None),
         ("PSC-UNIDENTIFIED-07654321", "GB-COH-07654321"): (Stake(0.0, 1.0), date(2016, 4, 6), date(2018, 12, 31)),
-        # 01234567 is left with no current PSC: its owners are unknown, not nobody.
-        ("PSC-UNKNOWN-01234567", "GB-COH-01234567"): (Stake(0.0, 1.0), None, None),
+        # 01234567 is left with no current PSC: its owners are unknown, not nobody, since its PSC ceased.
+        ("PSC-UNKNOWN-01234567", "GB-COH-01234567"): (Stake(0.0, 1.0), date(2020, 1, 31), None),
     }
     ceased = {w.message: w.where for w in data.warnings if w.code == "psc_ceased"}
     assert ceased == {
@@ -369,11 +369,11 @@ def test_real_ceased_psc_counts_while_it_was_in_force() -> None:
     data = read(REAL / "psc-data-11.json")
     holding, unknown = data.holdings
     assert (holding.stake, holding.start, holding.end) == (AT_LEAST_75, date(2016, 8, 2), date(2018, 2, 26))
-    # Since he ceased, the company has no current PSC: unknown owners of 0-100%, undated.
+    # Since he ceased, the company has no current PSC: unknown owners of 0-100%, from the day he ceased.
     assert (unknown.holder, unknown.stake, unknown.start, unknown.end) == (
         "PSC-UNKNOWN-10308742",
         Stake(0.0, 1.0),
-        None,
+        date(2018, 2, 27),
         None,
     )
     pl = Policy(jurisdictions=frozenset({"PL"}), as_of=date(2017, 1, 1))
