@@ -415,7 +415,8 @@ class SnapshotBuilder:
             lows: dict[int, float] = {}
             total = 0.0
             for together in _in_force_together([i for i, _ in all_bands]):
-                bands = [(i, b) for i, b in all_bands if any(i is t for t in together)]
+                members = {id(t) for t in together}
+                bands = [(i, b) for i, b in all_bands if id(i) in members]
                 summed = sum(b.low for _, b in bands)
                 if summed <= 1.0 + TOLERANCE:
                     continue
@@ -457,6 +458,8 @@ def _in_force_together(interests: list[_Interest]) -> list[list[_Interest]]:
     """The sets of records in force on the same days: one set per stretch between their start and end dates
     (most companies have one stretch: every record open)."""
     days = sorted({d for i in interests for d in (i.period[0], i.period[1]) if d is not None})
+    if not days:
+        return [interests] if len(interests) > 1 else []
     probes: list[date | None] = [None, *days, *(d + timedelta(days=1) for d in days)]
     found: list[list[_Interest]] = []
     seen: set[tuple[int, ...]] = set()
