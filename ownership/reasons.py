@@ -66,7 +66,8 @@ class ReasonWriter:
         keep = tainted & ~g.home[at][position]
         position, edges, holder = position[keep], edges[keep], holder[keep]
         low, high = g.equity.weight[edges], g.high[edges]
-        order = np.lexsort((np.arange(position.size), -low, position))
+        # Equal stakes are listed by holder id, not by row, so that reordering the input changes no sentence.
+        order = np.lexsort((_id_rank(texts_at(self.ids, holder)), -high, -low, position))
         ids, names = texts_at(self.ids, holder[order]), texts_at(g.entities.names, holder[order])
         is_home = g.home[holder[order]].tolist()
         for n, k in enumerate(order.tolist()):
@@ -97,13 +98,14 @@ class ReasonWriter:
                 "no holder is recorded and it is not marked ultimate owner: its owners are unknown"
             )
         for k in np.flatnonzero((remainder > 1e-9) & ~unrecorded).tolist():
-            found[k].append(f"{pct_text(float(remainder[k]))} of its shares have no named holder")
+            found[k].append(f"{_figure(float(remainder[k]))} of its shares have no named holder")
         position, edges, holder = self._into(at)
         low, high = g.equity.weight[edges], g.high[edges]
         ranged = (high - low) > TOLERANCE
         unknown = g.unknown_home[holder]
         maybe = ~self.low.tainted[holder] & self.high.tainted[holder] & ~unknown
         noted = np.flatnonzero(ranged | unknown | maybe)
+        noted = noted[np.lexsort((_id_rank(texts_at(self.ids, holder[noted])), position[noted]))]  # by holder id
         for k, holder_id in zip(noted.tolist(), texts_at(self.ids, holder[noted]), strict=True):
             notes = found[int(position[k])]
             if ranged[k]:
@@ -211,7 +213,7 @@ class ReasonWriter:
         for k, i in enumerate(at.tolist()):
             if by_lookthrough[k]:
                 texts.append(
-                    f"look-through {pct_text(float(self.low.lookthrough[i]))} {symbol} {threshold}: "
+                    f"look-through {_figure(float(self.low.lookthrough[i]))} {symbol} {threshold}: "
                     f"that much of its equity ultimately belongs to {self.watched}"
                 )
             elif by_control[k]:
@@ -220,7 +222,7 @@ class ReasonWriter:
                 held = ", ".join(_contribution_words(c) for c in holders[k])
                 if not policy.aggregate and holders[k]:
                     held += " (the largest single party alone)"
-                figure = pct_text(float(self.low.cascade[i]))
+                figure = _figure(float(self.low.cascade[i]))
                 texts.append(f"cascade {figure} {symbol} {threshold}: held by tainted holders {held}")
         return texts
 
@@ -242,14 +244,14 @@ class ReasonWriter:
                 )
                 continue
             settle = "; ".join(notes[k]) if notes[k] else "upstream data is incomplete"
-            texts.append(f"up to {pct_text(float(deciding[k]))} if the unknowns belong to {self.watched}: {settle}")
+            texts.append(f"up to {_figure(float(deciding[k]))} if the unknowns belong to {self.watched}: {settle}")
         return texts
 
     def clear_reason(self, most: float) -> str:
         """A clear entity with holders: the most its deciding figure could be (fraction)."""
         if most <= TOLERANCE:
             return f"no part of it is held by {self.watched}, even if every unknown belonged to them"
-        return f"at most {pct_text(most)} even if every unknown belonged to {self.watched}, so not {self.words}"
+        return f"at most {_figure(most)} even if every unknown belonged to {self.watched}, so not {self.words}"
 
     def owner_reason(self, i: int) -> str:
         """A clear entity without holders."""
@@ -302,6 +304,22 @@ class _Texts:
 
 
 __all__ = ["ReasonWriter"]
+
+
+def _figure(fraction: float) -> str:
+    """A computed figure (fraction) as a sentence shows it: rounding noise within ``TOLERANCE`` of 0 or 1 is
+    the round figure, so 'at most 1.11e-14%' is never written where the figure is 0."""
+    if abs(fraction) <= TOLERANCE:
+        fraction = 0.0
+    elif abs(fraction - 1.0) <= TOLERANCE:
+        fraction = 1.0
+    return pct_text(fraction)
+
+
+def _id_rank(ids: Sequence[str]) -> IntArray:
+    """Each id's rank in code-point order, to break ties by id rather than by input row."""
+    ranks: IntArray = np.unique(np.array(ids, dtype=object), return_inverse=True)[1].astype(np.int64).reshape(-1)
+    return ranks
 
 
 def _contribution_words(c: Contribution) -> str:
