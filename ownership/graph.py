@@ -372,7 +372,8 @@ def build_graph(
             in_force &= np.isnat(rows_in.start) | (rows_in.start <= day)
         if rows_in.end is not None:
             in_force &= np.isnat(rows_in.end) | (day <= rows_in.end)
-        for k in np.flatnonzero(~in_force).tolist():
+        outside = np.flatnonzero(~in_force)
+        for k in outside[:_OUT_OF_DATE_NAMED].tolist():
             h = rows_in[k]
             when = f"ended {h.end}" if h.end is not None and h.end < policy.as_of else f"starts {h.start}"
             warnings.append(
@@ -381,6 +382,18 @@ def build_graph(
                     f"holding {short(h.holder)} -> {short(h.subject)} {when}, outside the as-of date "
                     f"{policy.as_of}: ignored",
                     h.where,
+                )
+            )
+        if outside.size > _OUT_OF_DATE_NAMED:
+            # A register's history holds thousands of ended holdings: the first are named, the rest counted.
+            rest = outside[_OUT_OF_DATE_NAMED:]
+            rows = _rows([rows_in.where[int(k)] for k in rest[:8].tolist()])
+            warnings.append(
+                DataWarning(
+                    "out_of_date",
+                    f"{rest.size} more holdings are outside the as-of date {policy.as_of} (ended before it or "
+                    f"starting after it{'; ' + rows + ', ...' if rows else ''}): ignored",
+                    rows_in.where[int(rest[0])],
                 )
             )
     own = in_force & (holder_all == subject_all)
@@ -675,6 +688,9 @@ def _declared_indirect(
         )
     return np.array(floors, dtype=np.int64), stand_ins
 
+
+#: Holdings outside the as-of date named one by one; the rest are counted in one more warning.
+_OUT_OF_DATE_NAMED = 20
 
 #: A declared interest's chain is measured only within this many entities between the two ends.
 _CHAIN_LIMIT = 10_000

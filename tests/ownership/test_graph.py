@@ -423,3 +423,15 @@ def test_votes_only_rows_are_warned_about_under_equity_weights() -> None:
     votes = build_graph(data, Policy(jurisdictions=frozenset({"CN"}), weights=Weights.VOTES))
     assert "votes_only" not in [w.code for w in votes.warnings]
     assert votes.equity.weight.tolist() == [0.6]
+
+
+def test_many_holdings_outside_the_as_of_date_are_named_up_to_twenty_then_counted() -> None:
+    entities = [company(f"H{k}") for k in range(25)] + [company("S")]
+    holdings = [Holding(f"H{k}", "S", exact(1), end=date(2020, 1, 1), where=at(k + 2)) for k in range(25)]
+    g = graph(entities, holdings)
+    dated = [w for w in g.warnings if w.code == "out_of_date"]
+    assert len(dated) == 21
+    assert "H19 -> S ended 2020-01-01" in dated[19].message
+    assert dated[20].message.startswith("5 more holdings are outside the as-of date 2026-06-30")
+    assert "rows 22, 23, 24, 25, 26" in dated[20].message
+    assert dated[20].where == at(22)
