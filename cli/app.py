@@ -397,7 +397,6 @@ def main() -> None:
     # little cyclic garbage it makes is reclaimed at exit.
     gc.disable()
     _guard_streams()
-    _clean_up_on_termination()
     try:
         app()
         code = 0
@@ -458,24 +457,6 @@ def _guard_streams() -> None:
             with contextlib.suppress(ValueError, OSError):
                 reconfigure(errors="backslashreplace")
         setattr(sys, name, _QuietStream(stream))
-
-
-def _clean_up_on_termination() -> None:
-    """On SIGTERM or SIGHUP, delete the temporary file of a write in progress, then end as the signal
-    would have (its exit status)."""
-    import signal
-
-    def handler(signum: int, _frame: object) -> None:
-        writer = sys.modules.get("ownership.writers.output")
-        if writer is not None:
-            writer.remove_partial_files()
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
-
-    for name in ("SIGTERM", "SIGHUP"):
-        number = getattr(signal, name, None)
-        if number is not None and signal.getsignal(number) == signal.SIG_DFL:
-            signal.signal(number, handler)
 
 
 def _exit_code(done: SystemExit) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
@@ -224,4 +226,36 @@ def write_atomically(path: Path, content: Content) -> None:
     """
     from ownership.writers.output import write_output
 
-    write_output(path, content, reads=_reads)
+    with _clean_up_on_termination():
+        write_output(path, content, reads=_reads)
+
+
+@contextlib.contextmanager
+def _clean_up_on_termination() -> Iterator[None]:
+    """While a report is written: on SIGTERM or SIGHUP, delete its temporary file, then end as the signal
+    would have (its exit status). Only around the write, so that a signal during the computation still ends
+    the process at once (a Python handler waits for the interpreter to regain control)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    from ownership.writers.output import remove_partial_files
+
+    def handler(signum: int, _frame: object) -> None:
+        remove_partial_files()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    numbers = [n for n in (getattr(signal, name, None) for name in ("SIGTERM", "SIGHUP")) if n is not None]
+    before = {n: signal.getsignal(n) for n in numbers}
+    for number in numbers:
+        if before[number] == signal.SIG_DFL:
+            signal.signal(number, handler)
+    try:
+        yield
+    finally:
+        for number, previous in before.items():
+            if previous == signal.SIG_DFL:
+                signal.signal(number, signal.SIG_DFL)

@@ -244,16 +244,14 @@ def test_sigterm_during_a_write_leaves_no_temporary_file(tmp_path: Path) -> None
         f"""
         import sys, time
         from pathlib import Path
-        from cli.app import _clean_up_on_termination
-        from ownership.writers.output import write_output
-        _clean_up_on_termination()
+        from cli.common import write_atomically
 
         def slow(path: Path) -> None:
             path.write_bytes(b"x" * 100_000)
             print("writing", flush=True)
             time.sleep(60)
 
-        write_output(Path({str(tmp_path / "big.csv")!r}), slow)
+        write_atomically(Path({str(tmp_path / "big.csv")!r}), slow)
         """
     )
     with subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, text=True) as child:
