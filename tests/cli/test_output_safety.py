@@ -261,3 +261,15 @@ def test_sigterm_during_a_write_leaves_no_temporary_file(tmp_path: Path) -> None
         child.send_signal(signal.SIGTERM)
         assert child.wait(timeout=30) == -signal.SIGTERM
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["explain", "h.csv", "T"], ["graph", "h.csv", "--format", "dot"]])
+def test_explain_and_graph_never_write_over_a_watch_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _flagged(tmp_path)
+    (tmp_path / "list.csv").write_text("name,label\nQ,SDN\n", encoding="utf-8")
+    result = CliRunner().invoke(app, [*command, "-j", "CN", "--watchlist", "list.csv", "-o", "list.csv"])
+    assert "-o list.csv: is the watch list, which this run reads" in _error_line(result)
+    assert (tmp_path / "list.csv").read_text(encoding="utf-8") == "name,label\nQ,SDN\n"
