@@ -569,6 +569,39 @@ def test_official_listed_company_is_ultimate_and_its_undisclosed_owners_unknown(
     assert codes(data) == ["unspecified_party", "unknown_stake"]
 
 
+def test_official_trust_parties_own_an_unknown_part_of_the_trust() -> None:
+    # "levent": a French trust whose trustee, settlor-and-trustee and (anonymous, underage) beneficiary give
+    # no share. Each owns part of the trust of a size not given: 0-100% each, with control, never nothing.
+    data = read(REAL / "levent.json")
+    trust = "8e40d059"
+    into = [(h.holder, h.stake, h.control) for h in data.holdings if h.subject == trust]
+    assert into == [
+        ("700c264e", Stake(0.0, 1.0), True),
+        ("d8855000", Stake(0.0, 1.0), True),
+        ("81337a6e", Stake(0.0, 1.0), True),
+    ]
+    assert codes(data) == ["unknown_stake"] * 3
+    assert {e.id: e.type for e in data.entities}[trust] is EntityType.TRUST
+    # Even read with entities lacking recorded holders as their own top, the trust is possible, not clear.
+    as_top = verdicts(data, unrecorded_holders=UnrecordedHolders.ULTIMATE)
+    assert as_top[trust].status is Status.POSSIBLE
+
+
+def test_official_nomination_keeps_board_rights_as_control_and_the_nominee_pair_as_owners() -> None:
+    # "nomination": a nominator and a nominee (both MX) own the nomination arrangement in unknown parts; the
+    # arrangement's board seat in Los Corazones de Plata is pure control; the nominator's indirect influence
+    # is a declared indirect control row.
+    data = read(REAL / "nomination.json")
+    rows = [(h.holder, h.subject, h.stake, h.control, h.indirect) for h in data.holdings]
+    assert rows == [
+        ("101AB1984F", "103AB1984D", Stake(0.0, 1.0), True, False),
+        ("102AB1984E", "103AB1984D", Stake(0.0, 1.0), True, False),
+        ("103AB1984D", "104AB1984C", None, True, False),
+        ("101AB1984F", "104AB1984C", None, True, True),
+    ]
+    assert codes(data) == ["unknown_stake", "unknown_stake"]
+
+
 def test_tax_residences_and_further_offices_are_countries_with_their_kinds(tmp_path: Path) -> None:
     offices = [
         {"type": "business", "country": {"code": "SG"}},
