@@ -238,10 +238,12 @@ def sheet_data(xml: bytes) -> tuple[bytes, bytes]:
 
 
 #: A sheet's cells may span (rows times columns, blanks between them included) at most this many cells, or
-#: this many for every cell holding a value, whichever is more: readers lay the cells out as a grid, and a few
+#: this many for every cell with content, whichever is more: readers lay the cells out as a grid, and a few
 #: stray cells far apart would otherwise make it vast (A1 and XFD1048576 span 17 billion cells).
-GRID_FLOOR: Final = 4_000_000
+GRID_FLOOR: Final = 1_000_000
 GRID_PER_VALUE: Final = 16
+#: Likewise for the rows a sheet spans (a reader steps through every row, blank ones included).
+ROW_FLOOR: Final = 100_000
 #: What one cell of that grid costs in memory: calamine's dense range and the Python lists made of it
 #: (measured: a sheet spanning 32.8 million cells took 1.37 GB).
 GRID_CELL_BYTES: Final = 48
@@ -255,7 +257,8 @@ class Extent:
     """The rectangle a sheet's cells span (1-based, inclusive), and how many of them hold a value.
 
     Attributes:
-        far_row: the row of the first cell in ``last_column`` (the cell an error names).
+        far_row: the row of the first cell in ``last_column`` (the cell an error about width names).
+        deep_column: the column of the first cell in ``last_row`` (the cell an error about depth names).
     """
 
     first_row: int
@@ -264,6 +267,7 @@ class Extent:
     last_column: int
     values: int
     far_row: int
+    deep_column: int = 1
 
     @property
     def cells(self) -> int:
@@ -284,7 +288,7 @@ def extent(xml: bytes) -> Extent | None:
     import numpy as np
 
     low_row = low_column = np.iinfo(np.int64).max
-    high_row = high_column = far_row = 0
+    high_row = high_column = far_row = deep_column = 0
     start = 0
     while start < len(xml):
         # Sixteen megabytes at a time, cut before a cell, so the arrays stay small whatever the markup.
@@ -292,7 +296,10 @@ def extent(xml: bytes) -> Extent | None:
         end = len(xml) if cut < 0 else cut
         rows, columns = _references(np.frombuffer(xml, np.uint8, end - start, start))
         if len(rows):
-            low_row, high_row = min(low_row, int(rows.min())), max(high_row, int(rows.max()))
+            low_row = min(low_row, int(rows.min()))
+            deepest = int(rows.max())
+            if deepest > high_row:
+                high_row, deep_column = deepest, int(columns[int(rows.argmax())])
             low_column = min(low_column, int(columns.min()))
             widest = int(columns.max())
             if widest > high_column:
@@ -307,6 +314,7 @@ def extent(xml: bytes) -> Extent | None:
         last_column=high_column,
         values=xml.count(b"</c>"),  # cells with content: a value, inline text or a formula
         far_row=far_row,
+        deep_column=deep_column,
     )
 
 
@@ -370,26 +378,34 @@ def check_extent(xml: bytes, display: str, sheet: str, limits: ReadLimits) -> No
     found = extent(xml)
     if found is None:
         return
-    allowed = max(GRID_FLOOR, GRID_PER_VALUE * found.values)
+    cells_allowed = max(GRID_FLOOR, GRID_PER_VALUE * found.values)
+    rows_allowed = max(ROW_FLOOR, GRID_PER_VALUE * found.values)
+    depth = found.last_row - found.first_row + 1
     memory = found.cells * GRID_CELL_BYTES
-    if found.cells <= allowed and memory <= limits.max_bytes:
+    if found.cells <= cells_allowed and depth <= rows_allowed and memory <= limits.max_bytes:
         return
-    where = Location(display, sheet, found.far_row, found.last_column)
-    spans = (
-        f"its cells span {found.span} ({_count(found.last_row - found.first_row + 1, 'row')} x "
-        f"{_count(found.last_column - found.first_column + 1, 'column')}, {found.cells:,} cells) for "
-        f"{_count(found.values, 'cell')} holding a value"
+    wide = found.cells > cells_allowed
+    row, column = (
+        (found.far_row, found.last_column) if wide or depth <= rows_allowed else (found.last_row, found.deep_column)
     )
-    if found.cells > allowed:
+    where = Location(display, sheet, row, column)
+    spans = (
+        f"its cells span {found.span} ({_count(depth, 'row')} x "
+        f"{_count(found.last_column - found.first_column + 1, 'column')}, {found.cells:,} cells) for "
+        f"{_count(found.values, 'cell')} with content"
+    )
+    if wide or depth > rows_allowed:
         raise InputError(
-            f"{spans}, more than the limit of {GRID_PER_VALUE} cells per value (at least {GRID_FLOOR:,}); the "
-            f"cell {column_letter(found.last_column)}{found.far_row} is probably stray: delete it, or the empty "
-            "rows and columns around the table, and save the file again",
+            f"{spans}, more than the limit of {GRID_PER_VALUE} cells and rows per cell with content (and at least "
+            f"{GRID_FLOOR:,} cells and {ROW_FLOOR:,} rows); the cell {column_letter(column)}{row} is probably "
+            "stray: delete it, or the empty rows and columns around the table, and save the file again",
             where,
         )
+    from ownership.readers.budget import megabytes
+
     raise InputError(
-        f"{spans}; laying them out would take about {memory / 1e6:,.0f} MB of memory, more than the limit of "
-        f"{limits.max_bytes / 1e6:,.0f} MB; raise the limit with --max-input-mb if the file is genuine",
+        f"{spans}; laying them out would take about {megabytes(memory)} of memory, more than the limit of "
+        f"{megabytes(limits.max_bytes)}; raise the limit with --max-input-mb if the file is genuine",
         where,
     )
 
