@@ -37,6 +37,8 @@ from ownership.result import CheckSet, FailOn
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ownership.reports.provenance import Provenance
+
 
 def _plain_flags(command: Any, ctx: Any) -> Any:
     """``command`` with no type shown beside its flags (``--help``, ``--quiet``): a flag takes no value, so
@@ -305,6 +307,10 @@ def _run_check(
         phases.run(writing, lambda: write_atomically(output, lambda path: write_csv(checks, path)))
         # The rows stay plain CSV; what they were computed from goes beside them (issue 15).
         write_atomically(provenance_path(output), provenance_json(checks))
+    elif report_format == "json" and output is not None:
+        files = provenance()
+        # Streamed into the file entity by entity: a registry's report is never held whole.
+        phases.run(writing, lambda: write_atomically(output, lambda path: _write_json_file(checks, path, files)))
     else:
         render = {"json": render_json, "csv": render_csv, "markdown": render_markdown}[report_format]
         # Only the rendering is a phase: stdout is written once the bar is gone, so the two never mix.
@@ -324,6 +330,13 @@ def _run_check(
             for r in checks.results:
                 err.print(verdict_sentence(r) + (f" (report: {output})" if output else ""), markup=False)
     return checks.exit_code(fail_on)
+
+
+def _write_json_file(checks: CheckSet, path: Path, files: Provenance) -> None:
+    from ownership.reports.json_report import write_json
+
+    with path.open("w", encoding="utf-8", newline="") as sink:
+        write_json(checks, sink, files)
 
 
 def _settings_line(err: Console) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 from ownership.reports.common import pct, policy_document, tool_version
 from ownership.reports.provenance import Provenance, document
@@ -126,25 +128,40 @@ def _summary(result: CheckResult) -> dict[str, Any]:
     }
 
 
-def to_document(results: CheckResult | CheckSet, provenance: Provenance | None = None) -> dict[str, Any]:
-    """The report as plain data: the primary rule in the contract's keys, every rule under ``profiles``
-    and each entity's ``by_profile``; ``files`` lists the policy file and watch lists read (with their
-    SHA-256) and ``policy.policy_file`` the policy file, when ``provenance`` gives them."""
-    provenance = provenance or Provenance()
-    checks = CheckSet.of(results)
+def _entity_order(result: CheckResult) -> list[int]:
+    """Entity indices in report order: the deciding entities by severity, then the others in input order."""
+    import numpy as np
+
+    figures = result.figures
+    order = figures.order()
+    deciding = order[figures.decides[order]]
+    return [*deciding.tolist(), *np.flatnonzero(~figures.decides).tolist()]
+
+
+def _entities(checks: CheckSet) -> Iterator[dict[str, Any]]:
+    """Each entity's entry in report order, built one at a time (a registry has millions)."""
     result = checks.primary
-    position = {v.entity.id: i for i, v in enumerate(result.verdicts)}
-    order = [v for v in result.ordered() if v.decides] + [v for v in result.verdicts if not v.decides]
-    entities = []
-    for v in order:
+    for i in _entity_order(result):
+        v = result.verdicts[i]
         entry = entity_document(v)
-        i = position[v.entity.id]
-        entry["by_profile"] = {r.policy.name: _profile_entry(r.verdicts[i]) for r in checks.results}
-        entities.append(entry)
+        # The primary rule's verdict is the one just built: building it again would double the work.
+        entry["by_profile"] = {
+            r.policy.name: _profile_entry(v if r is result else r.verdicts[i]) for r in checks.results
+        }
+        yield entry
+
+
+def _warnings(checks: CheckSet) -> list[dict[str, Any]]:
     warnings: dict[tuple[str, str, str | None], None] = {}
     for r in checks.results:
         for w in r.warnings:
             warnings[(w.code, w.message, w.where.cell() if w.where else None)] = None
+    return [{"code": c, "message": m, "where": w} for c, m, w in warnings]
+
+
+def _head(checks: CheckSet, provenance: Provenance) -> dict[str, Any]:
+    """Every key of the report before ``entities`` and ``warnings``."""
+    result = checks.primary
     return {
         "schema": SCHEMA,
         "tool": {"name": "exposure", "version": tool_version()},
@@ -156,9 +173,36 @@ def to_document(results: CheckResult | CheckSet, provenance: Provenance | None =
             {"name": r.policy.name, "policy": policy_document(r.policy), "summary": _summary(r)} for r in checks.results
         ],
         "disagreements": [result.verdicts[i].entity.id for i in checks.disagreements()],
-        "entities": entities,
-        "warnings": [{"code": c, "message": m, "where": w} for c, m, w in warnings],
     }
+
+
+def to_document(results: CheckResult | CheckSet, provenance: Provenance | None = None) -> dict[str, Any]:
+    """The report as plain data: the primary rule in the contract's keys, every rule under ``profiles``
+    and each entity's ``by_profile``; ``files`` lists the policy file and watch lists read (with their
+    SHA-256) and ``policy.policy_file`` the policy file, when ``provenance`` gives them."""
+    checks = CheckSet.of(results)
+    document = _head(checks, provenance or Provenance())
+    document["entities"] = list(_entities(checks))
+    document["warnings"] = _warnings(checks)
+    return document
+
+
+def write_json(results: CheckResult | CheckSet, sink: TextIO, provenance: Provenance | None = None) -> None:
+    """Write the report (``to_document``'s keys in its order) to ``sink`` entity by entity: the small keys
+    indented, each entity and warning on a line of its own. Neither the whole document nor its text is
+    ever held, and each entity goes through the standard library's compiled encoder (an indented dump
+    runs the pure-Python one: a third of the report's time on 20,000 entities)."""
+    checks = CheckSet.of(results)
+    head = json.dumps(_head(checks, provenance or Provenance()), ensure_ascii=False, indent=2)
+    sink.write(head[: -len("\n}")])
+    for key, items in (("entities", _entities(checks)), ("warnings", iter(_warnings(checks)))):
+        sink.write(f',\n  "{key}": [')
+        separator = "\n    "
+        for item in items:
+            sink.write(separator + json.dumps(item, ensure_ascii=False))
+            separator = ",\n    "
+        sink.write("\n  ]" if separator != "\n    " else "]")
+    sink.write("\n}\n")
 
 
 def _policy_file(provenance: Provenance) -> dict[str, Any] | None:
@@ -169,4 +213,7 @@ def _policy_file(provenance: Provenance) -> dict[str, Any] | None:
 
 
 def render_json(results: CheckResult | CheckSet, provenance: Provenance | None = None) -> str:
-    return json.dumps(to_document(results, provenance), ensure_ascii=False, indent=2) + "\n"
+    """The report as JSON text (see ``write_json``)."""
+    buffer = io.StringIO()
+    write_json(results, buffer, provenance)
+    return buffer.getvalue()
