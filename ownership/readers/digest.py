@@ -17,7 +17,9 @@ def file_sha256(path: Path) -> str:
 
 
 def combined_sha256(files: Iterable[tuple[str, str]]) -> str:
-    """The SHA-256 over several files, each given as (name, hex digest), in the order given."""
+    """The SHA-256 over several files, each given as (name, hex digest), in the order given: of one line per
+    file, ``name``, a NUL byte, the hex digest and a newline, so that ``sha256sum`` can check it (the README's
+    Reliability section gives the command)."""
     digest = hashlib.sha256()
     for name, sha in files:
         digest.update(name.encode() + b"\0" + sha.encode() + b"\n")
