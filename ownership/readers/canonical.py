@@ -794,7 +794,10 @@ class _InlineEntities:
         return entity_id
 
     def finish(self, entities: list[Entity]) -> None:
-        entities.extend(self.found[i] for i in self.order if i not in {e.id for e in entities})
+        # The ids already listed, gathered once: a set built inside the generator was built again for every
+        # party, which made a 200,000-row holdings file take minutes.
+        listed = {e.id for e in entities}
+        entities.extend(self.found[i] for i in self.order if i not in listed)
 
 
 def apply_share_counts(entities: list[Entity], holdings: list[Holding], problems: Problems) -> list[Holding]:
