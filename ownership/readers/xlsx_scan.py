@@ -259,6 +259,7 @@ class Extent:
     Attributes:
         far_row: the row of the first cell in ``last_column`` (the cell an error about width names).
         deep_column: the column of the first cell in ``last_row`` (the cell an error about depth names).
+        overlong: some reference has more than 12 letters or digits (left out of the rectangle).
     """
 
     first_row: int
@@ -268,6 +269,7 @@ class Extent:
     values: int
     far_row: int
     deep_column: int = 1
+    overlong: bool = False
 
     @property
     def cells(self) -> int:
@@ -289,12 +291,14 @@ def extent(xml: bytes) -> Extent | None:
 
     low_row = low_column = np.iinfo(np.int64).max
     high_row = high_column = far_row = deep_column = 0
+    overlong = False
     start = 0
     while start < len(xml):
         # Sixteen megabytes at a time, cut before a cell, so the arrays stay small whatever the markup.
         cut = xml.find(b"<c ", start + (_CHUNK << 4))
         end = len(xml) if cut < 0 else cut
-        rows, columns = _references(np.frombuffer(xml, np.uint8, end - start, start))
+        rows, columns, too_long = _references(np.frombuffer(xml, np.uint8, end - start, start))
+        overlong = overlong or too_long
         if len(rows):
             low_row = min(low_row, int(rows.min()))
             deepest = int(rows.max())
@@ -305,7 +309,7 @@ def extent(xml: bytes) -> Extent | None:
             if widest > high_column:
                 high_column, far_row = widest, int(rows[int(columns.argmax())])
         start = end
-    if not high_column:
+    if not high_column and not overlong:
         return None
     return Extent(
         first_row=low_row,
@@ -315,6 +319,7 @@ def extent(xml: bytes) -> Extent | None:
         values=xml.count(b"</c>"),  # cells with content: a value, inline text or a formula
         far_row=far_row,
         deep_column=deep_column,
+        overlong=overlong,
     )
 
 
@@ -322,8 +327,9 @@ _REFERENCE_OPEN: Final = b'<c r="'
 _LONGEST: Final = 12  # letters or digits of a reference this reading takes
 
 
-def _references(raw: Any) -> tuple[Any, Any]:
-    """(rows, columns) of the well-formed ``<c r="A1"`` references in a byte array, as int64 arrays.
+def _references(raw: Any) -> tuple[Any, Any, bool]:
+    """(rows, columns) of the well-formed ``<c r="A1"`` references in a byte array, as int64 arrays, and
+    whether some reference runs past 12 letters or digits.
 
     Vectorised (a Python loop over millions of cells, or a regular expression, took a fifth of the time of
     reading the sheet): find each '<c r="', then count the letters and digits after it.
@@ -357,7 +363,8 @@ def _references(raw: Any) -> tuple[Any, Any]:
         open_ = digit
     closed = padded[at + digits] == ord('"')
     keep = closed & (letters > 0) & (letters <= _LONGEST) & (digits > 0) & (digits <= _LONGEST)
-    return rows[keep], columns[keep]
+    too_long = bool(np.any(letters > _LONGEST) or np.any(digits > _LONGEST))
+    return rows[keep], columns[keep], too_long
 
 
 def check_extent(xml: bytes, display: str, sheet: str, limits: ReadLimits) -> None:
@@ -368,16 +375,17 @@ def check_extent(xml: bytes, display: str, sheet: str, limits: ReadLimits) -> No
     Raises:
         InputError: naming the sheet and its farthest cell, the span, and the limit it passes.
     """
-    overlong = _OVERLONG.search(xml)
-    if overlong is not None:
-        raise InputError(
-            f"the cell reference {_xml_text(overlong.group(1))[:40]}... is beyond any spreadsheet's last row and "
-            "column; the file is damaged: open it in a spreadsheet program and save it again, or export CSV",
-            Location(display, sheet),
-        )
     found = extent(xml)
     if found is None:
         return
+    if found.overlong:
+        overlong = _OVERLONG.search(xml)
+        shown = _xml_text(overlong.group(1))[:40] if overlong else "?"
+        raise InputError(
+            f"the cell reference {shown}... is beyond any spreadsheet's last row and column; the file is "
+            "damaged: open it in a spreadsheet program and save it again, or export CSV",
+            Location(display, sheet),
+        )
     cells_allowed = max(GRID_FLOOR, GRID_PER_VALUE * found.values)
     rows_allowed = max(ROW_FLOOR, GRID_PER_VALUE * found.values)
     depth = found.last_row - found.first_row + 1

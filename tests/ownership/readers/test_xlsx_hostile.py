@@ -118,3 +118,12 @@ def test_a_clean_holdings_row_still_reads(tmp_path: Path) -> None:
     for fast in (True, False):
         (table,) = read_workbook(path, "clean.xlsx", fast=fast)
         assert [[c.value for c in cells] for _, cells in table.rows][1] == ["P", "S", -15.0]
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "openpyxl"])
+@pytest.mark.parametrize("far", ["B99999999999999", "ABCDEFGHIJKLMN2"])
+def test_a_reference_past_any_sheet_is_refused(tmp_path: Path, fast: bool, far: str) -> None:
+    # Too long for any reader's counters: the openpyxl path stepped through ten million empty rows (20 s).
+    error = refusal(far_cell_workbook(tmp_path / "far.xlsx", far), fast=fast)
+    assert error.where is not None and error.where.sheet == "Holdings"
+    assert "is beyond any spreadsheet's last row and column; the file is damaged" in error.reason
