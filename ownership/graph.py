@@ -387,12 +387,12 @@ def build_graph(
         if outside.size > _OUT_OF_DATE_NAMED:
             # A register's history holds thousands of ended holdings: the first are named, the rest counted.
             rest = outside[_OUT_OF_DATE_NAMED:]
-            rows = _rows([rows_in.where[int(k)] for k in rest[:8].tolist()])
+            first_rows = _rows([rows_in.where[int(k)] for k in rest[:8].tolist()])
             warnings.append(
                 DataWarning(
                     "out_of_date",
                     f"{rest.size} more holdings are outside the as-of date {policy.as_of} (ended before it or "
-                    f"starting after it{'; ' + rows + ', ...' if rows else ''}): ignored",
+                    f"starting after it{'; ' + first_rows + ', ...' if first_rows else ''}): ignored",
                     rows_in.where[int(rest[0])],
                 )
             )
