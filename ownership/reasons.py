@@ -94,9 +94,7 @@ class ReasonWriter:
         remainder = g.remainder[at]
         unrecorded = g.unknown_owners[at] if g.unknown_owners is not None else np.zeros(at.size, dtype=np.bool_)
         for k in np.flatnonzero(unrecorded).tolist():
-            found[k].append(
-                "no holder is recorded and it is not marked ultimate owner: its owners are unknown"
-            )
+            found[k].append("no holder is recorded and it is not marked ultimate owner: its owners are unknown")
         for k in np.flatnonzero((remainder > 1e-9) & ~unrecorded).tolist():
             found[k].append(f"{_figure(float(remainder[k]))} of its shares have no named holder")
         position, edges, holder = self._into(at)
@@ -326,4 +324,3 @@ def _contribution_words(c: Contribution) -> str:
     """``LANTING-KY 60% (home)``; a declared indirect interest says so: ``P 60% (home, declared indirect)``."""
     notes = [w for w, on in (("home", c.holder_is_home), ("declared indirect", c.declared)) if on]
     return f"{c.holder} {c.stake}" + (f" ({', '.join(notes)})" if notes else "")
-
