@@ -21,6 +21,7 @@ from ownership.reports.common import tool_version
 from ownership.reports.provenance import Provenance
 from ownership.reports.xlsx_summary import write_summary
 from ownership.reports.xlsx_tables import (
+    forget_rows,
     write_chains,
     write_derivation,
     write_entities,
@@ -65,8 +66,11 @@ def render_xlsx(results: CheckResult | CheckSet, generated_at: datetime, provena
     assert isinstance(summary, Worksheet)
     summary.title = "Summary"
     write_summary(summary, checks, generated_at)
-    for title, write in _TABLES:
-        write(workbook.create_sheet(title), checks)
+    try:
+        for title, write in _TABLES:
+            write(workbook.create_sheet(title), checks)
+    finally:
+        forget_rows()
     if provenance is not None and provenance.files:
         write_files(workbook.create_sheet("Files read"), checks, provenance)
 

@@ -30,9 +30,30 @@ def _joined(items: tuple[str, ...] | list[str]) -> str:
     return "; ".join(items)
 
 
+#: The rows ``entity_rows`` made last, for the one report being written: the Entities, Chains and Derivation
+#: sheets walk the same verdicts, and building a verdict (its reasons and chains) is most of a sheet's cost.
+_rows_made: list[tuple[CheckSet, list[int], list[EntityVerdict]]] = []
+
+
 def entity_rows(checks: CheckSet) -> list[EntityVerdict]:
     """The primary rule's verdicts, deciding first then by severity: the order of every per-entity sheet."""
-    return checks.primary.ordered()
+    return entity_rows_with_index(checks)[1]
+
+
+def entity_rows_with_index(checks: CheckSet) -> tuple[list[int], list[EntityVerdict]]:
+    """Entity indices of the primary rule, deciding first then by severity, and their verdicts: built once
+    per report (see ``forget_rows``)."""
+    if _rows_made and _rows_made[0][0] is checks:
+        return _rows_made[0][1], _rows_made[0][2]
+    order = checks.primary.figures.order().tolist()
+    verdicts = [checks.primary.verdicts[i] for i in order]
+    _rows_made[:] = [(checks, order, verdicts)]
+    return order, verdicts
+
+
+def forget_rows() -> None:
+    """Let go of the verdicts kept for the report just written."""
+    _rows_made.clear()
 
 
 def write_entities(ws: Worksheet, checks: CheckSet) -> int:
@@ -40,7 +61,6 @@ def write_entities(ws: Worksheet, checks: CheckSet) -> int:
     with several rules a status column per rule and whether they disagree."""
     result = checks.primary
     several = len(checks.results) > 1
-    position = {v.entity.id: i for i, v in enumerate(result.verdicts)}
     disagree = set(checks.disagreements())
     columns = [
         Column("id", widest=20),
@@ -64,9 +84,8 @@ def write_entities(ws: Worksheet, checks: CheckSet) -> int:
     ]
 
     def rows() -> Iterator[list[Value]]:
-        for v in entity_rows(checks):
+        for i, v in zip(*entity_rows_with_index(checks), strict=True):
             e = v.entity
-            i = position[e.id]
             yield [
                 e.id,
                 e.name,

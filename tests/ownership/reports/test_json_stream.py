@@ -1,5 +1,5 @@
-"""The JSON report is written entity by entity (issue 16, item 9): the same document as ``to_document``, one
-line per entity, and each entity's verdict built once however many rules there are."""
+"""The JSON report is written entity by entity, and the JSON and xlsx reports build each entity's verdict
+once however many sheets or rules use it (issue 16, item 9)."""
 
 from __future__ import annotations
 
@@ -53,4 +53,28 @@ def test_each_verdict_is_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
     result = _result(Policy(jurisdictions=frozenset({"CN"})))
     monkeypatch.setattr(ExplainedVerdicts, "verdict", counting)
     write_json(result, io.StringIO())
+    assert sorted(built) == [0, 1, 2]
+
+
+def test_the_audit_workbook_builds_each_verdict_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import Workbook
+
+    from ownership.check import ExplainedVerdicts
+    from ownership.reports import xlsx_tables
+
+    built: list[int] = []
+    real = ExplainedVerdicts.verdict
+
+    def counting(self: ExplainedVerdicts, i: int) -> EntityVerdict:
+        built.append(i)
+        return real(self, i)
+
+    checks = CheckSet.of(_result(Policy(jurisdictions=frozenset({"CN"}))))
+    monkeypatch.setattr(ExplainedVerdicts, "verdict", counting)
+    workbook = Workbook()
+    try:
+        for write in (xlsx_tables.write_entities, xlsx_tables.write_chains, xlsx_tables.write_derivation):
+            write(workbook.create_sheet(), checks)
+    finally:
+        xlsx_tables.forget_rows()
     assert sorted(built) == [0, 1, 2]
