@@ -52,6 +52,8 @@ class Row:
     phases_run: Measured | None = None
     cli: Measured | None = None
     floor: Measured | None = None
+    #: Other report formats (``--reports json,xlsx``) of the same check, one run each.
+    reports: dict[str, Measured] = field(default_factory=dict)
 
     @property
     def ratio(self) -> float | None:

@@ -207,3 +207,29 @@ def baseline_table(rows: Sequence[BaselineRow]) -> str:
         "than the cap; 'other' would be a bug on one side."
     )
     return "\n".join(lines)
+
+
+#: The report formats' targets against the CSV report of the same check (issue 16, item 9).
+REPORT_TIME_RATIO = 5.0
+REPORT_MEMORY_RATIO = 1.5
+
+
+def report_table(rows: Sequence[Row]) -> str:
+    """The other report formats of each registry case against its CSV report: seconds, peak MB, the ratios
+    and whether the targets (5x the time, 1.5x the memory) are met."""
+    lines = ["case            format   s         peak MB   x CSV time   x CSV memory   targets"]
+    for row in rows:
+        if not row.reports or row.cli is None or not row.cli.ok:
+            continue
+        for fmt, measured in row.reports.items():
+            if not measured.ok:
+                lines.append(f"{row.case.name:<15} {fmt:<8} {measured.problem()} after {measured.seconds:.0f} s")
+                continue
+            time_ratio = measured.seconds / row.cli.seconds
+            memory_ratio = measured.peak_mb / row.cli.peak_mb
+            met = time_ratio <= REPORT_TIME_RATIO and memory_ratio <= REPORT_MEMORY_RATIO
+            lines.append(
+                f"{row.case.name:<15} {fmt:<8} {measured.seconds:<9.2f} {measured.peak_mb:<9.0f} "
+                f"{time_ratio:<12.1f} {memory_ratio:<14.2f} {'met' if met else 'missed'}"
+            )
+    return "\n".join(lines)

@@ -36,7 +36,7 @@ if str(REPO) not in sys.path:  # run as a script (python bench/run.py)
 
 from bench.cases import Case, Row, parse_size  # noqa: E402
 from bench.measure import Measured, best, load_average, machine, measure, unless_ok  # noqa: E402
-from bench.report import BaselineRow, baseline_table, summary, table  # noqa: E402
+from bench.report import BaselineRow, baseline_table, report_table, summary, table  # noqa: E402
 
 BENCH = REPO / "bench"
 CACHE = BENCH / ".cache"
@@ -59,6 +59,7 @@ class Settings:
     profile: Path | None = None
     python: str = sys.executable
     repeat: int = 3
+    reports: tuple[str, ...] = ()
 
 
 # --- preparing the data --------------------------------------------------------------------------------------
@@ -133,7 +134,20 @@ def run_case(case: Case, settings: Settings, data_root: Path, work: Path) -> Row
     if floors:
         row.floor = best(floors)
         say(f"I/O floor: {_seconds(row.floor)}" + _of(floors))
+    if case.kind == "registry":
+        for fmt in settings.reports:
+            # The audit reports beside the CSV report: one run each (a big workbook takes minutes).
+            out = work / f"{case.name}-report.{fmt}"
+            measured = measure(command_for(path, out, settings.python), work, settings.timeout)
+            row.reports[fmt] = measured
+            say(f"-o report.{fmt}: {_seconds(measured)}, peak {measured.peak_mb:,.0f} MB")
+            out.unlink(missing_ok=True)
     return row
+
+
+def command_for(path: Path, output: Path, python: str = sys.executable) -> list[str]:
+    """``exposure check PATH -j CN -o OUTPUT -q`` as the benchmark runs it."""
+    return [python, "-m", "cli.app", "check", str(path), "-j", "CN", "-o", str(output), "-q"]
 
 
 def _of(runs: list[Measured]) -> str:
@@ -196,6 +210,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs of the command and of the floor per case; the fastest counts"
     )
+    parser.add_argument(
+        "--reports",
+        default="",
+        help="also time these report formats on the registry cases, comma-separated (json,xlsx); targets: "
+        "within 5x the CSV report's time and 1.5x its memory",
+    )
     args = parser.parse_args(argv)
 
     kinds = [k.strip() for k in args.cases.split(",") if k.strip()]
@@ -203,7 +223,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown case kind {', '.join(unknown)}; use {', '.join(KINDS)}")
     sizes = [parse_size(s) for s in args.sizes.split(",")] if args.sizes else None
-    settings = Settings(args.timeout, args.keep, args.seed, args.quick, args.profile, repeat=max(1, args.repeat))
+    reports = tuple(f.strip() for f in args.reports.split(",") if f.strip())
+    settings = Settings(
+        args.timeout, args.keep, args.seed, args.quick, args.profile, repeat=max(1, args.repeat), reports=reports
+    )
     cases = cases_for(kinds, sizes, args.quick, args.seed)
     if args.baseline_sizes:
         baseline_sizes = [parse_size(s) for s in args.baseline_sizes.split(",")]
@@ -240,6 +263,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Targets:")
         for line in summary(rows):
             print(f"  {line}")
+    if reports:
+        print()
+        print(report_table(rows))
     if baseline:
         print()
         print(baseline_table(baseline))
