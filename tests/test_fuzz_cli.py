@@ -112,8 +112,10 @@ def _answer_problems(result: Result) -> list[tuple[str, str]]:
     if result.exit_code == 2:
         lines = stderr.splitlines()
         found = []
-        if len(lines) != 1:
-            found.append(("exit 2 without exactly one stderr line", f"{len(lines)} lines"))
+        # One line, or (several problems in one input, issue 15) a count then one indented line per problem.
+        listed = bool(lines) and " problems in " in lines[0] and all(line.startswith("  ") for line in lines[1:])
+        if len(lines) != 1 and not listed:
+            found.append(("exit 2 without one stderr line or a list of problems", f"{len(lines)} lines"))
         if not lines or not lines[0].startswith("exposure: error:"):
             found.append(("exit 2 without an 'exposure: error:' line", stderr[:200]))
         if "internal error" in stderr:

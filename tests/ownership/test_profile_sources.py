@@ -11,7 +11,7 @@ def sources() -> dict[str, str]:
 
 def test_default_says_it_is_not_a_regulation() -> None:
     text = sources()["default"]
-    assert text.startswith("Not a regulation")
+    assert text.startswith("Not a regulation but a reading")
     assert "reading of an AI provider's published sales restriction" in text
     assert "more than 50% owned, directly or indirectly, by companies headquartered in unsupported regions" in text
 
