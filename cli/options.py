@@ -333,8 +333,9 @@ def parse_columns(values: list[str]) -> tuple[tuple[str, str], ...]:
     """``--columns FIELD=HEADER`` values as (field, header) pairs.
 
     Raises:
-        typer.BadParameter: a value without '=', or a field exposure does not know.
+        PolicyError: a value without '=', or a field exposure does not know (one line, exit 2).
     """
+    from ownership.errors import PolicyError
     from ownership.readers.columns import known_fields, mapping_field
 
     pairs: list[tuple[str, str]] = []
@@ -343,9 +344,11 @@ def parse_columns(values: list[str]) -> tuple[tuple[str, str], ...]:
         name, sep, header = value.partition("=")
         header = header.strip().strip('"').strip("'").strip()
         if not sep or not name.strip() or not header:
-            raise typer.BadParameter(f"'{value}': write FIELD=HEADER, e.g. holder_country=\"Country\"")
+            raise PolicyError(f"--columns '{value}': write FIELD=HEADER, e.g. holder_country=\"Country\"")
         field = mapping_field(name)
         if field not in known and name.strip() not in known:
-            raise typer.BadParameter(f"'{name.strip()}' is not a field; use one of {', '.join(sorted(known))}")
+            raise PolicyError(
+                f"--columns '{value}': '{name.strip()}' is not a field; use one of {', '.join(sorted(known))}"
+            )
         pairs.append((field, header))
     return tuple(pairs)

@@ -192,3 +192,15 @@ def test_graph_and_explain_read_a_register_with_subject(tmp_path: Path) -> None:
     explained = run("explain", path, "Jade SG", "-j", "CN", "--subject", "Jade SG")
     assert explained.exit_code == 1, explained.stderr
     assert "55%" in explained.stdout
+
+
+def test_a_bad_columns_value_is_one_line_exit_2() -> None:
+    result = run("check", SAMPLE, "-j", "CN", "--columns", "holder_country")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "exposure: error: --columns 'holder_country': write FIELD=HEADER, e.g. holder_country=\"Country\""
+    )
+    unknown = run("check", SAMPLE, "-j", "CN", "--columns", "bogus=Country")
+    assert unknown.exit_code == 2
+    assert "'bogus' is not a field; use one of control, country," in unknown.stderr
+    assert "internal error" not in unknown.stderr
