@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ownership.errors import DataWarning, InputError, Location
 from ownership.model import Entity, OwnershipData, SourceInfo
-from ownership.readers.canonical import Problems, apply_share_counts, read_entities, read_holdings
+from ownership.readers.canonical import Problems, apply_share_counts, check_mappings, read_entities, read_holdings
 from ownership.readers.detect import FORMATS, MULTI_FILE, Detected, detect, find_file, folder_files
 from ownership.readers.digest import combined_sha256, file_sha256
 from ownership.readers.tables import DEFAULT_LIMITS, RawTable, ReadLayout, ReadLimits, file_kind, read_text_table
@@ -136,6 +136,7 @@ def _finish(
         declared = entities_table.label if entities_table.sheet is not None else entities_table.file
     holdings = read_holdings(holdings_table, entities, problems, declared_source=declared, layout=layout)
     holdings = apply_share_counts(entities, holdings, problems)
+    check_mappings(layout, [t for t in (holdings_table, entities_table) if t is not None], problems)
     problems.raise_first()
     if not holdings and not entities:
         raise InputError("has no holdings and no entities", holdings_table.where())
@@ -149,6 +150,7 @@ def _read_holdings_csv(path: Path, name: str, limits: ReadLimits) -> OwnershipDa
     entities: list[Entity] = []
     holdings = read_holdings(table, entities, problems, declared_source=None, layout=limits.layout)
     holdings = apply_share_counts(entities, holdings, problems)
+    check_mappings(limits.layout, [table], problems)
     if not any(e.country_known for e in entities):
         problems.warn(
             "unknown_country",

@@ -17,6 +17,7 @@ from ownership.errors import DataWarning, InputError, Location, short
 from ownership.model import TOLERANCE, CountryKind, Entity, EntityType, Holding, Stake
 from ownership.readers.columns import (
     ENTITY_COLUMNS,
+    HEADER_SEARCH_ROWS,
     HOLDING_COLUMNS,
     Header,
     find_header,
@@ -312,6 +313,28 @@ def read_entities(table: RawTable, problems: Problems, layout: ReadLayout | None
         seen[entity_id] = entity
         entities.append(entity)
     return entities
+
+
+def check_mappings(layout: ReadLayout | None, tables: list[RawTable], problems: Problems) -> None:
+    """Every ``--columns FIELD=HEADER`` must name a header of the tables read: a mapping that matches
+    nothing would leave the column it meant unread, so it is an error naming the tables looked in."""
+    if layout is None or not layout.columns:
+        return
+    headers = {
+        header_key(cell.value)
+        for table in tables
+        for _, cells in table.rows[:HEADER_SEARCH_ROWS]
+        for cell in cells
+        if isinstance(cell.value, str)
+    }
+    for field_name, header in layout.columns:
+        if header_key(header) not in headers:
+            where = tables[0].where() if tables else Location("?")
+            problems.error(
+                f"--columns {field_name}=\"{short(header, 60)}\": no column is headed '{short(header, 60)}' in "
+                f"{' or '.join(t.label for t in tables)}; check the spelling (case, spaces, _ and - do not matter)",
+                replace(where, sheet=None) if len(tables) > 1 else where,
+            )
 
 
 def entities_header(table: RawTable, layout: ReadLayout | None = None) -> Header:

@@ -16,6 +16,7 @@ from ownership.model import OwnershipData, SourceInfo
 from ownership.readers.canonical import (
     Problems,
     apply_share_counts,
+    check_mappings,
     entities_header,
     holdings_header,
     read_entities,
@@ -86,6 +87,7 @@ def read_canonical_workbook(path: Path, name: str, limits: ReadLimits = DEFAULT_
         holdings_table, entities, problems, declared_source=declared, layout=layout, merge_countries=True
     )
     holdings = apply_share_counts(entities, holdings, problems)
+    check_mappings(layout, [t for t in (holdings_table, entities_table) if t is not None], problems)
     if entities_table is None:
         problems.warnings.insert(0, _no_entities_warning(name, holdings_table, any(e.country_known for e in entities)))
     problems.raise_first()

@@ -431,3 +431,11 @@ def test_unmapped_country_column_in_a_folder_or_csv_is_an_error(tmp_path: Path) 
     single = tmp_path / "h.csv"
     single.write_text("holder,subject,percent,Owner's domicile\nA,T,60,CN\n")
     assert "looks like a country" in error_of(single).reason
+
+
+def test_a_columns_mapping_that_matches_no_header_is_an_error(xlsx) -> None:
+    error = error_of(xlsx({"Holdings": OWNER_COUNTRY}), columns=(("holder_jurisdiction", "Beneficial owner cuntry"),))
+    problems = [error, *error.also]
+    assert any(
+        p.reason.startswith('--columns holder_jurisdiction="Beneficial owner cuntry": no column is headed') for p in problems
+    )
