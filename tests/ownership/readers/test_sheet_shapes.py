@@ -437,5 +437,6 @@ def test_a_columns_mapping_that_matches_no_header_is_an_error(xlsx) -> None:
     error = error_of(xlsx({"Holdings": OWNER_COUNTRY}), columns=(("holder_jurisdiction", "Beneficial owner cuntry"),))
     problems = [error, *error.also]
     assert any(
-        p.reason.startswith('--columns holder_jurisdiction="Beneficial owner cuntry": no column is headed') for p in problems
+        p.reason.startswith('--columns holder_jurisdiction="Beneficial owner cuntry": no column is headed')
+        for p in problems
     )
