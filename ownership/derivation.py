@@ -10,7 +10,7 @@ of every visited entity is visited too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -86,7 +86,8 @@ class Deriver:
                 steps.append(self._step(target, target_round, tainted, seeds, given, False, rounds))
                 shown_early = True
             steps.append(self._step(u, rounds[u], tainted, seeds, given, False, rounds))
-        steps.append(self._step(target, -1 if target_round is None else target_round, tainted, seeds, given, True))
+        last = self._step(target, -1 if target_round is None else target_round, tainted, seeds, given, True)
+        steps.append(replace(last, final=True))
         origins = tuple(g.entities[u].id for u in order if seeds[u])
         return Derivation(tuple(steps), origins, omitted=len(given))
 

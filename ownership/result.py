@@ -132,6 +132,9 @@ class Step:
             that counts control).
         by_control: tainted only because a tainted holder controls it by contract.
         text: the step in words.
+        final: the closing step: the entity explained, weighed with every tainted holder. Where a loop
+            taints some of its holders after it (a cross-holding), it comes after their steps but keeps the
+            round the entity first became tainted in, and its figure counts them too.
     """
 
     entity: str
@@ -144,6 +147,7 @@ class Step:
     tainted: bool
     by_control: bool
     text: str
+    final: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,6 +77,7 @@ def _reasons(derivation: Derivation | None) -> list[dict[str, Any]] | None:
                 for c in s.holders
             ],
             "total_pct": pct(s.total),
+            **({"final": True} if s.final else {}),
             "tainted": s.tainted,
             "by_control": s.by_control,
             "text": s.text,

@@ -105,3 +105,24 @@ def test_long_chains_are_cut_with_the_omitted_count(run: Run) -> None:
     assert len(d.steps) == 401  # 400 owners, then C600 itself
     assert d.steps[0].text.endswith("the derivation reached its length limit)")
     assert d.steps[-1].text == "C600 passes the threshold: C599 (tainted) holds 100% > 50%"
+
+
+def test_the_closing_step_is_marked_final_after_a_loop_that_adds_to_it(run: Run) -> None:
+    # The sample's shape: LK (CN) -60-> LH, LH -40-> SG, RP (CN) -12-> SG, SG -70-> JP, JP -4-> SG.
+    # SG is tainted in round 2 (40 + 12 = 52%), JP in round 3 (70%), and JP's 4% then adds to SG: 56%.
+    # Every step but the closing one is in round order; the closing one restates SG with all its holders.
+    edges = [
+        ("LK", "LH", 0.6),
+        ("LH", "SG", 0.4),
+        ("RP", "SG", 0.12),
+        ("SG", "JP", 0.7),
+        ("JP", "SG", 0.04),
+    ]
+    verdicts, _ = run(edges, {"LK": "CN", "RP": "CN"})
+    steps = verdicts["SG"].derivation.steps
+    rounds = [s.round for s in steps if not s.final]
+    assert rounds == sorted(rounds)
+    assert [s.final for s in steps] == [False] * (len(steps) - 1) + [True]
+    assert steps[-1].entity == "SG"
+    assert steps[-1].total == pytest.approx(0.56)
+    assert steps[-1].round == 2
