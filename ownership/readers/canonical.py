@@ -495,8 +495,8 @@ def read_holdings(
         inline.finish(entities)
     if found:
         _merge_countries(entities, found, problems, declared_source or "the entity list")
-    if not _check_mixed_forms(bare_numbers, percent_texts, problems):
-        _check_fraction_scale(bare_numbers, problems)
+    if not _check_mixed_forms(bare_numbers, percent_texts, problems) and _check_fraction_scale(bare_numbers, problems):
+        holdings = _widen_fractions(holdings, bare_numbers)
     return holdings
 
 
@@ -753,16 +753,34 @@ def _check_mixed_forms(
     return True
 
 
-def _check_fraction_scale(bare: list[tuple[float, Location]], problems: Problems) -> None:
-    # A column of plain numbers all at most 1 is almost always fractions typed without a % format;
-    # the contract reads bare numbers as percentage points, so say so rather than guess.
+def _check_fraction_scale(bare: list[tuple[float, Location]], problems: Problems) -> bool:
+    """Whether a column's plain numbers are all at most 1 (said in a warning): then each may be percentage
+    points (0.6 = 0.6%, as the format reads a bare number) or a fraction typed without a % format (0.6 =
+    60%), and the caller widens each such stake to span both readings, so the ambiguity can make a result
+    ``possible`` but never a clean ``clear``."""
     if len(bare) >= 2 and all(v <= 1.0 for v, _ in bare) and any(0 < v < 1 for v, _ in bare):
         problems.warn(
             "fraction_scale",
-            "every stake in this column is a plain number of at most 1, read as percentage points (0.6 = 0.6%); "
-            "if they are fractions (0.6 = 60%), format the cells as percentages or write 60",
+            "every stake in this column is a plain number of at most 1: each may be percentage points (0.6 = "
+            "0.6%) or a fraction (0.6 = 60%), so each is read as the range between the two (0.6-60%); format "
+            "the cells as percentages, or write 60 or 0.6%, to settle it",
             replace(bare[0][1], row=None),
         )
+        return True
+    return False
+
+
+def _widen_fractions(holdings: list[Holding], bare: list[tuple[float, Location]]) -> list[Holding]:
+    """The holdings whose percent cell was a plain number at most 1, each read as the range from the
+    percentage-point reading to the fraction reading (0.6 -> 0.6-60%)."""
+    by_row = {where.row: value for value, where in bare}
+    widened: list[Holding] = []
+    for h in holdings:
+        value = by_row.get(h.where.row if h.where is not None else None)
+        if value is not None and h.stake is not None and h.stake.is_exact:
+            h = replace(h, stake=Stake(h.stake.low, max(h.stake.low, value)))
+        widened.append(h)
+    return widened
 
 
 _INLINE_COLUMNS = tuple(

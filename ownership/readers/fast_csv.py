@@ -288,11 +288,12 @@ def _holdings(file: ParsedFile, declared_source: str) -> _Holdings:
         no_stake &= ~control
     if bool(no_stake.any()):
         raise Decline  # a row with no stake at all (an error)
+    high = low if stake is None else stake.high
     if stake is not None:
-        _stake_warnings(file, stake, problems)
+        high = _stake_warnings(file, stake, problems)
     return _Holdings(
         stake_low=low,
-        stake_high=low if stake is None else stake.high,
+        stake_high=high,
         where=Places(file.display, None, np.arange(2, n + 2, dtype=np.int64)),
         votes_low=None if votes is None else votes.low,
         votes_high=None if votes is None else votes.high,
@@ -359,8 +360,10 @@ def _mixed_percent_forms(file: ParsedFile, stake: Stakes) -> bool:
     return bool(pc.any(pc.match_substring(file.columns["percent"], "%")).as_py())
 
 
-def _stake_warnings(file: ParsedFile, stake: Stakes, problems: Problems) -> None:
-    """The unknown_stake warning per row and the fraction_scale warning, as ``read_holdings`` gives them."""
+def _stake_warnings(file: ParsedFile, stake: Stakes, problems: Problems) -> FloatArray:
+    """The unknown_stake warning per row and the fraction_scale warning, as ``read_holdings`` gives them;
+    returns the high ends of the stakes, widened as ``read_holdings`` widens a column of plain numbers at
+    most 1 (from the percentage-point to the fraction reading)."""
     raw = file.columns["percent"]
     for k in np.flatnonzero(stake.unknown).tolist():
         problems.warn(
@@ -372,7 +375,7 @@ def _stake_warnings(file: ParsedFile, stake: Stakes, problems: Problems) -> None
     # whether one lies strictly between 0 and 1, and where the first is: a few stand for them all.
     bare_rows = np.flatnonzero(~np.isnan(stake.bare))
     if bare_rows.size == 0:
-        return
+        return stake.high
     values = stake.bare[bare_rows]
     where = file.where(int(bare_rows[0]) + 2, "percent")
     sample = [(float(values[0]), where)]
@@ -381,4 +384,10 @@ def _stake_warnings(file: ParsedFile, stake: Stakes, problems: Problems) -> None
         between = values[(values > 0) & (values < 1)]
         if between.size:
             sample.append((float(between[0]), where))
-    _check_fraction_scale(sample, problems)
+    if not _check_fraction_scale(sample, problems):
+        return stake.high
+    high: FloatArray = stake.high.copy()
+    exact = stake.low[bare_rows] == stake.high[bare_rows]
+    chosen = bare_rows[exact]
+    high[chosen] = np.maximum(stake.low[chosen], values[exact])
+    return high

@@ -149,7 +149,8 @@ def test_fraction_scale_warning_is_the_row_readers() -> None:
     # 'Comment' and 'Checked by' are free text, ignored without a word (issue 15).
     assert [w.code for w in data.warnings] == ["fraction_scale"]
     assert data.warnings[0].where == Location("fractions/holdings.csv", None, None, 3, "Ownership %")
-    assert [h.stake for h in data.holdings] == [Stake(0.006, 0.006), Stake(0.0025, 0.0025), Stake(0.01, 0.01)]
+    # Each plain number spans both readings: 0.6 is 0.6% as points or 60% as a fraction.
+    assert [h.stake for h in data.holdings] == [Stake(0.006, 0.6), Stake(0.0025, 0.25), Stake(0.01, 1.0)]
 
 
 def test_cells_with_stray_whitespace_are_tidied_like_the_row_reader() -> None:
