@@ -35,6 +35,7 @@ def explain_command(
     jurisdiction: o.Jurisdictions = [],  # noqa: B006 - typer needs a literal default for repeatable options
     profile: o.Profiles = [],  # noqa: B006
     policy_path: o.PolicyFile = None,
+    no_policy_file: o.NoPolicyFile = False,
     watchlist: o.Watchlists = [],  # noqa: B006
     threshold: o.Threshold = None,
     comparison: o.ComparisonOpt = None,
@@ -101,7 +102,9 @@ def explain_command(
     def run() -> int:
         from ownership.reports.explanation import explanation_document, render_explanation_markdown
 
-        policies, chosen_fail_on, watch_warnings = resolve_policies(profile, policy_path, flags)
+        policies, chosen_fail_on, watch_warnings = resolve_policies(
+            profile, policy_path, flags, no_policy_file=no_policy_file
+        )
         limits = o.read_limits(max_rows, max_input_mb, subject=subject, columns=columns, lenient=lenient)
         try:
             results = run_checks(input_path, input_format.value, limits, policies, watch_warnings, [entity]).results

@@ -44,6 +44,7 @@ def graph_command(
         ),
     ] = [],  # noqa: B006
     policy_path: o.PolicyFile = None,
+    no_policy_file: o.NoPolicyFile = False,
     watchlist: o.Watchlists = [],  # noqa: B006
     threshold: o.Threshold = None,
     comparison: o.ComparisonOpt = None,
@@ -99,7 +100,7 @@ def graph_command(
     )
 
     def run() -> None:
-        policies, _, watch_warnings = resolve_policies(profile, policy_path, flags)
+        policies, _, watch_warnings = resolve_policies(profile, policy_path, flags, no_policy_file=no_policy_file)
         limits = o.read_limits(max_rows, max_input_mb, subject=subject, columns=columns, lenient=lenient)
         try:
             _write_graph(

@@ -103,3 +103,17 @@ def test_the_reports_hash_the_policy_file_and_the_watch_lists(project: Path) -> 
         ("watch list", _sha(watch)),
     ]
     assert rows[1][4] == "fail_on"
+
+
+def test_explain_with_no_policy_file_ignores_the_working_directory(project: Path) -> None:
+    # The project's file switches the gate off; explain exits like check with the entity deciding.
+    gated = CliRunner().invoke(app, ["explain", "h.csv", "T", "-j", "CN", "--format", "json"])
+    assert gated.exit_code == 0, gated.output
+    strict = CliRunner().invoke(app, ["explain", "h.csv", "T", "-j", "CN", "--format", "json", "--no-policy-file"])
+    assert strict.exit_code == 1, strict.output
+
+
+def test_graph_accepts_no_policy_file(project: Path) -> None:
+    result = CliRunner().invoke(app, ["graph", "h.csv", "-j", "CN", "-o", "g.graphml", "--no-policy-file"])
+    assert result.exit_code in (0, 1), result.output
+    assert (project / "g.graphml").is_file()
