@@ -2,8 +2,9 @@
 
 The same name can arrive as different code points: "Société" typed on one machine is 'e' + U+0301 (NFD) on
 another, and text copied from web pages carries zero-width spaces and joiners. Matched as they are, a CN home
-"Société" and a US "Société" would be two entities. Every text cell is therefore put in NFC (which changes
-no character anyone can see, so it is done silently), and zero-width characters are removed with a warning
+"Société" and a US "Société" would be two entities. Every text cell is therefore composed as NFC composes it
+(which changes no character anyone can see, so it is done silently; see ``tidy_text``), and zero-width
+characters are removed with a warning
 (they change what is matched, and the user should know the file holds them). No-break spaces are already
 ordinary whitespace to the readers (``tables.cell_text`` collapses every kind of space).
 """
@@ -23,10 +24,17 @@ _DROP: Final = str.maketrans(dict.fromkeys(ZERO_WIDTH))
 
 
 def tidy_text(text: str) -> str:
-    """``text`` in NFC without zero-width characters."""
+    """``text`` without zero-width characters, and in NFC where that composes characters (a letter and its
+    combining accent become the accented letter). Where NFC would only swap a character for its canonical
+    twin (a CJK compatibility ideograph, the Ångström sign), the text is kept as written: such characters are
+    chosen on purpose, and a file converted to a workbook and read back must give the same text."""
     if text.isascii():
         return text
-    return unicodedata.normalize("NFC", text.translate(_DROP))
+    text = text.translate(_DROP)
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    composed = unicodedata.normalize("NFC", text)
+    return composed if len(composed) < len(text) else text
 
 
 def tidy_table(table: RawTable) -> RawTable:

@@ -145,7 +145,7 @@ def _all_entities(data: OwnershipData) -> list[Entity]:
         first = seen.setdefault(key, e.id)
         if first != e.id:
             raise InputError(
-                f"entity ids {short(first)!r} and {short(e.id)!r} differ only in spaces or control characters, "
+                f"entity ids '{short(first)}' and '{short(e.id)}' differ only in spaces or control characters, "
                 "so a workbook cannot tell them apart",
                 e.where,
             )
