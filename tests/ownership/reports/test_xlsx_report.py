@@ -413,7 +413,8 @@ def test_several_rules_side_by_side(result: CheckResult) -> None:
     summary = book["Summary"]
     labels = {str(_cell(summary, r, 1).value): r for r in range(1, summary.max_row + 1) if _cell(summary, r, 1).value}
     assert _cell(summary, labels["Outcome (default)"], 2).value == "FLAGGED"
-    assert _cell(summary, labels["Outcome (strict)"], 2).value == "FLAGGED"  # CN1, CN2 and =EVIL are home
+    # Under the strict rule nothing is flagged; only CN1, CN2 and =EVIL are home, and the headline says so.
+    assert _cell(summary, labels["Outcome (strict)"], 2).value == "HOME ENTITIES PRESENT"
     assert _cell(summary, labels["Rules disagree"], 2).value == 2
     assert "Rule: strict" in labels and "Rule: default" in labels
 
