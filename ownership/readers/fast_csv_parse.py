@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -28,8 +27,6 @@ from ownership.readers.tables import Cell, RawTable, ReadLimits, _dialect
 from ownership.readers.unicode_text import ZERO_WIDTH
 
 _BOM = b"\xef\xbb\xbf"
-#: The zero-width characters of ``unicode_text.ZERO_WIDTH`` as UTF-8.
-_ZERO_WIDTH = re.compile(b"|".join(re.escape(ch.encode()) for ch in ZERO_WIDTH))
 #: Enough bytes to hold the 65,536 characters the row reader sniffs the delimiter from.
 _SNIFF_BYTES = 4 * 65536
 #: Python's csv module refuses a cell this long or longer (read_text_table raises its limit to at least this).
@@ -116,12 +113,20 @@ def parse(
 
 def _tidy(data: bytes) -> bool:
     """Whether the text is surely as ``unicode_text.tidy_text`` leaves it: no zero-width characters, NFC."""
-    if _ZERO_WIDTH.search(data) is not None:
-        return False
+    if data.isascii():
+        return True  # ASCII text has no zero-width characters and is always NFC
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return True  # not UTF-8: Arrow refuses it further on, and the row reader reads it
+    # On the decoded text: a string of Latin-1 characters answers "holds U+200B?" at once, without a scan.
+    if any(ch in text for ch in ZERO_WIDTH):
+        return False
+    try:
+        text.encode("latin-1")
+        return True  # no character above U+00FF: no combining marks, so already NFC
+    except UnicodeEncodeError:
+        pass
     # Text NFC would change in any way goes to the row reader, which decides cell by cell (stepping aside is
     # always safe; such text is rare).
     return unicodedata.is_normalized("NFC", text)
