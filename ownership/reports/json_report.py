@@ -5,11 +5,14 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from ownership.reports.common import pct, policy_document, tool_version
+from ownership.reports.common import PCT_DECIMALS, pct, policy_document, tool_version
 from ownership.reports.provenance import Provenance, document
-from ownership.result import ChainBreakdown, CheckResult, CheckSet, Derivation, EntityVerdict, Interval
+from ownership.result import ChainBreakdown, CheckResult, CheckSet, CodedTexts, Derivation, EntityVerdict, Interval
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SCHEMA = "exposure.check/1"
 
@@ -139,17 +142,141 @@ def _entity_order(result: CheckResult) -> list[int]:
     return [*deciding.tolist(), *np.flatnonzero(~figures.decides).tolist()]
 
 
+#: Entities worded from the columns at a time: enough that the column work costs little per entity.
+_BATCH = 8_192
+
+
+def detailed_mask(result: CheckResult) -> np.ndarray:
+    """Which entities carry a full explanation (reasons, origins, chains, notes): those the check explained
+    in detail (the first ``EXPLAIN_LIMIT`` in report order); every entity when the verdicts were given as
+    objects, since those are built already."""
+    import numpy as np
+
+    found = getattr(result.verdicts, "detailed", None)
+    if found is None:
+        return np.ones(len(result.verdicts), dtype=np.bool_)
+    mask: np.ndarray = np.asarray(found, dtype=np.bool_)
+    return mask
+
+
 def _entities(checks: CheckSet) -> Iterator[dict[str, Any]]:
-    """Each entity's entry in report order, built one at a time (a registry has millions)."""
+    """Each entity's entry in report order, built a batch at a time (a registry has millions): the entities
+    explained in detail from their verdicts, every other one from the result's columns with the contract's
+    keys, its labels and each rule's outcome."""
     result = checks.primary
-    for i in _entity_order(result):
-        v = result.verdicts[i]
-        entry = entity_document(v)
-        # The primary rule's verdict is the one just built: building it again would double the work.
-        entry["by_profile"] = {
-            r.policy.name: _profile_entry(v if r is result else r.verdicts[i]) for r in checks.results
+    order = _entity_order(result)
+    detailed = detailed_mask(result)
+    for start in range(0, len(order), _BATCH):
+        at = order[start : start + _BATCH]
+        plain = _column_entries(checks, at)
+        for k, i in enumerate(at):
+            if detailed[i]:
+                v = result.verdicts[i]
+                entry = entity_document(v)
+                # The primary rule's verdict is the one just built: building it again would double the work.
+                entry["by_profile"] = {
+                    r.policy.name: _profile_entry(v if r is result else r.verdicts[i]) for r in checks.results
+                }
+                yield entry
+            else:
+                yield plain[k]
+
+
+def _column_entries(checks: CheckSet, at: list[int]) -> list[dict[str, Any]]:
+    """The entries of the entities ``at`` (indices, in that order) from the columns alone: the same values
+    ``entity_document`` gives for the contract's keys, without building a verdict."""
+    import numpy as np
+
+    from ownership.table import ENTITY_TYPES
+
+    result = checks.primary
+    index = np.asarray(at, dtype=np.int64)
+    table = result.verdicts.entities
+    ids = table.arrow_ids.take(index).to_pylist() if table.arrow_ids is not None else [table.ids[i] for i in at]
+    given = table.arrow_names
+    names = given.take(index).to_pylist() if given is not None else [table.names[i] for i in at]
+    types = [t.value for t in ENTITY_TYPES]
+    countries = [*table.countries, None]  # code -1 (no country) picks the last
+    jurisdiction = [countries[c] for c in table.jurisdiction[index].tolist()]
+    headquarters = [countries[c] for c in table.headquarters[index].tolist()]
+    profiles = [(r.policy.name, _profile_columns(r, index)) for r in checks.results]
+    primary = profiles[0][1]
+    entries = []
+    for k, (code, decides) in enumerate(
+        zip(table.types[index].tolist(), result.figures.decides[index].tolist(), strict=True)
+    ):
+        own = primary[k]
+        entries.append(
+            {
+                "id": ids[k],
+                "name": names[k],
+                "type": types[code],
+                "jurisdiction": jurisdiction[k],
+                "headquarters": headquarters[k],
+                "status": own["status"],
+                "cascade_pct": own["cascade_pct"],
+                "lookthrough_pct": own["lookthrough_pct"],
+                "decides": decides,
+                "reason": own["reason"],
+                "labels": own["labels"],
+                "most_restrictive": own["most_restrictive"],
+                "by_profile": {name: columns[k] for name, columns in profiles},
+            }
+        )
+    return entries
+
+
+_label_texts: dict[int, tuple[CodedTexts, CodedTexts, list[list[str]], list[str | None]]] = {}
+
+
+def _labels(result: CheckResult) -> tuple[CodedTexts, CodedTexts, list[list[str]], list[str | None]]:
+    """A rule's label columns with each distinct text split once (kept for the report being written)."""
+    found = _label_texts.get(id(result.verdicts))
+    if found is None:
+        labels, ranked = result.verdicts.label_columns()
+        label_lists = [text.split("; ") if text else [] for text in labels.values]
+        found = (labels, ranked, label_lists, [text or None for text in ranked.values])
+        _label_texts.clear()
+        _label_texts[id(result.verdicts)] = found
+    return found
+
+
+def _profile_columns(result: CheckResult, index: np.ndarray) -> list[dict[str, Any]]:
+    """``_profile_entry`` of the entities ``index`` under one rule, from its columns."""
+    import numpy as np
+
+    from ownership.result import STATUSES
+
+    figures = result.figures
+
+    def percent(values: np.ndarray) -> list[float]:
+        rounded: list[float] = (np.round(values[index] * 100.0, PCT_DECIMALS) + 0.0).tolist()
+        return rounded
+
+    statuses = [s.value for s in STATUSES]
+    reasons = result.verdicts.reasons_of(index)
+    labels, ranked, label_lists, ranked_values = _labels(result)
+    return [
+        {
+            "status": statuses[s],
+            "cascade_pct": {"low": cl, "high": ch},
+            "lookthrough_pct": {"low": ll, "high": lh},
+            "labels": list(label_lists[lc]),
+            "most_restrictive": ranked_values[rc],
+            "reason": reasons.values[code],
         }
-        yield entry
+        for s, cl, ch, ll, lh, lc, rc, code in zip(
+            figures.status[index].tolist(),
+            percent(figures.cascade_low),
+            percent(figures.cascade_high),
+            percent(figures.lookthrough_low),
+            percent(figures.lookthrough_high),
+            labels.codes[index].tolist(),
+            ranked.codes[index].tolist(),
+            reasons.codes.tolist(),
+            strict=True,
+        )
+    ]
 
 
 def _warnings(checks: CheckSet) -> list[dict[str, Any]]:

@@ -78,3 +78,57 @@ def test_the_audit_workbook_builds_each_verdict_once(monkeypatch: pytest.MonkeyP
     finally:
         xlsx_tables.forget_rows()
     assert sorted(built) == [0, 1, 2]
+
+
+_COLUMN_KEYS = [
+    "id",
+    "name",
+    "type",
+    "jurisdiction",
+    "headquarters",
+    "status",
+    "cascade_pct",
+    "lookthrough_pct",
+    "decides",
+    "reason",
+    "labels",
+    "most_restrictive",
+    "by_profile",
+]
+
+
+def test_entities_past_the_explained_ones_come_from_the_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the first EXPLAIN_LIMIT entities carry an explanation: the others are written from the result's
+    columns without a verdict object, with the same values for every key they share."""
+    from ownership.check import ExplainedVerdicts
+
+    entities = (
+        Entity("P", "P Holdings", EntityType.COMPANY, "CN", None),
+        Entity("T", "=T Ltd", EntityType.COMPANY, "DE", "DE"),
+        Entity("U", "Nowhere Ltd", EntityType.COMPANY, None, None),
+    )
+    holdings = (Holding("P", "T", Stake(0.6, 0.6)), Holding("U", "T", Stake(0.3, 0.4)))
+    data = OwnershipData(entities, holdings, SourceInfo("in.csv", "0" * 64, "holdings-csv"))
+    policies = [Policy(jurisdictions=frozenset({"CN"}), name="a"), Policy(jurisdictions=frozenset({"CN"}), name="b")]
+    full = to_document(CheckSet(tuple(check(data, p) for p in policies)))["entities"]
+    built: list[int] = []
+    real = ExplainedVerdicts.verdict
+
+    def counting(self: ExplainedVerdicts, i: int) -> EntityVerdict:
+        built.append(i)
+        return real(self, i)
+
+    monkeypatch.setattr(ExplainedVerdicts, "verdict", counting)
+    sink = io.StringIO()
+    write_json(CheckSet(tuple(check(data, p, explain_limit=1) for p in policies)), sink)
+    bare = json.loads(sink.getvalue())["entities"]
+    assert [e["id"] for e in bare] == ["T", "P", "U"]
+    assert sorted(set(built)) == [1]  # T, flagged, the first in report order, alone is explained
+    assert "reasons" in bare[0] and "chains" in bare[0]
+    for plain in bare[1:]:
+        assert list(plain) == _COLUMN_KEYS
+    assert [{k: e[k] for k in _COLUMN_KEYS} for e in bare] == [{k: e[k] for k in _COLUMN_KEYS} for e in full]
+    assert bare[2]["jurisdiction"] is None and bare[2]["status"] == "possible"  # unknown country, never clear
+    assert bare[0]["name"] == "=T Ltd" and bare[0]["status"] == "flagged"
+    assert bare[1]["status"] == "home" and bare[1]["cascade_pct"] == {"low": 100.0, "high": 100.0}
+    assert bare[1]["labels"] == ["CN"] and bare[1]["reason"]
