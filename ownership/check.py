@@ -15,7 +15,7 @@ from ownership.evaluate import Evaluation, evaluate
 from ownership.explain import Explainer
 from ownership.graph import build_graph
 from ownership.model import ControlMode, Method, OwnershipData, Policy
-from ownership.result import CheckResult, CodedTexts, EntityVerdict, Figures, Verdicts
+from ownership.result import CheckResult, CodedTexts, EntityVerdict, Figures, Verdicts, id_ranks
 from ownership.table import EntityTable
 
 _MAX_NAMED = 10
@@ -134,7 +134,15 @@ def check(
         deciding[[graph.index[t] for t in chosen]] = True
     else:
         deciding = np.ones(graph.n, dtype=np.bool_)
-    figures = Figures(status, ev.low.cascade, ev.high.cascade, ev.low.lookthrough, ev.high.lookthrough, deciding)
+    figures = Figures(
+        status,
+        ev.low.cascade,
+        ev.high.cascade,
+        ev.low.lookthrough,
+        ev.high.lookthrough,
+        deciding,
+        id_ranks(graph.entities.ids),
+    )
     detailed = np.zeros(graph.n, dtype=np.bool_)
     detailed[figures.order()[:explain_limit]] = True
     explainer = Explainer(graph, policy, ev, warnings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import overload
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -227,6 +227,8 @@ class Figures:
         status: codes into ``STATUSES``.
         cascade_low, cascade_high, lookthrough_low, lookthrough_high: the two figures' bounds.
         decides: whether the entity decides the exit code.
+        id_rank: per entity, its place among the entities sorted by id; orders entities of equal standing,
+            so that reports do not depend on the order of the input's rows (None: input order).
     """
 
     status: npt.NDArray[np.int8]
@@ -235,15 +237,34 @@ class Figures:
     lookthrough_low: FloatArray
     lookthrough_high: FloatArray
     decides: BoolArray
+    id_rank: npt.NDArray[np.int64] | None = None
 
     def statuses(self, i: int) -> Status:
         return STATUSES[int(self.status[i])]
 
     def order(self) -> npt.NDArray[np.int64]:
         """Entity indices: deciding entities first, then by severity (flagged, home, possible, clear), then
-        input order."""
-        result: npt.NDArray[np.int64] = np.lexsort((_RANKS[self.status], ~self.decides)).astype(np.int64)
+        by id (input order when ``id_rank`` is None)."""
+        keys: list[npt.NDArray[Any]] = [_RANKS[self.status], ~self.decides]
+        if self.id_rank is not None:
+            keys.insert(0, self.id_rank)
+        result: npt.NDArray[np.int64] = np.lexsort(keys).astype(np.int64)
         return result
+
+
+def id_ranks(ids: Sequence[str]) -> npt.NDArray[np.int64]:
+    """Per entity, its place among the entities sorted by id (code-point order); Arrow-kept ids are sorted
+    in compiled code."""
+    array = getattr(ids, "array", None)
+    if array is not None:
+        import pyarrow.compute as pc
+
+        order = pc.sort_indices(array).to_numpy().astype(np.int64)
+    else:
+        order = np.array(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.int64)
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size, dtype=np.int64)
+    return rank
 
 
 class CodedTexts(Sequence[str]):

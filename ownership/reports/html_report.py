@@ -175,11 +175,12 @@ def _chart(checks: CheckSet) -> str:
 
 
 def _order(checks: CheckSet) -> list[int]:
-    """Entity indices: deciding first, then where the rules disagree, then by severity, then input order."""
+    """Entity indices: the result's order (deciding first, then by severity, then by id), with the entities
+    where the rules disagree moved ahead within each rank."""
     result = checks.primary
     disagree = set(checks.disagreements()) if len(checks.results) > 1 else set()
     return sorted(
-        range(len(result.verdicts)),
+        result.figures.order().tolist(),
         key=lambda i: (not result.verdicts[i].decides, i not in disagree, result.verdicts[i].status.rank),
     )
 

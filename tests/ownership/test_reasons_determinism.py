@@ -44,3 +44,30 @@ def test_shuffled_rows_give_the_same_reasons(tmp_path: Path) -> None:
 )
 def test_rounding_noise_never_reaches_a_sentence(fraction: float, text: str) -> None:
     assert _figure(fraction) == text
+
+
+def test_shuffled_rows_give_the_same_report(tmp_path: Path) -> None:
+    # Entities and holdings in another order: the CSV report (every entity, its figures, reasons and labels,
+    # in report order) is the same text.
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    def report(entity_rows: list[str], holding_rows: list[str]) -> str:
+        folder = tmp_path / f"report{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        (folder / "entities.csv").write_text("id,name,jurisdiction\n" + "\n".join(entity_rows) + "\n", "utf-8")
+        (folder / "holdings.csv").write_text("holder,subject,percent\n" + "\n".join(holding_rows) + "\n", "utf-8")
+        result = CliRunner().invoke(app, ["check", str(folder), "-j", "CN", "--format", "csv", "-q"])
+        assert result.exit_code == 1, result.output
+        return result.stdout
+
+    entity_rows = ENTITIES.splitlines()[1:]
+    expected = report(entity_rows, HOLDINGS)
+    assert [line.split(",")[0] for line in expected.splitlines()[1:4]] == ['"S"', '"P"', '"Q"']
+    shuffler = random.Random(13)
+    for _ in range(3):
+        entities, holdings = entity_rows[:], HOLDINGS[:]
+        shuffler.shuffle(entities)
+        shuffler.shuffle(holdings)
+        assert report(entities, holdings) == expected
