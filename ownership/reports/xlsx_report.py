@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Final
 
@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from ownership.reports import xlsx_stream
 from ownership.reports.common import tool_version
 from ownership.reports.provenance import Provenance
 from ownership.reports.xlsx_summary import write_summary
@@ -69,18 +70,25 @@ def render_xlsx(results: CheckResult | CheckSet, generated_at: datetime, provena
     try:
         for title, write in _TABLES:
             write(workbook.create_sheet(title), checks)
+        if provenance is not None and provenance.files:
+            write_files(workbook.create_sheet("Files read"), checks, provenance)
+
+        utc = generated_at.astimezone(UTC).replace(tzinfo=None)
+        props = workbook.properties
+        props.creator = props.lastModifiedBy = f"exposure {tool_version()}"
+        props.title = "Ownership exposure report"
+        props.subject = checks.primary.source.path
+        props.created = props.modified = utc
+        data = _save(workbook)
+        # The streamed sheets' rows go into their XML as the zip is rewritten: never held whole.
+        poured: dict[str, tuple[Callable[[], Iterator[bytes]], str]] = {}
+        for ws in workbook.worksheets:
+            rows = xlsx_stream.pending(ws)
+            if rows is not None and ws.auto_filter.ref is not None:
+                poured[ws.path.lstrip("/")] = (rows, ws.auto_filter.ref)
+        return _with_fixed_times(data, max(generated_at, _ZIP_EPOCH), poured)
     finally:
         forget_rows()
-    if provenance is not None and provenance.files:
-        write_files(workbook.create_sheet("Files read"), checks, provenance)
-
-    utc = generated_at.astimezone(UTC).replace(tzinfo=None)
-    props = workbook.properties
-    props.creator = props.lastModifiedBy = f"exposure {tool_version()}"
-    props.title = "Ownership exposure report"
-    props.subject = checks.primary.source.path
-    props.created = props.modified = utc
-    return _with_fixed_times(_save(workbook), max(generated_at, _ZIP_EPOCH))
 
 
 def _save(workbook: Workbook) -> bytes:
@@ -91,8 +99,11 @@ def _save(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def _with_fixed_times(data: bytes, when: datetime) -> bytes:
-    """The same zip with every entry dated ``when`` (UTC) instead of the clock at writing time."""
+def _with_fixed_times(
+    data: bytes, when: datetime, poured: dict[str, tuple[Callable[[], Iterator[bytes]], str]]
+) -> bytes:
+    """The same zip with every entry dated ``when`` (UTC) instead of the clock at writing time, and the rows
+    of the streamed sheets (``poured``: entry name -> rows and the table's range) poured into them."""
     stamp = when.astimezone(UTC).timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -100,5 +111,14 @@ def _with_fixed_times(data: bytes, when: datetime) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
-            target.writestr(entry, source.read(info.filename))
+            found = poured.get(info.filename)
+            if found is None:
+                target.writestr(entry, source.read(info.filename))
+                continue
+            # Fast compression for the large sheets: their XML repeats itself and packs well anyway.
+            entry._compresslevel = 1  # type: ignore[attr-defined]  # no public way before Python 3.13
+            rows, ref = found
+            with target.open(entry, "w", force_zip64=True) as sink:
+                for chunk in xlsx_stream.pour(source.read(info.filename), rows(), ref):
+                    sink.write(chunk)
     return out.getvalue()

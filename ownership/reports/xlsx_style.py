@@ -9,11 +9,13 @@ header on every page.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Final, Literal
+from functools import partial
+from itertools import chain
+from typing import TYPE_CHECKING, Final, Literal
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -23,7 +25,12 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ownership.reports.cells import cell_text, looks_like_formula, put_text
-from ownership.result import Status
+from ownership.result import STATUSES, Status
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from ownership.reports import xlsx_stream
 
 #: Fractions 0..1 shown as percentages: the cell holds the number, Excel shows 37.04%.
 PCT_FORMAT: Final = "0.00%"
@@ -265,21 +272,11 @@ def write_table(
         ]
         for values in rows
     ]
-    # Headers wrap between words, so a narrow figure column keeps a narrow width under a long title.
-    widths = [max(_width(word) for word in c.title.split(" ")) + 3 for c in columns]  # + the filter button
+    widths = _header_widths(columns)
     for row in table:
         for j, (value, kind) in enumerate(row):
-            widths[j] = max(widths[j], shown_width(value, kind) + 2)
-    widths = [min(max(width, 6), column.widest + 2) for width, column in zip(widths, columns, strict=True)]
-    for j, (column, width) in enumerate(zip(columns, widths, strict=True), start=1):
-        ws.column_dimensions[get_column_letter(j)].width = width
-        cell = at(ws, top, j)
-        put_text(cell, column.title)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.border = HEADER_BORDER
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    _fit_height(ws, top, [(c.title, w) for c, w in zip(columns, widths, strict=True)])
+            widths[j] = min(max(widths[j], shown_width(value, kind) + 2), columns[j].widest + 2)
+    _write_header(ws, columns, widths, top)
     aligns = [Alignment(horizontal=c.align, vertical="top", wrap_text=c.wrap) for c in columns]
     styles = _Styles()
     for r, row in enumerate(table, start=top + 1):
@@ -299,11 +296,128 @@ def write_table(
     if not table:
         put_text(at(ws, top + 1, 1), empty)
         at(ws, top + 1, 1).font = NOTE_FONT
-    last = top + max(len(table), 1)
+    _finish(ws, columns, top, top + max(len(table), 1), freeze_columns)
+    return len(table)
+
+
+def _header_widths(columns: Sequence[Column]) -> list[int]:
+    """Column widths for the header alone (the rows widen them), within each column's bounds."""
+    # Headers wrap between words, so a narrow figure column keeps a narrow width under a long title.
+    widths = [max(_width(word) for word in c.title.split(" ")) + 3 for c in columns]  # + the filter button
+    return [min(max(width, 6), column.widest + 2) for width, column in zip(widths, columns, strict=True)]
+
+
+def write_streamed_table(
+    ws: Worksheet,
+    columns: Sequence[Column],
+    batches: Iterator[list[pa.Array]],
+    rows: int,
+    *,
+    freeze_columns: int = 0,
+    empty: str = "(none)",
+) -> list[Worksheet]:
+    """``write_table`` for a table of ``rows`` rows given as Arrow columns (see ``xlsx_stream``), batch by
+    batch: openpyxl writes the header and the sheet's dressing, the rows are poured into the sheet's XML
+    when the workbook is zipped. Widths are fitted to the first batch. A table longer than a sheet holds
+    goes on in sheets "<title> (2)"... placed after ``ws``, each with the same header.
+
+    Returns:
+        The sheets the table was written on, ``ws`` first.
+    """
+    from ownership.reports import xlsx_stream
+
+    first = next(batches, None)
+    widths = _header_widths(columns)
+    if first is not None:
+        for j, (column, values) in enumerate(zip(columns, first, strict=True)):
+            sample = values.slice(0, 2_000).to_pylist()
+            shown = max((_shown_cell_width(v, column.kind) for v in sample), default=0)
+            widths[j] = min(max(widths[j], shown + 2), column.widest + 2)
+    streamed = [
+        xlsx_stream.StreamColumn(
+            get_column_letter(j),
+            column.kind,
+            _cell_styles(ws, column),
+            float(widths[j - 1]) if column.wrap else None,
+        )
+        for j, column in enumerate(columns, start=1)
+    ]
+    source = xlsx_stream.RowSource(chain([first] if first is not None else [], batches))
+    per_sheet = xlsx_stream.MAX_ROWS - 1
+    sheets = [ws]
+    workbook = ws.parent
+    assert workbook is not None  # a sheet made by a workbook
+    while len(sheets) * per_sheet < rows:
+        sheets.append(workbook.create_sheet(f"{ws.title} ({len(sheets) + 1})", workbook.index(sheets[-1]) + 1))
+    for k, sheet in enumerate(sheets):
+        count = min(per_sheet, rows - k * per_sheet)
+        _write_header(sheet, columns, widths, 1)
+        if count <= 0:
+            put_text(at(sheet, 2, 1), empty)
+            at(sheet, 2, 1).font = NOTE_FONT
+        else:
+            xlsx_stream.register(sheet, partial(xlsx_stream.rows_xml, streamed, source.take(count), 2))
+        _finish(sheet, columns, 1, 1 + max(count, 1), freeze_columns)
+    return sheets
+
+
+def _shown_cell_width(value: object, kind: Kind) -> int:
+    """``shown_width`` of a value as a streamed column holds it."""
+    if value is None or (isinstance(value, float) and value != value):
+        return 0
+    if kind == "status" and isinstance(value, int):
+        return len(STATUSES[value].value)
+    if kind == "date":
+        return 10
+    if kind == "flag":
+        return 3
+    if isinstance(value, str | int | float):
+        return shown_width(value, kind)
+    return 0
+
+
+def _cell_styles(ws: Worksheet, column: Column) -> xlsx_stream.CellStyles:
+    """The style indices of the looks a streamed column's cells take, made as ``write_table`` makes them."""
+    from ownership.reports import xlsx_stream
+
+    align = Alignment(horizontal=column.align, vertical="top", wrap_text=column.wrap)
+
+    def made(value: Value, kind: Kind) -> int:
+        cell = Cell(ws, row=1, column=1)  # a scratch cell, never placed on the sheet
+        put(cell, value, kind)
+        cell.border = GRID
+        cell.alignment = align
+        found: int = cell.style_id
+        return found
+
+    kind = column.kind
+    if kind == "status":
+        return xlsx_stream.CellStyles(
+            made(None, kind), made("x", "text"), statuses=tuple(made(s, kind) for s in STATUSES)
+        )
+    if kind in ("pct", "count"):
+        return xlsx_stream.CellStyles(made(None, kind), made(0.5, kind))
+    if kind == "date":
+        return xlsx_stream.CellStyles(made(None, kind), made(date(2000, 1, 1), kind))
+    return xlsx_stream.CellStyles(made(None, kind), made("x", "text"), made("=x", "text"))
+
+
+def _write_header(ws: Worksheet, columns: Sequence[Column], widths: Sequence[int], top: int) -> None:
+    for j, (column, width) in enumerate(zip(columns, widths, strict=True), start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+        cell = at(ws, top, j)
+        put_text(cell, column.title)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.border = HEADER_BORDER
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    _fit_height(ws, top, [(c.title, w) for c, w in zip(columns, widths, strict=True)])
+
+
+def _finish(ws: Worksheet, columns: Sequence[Column], top: int, last: int, freeze_columns: int) -> None:
     ws.freeze_panes = f"{get_column_letter(freeze_columns + 1)}{top + 1}"
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(columns))}{last}"
     print_setup(ws, title_rows=f"{top}:{top}")
-    return len(table)
 
 
 def _fit_height(ws: Worksheet, row: int, texts: Sequence[tuple[str, float]]) -> None:

@@ -5,18 +5,27 @@ Each sheet is rows over the result as the engine left it; nothing here computes 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
+import numpy as np
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ownership.errors import DataWarning
-from ownership.model import TOLERANCE, Holding, Policy, pct_text
+from ownership.model import TOLERANCE, Policy, Stake, pct_text
+from ownership.reports import xlsx_stream
 from ownership.reports.common import chain_path_text, policy_document
+from ownership.reports.json_report import detailed_mask
 from ownership.reports.provenance import Provenance
-from ownership.reports.xlsx_style import As, Column, Value, write_table
-from ownership.result import Chain, ChainBreakdown, ChainKind, CheckSet, EntityVerdict
+from ownership.reports.xlsx_style import As, Column, Value, write_streamed_table, write_table
+from ownership.result import STATUSES, Chain, ChainBreakdown, ChainKind, CheckSet, EntityVerdict, Status
+from ownership.table import ENTITY_TYPES
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+_HOME_CODE: Final = STATUSES.index(Status.HOME)
 
 _KIND_WORDS = {
     ChainKind.HOME: "home entity",
@@ -36,24 +45,29 @@ _rows_made: list[tuple[CheckSet, list[int], list[EntityVerdict]]] = []
 
 
 def entity_rows(checks: CheckSet) -> list[EntityVerdict]:
-    """The primary rule's verdicts, deciding first then by severity: the order of every per-entity sheet."""
+    """The primary rule's verdicts of the entities explained in detail, deciding first then by severity:
+    the rows of the Chains and Derivation sheets (the order of every per-entity sheet)."""
     return entity_rows_with_index(checks)[1]
 
 
 def entity_rows_with_index(checks: CheckSet) -> tuple[list[int], list[EntityVerdict]]:
-    """Entity indices of the primary rule, deciding first then by severity, and their verdicts: built once
-    per report (see ``forget_rows``)."""
+    """Indices of the primary rule's entities explained in detail, deciding first then by severity, and their
+    verdicts: built once per report (see ``forget_rows``)."""
     if _rows_made and _rows_made[0][0] is checks:
         return _rows_made[0][1], _rows_made[0][2]
-    order = checks.primary.figures.order().tolist()
+    order = checks.primary.figures.order()
+    order = order[detailed_mask(checks.primary)[order]].tolist()
     verdicts = [checks.primary.verdicts[i] for i in order]
     _rows_made[:] = [(checks, order, verdicts)]
     return order, verdicts
 
 
 def forget_rows() -> None:
-    """Let go of the verdicts kept for the report just written."""
+    """Let go of the verdicts and rows kept for the report just written."""
+    from ownership.reports import xlsx_stream
+
     _rows_made.clear()
+    xlsx_stream.forget()
 
 
 def write_entities(ws: Worksheet, checks: CheckSet) -> int:
@@ -83,31 +97,75 @@ def write_entities(ws: Worksheet, checks: CheckSet) -> int:
         Column("red flags", widest=30, wrap=True),
     ]
 
-    def rows() -> Iterator[list[Value]]:
-        for i, v in zip(*entity_rows_with_index(checks), strict=True):
-            e = v.entity
-            yield [
-                e.id,
-                e.name,
-                e.type.value,
-                e.jurisdiction,
-                e.headquarters,
-                v.status,
-                *(r.verdicts[i].status for r in checks.results[1:]),
-                *([i in disagree] if several else []),
-                v.decides,
-                v.cascade.low,
-                v.cascade.high,
-                v.lookthrough.low,
-                v.lookthrough.high,
-                ", ".join(v.labels),
-                v.most_restrictive,
-                v.reason,
-                _joined(v.uncertainty),
-                _joined(v.red_flags),
-            ]
+    batches = _entity_batches(checks, np.isin(np.arange(len(result.verdicts)), list(disagree)))
+    write_streamed_table(ws, columns, batches, len(result.verdicts), freeze_columns=2)
+    return len(result.verdicts)
 
-    return write_table(ws, columns, rows(), freeze_columns=2)
+
+def _entity_batches(checks: CheckSet, disagree: np.ndarray) -> Iterator[list[pa.Array]]:
+    """The Entities sheet's columns, a batch of rows at a time in report order: from the result's columns,
+    and from the verdicts only for the entities explained in detail (or with control rows, for red flags)."""
+    import pyarrow as pa
+
+    result = checks.primary
+    verdicts, figures = result.verdicts, result.figures
+    table = verdicts.entities
+    order = figures.order()
+    detailed = detailed_mask(result)
+    explainer = getattr(verdicts, "explainer", None)
+    controlled = np.zeros(len(verdicts), dtype=np.bool_)
+    if explainer is not None:
+        controlled = np.diff(explainer.control_incoming.holder_start) > 0
+    ids = table.arrow_ids if table.arrow_ids is not None else pa.array(table.ids, type=pa.string())
+    names = table.arrow_names if table.arrow_names is not None else pa.array(table.names, type=pa.string())
+    types = pa.array([t.value for t in ENTITY_TYPES], type=pa.string())
+    countries = pa.array([*table.countries, None], type=pa.string())
+    no_country = len(table.countries)
+    labels, ranked = verdicts.label_columns()
+    label_texts = pa.array([text.replace("; ", ", ") or None for text in labels.values], type=pa.string())
+    ranked_texts = pa.array([text or None for text in ranked.values], type=pa.string())
+
+    def country(codes: np.ndarray) -> pa.Array:
+        codes = codes.astype(np.int64)
+        return countries.take(pa.array(np.where(codes < 0, no_country, codes)))
+
+    # The explained verdicts, as the Chains and Derivation sheets use them (each verdict asked for once).
+    explained = dict(zip(*entity_rows_with_index(checks), strict=True))
+    for start in range(0, order.size, xlsx_stream.BATCH_ROWS):
+        at = order[start : start + xlsx_stream.BATCH_ROWS]
+        picked = pa.array(at)
+        reasons = verdicts.reasons_of(at)
+        settle: list[str | None] = [None] * at.size
+        flags: list[str | None] = [None] * at.size
+        built = np.flatnonzero(detailed[at] | controlled[at])
+        for k in built.tolist():
+            i = int(at[k])
+            v = explained.get(i) or verdicts[i]
+            settle[k], flags[k] = _joined(v.uncertainty) or None, _joined(v.red_flags) or None
+        if explainer is not None:
+            rest = np.flatnonzero(~(detailed[at] | controlled[at]) & (figures.status[at] != _HOME_CODE))
+            for k, found in zip(rest.tolist(), explainer.writer.uncertainty(at[rest]), strict=True):
+                settle[k] = _joined(found) or None
+        yield [
+            ids.take(picked),
+            names.take(picked),
+            types.take(pa.array(table.types[at].astype(np.int64))),
+            country(table.jurisdiction[at]),
+            country(table.headquarters[at]),
+            pa.array(figures.status[at].astype(np.int64)),
+            *(pa.array(r.figures.status[at].astype(np.int64)) for r in checks.results[1:]),
+            *([pa.array(disagree[at])] if len(checks.results) > 1 else []),
+            pa.array(figures.decides[at]),
+            pa.array(figures.cascade_low[at]),
+            pa.array(figures.cascade_high[at]),
+            pa.array(figures.lookthrough_low[at]),
+            pa.array(figures.lookthrough_high[at]),
+            label_texts.take(pa.array(labels.codes[at])),
+            ranked_texts.take(pa.array(ranked.codes[at])),
+            pa.array(reasons.values, type=pa.string()).take(pa.array(reasons.codes)),
+            pa.array(settle, type=pa.string()),
+            pa.array(flags, type=pa.string()),
+        ]
 
 
 def chain_words(chain: Chain) -> str:
@@ -202,11 +260,19 @@ def warnings_touching(checks: CheckSet) -> dict[DataWarning, list[str]]:
         for w in r.warnings:
             touched.setdefault(w, [])
     for r in checks.results:
-        for v in r.verdicts:
-            for w in v.notes:
+        verdicts = r.verdicts
+        explainer = getattr(verdicts, "explainer", None)
+        if explainer is None:
+            notes = ((v.entity.id, v.notes) for v in verdicts)
+        else:
+            # The warnings on each entity's rows, without building a verdict per entity (see ``verdict``).
+            at: dict[int, tuple[DataWarning, ...]] = explainer.notes_at
+            notes = ((verdicts.entities.ids[i], at[i]) for i in sorted(at))
+        for entity_id, found in notes:
+            for w in found:
                 ids = touched.setdefault(w, [])
-                if v.entity.id not in ids:
-                    ids.append(v.entity.id)
+                if entity_id not in ids:
+                    ids.append(entity_id)
     return touched
 
 
@@ -230,7 +296,6 @@ def write_holdings(ws: Worksheet, checks: CheckSet) -> int:
     """Every holding as read, also those set aside for their dates, with where each came from."""
     result = checks.primary
     days = _as_of_dates(checks)
-    names = {v.entity.id: v.entity.name for v in result.verdicts}
     columns = [
         Column("holder", widest=24),
         Column("holder name", widest=30, wrap=True),
@@ -251,29 +316,131 @@ def write_holdings(ws: Worksheet, checks: CheckSet) -> int:
         Column("row", "count"),
     ]
 
-    def row(h: Holding) -> list[Value]:
-        where = h.where
-        return [
-            h.holder,
-            names.get(h.holder),
-            h.subject,
-            names.get(h.subject),
-            h.stake.low if h.stake else None,
-            h.stake.high if h.stake else None,
-            h.votes.low if h.votes else None,
-            h.votes.high if h.votes else None,
-            h.control,
-            h.shares,
-            h.start,
-            h.end,
-            *(h.valid_on(day) for day in days),
-            h.source,
-            where.file if where else None,
-            where.sheet if where else None,
-            where.row if where else None,
+    count = len(result.holdings)
+    write_streamed_table(ws, columns, _holding_batches(checks, days), count, freeze_columns=1)
+    return count
+
+
+#: Excel's day 0 (day numbers count from here, as openpyxl writes dates).
+_EXCEL_EPOCH: Final = np.datetime64("1899-12-30", "D")
+
+
+def _holding_batches(checks: CheckSet, days: list[date]) -> Iterator[list[pa.Array]]:
+    """The "Holdings as read" columns, a batch of rows at a time in input order, from the holding table's
+    columns (holdings given as objects are made into columns first)."""
+    import pyarrow as pa
+
+    from ownership.table import HoldingTable, Places
+
+    result = checks.primary
+    entities = result.verdicts.entities
+    holdings = result.holdings
+    n = len(holdings)
+    names = entities.arrow_names if entities.arrow_names is not None else pa.array(entities.names, type=pa.string())
+    names = pa.concat_arrays([names, pa.array([None], type=pa.string())])
+    missing = len(entities.ids)
+    if isinstance(holdings, HoldingTable):
+        holder, subject = holdings.holder, holdings.subject
+        if holdings.ids is entities.ids:
+            holder_row, subject_row = holder, subject
+        else:
+            position = entities.position
+            remap = np.array([position.get(e, missing) for e in holdings.ids], dtype=np.int64)
+            holder_row, subject_row = remap[holder], remap[subject]
+        holder_ids, subject_ids = _ids(holdings.ids, holder), _ids(holdings.ids, subject)
+
+        def nan_or(values: np.ndarray | None) -> np.ndarray:
+            return values if values is not None else np.full(n, np.nan)
+
+        stake_low, stake_high = holdings.stake_low, holdings.stake_high
+        votes_low, votes_high = nan_or(holdings.votes_low), nan_or(holdings.votes_high)
+        control = holdings.control if holdings.control is not None else np.zeros(n, dtype=np.bool_)
+        shares = nan_or(holdings.shares)
+        start = (
+            holdings.start if holdings.start is not None else np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+        )
+        end = holdings.end if holdings.end is not None else np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+        sources: Sequence[str | None] | None = holdings.sources
+        where = holdings.where
+    else:
+        position = entities.position
+        holder_ids = pa.array([h.holder for h in holdings], type=pa.string())
+        subject_ids = pa.array([h.subject for h in holdings], type=pa.string())
+        holder_row = np.array([position.get(h.holder, missing) for h in holdings], dtype=np.int64)
+        subject_row = np.array([position.get(h.subject, missing) for h in holdings], dtype=np.int64)
+
+        def bound(stakes: list[Stake | None], high: bool) -> np.ndarray:
+            return np.array([np.nan if s is None else (s.high if high else s.low) for s in stakes], dtype=np.float64)
+
+        stakes, votes = [h.stake for h in holdings], [h.votes for h in holdings]
+        stake_low, stake_high, votes_low, votes_high = (
+            bound(stakes, False),
+            bound(stakes, True),
+            bound(votes, False),
+            bound(votes, True),
+        )
+        control = np.array([h.control for h in holdings], dtype=np.bool_)
+        shares = np.array([np.nan if h.shares is None else h.shares for h in holdings], dtype=np.float64)
+        start = np.array([h.start or "NaT" for h in holdings], dtype="datetime64[D]")
+        end = np.array([h.end or "NaT" for h in holdings], dtype="datetime64[D]")
+        sources = [h.source for h in holdings]
+        where = [h.where for h in holdings]
+    start_day = (start - _EXCEL_EPOCH).astype(np.int64)
+    end_day = (end - _EXCEL_EPOCH).astype(np.int64)
+    open_start, open_end = np.isnat(start), np.isnat(end)
+    places = where if isinstance(where, Places) else None
+
+    def dates(values: np.ndarray, absent: np.ndarray) -> pa.Array:
+        return pa.array(values, mask=absent, type=pa.int64())
+
+    for first in range(0, max(n, 0), xlsx_stream.BATCH_ROWS):
+        at = np.arange(first, min(n, first + xlsx_stream.BATCH_ROWS))
+        picked = pa.array(at)
+        if places is not None:
+            files = pa.array([places.file] * at.size, type=pa.string())
+            sheets = pa.array([places.sheet] * at.size, type=pa.string())
+            rows = pa.array(places.rows[at].astype(np.float64))
+        else:
+            spots = [where[k] for k in at.tolist()]
+            files = pa.array([w.file if w else None for w in spots], type=pa.string())
+            sheets = pa.array([w.sheet if w else None for w in spots], type=pa.string())
+            rows = pa.array([np.nan if w is None or w.row is None else w.row for w in spots], type=pa.float64())
+        in_force = [
+            pa.array(
+                (open_start[at] | (start[at] <= np.datetime64(day, "D")))
+                & (open_end[at] | (np.datetime64(day, "D") <= end[at]))
+            )
+            for day in days
+        ]
+        yield [
+            holder_ids.take(picked),
+            names.take(pa.array(holder_row[at])),
+            subject_ids.take(picked),
+            names.take(pa.array(subject_row[at])),
+            pa.array(stake_low[at]),
+            pa.array(stake_high[at]),
+            pa.array(votes_low[at]),
+            pa.array(votes_high[at]),
+            pa.array(control[at]),
+            pa.array(shares[at]),
+            dates(start_day[at], open_start[at]),
+            dates(end_day[at], open_end[at]),
+            *in_force,
+            pa.array([sources[k] for k in at.tolist()] if sources is not None else [None] * at.size, type=pa.string()),
+            files,
+            sheets,
+            rows,
         ]
 
-    return write_table(ws, columns, (row(h) for h in result.holdings), freeze_columns=1)
+
+def _ids(ids: Sequence[str], index: np.ndarray) -> pa.Array:
+    """The ids at ``index`` as an Arrow column."""
+    import pyarrow as pa
+
+    from ownership.table import ArrowTexts
+
+    array = ids.array if isinstance(ids, ArrowTexts) else pa.array(list(ids), type=pa.string())
+    return array.take(pa.array(index))
 
 
 #: ``policy_document`` keys in words, in the order the Policy sheet lists them, with the ``Policy.origins``

@@ -1,0 +1,284 @@
+"""Table sheets too large for cell objects: their rows are written as XML text, a batch of rows at a time.
+
+openpyxl keeps an object per cell, which for a registry's million entities and two million holdings costs
+minutes and gigabytes. Here openpyxl still writes everything else of such a sheet (header, widths, frozen
+panes, filter, print setup, the styles), and the data rows are made from Arrow columns (``StreamCells``)
+with the same cell styles ``write_table`` gives, then poured into the sheet's XML while the workbook is
+zipped (``pour``). A table longer than a sheet can hold (Excel's 1,048,576 rows) goes on in further sheets
+named "<title> (2)", "<title> (3)"...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+
+from ownership.reports.cells import MAX_CELL_TEXT, cell_text, looks_like_formula
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+#: The most rows an Excel sheet holds, its header included.
+MAX_ROWS: Final = 1_048_576
+
+#: Rows made into XML at a time: large enough that the column work costs little per row.
+BATCH_ROWS: Final = 32_768
+
+#: Characters an xlsx file cannot carry (see ``cells.cell_text``), as an RE2 pattern.
+_ILLEGAL: Final = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+
+
+@dataclass(frozen=True, slots=True)
+class StreamCells:
+    """One column's values for a batch of rows.
+
+    Attributes:
+        values: text (strings, null for an empty cell); pct and count (float64, NaN or null for empty);
+            date (days since 1899-12-30, Excel's day numbers, null for empty); status (codes into
+            ``STATUSES``); flag (booleans, null for empty).
+    """
+
+    values: pa.Array
+
+
+@dataclass(frozen=True, slots=True)
+class CellStyles:
+    """The style index (into the workbook's cell styles) of each look a column's cells can take."""
+
+    empty: int
+    plain: int
+    formula: int = -1
+    statuses: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StreamColumn:
+    """What the XML of one column needs: its letter, kind, styles, and the width its text wraps at."""
+
+    letter: str
+    kind: str
+    styles: CellStyles
+    wrap_width: float | None
+
+
+Batches = Iterator[list["pa.Array"]]
+
+
+class RowSource:
+    """Batches of a table's columns, handed out so many rows at a time (the parts of a split table)."""
+
+    def __init__(self, batches: Batches) -> None:
+        self._batches = batches
+        self._left: list[pa.Array] | None = None
+
+    def take(self, rows: int) -> Batches:
+        """The next ``rows`` rows (fewer when the table ends first), batch by batch."""
+        while rows > 0:
+            batch = self._left if self._left is not None else next(self._batches, None)
+            self._left = None
+            if batch is None:
+                return
+            size = len(batch[0]) if batch else 0
+            if size > rows:
+                self._left = [column.slice(rows) for column in batch]
+                batch = [column.slice(0, rows) for column in batch]
+                size = rows
+            rows -= size
+            yield batch
+
+
+#: The sheets whose rows are still to be poured, by ``id`` of the worksheet: (worksheet, XML chunks).
+_pending: dict[int, tuple[object, Callable[[], Iterator[bytes]]]] = {}
+
+
+def register(ws: object, chunks: Callable[[], Iterator[bytes]]) -> None:
+    """Remember that ``ws``'s data rows are ``chunks()`` (XML ``<row>`` elements), poured when zipped."""
+    _pending[id(ws)] = (ws, chunks)
+
+
+def pending(ws: object) -> Callable[[], Iterator[bytes]] | None:
+    """The rows to pour into ``ws``, if any."""
+    found = _pending.get(id(ws))
+    return found[1] if found is not None and found[0] is ws else None
+
+
+def forget() -> None:
+    """Let go of the rows of the report just written."""
+    _pending.clear()
+
+
+def pour(sheet_xml: bytes, rows: Iterator[bytes], ref: str) -> Iterator[bytes]:
+    """``sheet_xml`` (openpyxl's, with the header row only) with ``rows`` after the header and its dimension
+    set to ``ref`` (the table's range)."""
+    import re
+
+    end = sheet_xml.index(b"</sheetData>")
+    head = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>'.encode(), sheet_xml[:end], count=1)
+    yield head
+    yield from rows
+    yield sheet_xml[end:]
+
+
+def rows_xml(columns: Sequence[StreamColumn], batches: Batches, first_row: int) -> Iterator[bytes]:
+    """The ``<row>`` elements of ``batches``, numbered from ``first_row``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    row = first_row
+    for batch in batches:
+        size = len(batch[0])
+        if not size:
+            continue
+        numbers = pa.array(np.arange(row, row + size, dtype=np.int64)).cast(pa.string())
+        cells: list[pa.Array] = []
+        lines = np.ones(size, dtype=np.int64)
+        for column, values in zip(columns, batch, strict=True):
+            xml, used = _cells(column, values, numbers)
+            cells.append(xml)
+            if used is not None:
+                lines = np.maximum(lines, used)
+        heights = np.where(
+            lines > 1, np.char.add(np.char.add(' ht="', (lines * 15).astype(str)), '" customHeight="1"'), ""
+        )
+        joined = pc.binary_join_element_wise(
+            '<row r="', numbers, '"', pa.array(heights, type=pa.string()), ">", *cells, "</row>", ""
+        )
+        yield _text_bytes(joined)
+        row += size
+
+
+def _text_bytes(array: pa.Array) -> bytes:
+    """The concatenated text of a string array without nulls."""
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32, count=array.offset + len(array) + 1)
+    data = array.buffers()[2]
+    if data is None:
+        return b""
+    start, end = int(offsets[array.offset]), int(offsets[array.offset + len(array)])
+    found: bytes = data.slice(start, end - start).to_pybytes()
+    return found
+
+
+def _cells(column: StreamColumn, values: pa.Array, numbers: pa.Array) -> tuple[pa.Array, np.ndarray | None]:
+    """One column's ``<c>`` elements for a batch, and the lines its wrapped text takes per row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    styles = column.styles
+    ref = f'<c r="{column.letter}'
+    size = len(values)
+    if column.kind == "status":
+        codes = values.to_numpy(zero_copy_only=False).astype(np.int64)
+        from ownership.result import STATUSES
+
+        looks = pa.array(np.array(styles.statuses)[codes].astype(str))
+        text = pa.array(np.array([s.value for s in STATUSES])[codes])
+        return _text_cells(ref, numbers, looks, text, pa.array(np.ones(size, dtype=np.bool_))), None
+    if column.kind == "flag":
+        present = pc.is_valid(values)
+        text = pc.if_else(pc.fill_null(values, False), "yes", "no")
+        return _text_cells(ref, numbers, str(styles.plain), text, present, styles.empty), None
+    if column.kind != "text":
+        present = pc.fill_null(pc.invert(pc.is_nan(pc.cast(values, pa.float64()))), False)
+        if column.kind == "date":
+            text = pc.cast(pc.fill_null(values, 0), pa.string())
+        else:
+            text = pc.cast(pc.fill_null(values, 0.0), pa.string())
+        full = pc.binary_join_element_wise(ref, numbers, f'" s="{styles.plain}"><v>', text, "</v></c>", "")
+        empty = pc.binary_join_element_wise(ref, numbers, f'" s="{styles.empty}"/>', "")
+        return pc.if_else(present, full, empty), None
+    texts = _cleaned(values)
+    present = pc.is_valid(texts)
+    formula = _formula_rows(texts)
+    style: pa.Array | str = str(styles.plain)
+    if formula.any():
+        style = pa.array(np.where(formula, str(styles.formula), str(styles.plain)))
+    lines = _lines(texts, column.wrap_width) if column.wrap_width is not None else None
+    return _text_cells(ref, numbers, style, pc.fill_null(texts, ""), present, styles.empty), lines
+
+
+def _text_cells(
+    ref: str, numbers: pa.Array, style: pa.Array | str, text: pa.Array, present: pa.Array, empty_style: int = 0
+) -> pa.Array:
+    import pyarrow.compute as pc
+
+    escaped = pc.replace_substring(
+        pc.replace_substring(pc.replace_substring(text, "&", "&amp;"), "<", "&lt;"), ">", "&gt;"
+    )
+    full = pc.binary_join_element_wise(
+        ref, numbers, '" s="', style, '" t="inlineStr"><is><t xml:space="preserve">', escaped, "</t></is></c>", ""
+    )
+    if pc.all(present).as_py() is not False:
+        return full
+    empty = pc.binary_join_element_wise(ref, numbers, f'" s="{empty_style}"/>', "")
+    return pc.if_else(present, full, empty)
+
+
+def _cleaned(values: pa.Array) -> pa.Array:
+    """``cells.cell_text`` on a column: line breaks as line feeds, forbidden characters as U+FFFD, text past
+    Excel's limit cut."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = pc.replace_substring(pc.replace_substring(values, "\r\n", "\n"), "\r", "\n")
+    texts = pc.replace_substring_regex(texts, _ILLEGAL, "\ufffd")
+    long = pc.fill_null(pc.greater(pc.utf8_length(texts), MAX_CELL_TEXT), False)
+    if pc.any(long).as_py():
+        listed = texts.to_pylist()
+        for k in np.flatnonzero(long.to_numpy(zero_copy_only=False)).tolist():
+            listed[k] = cell_text(listed[k])
+        texts = pa.array(listed, type=pa.string())
+    return texts
+
+
+def _formula_rows(texts: pa.Array) -> np.ndarray:
+    """Which texts a spreadsheet could run as a formula (they get the quote-prefix style)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    suspect = pc.fill_null(pc.invert(pc.match_substring_regex(texts, "^([A-Za-z0-9]|$)")), False)
+    at = np.flatnonzero(suspect.to_numpy(zero_copy_only=False))
+    found = np.zeros(len(texts), dtype=np.bool_)
+    if at.size:
+        picked = texts.take(pa.array(at)).to_pylist()
+        found[at] = [looks_like_formula(v) for v in picked]
+    return found
+
+
+def _lines(texts: pa.Array, width: float) -> np.ndarray:
+    """The lines each text takes wrapped in a column ``width`` wide (``xlsx_style.line_count``), worked out
+    once per distinct text and only for texts that could need more than one line."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ownership.reports.xlsx_style import line_count
+
+    lines = np.ones(len(texts), dtype=np.int64)
+    usable = max(width * 1.2 - 1.0, 1.0)
+    # A character is at most two wide, so text of at most usable/2 characters and no line feed fits on a line.
+    maybe = pc.fill_null(
+        pc.or_(pc.greater(pc.utf8_length(texts), usable / 2), pc.match_substring(texts, "\n")), False
+    ).to_numpy(zero_copy_only=False)
+    at = np.flatnonzero(maybe)
+    if at.size:
+        encoded = pc.dictionary_encode(texts.take(pa.array(at)))
+        counts = np.array([line_count(v, width) for v in encoded.dictionary.to_pylist()], dtype=np.int64)
+        lines[at] = counts[encoded.indices.to_numpy(zero_copy_only=False)]
+    return lines
+
+
+__all__ = [
+    "BATCH_ROWS",
+    "MAX_ROWS",
+    "CellStyles",
+    "RowSource",
+    "StreamCells",
+    "StreamColumn",
+    "forget",
+    "pending",
+    "pour",
+    "register",
+    "rows_xml",
+]
