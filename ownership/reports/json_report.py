@@ -159,16 +159,17 @@ def detailed_mask(result: CheckResult) -> np.ndarray:
     return mask
 
 
-def _entities(checks: CheckSet) -> Iterator[dict[str, Any]]:
-    """Each entity's entry in report order, built a batch at a time (a registry has millions): the entities
-    explained in detail from their verdicts, every other one from the result's columns with the contract's
-    keys, its labels and each rule's outcome."""
+def _entities(checks: CheckSet) -> Iterator[dict[str, Any] | str]:
+    """Each entity's entry in report order, a batch at a time (a registry has millions): the entities
+    explained in detail as data from their verdicts, every other one as JSON text made from the result's
+    columns, with the contract's keys, its labels and each rule's outcome."""
     result = checks.primary
     order = _entity_order(result)
     detailed = detailed_mask(result)
+    encoder = _Encoder(checks)
     for start in range(0, len(order), _BATCH):
         at = order[start : start + _BATCH]
-        plain = _column_entries(checks, at)
+        plain = encoder.lines(at)
         for k, i in enumerate(at):
             if detailed[i]:
                 v = result.verdicts[i]
@@ -182,101 +183,144 @@ def _entities(checks: CheckSet) -> Iterator[dict[str, Any]]:
                 yield plain[k]
 
 
-def _column_entries(checks: CheckSet, at: list[int]) -> list[dict[str, Any]]:
-    """The entries of the entities ``at`` (indices, in that order) from the columns alone: the same values
-    ``entity_document`` gives for the contract's keys, without building a verdict."""
-    import numpy as np
+class _Encoder:
+    """Entity entries as JSON text straight from the columns: every value that repeats (types, countries,
+    statuses, reasons, labels) encoded once, ids, names and figures per entity. The text is what
+    ``json.dumps`` gives for the same entry as data (``entity_document``'s values for the keys it has)."""
 
-    from ownership.table import ENTITY_TYPES
+    def __init__(self, checks: CheckSet) -> None:
+        import numpy as np
 
-    result = checks.primary
-    index = np.asarray(at, dtype=np.int64)
-    table = result.verdicts.entities
-    ids = table.arrow_ids.take(index).to_pylist() if table.arrow_ids is not None else [table.ids[i] for i in at]
-    given = table.arrow_names
-    names = given.take(index).to_pylist() if given is not None else [table.names[i] for i in at]
-    types = [t.value for t in ENTITY_TYPES]
-    countries = [*table.countries, None]  # code -1 (no country) picks the last
-    jurisdiction = [countries[c] for c in table.jurisdiction[index].tolist()]
-    headquarters = [countries[c] for c in table.headquarters[index].tolist()]
-    profiles = [(r.policy.name, _profile_columns(r, index)) for r in checks.results]
-    primary = profiles[0][1]
-    entries = []
-    for k, (code, decides) in enumerate(
-        zip(table.types[index].tolist(), result.figures.decides[index].tolist(), strict=True)
-    ):
-        own = primary[k]
-        entries.append(
-            {
-                "id": ids[k],
-                "name": names[k],
-                "type": types[code],
-                "jurisdiction": jurisdiction[k],
-                "headquarters": headquarters[k],
-                "status": own["status"],
-                "cascade_pct": own["cascade_pct"],
-                "lookthrough_pct": own["lookthrough_pct"],
-                "decides": decides,
-                "reason": own["reason"],
-                "labels": own["labels"],
-                "most_restrictive": own["most_restrictive"],
-                "by_profile": {name: columns[k] for name, columns in profiles},
-            }
-        )
-    return entries
+        from ownership.result import STATUSES
+        from ownership.table import ENTITY_TYPES
+
+        self.checks = checks
+        table = checks.primary.verdicts.entities
+        self.table = table
+        self.types = [_text(t.value) for t in ENTITY_TYPES]
+        self.countries = [*(_text(c) for c in table.countries), "null"]  # code -1 (no country) picks the last
+        self.statuses = [_text(s.value) for s in STATUSES]
+        self.labels: list[tuple[list[str], list[str], CodedTexts, CodedTexts]] = []
+        # Each rule's figures as report percentages, worked out once (a figure column may be computed).
+        self.figures: list[list[np.ndarray]] = [
+            [
+                r.figures.status,
+                *(
+                    np.round(values * 100.0, PCT_DECIMALS) + 0.0
+                    for values in (
+                        r.figures.cascade_low,
+                        r.figures.cascade_high,
+                        r.figures.lookthrough_low,
+                        r.figures.lookthrough_high,
+                    )
+                ),
+            ]
+            for r in checks.results
+        ]
+        for r in checks.results:
+            labels, ranked = r.verdicts.label_columns()
+            self.labels.append(
+                (
+                    [_dumps(text.split("; ") if text else []) for text in labels.values],
+                    [_text(text) if text else "null" for text in ranked.values],
+                    labels,
+                    ranked,
+                )
+            )
+
+    def lines(self, at: list[int]) -> list[str]:
+        """The entries of the entities ``at`` (indices, in that order) as JSON text."""
+        from json.encoder import encode_basestring
+
+        import numpy as np
+
+        result = self.checks.primary
+        index = np.asarray(at, dtype=np.int64)
+        table = self.table
+        given_ids = table.arrow_ids
+        ids = given_ids.take(index).to_pylist() if given_ids is not None else [table.ids[i] for i in at]
+        given = table.arrow_names
+        names = given.take(index).to_pylist() if given is not None else [table.names[i] for i in at]
+        types, countries = self.types, self.countries
+        profiles = [self._profile(r, index, k) for k, r in enumerate(self.checks.results)]
+        own = profiles[0]
+        keys = [_text(r.policy.name) for r in self.checks.results]
+        lines = []
+        for k, (entity_id, name, kind, home, seat, decides) in enumerate(
+            zip(
+                ids,
+                names,
+                table.types[index].tolist(),
+                table.jurisdiction[index].tolist(),
+                table.headquarters[index].tolist(),
+                result.figures.decides[index].tolist(),
+                strict=True,
+            )
+        ):
+            status, figures, labels, ranked, reason = own[k]
+            by_profile = ", ".join(
+                f"{key}: {{{_profile_text(*found[k])}}}" for key, found in zip(keys, profiles, strict=True)
+            )
+            lines.append(
+                f'{{"id": {encode_basestring(entity_id)}, '
+                f'"name": {"null" if name is None else encode_basestring(name)}, '
+                f'"type": {types[kind]}, "jurisdiction": {countries[home]}, "headquarters": {countries[seat]}, '
+                f'"status": {status}, {figures}, "decides": {"true" if decides else "false"}, '
+                f'"reason": {reason}, "labels": {labels}, "most_restrictive": {ranked}, '
+                f'"by_profile": {{{by_profile}}}}}'
+            )
+        return lines
+
+    def _profile(self, result: CheckResult, index: np.ndarray, k: int) -> list[tuple[str, str, str, str, str]]:
+        """Per entity of ``index`` under one rule: status, the two figures' keys, labels, most restrictive
+        and reason, each as JSON text."""
+
+        status, cascade_low, cascade_high, lookthrough_low, lookthrough_high = self.figures[k]
+
+        def percent(values: np.ndarray) -> list[str]:
+            return [repr(x) for x in values[index].tolist()]
+
+        label_texts, ranked_texts, labels, ranked = self.labels[k]
+        reasons = result.verdicts.reasons_of(index)
+        reason_texts = [_text(text) for text in reasons.values]
+        statuses = self.statuses
+        return [
+            (
+                statuses[s],
+                f'"cascade_pct": {{"low": {cl}, "high": {ch}}}, "lookthrough_pct": {{"low": {ll}, "high": {lh}}}',
+                label_texts[lc],
+                ranked_texts[rc],
+                reason_texts[code],
+            )
+            for s, cl, ch, ll, lh, lc, rc, code in zip(
+                status[index].tolist(),
+                percent(cascade_low),
+                percent(cascade_high),
+                percent(lookthrough_low),
+                percent(lookthrough_high),
+                labels.codes[index].tolist(),
+                ranked.codes[index].tolist(),
+                reasons.codes.tolist(),
+                strict=True,
+            )
+        ]
 
 
-_label_texts: dict[int, tuple[CodedTexts, CodedTexts, list[list[str]], list[str | None]]] = {}
+def _profile_text(status: str, figures: str, labels: str, ranked: str, reason: str) -> str:
+    """``_profile_entry``'s keys as JSON text (without the braces)."""
+    return f'"status": {status}, {figures}, "labels": {labels}, "most_restrictive": {ranked}, "reason": {reason}'
 
 
-def _labels(result: CheckResult) -> tuple[CodedTexts, CodedTexts, list[list[str]], list[str | None]]:
-    """A rule's label columns with each distinct text split once (kept for the report being written)."""
-    found = _label_texts.get(id(result.verdicts))
-    if found is None:
-        labels, ranked = result.verdicts.label_columns()
-        label_lists = [text.split("; ") if text else [] for text in labels.values]
-        found = (labels, ranked, label_lists, [text or None for text in ranked.values])
-        _label_texts.clear()
-        _label_texts[id(result.verdicts)] = found
+def _text(value: str) -> str:
+    """A string as JSON text (as ``json.dumps`` writes it here: non-ASCII characters kept)."""
+    from json.encoder import encode_basestring
+
+    found: str = encode_basestring(value)
     return found
 
 
-def _profile_columns(result: CheckResult, index: np.ndarray) -> list[dict[str, Any]]:
-    """``_profile_entry`` of the entities ``index`` under one rule, from its columns."""
-    import numpy as np
-
-    from ownership.result import STATUSES
-
-    figures = result.figures
-
-    def percent(values: np.ndarray) -> list[float]:
-        rounded: list[float] = (np.round(values[index] * 100.0, PCT_DECIMALS) + 0.0).tolist()
-        return rounded
-
-    statuses = [s.value for s in STATUSES]
-    reasons = result.verdicts.reasons_of(index)
-    labels, ranked, label_lists, ranked_values = _labels(result)
-    return [
-        {
-            "status": statuses[s],
-            "cascade_pct": {"low": cl, "high": ch},
-            "lookthrough_pct": {"low": ll, "high": lh},
-            "labels": list(label_lists[lc]),
-            "most_restrictive": ranked_values[rc],
-            "reason": reasons.values[code],
-        }
-        for s, cl, ch, ll, lh, lc, rc, code in zip(
-            figures.status[index].tolist(),
-            percent(figures.cascade_low),
-            percent(figures.cascade_high),
-            percent(figures.lookthrough_low),
-            percent(figures.lookthrough_high),
-            labels.codes[index].tolist(),
-            ranked.codes[index].tolist(),
-            reasons.codes.tolist(),
-            strict=True,
-        )
-    ]
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _warnings(checks: CheckSet) -> list[dict[str, Any]]:
@@ -310,7 +354,7 @@ def to_document(results: CheckResult | CheckSet, provenance: Provenance | None =
     SHA-256) and ``policy.policy_file`` the policy file, when ``provenance`` gives them."""
     checks = CheckSet.of(results)
     document = _head(checks, provenance or Provenance())
-    document["entities"] = list(_entities(checks))
+    document["entities"] = [json.loads(e) if isinstance(e, str) else e for e in _entities(checks)]
     document["warnings"] = _warnings(checks)
     return document
 
@@ -326,9 +370,15 @@ def write_json(results: CheckResult | CheckSet, sink: TextIO, provenance: Proven
     for key, items in (("entities", _entities(checks)), ("warnings", iter(_warnings(checks)))):
         sink.write(f',\n  "{key}": [')
         separator = "\n    "
+        encoder = json.JSONEncoder(ensure_ascii=False)
+        lines: list[str] = []
         for item in items:
-            sink.write(separator + json.dumps(item, ensure_ascii=False))
+            lines.append(separator + (item if isinstance(item, str) else encoder.encode(item)))
             separator = ",\n    "
+            if len(lines) >= _BATCH:
+                sink.write("".join(lines))
+                lines.clear()
+        sink.write("".join(lines))
         sink.write("\n  ]" if separator != "\n    " else "]")
     sink.write("\n}\n")
 
