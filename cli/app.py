@@ -293,7 +293,11 @@ def _run_check(
 
         now = datetime.now(UTC).replace(microsecond=0)
         with phases.phase(writing):
-            content = render_xlsx(checks, now, provenance()) if report_format == "xlsx" else render_html(checks, now)
+            content = (
+                render_xlsx(checks, now, provenance())
+                if report_format == "xlsx"
+                else render_html(checks, now, provenance())
+            )
             write_atomically(output, content)
     elif report_format == "parquet":
         if output is None:

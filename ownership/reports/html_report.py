@@ -17,6 +17,7 @@ from ownership.reports.chart import structure_chart
 from ownership.reports.common import rule_summary, tool_version
 from ownership.reports.html_blocks import EntityExplainer, esc, name_html, status_badge
 from ownership.reports.html_tables import entities_table, holdings_table, policy_table, warnings_table
+from ownership.reports.provenance import Provenance
 from ownership.result import CheckResult, CheckSet, FailOn, Status
 
 #: Entity sections written at most; the entities table still lists every entity.
@@ -121,7 +122,7 @@ def _counts(result: CheckResult) -> str:
     return '<span class="counts">' + " ".join(f"<span>{c}</span>" for c in chips) + "</span>"
 
 
-def _summary(checks: CheckSet, generated_at: datetime) -> str:
+def _summary(checks: CheckSet, generated_at: datetime, provenance: Provenance | None = None) -> str:
     result = checks.primary
     source = result.source
     several = len(checks.results) > 1
@@ -148,6 +149,15 @@ def _summary(checks: CheckSet, generated_at: datetime) -> str:
         ("Input file", f'<span class="wrap" dir="auto">{esc(source.path)}</span>'),
         ("Format", esc(source.format)),
         ("SHA-256", f'<code class="wrap">{esc(source.sha256)}</code>'),
+        *(
+            (
+                esc(f.role.capitalize()),
+                f'<span class="wrap" dir="auto">{esc(f.absolute)}</span><br>SHA-256 '
+                f'<code class="wrap">{esc(f.sha256)}</code>'
+                + (f'<br><span class="small">settings: {esc(", ".join(f.keys))}</span>' if f.keys else ""),
+            )
+            for f in (provenance.files if provenance is not None else ())
+        ),
         ("Tool", f"exposure {esc(tool_version())}"),
         ("Generated", esc(when)),
         ("As of", esc(result.policy.as_of.isoformat())),
@@ -197,12 +207,14 @@ def _explained(checks: CheckSet, order: Sequence[int]) -> list[int]:
     return wanted
 
 
-def render_html(results: CheckResult | CheckSet, generated_at: datetime) -> str:
+def render_html(results: CheckResult | CheckSet, generated_at: datetime, provenance: Provenance | None = None) -> str:
     """The report as one HTML document (figures in percent); with several rules, a status column per rule.
 
     Args:
         results: one check, or the same data checked under several rules (the first is the primary one).
         generated_at: when the report is made, shown in its summary.
+        provenance: the policy file and watch lists the run read; the summary lists each with its SHA-256,
+            as it does the input.
     """
     checks = CheckSet.of(results)
     result = checks.primary
@@ -228,7 +240,7 @@ def render_html(results: CheckResult | CheckSet, generated_at: datetime) -> str:
         '<a href="#explanations">why</a> · <a href="#warnings">warnings</a> · <a href="#holdings">holdings</a> · '
         '<a href="#policy">policy</a></nav>',
         _banner(checks),
-        _summary(checks, generated_at),
+        _summary(checks, generated_at, provenance),
         "</header>",
         '<section id="structure"><h2>Ownership structure</h2>',
         _chart(checks),

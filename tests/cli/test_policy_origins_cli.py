@@ -117,3 +117,12 @@ def test_graph_accepts_no_policy_file(project: Path) -> None:
     result = CliRunner().invoke(app, ["graph", "h.csv", "-j", "CN", "-o", "g.graphml", "--no-policy-file"])
     assert result.exit_code in (0, 1), result.output
     assert (project / "g.graphml").is_file()
+
+
+def test_the_html_report_hashes_the_policy_file_like_the_input(project: Path) -> None:
+    result = _check("-o", "audit.html")
+    assert result.exit_code == 0, result.output  # the project's file says fail_on = "never"
+    page = (project / "audit.html").read_text(encoding="utf-8")
+    assert _sha(project / "pyproject.toml") in page
+    assert str(project / "pyproject.toml") in page
+    assert "settings: fail_on" in page
