@@ -21,6 +21,7 @@ from ownership.readers import json_text
 from ownership.readers.bods_fields import Notes, Raw
 from ownership.readers.bods_holdings import build_model
 from ownership.readers.bods_statements import parse_statement
+from ownership.readers.budget import megabytes
 from ownership.readers.digest import file_sha256
 from ownership.readers.tables import ReadLimits
 
@@ -111,7 +112,7 @@ def _text(path: Path, name: str, limits: ReadLimits) -> str:
         raise InputError("is empty (0 bytes)", Location(name))
     if size > limits.max_bytes:
         raise InputError(
-            f"is {size / 1e6:,.0f} MB, more than the limit of {limits.max_bytes / 1e6:,.0f} MB; {_RAISE_BYTES}",
+            f"is {megabytes(size)}, more than the limit of {megabytes(limits.max_bytes)}; {_RAISE_BYTES}",
             Location(name),
         )
     data = path.read_bytes()

@@ -31,6 +31,8 @@ _RAISE: Final = "--max-input-mb"
 def megabytes(size: int | float) -> str:
     """A size in bytes as the messages print it: MB of 1,048,576 bytes, the unit of ``--max-input-mb``."""
     mb = size / _MB
+    if 0 < size < 1024:
+        return f"{size:,.0f} bytes"
     if 0 < mb < 0.1:
         return f"{size / 1024:,.0f} KB"
     return f"{mb:,.1f} MB" if 0 < mb < 10 else f"{mb:,.0f} MB"

@@ -13,6 +13,7 @@ from typing import Final, Protocol
 
 from ownership.errors import InputError, Location, short
 from ownership.readers import json_text
+from ownership.readers.budget import megabytes
 from ownership.readers.tables import ReadLimits
 
 _MAX_NESTING: Final = 16
@@ -59,7 +60,7 @@ def json_objects(path: Path, name: str, limits: ReadLimits, digest: Digest) -> I
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise InputError(
-            f"is {size / 1e6:,.0f} MB, more than the limit of {limits.max_bytes / 1e6:,.0f} MB; raise the limit "
+            f"is {megabytes(size)}, more than the limit of {megabytes(limits.max_bytes)}; raise the limit "
             "with --max-input-mb if the file is genuine",
             Location(name),
         )

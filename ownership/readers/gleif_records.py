@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from ownership.errors import DataWarning, InputError, Location
+from ownership.readers.budget import megabytes
 from ownership.readers.tables import ReadLimits
 from ownership.readers.values import ValueProblem, parse_date
 
@@ -177,7 +178,7 @@ def check_size(path: Path, display: str, limits: ReadLimits) -> None:
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise InputError(
-            f"is {size / 1e6:,.0f} MB, more than the limit of {limits.max_bytes / 1e6:,.0f} MB; raise the limit "
+            f"is {megabytes(size)}, more than the limit of {megabytes(limits.max_bytes)}; raise the limit "
             "with --max-input-mb if the file is genuine",
             Location(display),
         )

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Final, Protocol
 
 from ownership.errors import DataWarning, InputError, Location
+from ownership.readers.budget import megabytes
 from ownership.readers.tables import ReadLimits
 
 __all__ = [
@@ -130,7 +131,7 @@ def _check_size(path: Path, display: str, limits: ReadLimits) -> None:
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise InputError(
-            f"is {size / 1e6:,.0f} MB, more than the limit of {limits.max_bytes / 1e6:,.0f} MB; {_RAISE_BYTES}",
+            f"is {megabytes(size)}, more than the limit of {megabytes(limits.max_bytes)}; {_RAISE_BYTES}",
             Location(display),
         )
     if size == 0:

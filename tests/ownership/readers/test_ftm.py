@@ -596,7 +596,8 @@ def test_not_utf8(tmp_path: Path) -> None:
 def test_limits(tmp_path: Path) -> None:
     path = write(tmp_path, company("a"), company("b"), company("c"))
     assert "more than 2 lines" in error_of(path, ReadLimits(max_rows=2)).reason
-    assert "MB, more than the limit" in error_of(path, ReadLimits(max_bytes=10)).reason
+    # Sizes in the unit of --max-input-mb (bytes for tiny ones): a 10-byte limit is not "0 MB".
+    assert "more than the limit of 10 bytes" in error_of(path, ReadLimits(max_bytes=10)).reason
     assert "longer than 20 bytes" in error_of(path, ReadLimits(max_cell_chars=20)).reason
 
 
