@@ -289,16 +289,16 @@ def _run_check(
         from datetime import UTC, datetime
 
         from ownership.reports.html_report import render_html
-        from ownership.reports.xlsx_report import render_xlsx
+        from ownership.reports.xlsx_report import write_xlsx
 
         now = datetime.now(UTC).replace(microsecond=0)
         with phases.phase(writing):
-            content = (
-                render_xlsx(checks, now, provenance())
-                if report_format == "xlsx"
-                else render_html(checks, now, provenance())
-            )
-            write_atomically(output, content)
+            files = provenance()
+            if report_format == "xlsx":
+                # Streamed into the file: a registry's workbook is never held whole (issue 16 item 9).
+                write_atomically(output, lambda path: write_xlsx(checks, now, path, files))
+            else:
+                write_atomically(output, render_html(checks, now, files))
     elif report_format == "parquet":
         if output is None:
             fail("--format parquet is a binary file: give -o FILE.parquet")

@@ -11,7 +11,8 @@ import io
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Final
+from pathlib import Path
+from typing import BinaryIO, Final
 
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -47,7 +48,20 @@ _ZIP_EPOCH: Final = datetime(1980, 1, 1, tzinfo=UTC)
 
 
 def render_xlsx(results: CheckResult | CheckSet, generated_at: datetime, provenance: Provenance | None = None) -> bytes:
-    """The audit workbook as xlsx bytes.
+    """The audit workbook as xlsx bytes (see ``write_xlsx``)."""
+    out = io.BytesIO()
+    write_xlsx(results, generated_at, out, provenance)
+    return out.getvalue()
+
+
+def write_xlsx(
+    results: CheckResult | CheckSet,
+    generated_at: datetime,
+    sink: Path | BinaryIO,
+    provenance: Provenance | None = None,
+) -> None:
+    """Write the audit workbook to ``sink`` (a path or a binary file), its large sheets streamed from the
+    result's columns so that a registry's workbook is never held whole.
 
     Args:
         results: one rule's result, or several side by side (the first is the primary one).
@@ -86,7 +100,7 @@ def render_xlsx(results: CheckResult | CheckSet, generated_at: datetime, provena
             rows = xlsx_stream.pending(ws)
             if rows is not None and ws.auto_filter.ref is not None:
                 poured[ws.path.lstrip("/")] = (rows, ws.auto_filter.ref)
-        return _with_fixed_times(data, max(generated_at, _ZIP_EPOCH), poured)
+        _with_fixed_times(data, max(generated_at, _ZIP_EPOCH), poured, sink)
     finally:
         forget_rows()
 
@@ -100,13 +114,15 @@ def _save(workbook: Workbook) -> bytes:
 
 
 def _with_fixed_times(
-    data: bytes, when: datetime, poured: dict[str, tuple[Callable[[], Iterator[bytes]], str]]
-) -> bytes:
+    data: bytes,
+    when: datetime,
+    poured: dict[str, tuple[Callable[[], Iterator[bytes]], str]],
+    sink: Path | BinaryIO,
+) -> None:
     """The same zip with every entry dated ``when`` (UTC) instead of the clock at writing time, and the rows
     of the streamed sheets (``poured``: entry name -> rows and the table's range) poured into them."""
     stamp = when.astimezone(UTC).timetuple()[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
@@ -118,7 +134,6 @@ def _with_fixed_times(
             # Fast compression for the large sheets: their XML repeats itself and packs well anyway.
             entry._compresslevel = 1  # type: ignore[attr-defined]  # no public way before Python 3.13
             rows, ref = found
-            with target.open(entry, "w", force_zip64=True) as sink:
+            with target.open(entry, "w", force_zip64=True) as stream:
                 for chunk in xlsx_stream.pour(source.read(info.filename), rows(), ref):
-                    sink.write(chunk)
-    return out.getvalue()
+                    stream.write(chunk)

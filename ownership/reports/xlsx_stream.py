@@ -202,18 +202,31 @@ def _cells(column: StreamColumn, values: pa.Array, numbers: pa.Array) -> tuple[p
 def _text_cells(
     ref: str, numbers: pa.Array, style: pa.Array | str, text: pa.Array, present: pa.Array, empty_style: int = 0
 ) -> pa.Array:
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    escaped = pc.replace_substring(
-        pc.replace_substring(pc.replace_substring(text, "&", "&amp;"), "<", "&lt;"), ">", "&gt;"
-    )
+    escaped = text
+    data = _data(text)
+    for raw, entity in ((0x26, "&amp;"), (0x3C, "&lt;"), (0x3E, "&gt;")):  # & first: the others add one
+        if (data == raw).any():
+            escaped = pc.replace_substring(escaped, chr(raw), entity)
+    # Space at either end is kept only where the element says so; elsewhere the shorter tag.
+    first, last = _ends(text)
+    spaced = np.isin(first, _SPACES) | np.isin(last, _SPACES)
+    tag: pa.Array | str = "<t>"
+    if spaced.any():
+        tag = pc.if_else(pa.array(spaced), '<t xml:space="preserve">', "<t>")
     full = pc.binary_join_element_wise(
-        ref, numbers, '" s="', style, '" t="inlineStr"><is><t xml:space="preserve">', escaped, "</t></is></c>", ""
+        ref, numbers, '" s="', style, '" t="inlineStr"><is>', tag, escaped, "</t></is></c>", ""
     )
     if pc.all(present).as_py() is not False:
         return full
     empty = pc.binary_join_element_wise(ref, numbers, f'" s="{empty_style}"/>', "")
     return pc.if_else(present, full, empty)
+
+
+#: Bytes of white space that XML drops at the ends of an element unless told to keep it.
+_SPACES: Final = np.array([0x20, 0x09, 0x0A, 0x0D], dtype=np.uint8)
 
 
 def _cleaned(values: pa.Array) -> pa.Array:
@@ -222,8 +235,13 @@ def _cleaned(values: pa.Array) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    texts = pc.replace_substring(pc.replace_substring(values, "\r\n", "\n"), "\r", "\n")
-    texts = pc.replace_substring_regex(texts, _ILLEGAL, "\ufffd")
+    texts = values
+    data = _data(texts)
+    if (data == 0x0D).any():
+        texts = pc.replace_substring(pc.replace_substring(texts, "\r\n", "\n"), "\r", "\n")
+    # Most text holds no control character and no U+FFFE/U+FFFF (which start with byte EF): no regex then.
+    if (((data < 0x20) & (data != 0x09) & (data != 0x0A) & (data != 0x0D)) | (data == 0xEF)).any():
+        texts = pc.replace_substring_regex(texts, _ILLEGAL, "\ufffd")
     long = pc.fill_null(pc.greater(pc.utf8_length(texts), MAX_CELL_TEXT), False)
     if pc.any(long).as_py():
         listed = texts.to_pylist()
@@ -236,15 +254,42 @@ def _cleaned(values: pa.Array) -> pa.Array:
 def _formula_rows(texts: pa.Array) -> np.ndarray:
     """Which texts a spreadsheet could run as a formula (they get the quote-prefix style)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    suspect = pc.fill_null(pc.invert(pc.match_substring_regex(texts, "^([A-Za-z0-9]|$)")), False)
-    at = np.flatnonzero(suspect.to_numpy(zero_copy_only=False))
+    first, _ = _ends(texts)
+    letter = first | 0x20  # ASCII upper case to lower case
+    plain = (first == 0) | ((first >= 0x30) & (first <= 0x39)) | ((letter >= 0x61) & (letter <= 0x7A))
+    at = np.flatnonzero(~plain)
     found = np.zeros(len(texts), dtype=np.bool_)
     if at.size:
         picked = texts.take(pa.array(at)).to_pylist()
         found[at] = [looks_like_formula(v) for v in picked]
     return found
+
+
+def _data(texts: pa.Array) -> np.ndarray:
+    """The bytes of a string array's values (all of them, one after the other)."""
+    data = texts.buffers()[2]
+    if data is None or not len(texts):
+        return np.zeros(0, dtype=np.uint8)
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32, count=texts.offset + len(texts) + 1)
+    start, end = int(offsets[texts.offset]), int(offsets[-1])
+    return np.frombuffer(data, dtype=np.uint8)[start:end]
+
+
+def _ends(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The first and last byte of each value (0 for an empty value or null)."""
+    size = len(texts)
+    first, last = np.zeros(size, dtype=np.uint8), np.zeros(size, dtype=np.uint8)
+    data = texts.buffers()[2]
+    if data is None or not size:
+        return first, last
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32, count=texts.offset + size + 1)[texts.offset :]
+    valid = texts.is_valid().to_numpy(zero_copy_only=False) if texts.null_count else np.ones(size, dtype=np.bool_)
+    nonempty = (offsets[1:] > offsets[:-1]) & valid
+    raw = np.frombuffer(data, dtype=np.uint8)
+    first[nonempty] = raw[offsets[:-1][nonempty]]
+    last[nonempty] = raw[offsets[1:][nonempty] - 1]
+    return first, last
 
 
 def _lines(texts: pa.Array, width: float) -> np.ndarray:
@@ -258,9 +303,12 @@ def _lines(texts: pa.Array, width: float) -> np.ndarray:
     lines = np.ones(len(texts), dtype=np.int64)
     usable = max(width * 1.2 - 1.0, 1.0)
     # A character is at most two wide, so text of at most usable/2 characters and no line feed fits on a line.
-    maybe = pc.fill_null(
-        pc.or_(pc.greater(pc.utf8_length(texts), usable / 2), pc.match_substring(texts, "\n")), False
-    ).to_numpy(zero_copy_only=False)
+    # ASCII characters are one wide, others at most two: most text is seen to fit on a line without a look.
+    size = pc.fill_null(pc.utf8_length(texts), 0).to_numpy(zero_copy_only=False)
+    ascii_ = pc.fill_null(pc.string_is_ascii(texts), True).to_numpy(zero_copy_only=False)
+    maybe = (size > usable) | (~ascii_ & (size > usable / 2))
+    if (_data(texts) == 0x0A).any():
+        maybe |= pc.fill_null(pc.match_substring(texts, "\n"), False).to_numpy(zero_copy_only=False)
     at = np.flatnonzero(maybe)
     if at.size:
         encoded = pc.dictionary_encode(texts.take(pa.array(at)))

@@ -72,3 +72,13 @@ def test_a_table_past_the_row_limit_goes_on_in_a_second_sheet(monkeypatch: pytes
     assert book["Entities (2)"]["A1"].value == "id" and book["Entities (2)"].freeze_panes == "C2"
     assert book["Entities (2)"].auto_filter.ref == "A1:P2"
     assert "Holdings as read (2)" not in book.sheetnames  # two holdings fit
+
+
+def test_streamed_text_keeps_spaces_and_markup_and_drops_what_xml_cannot_carry() -> None:
+    data = _data()
+    odd = Entity("X", "  A & <B>\x01\r\nC ", EntityType.COMPANY, "DE", None, ultimate=True)
+    data = OwnershipData((*data.entities, odd), data.holdings, data.source)
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(check(data, POLICY), WHEN)))
+    names = {r[0]: r[1] for r in _rows(book["Entities"])}
+    assert names["X"] == "  A & <B>\ufffd\nC "
+    assert names["T"] == "T Ltd"
