@@ -50,8 +50,8 @@ class CellStyles:
 
     empty: int
     plain: int
-    formula: int = -1
-    statuses: tuple[int, ...] = ()
+    formula: int = 0
+    statuses: tuple[int, ...] = (0, 0, 0, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +62,7 @@ class StreamColumn:
     kind: str
     styles: CellStyles
     wrap_width: float | None
+    group_styles: CellStyles | None = None
 
 
 Batches = Iterator[list["pa.Array"]]
@@ -123,7 +124,8 @@ def pour(sheet_xml: bytes, rows: Iterator[bytes], ref: str) -> Iterator[bytes]:
 
 
 def rows_xml(columns: Sequence[StreamColumn], batches: Batches, first_row: int) -> Iterator[bytes]:
-    """The ``<row>`` elements of ``batches``, numbered from ``first_row``."""
+    """The ``<row>`` elements of ``batches``, numbered from ``first_row``. When the columns have group
+    styles, each batch has one more array: which rows begin a group."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -135,8 +137,11 @@ def rows_xml(columns: Sequence[StreamColumn], batches: Batches, first_row: int) 
         numbers = pa.array(np.arange(row, row + size, dtype=np.int64)).cast(pa.string())
         cells: list[pa.Array] = []
         lines = np.ones(size, dtype=np.int64)
-        for column, values in zip(columns, batch, strict=True):
-            xml, used = _cells(column, values, numbers)
+        starts = None
+        if len(batch) > len(columns):
+            starts = batch[-1].to_numpy(zero_copy_only=False)
+        for column, values in zip(columns, batch[: len(columns)], strict=True):
+            xml, used = _cells(column, values, numbers, starts)
             cells.append(xml)
             if used is not None:
                 lines = np.maximum(lines, used)
@@ -161,47 +166,61 @@ def _text_bytes(array: pa.Array) -> bytes:
     return found
 
 
-def _cells(column: StreamColumn, values: pa.Array, numbers: pa.Array) -> tuple[pa.Array, np.ndarray | None]:
-    """One column's ``<c>`` elements for a batch, and the lines its wrapped text takes per row."""
+def _cells(
+    column: StreamColumn, values: pa.Array, numbers: pa.Array, starts: np.ndarray | None = None
+) -> tuple[pa.Array, np.ndarray | None]:
+    """One column's ``<c>`` elements for a batch, and the lines its wrapped text takes per row; ``starts``
+    marks the rows that begin a group (they take the group's styles)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from ownership.result import STATUSES
+
     styles = column.styles
-    ref = f'<c r="{column.letter}'
     size = len(values)
+    looks = [styles.empty, styles.plain, styles.formula, *styles.statuses]
+    if column.group_styles is not None:
+        group = column.group_styles
+        looks += [group.empty, group.plain, group.formula, *group.statuses]
+    table = pa.array([str(look) for look in looks], type=pa.string())
+    lines = None
     if column.kind == "status":
         codes = values.to_numpy(zero_copy_only=False).astype(np.int64)
-        from ownership.result import STATUSES
-
-        looks = pa.array(np.array(styles.statuses)[codes].astype(str))
         text = pa.array(np.array([s.value for s in STATUSES])[codes])
-        return _text_cells(ref, numbers, looks, text, pa.array(np.ones(size, dtype=np.bool_))), None
-    if column.kind == "flag":
-        present = pc.is_valid(values)
+        present = np.ones(size, dtype=np.bool_)
+        look = 3 + codes
+    elif column.kind == "flag":
+        present = pc.is_valid(values).to_numpy(zero_copy_only=False)
         text = pc.if_else(pc.fill_null(values, False), "yes", "no")
-        return _text_cells(ref, numbers, str(styles.plain), text, present, styles.empty), None
-    if column.kind != "text":
+        look = np.ones(size, dtype=np.int64)
+    elif column.kind != "text":
         present = pc.fill_null(pc.invert(pc.is_nan(pc.cast(values, pa.float64()))), False)
-        if column.kind == "date":
-            text = pc.cast(pc.fill_null(values, 0), pa.string())
-        else:
-            text = pc.cast(pc.fill_null(values, 0.0), pa.string())
-        full = pc.binary_join_element_wise(ref, numbers, f'" s="{styles.plain}"><v>', text, "</v></c>", "")
-        empty = pc.binary_join_element_wise(ref, numbers, f'" s="{styles.empty}"/>', "")
-        return pc.if_else(present, full, empty), None
-    texts = _cleaned(values)
-    present = pc.is_valid(texts)
-    formula = _formula_rows(texts)
-    style: pa.Array | str = str(styles.plain)
-    if formula.any():
-        style = pa.array(np.where(formula, str(styles.formula), str(styles.plain)))
-    lines = _lines(texts, column.wrap_width) if column.wrap_width is not None else None
-    return _text_cells(ref, numbers, style, pc.fill_null(texts, ""), present, styles.empty), lines
+        present = present.to_numpy(zero_copy_only=False)
+        text = pc.cast(pc.fill_null(values, 0 if column.kind == "date" else 0.0), pa.string())
+        look = np.ones(size, dtype=np.int64)
+    else:
+        texts = _cleaned(values)
+        present = pc.is_valid(texts).to_numpy(zero_copy_only=False)
+        look = np.where(_formula_rows(texts), 2, 1)
+        lines = _lines(texts, column.wrap_width) if column.wrap_width is not None else None
+        text = pc.fill_null(texts, "")
+    look = np.where(present, look, 0)
+    if starts is not None and column.group_styles is not None:
+        look = np.where(starts, look + 3 + len(styles.statuses), look)
+    distinct = np.unique(look)
+    style: pa.Array | str = table[int(distinct[0])].as_py() if distinct.size == 1 else table.take(pa.array(look))
+    ref = f'<c r="{column.letter}'
+    if column.kind in ("pct", "count", "date"):
+        full = pc.binary_join_element_wise(ref, numbers, '" s="', style, '"><v>', text, "</v></c>", "")
+    else:
+        full = _text_cells(ref, numbers, style, text)
+    if present.all():
+        return full, lines
+    empty = pc.binary_join_element_wise(ref, numbers, '" s="', style, '"/>', "")
+    return pc.if_else(pa.array(present), full, empty), lines
 
 
-def _text_cells(
-    ref: str, numbers: pa.Array, style: pa.Array | str, text: pa.Array, present: pa.Array, empty_style: int = 0
-) -> pa.Array:
+def _text_cells(ref: str, numbers: pa.Array, style: pa.Array | str, text: pa.Array) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -216,13 +235,9 @@ def _text_cells(
     tag: pa.Array | str = "<t>"
     if spaced.any():
         tag = pc.if_else(pa.array(spaced), '<t xml:space="preserve">', "<t>")
-    full = pc.binary_join_element_wise(
+    return pc.binary_join_element_wise(
         ref, numbers, '" s="', style, '" t="inlineStr"><is>', tag, escaped, "</t></is></c>", ""
     )
-    if pc.all(present).as_py() is not False:
-        return full
-    empty = pc.binary_join_element_wise(ref, numbers, f'" s="{empty_style}"/>', "")
-    return pc.if_else(present, full, empty)
 
 
 #: Bytes of white space that XML drops at the ends of an element unless told to keep it.

@@ -17,6 +17,7 @@ from functools import partial
 from itertools import chain
 from typing import TYPE_CHECKING, Final, Literal
 
+import numpy as np
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
@@ -315,11 +316,15 @@ def write_streamed_table(
     *,
     freeze_columns: int = 0,
     empty: str = "(none)",
+    banner: str | None = None,
+    grouped: bool = False,
 ) -> list[Worksheet]:
     """``write_table`` for a table of ``rows`` rows given as Arrow columns (see ``xlsx_stream``), batch by
     batch: openpyxl writes the header and the sheet's dressing, the rows are poured into the sheet's XML
     when the workbook is zipped. Widths are fitted to the first batch. A table longer than a sheet holds
-    goes on in sheets "<title> (2)"... placed after ``ws``, each with the same header.
+    goes on in sheets "<title> (2)"... placed after ``ws``, each with the same header. ``banner`` and
+    ``grouped`` as for ``write_table``; a grouped table's batches end with one more array, the rows that
+    begin a group (see ``python_batches``).
 
     Returns:
         The sheets the table was written on, ``ws`` first.
@@ -329,7 +334,7 @@ def write_streamed_table(
     first = next(batches, None)
     widths = _header_widths(columns)
     if first is not None:
-        for j, (column, values) in enumerate(zip(columns, first, strict=True)):
+        for j, (column, values) in enumerate(zip(columns, first[: len(columns)], strict=True)):
             sample = values.slice(0, 2_000).to_pylist()
             shown = max((_shown_cell_width(v, column.kind) for v in sample), default=0)
             widths[j] = min(max(widths[j], shown + 2), column.widest + 2)
@@ -339,11 +344,13 @@ def write_streamed_table(
             column.kind,
             _cell_styles(ws, column),
             float(widths[j - 1]) if column.wrap else None,
+            _cell_styles(ws, column, _GROUP_BORDER) if grouped else None,
         )
         for j, column in enumerate(columns, start=1)
     ]
     source = xlsx_stream.RowSource(chain([first] if first is not None else [], batches))
-    per_sheet = xlsx_stream.MAX_ROWS - 1
+    top = 2 if banner is not None else 1
+    per_sheet = xlsx_stream.MAX_ROWS - top
     sheets = [ws]
     workbook = ws.parent
     assert workbook is not None  # a sheet made by a workbook
@@ -351,13 +358,16 @@ def write_streamed_table(
         sheets.append(workbook.create_sheet(f"{ws.title} ({len(sheets) + 1})", workbook.index(sheets[-1]) + 1))
     for k, sheet in enumerate(sheets):
         count = min(per_sheet, rows - k * per_sheet)
-        _write_header(sheet, columns, widths, 1)
+        if banner is not None:
+            put_text(at(sheet, 1, 1), banner)
+            at(sheet, 1, 1).font = NOTE_FONT
+        _write_header(sheet, columns, widths, top)
         if count <= 0:
-            put_text(at(sheet, 2, 1), empty)
-            at(sheet, 2, 1).font = NOTE_FONT
+            put_text(at(sheet, top + 1, 1), empty)
+            at(sheet, top + 1, 1).font = NOTE_FONT
         else:
-            xlsx_stream.register(sheet, partial(xlsx_stream.rows_xml, streamed, source.take(count), 2))
-        _finish(sheet, columns, 1, 1 + max(count, 1), freeze_columns)
+            xlsx_stream.register(sheet, partial(xlsx_stream.rows_xml, streamed, source.take(count), top + 1))
+        _finish(sheet, columns, top, top + max(count, 1), freeze_columns)
     return sheets
 
 
@@ -376,7 +386,49 @@ def _shown_cell_width(value: object, kind: Kind) -> int:
     return 0
 
 
-def _cell_styles(ws: Worksheet, column: Column) -> xlsx_stream.CellStyles:
+#: The border of the first row of a group (the line above it darker).
+_GROUP_BORDER: Final = Border(left=GRID.left, right=GRID.right, top=_GROUP_TOP, bottom=GRID.bottom)
+
+
+def python_batches(
+    columns: Sequence[Column], rows: Sequence[Sequence[Value]], *, grouped: bool = False
+) -> Iterator[list[pa.Array]]:
+    """Rows of Python values as the Arrow batches ``write_streamed_table`` takes (for tables whose rows are
+    built one by one); ``grouped`` adds the array of rows whose first value differs from the row before."""
+    import pyarrow as pa
+
+    from ownership.reports import xlsx_stream
+
+    step = xlsx_stream.BATCH_ROWS
+    for start in range(0, len(rows), step):
+        part = rows[start : start + step]
+        arrays: list[pa.Array] = []
+        for j, column in enumerate(columns):
+            values = [row[j] for row in part]
+            if column.kind in ("pct", "count"):
+                numbers = [np.nan if v is None or isinstance(v, str | date | Status) else float(v) for v in values]
+                arrays.append(pa.array(numbers, type=pa.float64()))
+            elif column.kind == "flag":
+                arrays.append(pa.array(values, type=pa.bool_()))
+            else:
+                arrays.append(pa.array([None if v is None else _as_text(v) for v in values], type=pa.string()))
+        if grouped:
+            # The first row of the table never starts a group; every later one whose entity changes does.
+            before = [rows[start - 1][0] if start else part[0][0], *(row[0] for row in part[:-1])]
+            starts = [row[0] != key for row, key in zip(part, before, strict=True)]
+            arrays.append(pa.array(starts, type=pa.bool_()))
+        yield arrays
+
+
+def _as_text(value: Value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Status):
+        return value.value
+    return str(value)
+
+
+def _cell_styles(ws: Worksheet, column: Column, border: Border = GRID) -> xlsx_stream.CellStyles:
     """The style indices of the looks a streamed column's cells take, made as ``write_table`` makes them."""
     from ownership.reports import xlsx_stream
 
@@ -385,7 +437,7 @@ def _cell_styles(ws: Worksheet, column: Column) -> xlsx_stream.CellStyles:
     def made(value: Value, kind: Kind) -> int:
         cell = Cell(ws, row=1, column=1)  # a scratch cell, never placed on the sheet
         put(cell, value, kind)
-        cell.border = GRID
+        cell.border = border
         cell.alignment = align
         found: int = cell.style_id
         return found

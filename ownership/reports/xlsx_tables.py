@@ -18,7 +18,7 @@ from ownership.reports import xlsx_stream
 from ownership.reports.common import chain_path_text, policy_document
 from ownership.reports.json_report import detailed_mask
 from ownership.reports.provenance import Provenance
-from ownership.reports.xlsx_style import As, Column, Value, write_streamed_table, write_table
+from ownership.reports.xlsx_style import As, Column, Value, python_batches, write_streamed_table, write_table
 from ownership.result import STATUSES, Chain, ChainBreakdown, ChainKind, CheckSet, EntityVerdict, Status
 from ownership.table import ENTITY_TYPES
 
@@ -216,7 +216,18 @@ def write_chains(ws: Worksheet, checks: CheckSet) -> int:
         "An entity's rows for one figure add up to that figure; 'rest' is what the chains not listed add."
     )
     empty = "(no chains: no entity has watched look-through ownership, or the chains were not explained)"
-    return write_table(ws, columns, rows(), freeze_columns=1, banner=banner, empty=empty, grouped=True)
+    table = list(rows())
+    write_streamed_table(
+        ws,
+        columns,
+        python_batches(columns, table, grouped=True),
+        len(table),
+        freeze_columns=1,
+        banner=banner,
+        empty=empty,
+        grouped=True,
+    )
+    return len(table)
 
 
 def write_derivation(ws: Worksheet, checks: CheckSet) -> int:
@@ -250,7 +261,18 @@ def write_derivation(ws: Worksheet, checks: CheckSet) -> int:
         "through, in the order it became tainted; the entity itself is the last step."
     )
     empty = "(no derivation: no entity is tainted in the cascade, or the steps were not explained)"
-    return write_table(ws, columns, rows(), freeze_columns=1, banner=banner, empty=empty, grouped=True)
+    table = list(rows())
+    write_streamed_table(
+        ws,
+        columns,
+        python_batches(columns, table, grouped=True),
+        len(table),
+        freeze_columns=1,
+        banner=banner,
+        empty=empty,
+        grouped=True,
+    )
+    return len(table)
 
 
 def warnings_touching(checks: CheckSet) -> dict[DataWarning, list[str]]:
