@@ -11,7 +11,7 @@ named "<title> (2)", "<title> (3)"...
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
@@ -63,6 +63,8 @@ class StreamColumn:
     styles: CellStyles
     wrap_width: float | None
     group_styles: CellStyles | None = None
+    #: Lines per text already worked out (the same reason or label repeats over many rows).
+    known_lines: dict[str, int] = field(default_factory=dict)
 
 
 Batches = Iterator[list["pa.Array"]]
@@ -202,7 +204,7 @@ def _cells(
         texts = _cleaned(values)
         present = pc.is_valid(texts).to_numpy(zero_copy_only=False)
         look = np.where(_formula_rows(texts), 2, 1)
-        lines = _lines(texts, column.wrap_width) if column.wrap_width is not None else None
+        lines = _lines(texts, column.wrap_width, column.known_lines) if column.wrap_width is not None else None
         text = pc.fill_null(texts, "")
     look = np.where(present, look, 0)
     if starts is not None and column.group_styles is not None:
@@ -307,7 +309,7 @@ def _ends(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return first, last
 
 
-def _lines(texts: pa.Array, width: float) -> np.ndarray:
+def _lines(texts: pa.Array, width: float, known: dict[str, int]) -> np.ndarray:
     """The lines each text takes wrapped in a column ``width`` wide (``xlsx_style.line_count``), worked out
     once per distinct text and only for texts that could need more than one line."""
     import pyarrow as pa
@@ -318,16 +320,20 @@ def _lines(texts: pa.Array, width: float) -> np.ndarray:
     lines = np.ones(len(texts), dtype=np.int64)
     usable = max(width * 1.2 - 1.0, 1.0)
     # A character is at most two wide, so text of at most usable/2 characters and no line feed fits on a line.
-    # ASCII characters are one wide, others at most two: most text is seen to fit on a line without a look.
-    size = pc.fill_null(pc.utf8_length(texts), 0).to_numpy(zero_copy_only=False)
-    ascii_ = pc.fill_null(pc.string_is_ascii(texts), True).to_numpy(zero_copy_only=False)
-    maybe = (size > usable) | (~ascii_ & (size > usable / 2))
+    # A character takes at least as many UTF-8 bytes as it is wide (wide ones take three), so text of at
+    # most ``usable`` bytes with no line feed fits on a line without a closer look.
+    maybe = pc.fill_null(pc.binary_length(texts), 0).to_numpy(zero_copy_only=False) > usable
     if (_data(texts) == 0x0A).any():
         maybe |= pc.fill_null(pc.match_substring(texts, "\n"), False).to_numpy(zero_copy_only=False)
     at = np.flatnonzero(maybe)
     if at.size:
         encoded = pc.dictionary_encode(texts.take(pa.array(at)))
-        counts = np.array([line_count(v, width) for v in encoded.dictionary.to_pylist()], dtype=np.int64)
+        if len(known) > 50_000:  # texts that hardly repeat (notes per row): keep the memory bounded
+            known.clear()
+        counts = np.array(
+            [known.get(v) or known.setdefault(v, line_count(v, width)) for v in encoded.dictionary.to_pylist()],
+            dtype=np.int64,
+        )
         lines[at] = counts[encoded.indices.to_numpy(zero_copy_only=False)]
     return lines
 
