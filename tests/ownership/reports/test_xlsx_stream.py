@@ -82,3 +82,20 @@ def test_streamed_text_keeps_spaces_and_markup_and_drops_what_xml_cannot_carry()
     names = {r[0]: r[1] for r in _rows(book["Entities"])}
     assert names["X"] == "  A & <B>\ufffd\nC "
     assert names["T"] == "T Ltd"
+
+
+def test_the_derivation_rows_of_each_entity_read_as_one_block() -> None:
+    """A darker line above the first row of each entity's steps, but not above the table's first row."""
+    data = _data()
+    more = Entity("S", "S Ltd", EntityType.COMPANY, "FR", None)
+    data = OwnershipData(
+        (*data.entities, more),
+        (*data.holdings, Holding("T", "S", Stake.exact(0.7), where=Location("in.xlsx", "Holdings", 4))),
+        data.source,
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(render_xlsx(check(data, POLICY), WHEN)))["Derivation"]
+    entities = [ws.cell(r, 1).value for r in range(3, ws.max_row + 1)]
+    tops = [ws.cell(r, 1).border.top.color.rgb.endswith("404040") for r in range(3, ws.max_row + 1)]
+    assert entities[0] != entities[-1]
+    assert tops == [r > 0 and entities[r] != entities[r - 1] for r in range(len(entities))]
+    assert any(tops)
