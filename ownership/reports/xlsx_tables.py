@@ -363,7 +363,7 @@ def _holding_batches(checks: CheckSet, days: list[date]) -> Iterator[list[pa.Arr
     missing = len(entities.ids)
     if isinstance(holdings, HoldingTable):
         holder, subject = holdings.holder, holdings.subject
-        if holdings.ids is entities.ids:
+        if _same_ids(holdings.ids, entities.ids):
             holder_row, subject_row = holder, subject
         else:
             position = entities.position
@@ -453,6 +453,19 @@ def _holding_batches(checks: CheckSet, days: list[date]) -> Iterator[list[pa.Arr
             sheets,
             rows,
         ]
+
+
+def _same_ids(one: Sequence[str], other: Sequence[str]) -> bool:
+    """Whether two id lists are the same list (compared as Arrow arrays when both are: a registry's million
+    ids are not mapped one by one then)."""
+    from ownership.table import ArrowTexts
+
+    if one is other:
+        return True
+    if isinstance(one, ArrowTexts) and isinstance(other, ArrowTexts):
+        same: bool = one.array.equals(other.array)
+        return same
+    return False
 
 
 def _ids(ids: Sequence[str], index: np.ndarray) -> pa.Array:
