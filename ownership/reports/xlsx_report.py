@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Final
@@ -134,6 +135,12 @@ def _with_fixed_times(
             # Fast compression for the large sheets: their XML repeats itself and packs well anyway.
             entry._compresslevel = 1  # type: ignore[attr-defined]  # no public way before Python 3.13
             rows, ref = found
-            with target.open(entry, "w", force_zip64=True) as stream:
+            with target.open(entry, "w", force_zip64=True) as stream, ThreadPoolExecutor(max_workers=1) as pool:
+                # Compressing a batch (zlib lets go of the interpreter) overlaps with making the next one.
+                pending: Future[int] | None = None
                 for chunk in xlsx_stream.pour(source.read(info.filename), rows(), ref):
-                    stream.write(chunk)
+                    if pending is not None:
+                        pending.result()
+                    pending = pool.submit(stream.write, chunk)
+                if pending is not None:
+                    pending.result()

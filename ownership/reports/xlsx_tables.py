@@ -369,7 +369,9 @@ def _holding_batches(checks: CheckSet, days: list[date]) -> Iterator[list[pa.Arr
             position = entities.position
             remap = np.array([position.get(e, missing) for e in holdings.ids], dtype=np.int64)
             holder_row, subject_row = remap[holder], remap[subject]
-        holder_ids, subject_ids = _ids(holdings.ids, holder), _ids(holdings.ids, subject)
+        # Taken batch by batch: two million ids held as a column would cost as much as the rest together.
+        all_ids = _ids(holdings.ids)
+        holder_ids, subject_ids = _Taken(all_ids, holder), _Taken(all_ids, subject)
 
         def nan_or(values: np.ndarray | None) -> np.ndarray:
             return values if values is not None else np.full(n, np.nan)
@@ -386,8 +388,8 @@ def _holding_batches(checks: CheckSet, days: list[date]) -> Iterator[list[pa.Arr
         where = holdings.where
     else:
         position = entities.position
-        holder_ids = pa.array([h.holder for h in holdings], type=pa.string())
-        subject_ids = pa.array([h.subject for h in holdings], type=pa.string())
+        holder_ids = _Taken(pa.array([h.holder for h in holdings], type=pa.string()), np.arange(n))
+        subject_ids = _Taken(pa.array([h.subject for h in holdings], type=pa.string()), np.arange(n))
         holder_row = np.array([position.get(h.holder, missing) for h in holdings], dtype=np.int64)
         subject_row = np.array([position.get(h.subject, missing) for h in holdings], dtype=np.int64)
 
@@ -417,7 +419,6 @@ def _holding_batches(checks: CheckSet, days: list[date]) -> Iterator[list[pa.Arr
 
     for first in range(0, max(n, 0), xlsx_stream.BATCH_ROWS):
         at = np.arange(first, min(n, first + xlsx_stream.BATCH_ROWS))
-        picked = pa.array(at)
         if places is not None:
             files = pa.array([places.file] * at.size, type=pa.string())
             sheets = pa.array([places.sheet] * at.size, type=pa.string())
@@ -435,9 +436,9 @@ def _holding_batches(checks: CheckSet, days: list[date]) -> Iterator[list[pa.Arr
             for day in days
         ]
         yield [
-            holder_ids.take(picked),
+            holder_ids.at(at),
             names.take(pa.array(holder_row[at])),
-            subject_ids.take(picked),
+            subject_ids.at(at),
             names.take(pa.array(subject_row[at])),
             pa.array(stake_low[at]),
             pa.array(stake_high[at]),
@@ -468,14 +469,26 @@ def _same_ids(one: Sequence[str], other: Sequence[str]) -> bool:
     return False
 
 
-def _ids(ids: Sequence[str], index: np.ndarray) -> pa.Array:
-    """The ids at ``index`` as an Arrow column."""
+class _Taken:
+    """``values`` at ``index``, picked a part at a time."""
+
+    def __init__(self, values: pa.Array, index: np.ndarray) -> None:
+        self.values, self.index = values, index
+
+    def at(self, rows: np.ndarray) -> pa.Array:
+        import pyarrow as pa
+
+        return self.values.take(pa.array(self.index[rows]))
+
+
+def _ids(ids: Sequence[str]) -> pa.Array:
+    """The ids as an Arrow column."""
     import pyarrow as pa
 
     from ownership.table import ArrowTexts
 
-    array = ids.array if isinstance(ids, ArrowTexts) else pa.array(list(ids), type=pa.string())
-    return array.take(pa.array(index))
+    found: pa.Array = ids.array if isinstance(ids, ArrowTexts) else pa.array(list(ids), type=pa.string())
+    return found
 
 
 #: ``policy_document`` keys in words, in the order the Policy sheet lists them, with the ``Policy.origins``
