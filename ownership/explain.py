@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from ownership.chains import Sources, find_chains
 from ownership.derivation import Deriver, Test
-from ownership.engine.cascade import Edges, IntArray
+from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray
 from ownership.engine.lookthrough import lookthrough
 from ownership.errors import DataWarning, Location
 from ownership.evaluate import Evaluation, reach
@@ -142,6 +142,28 @@ class Explainer:
         seeds[ev.parties_low[party]] = True
         return self.deriver.derive(i, ev.party_tainted.get(party, ev.low.tainted), seeds)
 
+    @cached_property
+    def _nobody(self) -> BoolArray:
+        """No entity (the low bound's unknown-country seeds), made once for every entity explained."""
+        return np.zeros(self.graph.n, dtype=np.bool_)
+
+    @cached_property
+    def _unknown_only(self) -> BoolArray:
+        """Entities that are seeds of the high bound only because their country is unknown."""
+        found: BoolArray = self.graph.unknown_home & ~self.graph.home
+        return found
+
+    @cached_property
+    def _seeds_high(self) -> BoolArray:
+        """The high bound's seeds: home entities and those of unknown country."""
+        found: BoolArray = self.graph.home | self._unknown_only
+        return found
+
+    @cached_property
+    def _nothing(self) -> FloatArray:
+        """Nothing unallocated (the low bound's offset), made once for every entity explained."""
+        return np.zeros(self.graph.n)
+
     def chains(self, i: int, high: bool) -> ChainBreakdown | None:
         """The chains behind entity ``i``'s look-through figure at one bound (None when there is nothing to
         split: a home entity, a zero figure, or a high bound no higher than the low one)."""
@@ -152,12 +174,12 @@ class Explainer:
             return None
         if high and figure <= float(ev.low.lookthrough[i]) + TOLERANCE:
             return None
-        unknown = g.unknown_home & ~g.home if high else np.zeros(g.n, dtype=np.bool_)
-        offset = g.remainder if high else np.zeros(g.n)
+        unknown = self._unknown_only if high else self._nobody
+        offset = g.remainder if high else self._nothing
         declared = bound.declared
         raised = (None, None) if declared is None else (declared.lookthrough, declared.lookthrough_by)
         if self.policy.aggregate:
-            sources = Sources(g.home | unknown, unknown, offset, *raised)
+            sources = Sources(self._seeds_high if high else g.home, unknown, offset, *raised)
             return find_chains(self.incoming, sources, bound.lookthrough, i, figure, self.ids)
         party = int(bound.look_party[i])
         parties = ev.parties_high if high else ev.parties_low

@@ -133,13 +133,17 @@ def _summary(result: CheckResult) -> dict[str, Any]:
 
 
 def _entity_order(result: CheckResult) -> list[int]:
-    """Entity indices in report order: the deciding entities by severity, then the others in input order."""
+    """Entity indices in report order: the deciding entities by severity, then the others by id (in input
+    order only when the result has no id ranks, as verdicts given by hand)."""
     import numpy as np
 
     figures = result.figures
     order = figures.order()
     deciding = order[figures.decides[order]]
-    return [*deciding.tolist(), *np.flatnonzero(~figures.decides).tolist()]
+    rest = np.flatnonzero(~figures.decides)
+    if figures.id_rank is not None:
+        rest = rest[np.argsort(figures.id_rank[rest], kind="stable")]
+    return [*deciding.tolist(), *rest.tolist()]
 
 
 #: Entities worded from the columns at a time: enough that the column work costs little per entity.
