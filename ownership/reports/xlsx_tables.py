@@ -216,7 +216,11 @@ def write_chains(ws: Worksheet, checks: CheckSet) -> int:
         "An entity's rows for one figure add up to that figure; 'rest' is what the chains not listed add."
     )
     empty = "(no chains: no entity has watched look-through ownership, or the chains were not explained)"
-    table = list(rows())
+    return _write_grouped(ws, columns, list(rows()), banner, empty)
+
+
+def _write_grouped(ws: Worksheet, columns: list[Column], table: list[list[Value]], banner: str, empty: str) -> int:
+    """Rows grouped by entity (a darker line above each entity's block), streamed; how many were written."""
     write_streamed_table(
         ws,
         columns,
@@ -261,18 +265,7 @@ def write_derivation(ws: Worksheet, checks: CheckSet) -> int:
         "through, in the order it became tainted; the entity itself is the last step."
     )
     empty = "(no derivation: no entity is tainted in the cascade, or the steps were not explained)"
-    table = list(rows())
-    write_streamed_table(
-        ws,
-        columns,
-        python_batches(columns, table, grouped=True),
-        len(table),
-        freeze_columns=1,
-        banner=banner,
-        empty=empty,
-        grouped=True,
-    )
-    return len(table)
+    return _write_grouped(ws, columns, list(rows()), banner, empty)
 
 
 def warnings_touching(checks: CheckSet) -> dict[DataWarning, list[str]]:
