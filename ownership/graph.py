@@ -651,8 +651,10 @@ def _declared_indirect(
         return np.empty(0, dtype=np.int64), stand_ins
     direct = np.flatnonzero(in_force & ~indirect & (~np.isnan(rows_in.stake_low) | control_all))
     n = len(rows_in.ids)
-    edges = Edges.build(n, rows_in.holder[direct], rows_in.subject[direct], rows_in.stake_low[direct])
-    highs = rows_in.stake_high[direct]
+    # A control row without a stake links the chain with an unknown share: 0 at the low end, 100% at the high.
+    lows, highs = rows_in.stake_low[direct], rows_in.stake_high[direct]
+    edges = Edges.build(n, rows_in.holder[direct], rows_in.subject[direct], np.nan_to_num(lows, nan=0.0))
+    highs = np.where(np.isnan(highs), 1.0, highs)
     floors: list[int] = []
     for k in chosen.tolist():
         h, s = int(rows_in.holder[k]), int(rows_in.subject[k])

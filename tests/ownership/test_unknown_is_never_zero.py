@@ -307,3 +307,20 @@ def test_stakes_over_100_beyond_their_rounding_are_an_error_quoting_the_exact_su
     with pytest.raises(InputError) as caught:
         run([*THREE, A], holdings)
     assert "100.70%" in str(caught.value)
+
+
+def test_a_chain_through_a_control_row_is_measured_as_an_unknown_share() -> None:
+    # CNP controls B by contract (no stake), B holds 100% of A, CNP declares 70% of A indirectly: the chain's
+    # share is 0-100%, which the declaration does not contradict (no "disagrees" warning, no NaN).
+    cnp = Entity("CNP", "Beijing Person", PERSON, "CN")
+    holdings = [
+        Holding("CNP", "B", None, control=True),
+        Holding("GBP", "B", pct(100)),
+        Holding("B", "A", pct(100)),
+        Holding("CNP", "A", pct(70), indirect=True),
+    ]
+    result = run([cnp, GB_PERSON, A, B], holdings)
+    warning = next(w for w in result.warnings if w.code == "declared_indirect")
+    assert "gives 0-100%" in warning.message
+    assert "disagrees" not in warning.message
+    assert status(result, "A") is Status.FLAGGED
