@@ -143,7 +143,7 @@ def rows_xml(columns: Sequence[StreamColumn], batches: Batches, first_row: int) 
         if len(batch) > len(columns):
             starts = batch[-1].to_numpy(zero_copy_only=False)
         for column, values in zip(columns, batch[: len(columns)], strict=True):
-            xml, used = _cells(column, values, numbers, starts)
+            xml, used = _cells(column, values, starts)
             cells.append(xml)
             if used is not None:
                 lines = np.maximum(lines, used)
@@ -169,7 +169,7 @@ def _text_bytes(array: pa.Array) -> bytes:
 
 
 def _cells(
-    column: StreamColumn, values: pa.Array, numbers: pa.Array, starts: np.ndarray | None = None
+    column: StreamColumn, values: pa.Array, starts: np.ndarray | None = None
 ) -> tuple[pa.Array, np.ndarray | None]:
     """One column's ``<c>`` elements for a batch, and the lines its wrapped text takes per row; ``starts``
     marks the rows that begin a group (they take the group's styles)."""
@@ -211,18 +211,29 @@ def _cells(
         look = np.where(starts, look + 3 + len(styles.statuses), look)
     distinct = np.unique(look)
     style: pa.Array | str = table[int(distinct[0])].as_py() if distinct.size == 1 else table.take(pa.array(look))
-    ref = f'<c r="{column.letter}'
+    # Cells carry no reference: each row has every column's cell, in order, and a cell without one is
+    # the next column of its row (ECMA-376 Part 1, 18.3.1.4), which also spares a third of the sheet's XML.
+    if isinstance(style, str):
+        opened = f'<c s="{style}"'
+        if column.kind in ("pct", "count", "date"):
+            full = pc.binary_join_element_wise(f"{opened}><v>", text, "</v></c>", "")
+        else:
+            full = _text_cells(opened, text)
+        if present.all():
+            return full, lines
+        return pc.if_else(pa.array(present), full, f"{opened}/>"), lines
     if column.kind in ("pct", "count", "date"):
-        full = pc.binary_join_element_wise(ref, numbers, '" s="', style, '"><v>', text, "</v></c>", "")
+        full = pc.binary_join_element_wise('<c s="', style, '"><v>', text, "</v></c>", "")
     else:
-        full = _text_cells(ref, numbers, style, text)
+        full = _text_cells(pc.binary_join_element_wise('<c s="', style, '"', ""), text)
     if present.all():
         return full, lines
-    empty = pc.binary_join_element_wise(ref, numbers, '" s="', style, '"/>', "")
+    empty = pc.binary_join_element_wise('<c s="', style, '"/>', "")
     return pc.if_else(pa.array(present), full, empty), lines
 
 
-def _text_cells(ref: str, numbers: pa.Array, style: pa.Array | str, text: pa.Array) -> pa.Array:
+def _text_cells(opened: pa.Array | str, text: pa.Array) -> pa.Array:
+    """Inline-string cells of ``text`` (null-free), each after ``opened`` (its ``<c s="..."`` start)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -237,9 +248,7 @@ def _text_cells(ref: str, numbers: pa.Array, style: pa.Array | str, text: pa.Arr
     tag: pa.Array | str = "<t>"
     if spaced.any():
         tag = pc.if_else(pa.array(spaced), '<t xml:space="preserve">', "<t>")
-    return pc.binary_join_element_wise(
-        ref, numbers, '" s="', style, '" t="inlineStr"><is>', tag, escaped, "</t></is></c>", ""
-    )
+    return pc.binary_join_element_wise(opened, ' t="inlineStr"><is>', tag, escaped, "</t></is></c>", "")
 
 
 #: Bytes of white space that XML drops at the ends of an element unless told to keep it.

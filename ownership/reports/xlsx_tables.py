@@ -14,13 +14,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ownership.errors import DataWarning
 from ownership.model import TOLERANCE, Policy, Stake, pct_text
+from ownership.model.tables import ENTITY_TYPES
 from ownership.reports import xlsx_stream
 from ownership.reports.common import chain_path_text, policy_document
 from ownership.reports.json_report import detailed_mask
 from ownership.reports.provenance import Provenance
 from ownership.reports.xlsx_style import As, Column, Value, python_batches, write_streamed_table, write_table
 from ownership.result import STATUSES, Chain, ChainBreakdown, ChainKind, CheckSet, EntityVerdict, Status
-from ownership.table import ENTITY_TYPES
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -299,8 +299,13 @@ def write_warnings(ws: Worksheet, checks: CheckSet) -> int:
         Column("entities touched", widest=40, wrap=True),
     ]
     touched = warnings_touching(checks)
-    rows = ([w.code, w.message, w.where.cell() if w.where else None, ", ".join(ids)] for w, ids in touched.items())
-    return write_table(ws, columns, rows, empty="(no warnings)")
+    rows: list[list[Value]] = [
+        [w.code, w.message, w.where.cell() if w.where else None, ", ".join(ids)] for w, ids in touched.items()
+    ]
+    # Streamed like the large sheets: a registry can carry tens of thousands of warnings, and a cell object
+    # each would cost more than all the other sheets' rows.
+    write_streamed_table(ws, columns, python_batches(columns, rows), len(rows), empty="(no warnings)")
+    return len(rows)
 
 
 def _as_of_dates(checks: CheckSet) -> list[date]:
@@ -345,7 +350,7 @@ def _holding_batches(checks: CheckSet, days: list[date]) -> Iterator[list[pa.Arr
     columns (holdings given as objects are made into columns first)."""
     import pyarrow as pa
 
-    from ownership.table import HoldingTable, Places
+    from ownership.model.tables import HoldingTable, Places
 
     result = checks.primary
     entities = result.verdicts.entities
@@ -452,7 +457,7 @@ def _holding_batches(checks: CheckSet, days: list[date]) -> Iterator[list[pa.Arr
 def _same_ids(one: Sequence[str], other: Sequence[str]) -> bool:
     """Whether two id lists are the same list (compared as Arrow arrays when both are: a registry's million
     ids are not mapped one by one then)."""
-    from ownership.table import ArrowTexts
+    from ownership.model.tables import ArrowTexts
 
     if one is other:
         return True
@@ -478,7 +483,7 @@ def _ids(ids: Sequence[str]) -> pa.Array:
     """The ids as an Arrow column."""
     import pyarrow as pa
 
-    from ownership.table import ArrowTexts
+    from ownership.model.tables import ArrowTexts
 
     found: pa.Array = ids.array if isinstance(ids, ArrowTexts) else pa.array(list(ids), type=pa.string())
     return found
