@@ -28,7 +28,7 @@ from pathlib import Path  # noqa: E402
 from typing import TypeVar  # noqa: E402
 
 from ownership.check import check  # noqa: E402
-from ownership.policies import resolve  # noqa: E402
+from ownership.policy import resolve  # noqa: E402
 from ownership.readers import read_input  # noqa: E402
 from ownership.reports.csv_report import write_csv  # noqa: E402
 

@@ -31,7 +31,7 @@ from cli.explain import explain_command
 from cli.graph import graph_command
 from ownership.errors import DataWarning
 from ownership.model import Policy
-from ownership.readers.tables import ReadLimits
+from ownership.readers.cells.tables import ReadLimits
 from ownership.result import CheckSet, FailOn
 
 if TYPE_CHECKING:
@@ -353,7 +353,7 @@ def _settings_line(err: Console) -> None:
 
 
 def _shown_settings(settings: Mapping[str, object]) -> list[tuple[str, str]]:
-    from ownership.policies.settings import shown
+    from ownership.policy.settings import shown
 
     return [(key, shown(value if not isinstance(value, Path) else str(value))) for key, value in settings.items()]
 
@@ -377,7 +377,7 @@ def profiles_command(
     from rich.console import Console
     from rich.table import Table
 
-    from ownership.policies import profile_table
+    from ownership.policy import profile_table
 
     rows = profile_table()
     if fmt == "json":

@@ -13,11 +13,11 @@ import typer
 from cli.progress import Phases
 from ownership.errors import DataWarning
 from ownership.model import Policy, WatchEntry
-from ownership.readers.tables import ReadLimits
+from ownership.readers.cells.tables import ReadLimits
 from ownership.result import CheckSet, FailOn
 
 if TYPE_CHECKING:
-    from ownership.policies.files import PolicyFile
+    from ownership.policy.files import PolicyFile
     from ownership.reports.provenance import Provenance
     from ownership.writers.output import Content, ReadFile
 
@@ -101,8 +101,8 @@ def resolve_policies(
     ``no_policy_file`` ignores the working directory's ``exposure.toml`` and ``pyproject.toml``; a file
     named with ``--policy`` is read all the same.
     """
-    from ownership.policies import find_project_policy, load_policy_file, resolve
-    from ownership.policies.files import project_policy_files
+    from ownership.policy import find_project_policy, load_policy_file, resolve
+    from ownership.policy.files import project_policy_files
     from ownership.readers.watchlist import read_watchlist
 
     if policy_path is not None:

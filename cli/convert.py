@@ -123,7 +123,7 @@ def _convert(
     from cli.render import render_warnings
     from ownership.model import Policy
     from ownership.readers import read_input
-    from ownership.readers.tables import ReadLimits
+    from ownership.readers.cells.tables import ReadLimits
     from ownership.result import CheckResult, VerdictTuple
     from ownership.writers import write_canonical_workbook
 

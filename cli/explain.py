@@ -17,7 +17,7 @@ from cli import options as o
 from cli.common import guarded, refuse_overwriting_input, resolve_policies, run_checks, write_atomically
 from cli.convert import InputFormatOpt
 from ownership.errors import PolicyError
-from ownership.readers.tables import ReadLimits
+from ownership.readers.cells.tables import ReadLimits
 from ownership.result import CheckResult, EntityVerdict, Status
 
 STYLE = {Status.HOME: "bold magenta", Status.FLAGGED: "bold red", Status.POSSIBLE: "bold yellow", Status.CLEAR: "green"}

@@ -17,7 +17,7 @@ from cli.common import fail, guarded, refuse_overwriting_input, resolve_policies
 from cli.convert import InputFormatOpt
 from ownership.errors import DataWarning
 from ownership.model import Policy
-from ownership.readers.tables import ReadLimits
+from ownership.readers.cells.tables import ReadLimits
 
 
 class GraphFormat(StrEnum):

@@ -13,7 +13,7 @@ import typer
 
 from cli.convert import INPUT_FORMAT_HELP, InputFormatOpt
 from ownership.model import Comparison, ControlMode, HomeBasis, Method, UnrecordedHolders, Weights
-from ownership.readers.tables import ReadLayout, ReadLimits
+from ownership.readers.cells.tables import ReadLayout, ReadLimits
 from ownership.result import FailOn
 
 #: The help panels options are grouped in (``--help``).
@@ -336,7 +336,7 @@ def parse_columns(values: list[str]) -> tuple[tuple[str, str], ...]:
         PolicyError: a value without '=', or a field exposure does not know (one line, exit 2).
     """
     from ownership.errors import PolicyError
-    from ownership.readers.columns import known_fields, mapping_field
+    from ownership.readers.cells.columns import known_fields, mapping_field
 
     pairs: list[tuple[str, str]] = []
     known = set(known_fields())

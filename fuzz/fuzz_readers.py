@@ -84,7 +84,7 @@ def _save_crash(data: bytes, suffix: str, exc: BaseException) -> Path:
 
 def _read(data: bytes, suffix: str) -> None:
     from ownership.errors import ExposureError
-    from ownership.policies import load_policy_file
+    from ownership.policy import load_policy_file
     from ownership.readers import read_input
 
     if not _work_dirs:

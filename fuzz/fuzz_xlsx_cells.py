@@ -14,7 +14,7 @@ Run it (``pip install atheris`` into the virtualenv first)::
     python fuzz/fuzz_xlsx_cells.py -atheris_runs=20000
     python fuzz/fuzz_xlsx_cells.py -max_total_time=300 -rss_limit_mb=2048
 
-``tests/ownership/readers/test_xlsx_cells_fuzz.py`` runs the same workbooks, drawn by hypothesis, in CI.
+``tests/ownership/readers/cells/test_xlsx_cells_fuzz.py`` runs the same workbooks, drawn by hypothesis, in CI.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def read_both(path: Path) -> None:
     """Read ``path`` as ``exposure check`` would, then with openpyxl alone; only ``ExposureError`` may escape."""
     from ownership.errors import ExposureError
     from ownership.readers import read_input
-    from ownership.readers.tables import read_workbook
+    from ownership.readers.cells.tables import read_workbook
 
     for read in (lambda: read_input(path, display=path.name), lambda: read_workbook(path, path.name, fast=False)):
         with contextlib.suppress(ExposureError):

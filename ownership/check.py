@@ -10,13 +10,13 @@ import numpy as np
 import numpy.typing as npt
 
 from ownership.engine.cascade import BoolArray, passes_array
+from ownership.engine.evaluate import Evaluation, evaluate
 from ownership.errors import DataWarning, PolicyError, short
-from ownership.evaluate import Evaluation, evaluate
-from ownership.explain import Explainer
-from ownership.graph import build_graph
+from ownership.explain.explainer import Explainer
 from ownership.model import ControlMode, Method, OwnershipData, Policy
+from ownership.model.tables import EntityTable
+from ownership.prepare.graph import build_graph
 from ownership.result import CheckResult, CodedTexts, EntityVerdict, Figures, Verdicts, id_ranks
-from ownership.table import EntityTable
 
 _MAX_NAMED = 10
 

@@ -12,7 +12,7 @@ import numpy.typing as npt
 
 from ownership.errors import DataWarning
 from ownership.model import Entity, Holding, Policy, SourceInfo, Stake
-from ownership.table import BuiltOnAccess, EntityTable
+from ownership.model.tables import BuiltOnAccess, EntityTable
 
 
 class Status(StrEnum):

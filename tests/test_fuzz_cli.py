@@ -765,7 +765,7 @@ _TOML_VALUES = st.one_of(
 def policy_files(draw: st.DrawFn) -> tuple[str, bytes]:
     """A policy file (``exposure.toml``, or ``pyproject.toml`` with its ``[tool.exposure]`` table) with known and
     unknown keys, and values of every TOML type, or plain garbage."""
-    from ownership.policies.settings import FILE_KEYS
+    from ownership.policy.settings import FILE_KEYS
 
     keys = st.one_of(st.sampled_from(FILE_KEYS), st.from_regex(r"[a-z_\-]{1,12}", fullmatch=True))
     lines = [f"{draw(keys)} = {draw(_TOML_VALUES)}" for _ in range(draw(st.integers(0, 6)))]

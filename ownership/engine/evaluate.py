@@ -35,9 +35,9 @@ from ownership.engine.cascade import (
     self_supporting,
 )
 from ownership.engine.lookthrough import LookthroughOutcome, closed_loops, lookthrough
-from ownership.graph import EquityGraph, SeedLabels
 from ownership.model import ControlMode, Method, Policy
-from ownership.table import BuiltOnAccess
+from ownership.model.tables import BuiltOnAccess
+from ownership.prepare.graph import EquityGraph, SeedLabels
 
 
 @dataclass(frozen=True)

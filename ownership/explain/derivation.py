@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ownership.engine.cascade import BoolArray, Edges, FloatArray
-from ownership.graph import EquityGraph
 from ownership.model import Comparison, Stake, passes, pct_text
+from ownership.prepare.graph import EquityGraph
 from ownership.result import Contribution, Derivation, Step
 
 if TYPE_CHECKING:
-    from ownership.evaluate import Raised
+    from ownership.engine.evaluate import Raised
 
 #: The holding index that stands for a declared indirect interest among a subject's tainted holders.
 DECLARED = -1

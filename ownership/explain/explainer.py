@@ -12,17 +12,17 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from ownership.chains import Sources, find_chains
-from ownership.derivation import Deriver, Test
 from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray
+from ownership.engine.evaluate import Evaluation, reach
 from ownership.engine.lookthrough import lookthrough
 from ownership.errors import DataWarning, Location
-from ownership.evaluate import Evaluation, reach
-from ownership.graph import EquityGraph, home_country
+from ownership.explain.chains import Sources, find_chains
+from ownership.explain.derivation import Deriver, Test
+from ownership.explain.reasons import ReasonWriter
 from ownership.model import TOLERANCE, ControlMode, Policy
-from ownership.reasons import ReasonWriter
+from ownership.model.tables import Places
+from ownership.prepare.graph import EquityGraph, home_country
 from ownership.result import ChainBreakdown, CodedTexts, Derivation, EntityVerdict, Interval, Status
-from ownership.table import Places
 
 _CONTROL_WORDS = {
     ControlMode.REPORT: "reported only, not counted by this policy",

@@ -16,11 +16,11 @@ import numpy as np
 import numpy.typing as npt
 
 from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray
-from ownership.evaluate import Evaluation
-from ownership.graph import EquityGraph, home_country
+from ownership.engine.evaluate import Evaluation
 from ownership.model import TOLERANCE, CountryKind, Method, Policy, Stake, pct_text
+from ownership.model.tables import PERSON_CODE, texts_at
+from ownership.prepare.graph import EquityGraph, home_country
 from ownership.result import STATUSES, CodedTexts, Contribution, Status
-from ownership.table import PERSON_CODE, texts_at
 
 _HOME, _FLAGGED, _POSSIBLE, _CLEAR = (STATUSES.index(s) for s in Status)
 

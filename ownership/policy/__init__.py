@@ -17,9 +17,9 @@ Usage::
     resolved.policy.origins["threshold"]  # "--threshold"
 """
 
-from ownership.policies.files import PolicyFile, find_project_policy, load_policy_file
-from ownership.policies.profiles import Period, Profile, RulesOn, Suspension, profile_table, profiles
-from ownership.policies.resolve import Resolved, resolve
+from ownership.policy.files import PolicyFile, find_project_policy, load_policy_file
+from ownership.policy.profiles import Period, Profile, RulesOn, Suspension, profile_table, profiles
+from ownership.policy.resolve import Resolved, resolve
 
 __all__ = [
     "Period",

@@ -14,8 +14,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ownership.errors import Location, PolicyError
-from ownership.policies.profiles import get_profile
-from ownership.policies.settings import FILE_KEYS, check_table
+from ownership.policy.profiles import get_profile
+from ownership.policy.settings import FILE_KEYS, check_table
 
 PROJECT_FILE = "exposure.toml"
 PYPROJECT_FILE = "pyproject.toml"

@@ -27,7 +27,7 @@ from typing import Final
 
 from ownership.errors import Location, PolicyError
 from ownership.model import Comparison
-from ownership.policies.settings import (
+from ownership.policy.settings import (
     PROFILE_SETTING_KEYS,
     BadValue,
     as_date,

@@ -16,9 +16,9 @@ from typing import Final, TypeVar
 
 from ownership.errors import PolicyError
 from ownership.model import Comparison, ControlMode, HomeBasis, Method, Policy, UnrecordedHolders, Weights
-from ownership.policies.files import PolicyFile
-from ownership.policies.profiles import get_profile
-from ownership.policies.settings import FLAG_KEYS, POLICY_KEYS, BadValue, check_value, flag_label, unknown_key_error
+from ownership.policy.files import PolicyFile
+from ownership.policy.profiles import get_profile
+from ownership.policy.settings import FLAG_KEYS, POLICY_KEYS, BadValue, check_value, flag_label, unknown_key_error
 
 #: The built-in defaults (domain.md section 3), TOML-level values; None means "not set".
 DEFAULTS: Final[Mapping[str, object]] = {

@@ -17,9 +17,9 @@ from os import PathLike
 from pathlib import Path
 from typing import Final
 
-from ownership.countries import UnknownCountryError, normalize_country
 from ownership.errors import Location, PolicyError
 from ownership.model import Comparison, ControlMode, HomeBasis, Method, UnrecordedHolders, Weights
+from ownership.model.countries import UnknownCountryError, normalize_country
 
 #: The settings that become ``Policy`` fields; ``Policy.origins`` has one entry for each.
 POLICY_KEYS: Final = (

@@ -4,7 +4,7 @@ This is where the policy meets the data: holdings outside the as-of date are set
 duplicates are resolved, the weights (equity or votes) are chosen, over-allocated subjects are refused
 (or rescaled when the user allows it), the unallocated remainder is measured, and the home entities are
 marked. Every such decision is reported as a warning with the rows it concerns. All of it works on the
-columns of ``ownership.table`` (index arrays and stake arrays): only the rows a warning names become
+columns of ``ownership.model.tables`` (index arrays and stake arrays): only the rows a warning names become
 Python objects, so a registry of millions of holdings is prepared in well under a second.
 """
 
@@ -31,7 +31,7 @@ from ownership.model import (
     UnrecordedHolders,
     Weights,
 )
-from ownership.table import (
+from ownership.model.tables import (
     COUNTRY_KINDS,
     NO_COUNTRY,
     PERSON_CODE,

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from ownership.errors import DataWarning, InputError, Location
 from ownership.model import Entity, OwnershipData, SourceInfo
-from ownership.readers.canonical import Problems, apply_share_counts, check_mappings, read_entities, read_holdings
+from ownership.readers.canonical.rows import Problems, apply_share_counts, check_mappings, read_entities, read_holdings
+from ownership.readers.cells.digest import combined_sha256, file_sha256
+from ownership.readers.cells.tables import DEFAULT_LIMITS, RawTable, ReadLayout, ReadLimits, file_kind, read_text_table
 from ownership.readers.detect import FORMATS, MULTI_FILE, Detected, detect, find_file, folder_files
-from ownership.readers.digest import combined_sha256, file_sha256
-from ownership.readers.tables import DEFAULT_LIMITS, RawTable, ReadLayout, ReadLimits, file_kind, read_text_table
 
 #: ``--input-format`` names: the detected formats, "csv" for a holdings CSV, and "auto" (detect).
 INPUT_FORMATS = ("auto", "workbook", "csv", "folder", "bods", "gleif", "uk-psc", "ftm", "ashare")
@@ -85,7 +85,7 @@ def _read_detected(path: Path, name: str, found: Detected, limits: ReadLimits) -
     if fmt == "folder":
         # Columns straight from the files when that gives exactly what the row reader would (registries of
         # millions of rows); otherwise the row reader, with its located errors and warnings.
-        from ownership.readers.fast_csv import read_folder_fast
+        from ownership.readers.cells.fast_csv.reader import read_folder_fast
 
         # The columnar reader knows no --columns, --subject or --lenient: those go to the row reader.
         fast = read_folder_fast(path, name, limits) if limits.layout.is_default else None
@@ -94,31 +94,31 @@ def _read_detected(path: Path, name: str, found: Detected, limits: ReadLimits) -
     if fmt == "workbook":
         if file_kind(file, file_name) != "workbook":
             raise InputError("is text, not an xlsx workbook", Location(file_name))
-        from ownership.readers.workbook import read_canonical_workbook
+        from ownership.readers.canonical.workbook import read_canonical_workbook
 
         return read_canonical_workbook(file, file_name, limits)
     if fmt == "holdings-csv":
         file_kind(file, file_name)  # missing, empty and old-style workbooks get their own messages
         return _read_holdings_csv(file, file_name, limits)
     if fmt == "bods":
-        from ownership.readers.bods import read_bods
+        from ownership.readers.bods.reader import read_bods
 
         return read_bods(file, file_name, limits)
     if fmt == "ftm":
-        from ownership.readers.ftm import read_ftm
+        from ownership.readers.ftm.reader import read_ftm
 
         return read_ftm(file, file_name, limits)
     if fmt == "ashare":
-        from ownership.readers.ashare import read_ashare
+        from ownership.readers.ashare.reader import read_ashare
 
         return read_ashare(file, file_name, limits)
     # The files of a folder are named <folder>/<file> by the reader; one file keeps its own name.
     label = file_name if len(found.files) == 1 else name
     if fmt == "gleif":
-        from ownership.readers.gleif import read_gleif
+        from ownership.readers.gleif.reader import read_gleif
 
         return read_gleif(found.files, label, limits)
-    from ownership.readers.psc import read_psc
+    from ownership.readers.psc.reader import read_psc
 
     return read_psc(found.files, label, limits)
 

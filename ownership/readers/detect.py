@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ownership.errors import InputError, Location, short
-from ownership.readers.tables import file_kind
+from ownership.readers.cells.tables import file_kind
 
 #: How much of a file the sniffing reads.
 HEAD_BYTES = 64 * 1024
@@ -82,11 +82,11 @@ COMPANY_DATA = "uk-psc-company-data"
 def _sniffers() -> list[tuple[str, Sniffer]]:
     """The format readers' content tests, most specific first."""
     # Imported here: each reader imports its own parsing modules, which ``exposure --help`` need not load.
-    from ownership.readers.ashare import looks_like_ashare
-    from ownership.readers.bods import looks_like_bods
-    from ownership.readers.ftm import looks_like_ftm
-    from ownership.readers.gleif import looks_like_gleif
-    from ownership.readers.psc import looks_like_company_data, looks_like_psc
+    from ownership.readers.ashare.reader import looks_like_ashare
+    from ownership.readers.bods.reader import looks_like_bods
+    from ownership.readers.ftm.reader import looks_like_ftm
+    from ownership.readers.gleif.reader import looks_like_gleif
+    from ownership.readers.psc.reader import looks_like_company_data, looks_like_psc
 
     return [
         ("uk-psc", looks_like_psc),

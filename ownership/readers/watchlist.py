@@ -16,8 +16,8 @@ from pathlib import Path
 
 from ownership.errors import DataWarning, InputError, Location
 from ownership.model import Entity, WatchEntry
-from ownership.readers.columns import HEADER_SEARCH_ROWS, Header, find_header, header_key
-from ownership.readers.tables import RawTable, cell_text, file_kind, read_text_table, read_workbook
+from ownership.readers.cells.columns import HEADER_SEARCH_ROWS, Header, find_header, header_key
+from ownership.readers.cells.tables import RawTable, cell_text, file_kind, read_text_table, read_workbook
 
 
 def _keys(*names: str) -> frozenset[str]:

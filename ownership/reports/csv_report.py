@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ownership.model.tables import ENTITY_TYPES
 from ownership.reports.cells import looks_like_formula
 from ownership.reports.common import PCT_DECIMALS
 from ownership.result import STATUSES, CheckResult, CheckSet, CodedTexts
-from ownership.table import ENTITY_TYPES
 
 if TYPE_CHECKING:
     import pyarrow as pa

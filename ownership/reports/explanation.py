@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ownership.countries import country_name
 from ownership.model import Method, Policy, pct_text
+from ownership.model.countries import country_name
 from ownership.reports.common import chain_text, interval_text, policy_document, rest_text, tool_version
 from ownership.reports.json_report import entity_document
 from ownership.result import ChainBreakdown, CheckResult, EntityVerdict, Status

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from importlib.resources import files
 
-from ownership.countries import country_name
 from ownership.model import Policy, pct_text
+from ownership.model.countries import country_name
 from ownership.reports.chart import structure_chart
 from ownership.reports.common import rule_summary, tool_version
 from ownership.reports.html_blocks import EntityExplainer, esc, name_html, status_badge

@@ -195,8 +195,8 @@ class _Encoder:
     def __init__(self, checks: CheckSet) -> None:
         import numpy as np
 
+        from ownership.model.tables import ENTITY_TYPES
         from ownership.result import STATUSES
-        from ownership.table import ENTITY_TYPES
 
         self.checks = checks
         table = checks.primary.verdicts.entities

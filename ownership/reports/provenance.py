@@ -45,7 +45,7 @@ def digest(role: str, path: Path, keys: Iterable[str] = ()) -> FileDigest:
     Raises:
         OSError: the file can no longer be read.
     """
-    from ownership.readers.digest import file_sha256
+    from ownership.readers.cells.digest import file_sha256
 
     return FileDigest(role, str(path), str(path.absolute()), file_sha256(path), tuple(keys))
 

@@ -44,6 +44,9 @@ _TABLES: Final[tuple[tuple[str, Callable[[Worksheet, CheckSet], int]], ...]] = (
     ("Policy", write_policy),
 )
 
+#: The package parts that list a shared-string table (its content type, its relationship to the workbook).
+_NAMING_PARTS: Final = frozenset({"[Content_Types].xml", "xl/_rels/workbook.xml.rels"})
+
 #: The earliest time a zip entry can carry.
 _ZIP_EPOCH: Final = datetime(1980, 1, 1, tzinfo=UTC)
 
@@ -124,10 +127,25 @@ def _with_fixed_times(
     of the streamed sheets (``poured``: entry name -> rows and the table's range) poured into them."""
     stamp = when.astimezone(UTC).timetuple()[:6]
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
+        # The parts that name the shared-string table go last: whether there is one is known only once the
+        # streamed rows are poured.
+        infos = source.infolist()
+        naming = [info for info in infos if info.filename in _NAMING_PARTS]
+        for info in [*(info for info in infos if info.filename not in _NAMING_PARTS), None, *naming]:
+            if info is None:
+                if xlsx_stream.shared_strings():
+                    entry = zipfile.ZipInfo(xlsx_stream.SHARED_STRINGS_PART, date_time=stamp)
+                    entry.compress_type = zipfile.ZIP_DEFLATED
+                    with target.open(entry, "w", force_zip64=True) as stream:
+                        for chunk in xlsx_stream.shared_strings_xml():
+                            stream.write(chunk)
+                continue
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
+            if info.filename in _NAMING_PARTS and xlsx_stream.shared_strings():
+                target.writestr(entry, xlsx_stream.with_shared_strings(info.filename, source.read(info.filename)))
+                continue
             found = poured.get(info.filename)
             if found is None:
                 target.writestr(entry, source.read(info.filename))

@@ -65,6 +65,9 @@ class StreamColumn:
     group_styles: CellStyles | None = None
     #: Lines per text already worked out (the same reason or label repeats over many rows).
     known_lines: dict[str, int] = field(default_factory=dict)
+    #: Whether the column's text goes to the shared-string table: until a batch's texts hardly repeat
+    #: (ids, names), which are inline from then on.
+    sharing: list[bool] = field(default_factory=lambda: [True])
 
 
 Batches = Iterator[list["pa.Array"]]
@@ -109,8 +112,64 @@ def pending(ws: object) -> Callable[[], Iterator[bytes]] | None:
 
 
 def forget() -> None:
-    """Let go of the rows of the report just written."""
+    """Let go of the rows of the report just written (and of its shared strings)."""
     _pending.clear()
+    _shared.clear()
+    _shared_uses[0] = 0
+
+
+#: The shared-string table of the report being written: text -> its index, in the order first used.
+_shared: dict[str, int] = {}
+#: How many cells refer to ``_shared`` (the table's ``count``).
+_shared_uses: list[int] = [0]
+
+#: How many times a batch's texts must repeat on average to be shared: below it, looking each text up
+#: costs more than the markup it saves (reasons with figures in them hardly repeat).
+_REPEATS: Final = 8
+
+#: The most texts the shared-string table takes; past it, text not already in it is written inline.
+MAX_SHARED: Final = 262_144
+
+#: Where the shared-string table goes in the package, and how the workbook names it.
+SHARED_STRINGS_PART: Final = "xl/sharedStrings.xml"
+SHARED_STRINGS_TYPE: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+SHARED_STRINGS_REL: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def shared_strings() -> int:
+    """How many texts the rows poured so far put in the shared-string table."""
+    return len(_shared)
+
+
+def shared_strings_xml() -> Iterator[bytes]:
+    """The shared-string table (``xl/sharedStrings.xml``) of the rows poured, with exact counts."""
+    from xml.sax.saxutils import escape
+
+    yield (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        + f'count="{_shared_uses[0]}" uniqueCount="{len(_shared)}">'.encode()
+    )
+    part: list[str] = []
+    for text in _shared:  # in index order: a dict keeps the order texts were added in
+        tag = '<t xml:space="preserve">' if text and (text[0] in " \t\n\r" or text[-1] in " \t\n\r") else "<t>"
+        part.append(f"<si>{tag}{escape(text)}</t></si>")
+        if len(part) >= 8_192:
+            yield "".join(part).encode()
+            part.clear()
+    yield ("".join(part) + "</sst>").encode()
+
+
+def with_shared_strings(name: str, xml: bytes) -> bytes:
+    """The package's content types or the workbook's relationships (by entry ``name``) naming the
+    shared-string table too; other entries unchanged."""
+    if name == "[Content_Types].xml":
+        addition = f'<Override PartName="/{SHARED_STRINGS_PART}" ContentType="{SHARED_STRINGS_TYPE}"/>'
+        return xml.replace(b"</Types>", addition.encode() + b"</Types>", 1)
+    if name == "xl/_rels/workbook.xml.rels":
+        addition = f'<Relationship Type="{SHARED_STRINGS_REL}" Target="/{SHARED_STRINGS_PART}" Id="rIdShared"/>'
+        return xml.replace(b"</Relationships>", addition.encode() + b"</Relationships>", 1)
+    return xml
 
 
 def pour(sheet_xml: bytes, rows: Iterator[bytes], ref: str) -> Iterator[bytes]:
@@ -209,10 +268,24 @@ def _cells(
     look = np.where(present, look, 0)
     if starts is not None and column.group_styles is not None:
         look = np.where(starts, look + 3 + len(styles.statuses), look)
-    distinct = np.unique(look)
-    style: pa.Array | str = table[int(distinct[0])].as_py() if distinct.size == 1 else table.take(pa.array(look))
+    same = look.size > 0 and int(look.min()) == int(look.max())  # one look for the whole batch: one literal
+    style: pa.Array | str = table[int(look[0])].as_py() if same else table.take(pa.array(look))
     # Cells carry no reference: each row has every column's cell, in order, and a cell without one is
     # the next column of its row (ECMA-376 Part 1, 18.3.1.4), which also spares a third of the sheet's XML.
+    shared = None
+    if column.kind in ("text", "status", "flag") and column.sharing[0]:
+        shared = _shared_refs(text, present)
+        column.sharing[0] = shared is not None
+    if shared is not None:
+        if isinstance(style, str):
+            full = pc.binary_join_element_wise(f'<c s="{style}" t="s"><v>', shared, "</v></c>", "")
+        else:
+            full = pc.binary_join_element_wise('<c s="', style, '" t="s"><v>', shared, "</v></c>", "")
+        if present.all():
+            return full, lines
+        if isinstance(style, str):
+            return pc.if_else(pa.array(present), full, f'<c s="{style}"/>'), lines
+        return pc.if_else(pa.array(present), full, pc.binary_join_element_wise('<c s="', style, '"/>', "")), lines
     if isinstance(style, str):
         opened = f'<c s="{style}"'
         if column.kind in ("pct", "count", "date"):
@@ -230,6 +303,31 @@ def _cells(
         return full, lines
     empty = pc.binary_join_element_wise('<c s="', style, '"/>', "")
     return pc.if_else(pa.array(present), full, empty), lines
+
+
+def _shared_refs(text: pa.Array, present: np.ndarray) -> pa.Array | None:
+    """Each row's index in the shared-string table, as text, when the batch's texts repeat (statuses,
+    reasons, countries, labels): a reference is a few bytes where the text inline is the text and ~30
+    bytes of markup. None when the texts are mostly distinct (ids, names), which stay inline: the table
+    is held in memory until the end."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(text)
+    words = encoded.dictionary.to_pylist()
+    if len(words) * _REPEATS > len(text):
+        return None
+    index: list[str] = []
+    for word in words:
+        found = _shared.get(word)
+        if found is None:
+            if len(_shared) >= MAX_SHARED:
+                return None
+            found = _shared[word] = len(_shared)
+        index.append(str(found))
+    _shared_uses[0] += int(np.count_nonzero(present))
+    refs: pa.Array = pa.array(index, type=pa.string()).take(encoded.indices)
+    return refs
 
 
 def _text_cells(opened: pa.Array | str, text: pa.Array) -> pa.Array:
@@ -334,6 +432,15 @@ def _lines(texts: pa.Array, width: float, known: dict[str, int]) -> np.ndarray:
     maybe = pc.fill_null(pc.binary_length(texts), 0).to_numpy(zero_copy_only=False) > usable
     if (_data(texts) == 0x0A).any():
         maybe |= pc.fill_null(pc.match_substring(texts, "\n"), False).to_numpy(zero_copy_only=False)
+    if maybe.any():
+        # Plain ASCII on one line (names, most reasons) is wrapped for all rows at once; the rest one by one.
+        plain = maybe & pc.fill_null(pc.string_is_ascii(texts), False).to_numpy(zero_copy_only=False)
+        if (_data(texts) == 0x0A).any():
+            plain &= ~pc.fill_null(pc.match_substring(texts, "\n"), False).to_numpy(zero_copy_only=False)
+        at = np.flatnonzero(plain)
+        if at.size:
+            lines[at] = _ascii_line_counts(texts.take(pa.array(at)), usable)
+        maybe &= ~plain
     at = np.flatnonzero(maybe)
     if at.size:
         encoded = pc.dictionary_encode(texts.take(pa.array(at)))
@@ -347,6 +454,36 @@ def _lines(texts: pa.Array, width: float, known: dict[str, int]) -> np.ndarray:
     return lines
 
 
+
+def _ascii_line_counts(texts: pa.Array, usable: float) -> np.ndarray:
+    """``xlsx_style.line_count`` of ASCII texts without line feeds (each character one wide), ``usable``
+    characters to a line: its word-by-word greedy wrap, taken one word position at a time across all
+    texts, with the same arithmetic so the counts are the same."""
+    import pyarrow.compute as pc
+
+    words = pc.split_pattern(texts, " ")
+    starts = words.offsets.to_numpy(zero_copy_only=False)[:-1].astype(np.int64)
+    counts = pc.list_value_length(words).to_numpy(zero_copy_only=False).astype(np.int64)
+    sizes = pc.binary_length(words.values).to_numpy(zero_copy_only=False).astype(np.float64)
+    lines = np.ones(len(texts), dtype=np.int64)
+    used = np.zeros(len(texts), dtype=np.float64)
+    for k in range(int(counts.max(initial=0))):
+        rows = np.flatnonzero(counts > k)
+        size = sizes[starts[rows] + k]
+        now, taken = used[rows], lines[rows]
+        full = (now != 0) & (now + 1 + size > usable)
+        taken += full
+        now = np.where(full, 0.0, now)
+        over = size > usable
+        while over.any():  # a word longer than a line breaks anywhere
+            taken += over
+            size = np.where(over, size - usable, size)
+            over = size > usable
+        used[rows] = now + (np.where(now != 0, 1.0, 0.0) + size)
+        lines[rows] = taken
+    return lines
+
+
 __all__ = [
     "BATCH_ROWS",
     "MAX_ROWS",
@@ -356,6 +493,9 @@ __all__ = [
     "StreamColumn",
     "forget",
     "pending",
+    "shared_strings",
+    "shared_strings_xml",
+    "with_shared_strings",
     "pour",
     "register",
     "rows_xml",

@@ -19,10 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ownership.countries import other_countries_text
 from ownership.errors import InputError, Location, short
 from ownership.model import Entity, EntityType, Holding, OwnershipData
-from ownership.readers.tables import cell_text
+from ownership.model.countries import other_countries_text
+from ownership.readers.cells.tables import cell_text
 from ownership.writers.stake_text import stake_text
 
 #: The sheet with what was converted, when and by which version; the reader ignores it.

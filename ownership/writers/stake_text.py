@@ -23,7 +23,7 @@ from decimal import Decimal, localcontext
 from functools import lru_cache
 
 from ownership.model import EXCLUSIVE_NUDGE, Stake
-from ownership.readers.values import ValueProblem, parse_percent
+from ownership.readers.cells.values import ValueProblem, parse_percent
 
 #: Enough significant digits for any float fraction to read back exactly (17 would do for most; a
 #: percentage divided by 100 in Decimal needs a few more in the worst case).

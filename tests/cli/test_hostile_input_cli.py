@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from fuzz.fuzz_xlsx_cells import build_workbook
-from tests.ownership.readers.test_xlsx_hostile import far_cell_workbook
+from tests.ownership.readers.cells.test_xlsx_hostile import far_cell_workbook
 
 REPO = Path(__file__).resolve().parents[2]
 

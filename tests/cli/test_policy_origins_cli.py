@@ -55,7 +55,7 @@ def test_fail_on_from_pyproject_is_recorded_with_the_file(project: Path) -> None
 
 
 def test_every_setting_has_an_origin(project: Path) -> None:
-    from ownership.policies.settings import FLAG_KEYS
+    from ownership.policy.settings import FLAG_KEYS
 
     origins = json.loads(_check("--format", "json", "--fail-on", "possible").stdout)["policy"]["origins"]
     assert set(FLAG_KEYS) <= set(origins)

@@ -1,4 +1,4 @@
-"""Helpers shared by the engine tests, exposed as (session-scoped) fixtures.
+"""Helpers shared by the engine, prepare and explain tests, exposed as (session-scoped) fixtures.
 
 They are fixtures rather than importable functions because the test tree has no ``__init__.py`` files, so
 several ``conftest`` modules would compete for the same module name on import.

@@ -28,10 +28,10 @@ from dataclasses import replace
 from datetime import date
 
 from ownership.errors import short
-from ownership.readers.bods_fields import Notes
-from ownership.readers.bods_interests import Interest, Kind, Relationship
-from ownership.readers.bods_statements import Envelope
-from ownership.readers.validity import Period, day_before, iso_day, within
+from ownership.readers.bods.fields import Notes
+from ownership.readers.bods.interests import Interest, Kind, Relationship
+from ownership.readers.bods.statements import Envelope
+from ownership.readers.cells.validity import Period, day_before, iso_day, within
 
 
 def dated_versions(envelopes: Sequence[Envelope], notes: Notes) -> tuple[list[Envelope], set[str], dict[str, str]]:

@@ -30,10 +30,10 @@ from datetime import date
 
 from ownership.errors import short
 from ownership.model import Entity, EntityType, Holding, Stake
-from ownership.readers.bods_fields import Notes, Unspecified
-from ownership.readers.bods_history import dated_versions
-from ownership.readers.bods_interests import Interest, Kind, Relationship
-from ownership.readers.bods_statements import Envelope
+from ownership.readers.bods.fields import Notes, Unspecified
+from ownership.readers.bods.history import dated_versions
+from ownership.readers.bods.interests import Interest, Kind, Relationship
+from ownership.readers.bods.statements import Envelope
 
 
 @dataclass

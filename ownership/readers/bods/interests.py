@@ -25,8 +25,8 @@ from enum import Enum
 
 from ownership.errors import Location, short
 from ownership.model import Stake
-from ownership.readers.bods_fields import JsonObject, Statement, Unspecified, cite, items, mapping, text, type_key
-from ownership.readers.values import ValueProblem, parse_date, parse_percent
+from ownership.readers.bods.fields import JsonObject, Statement, Unspecified, cite, items, mapping, text, type_key
+from ownership.readers.cells.values import ValueProblem, parse_date, parse_percent
 
 
 class Kind(Enum):

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ownership.countries import UnknownCountryError, normalize_country
 from ownership.errors import short
 from ownership.model import CountryKind, Entity, EntityType
-from ownership.readers.bods_fields import JsonObject, Statement, Unspecified, items, mapping, text, type_key
+from ownership.model.countries import UnknownCountryError, normalize_country
+from ownership.readers.bods.fields import JsonObject, Statement, Unspecified, items, mapping, text, type_key
 
 _ENTITY_TYPES = {
     "registeredentity": EntityType.COMPANY,

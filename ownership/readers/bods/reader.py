@@ -17,13 +17,13 @@ from typing import Any
 
 from ownership.errors import InputError, Location, short
 from ownership.model import OwnershipData, SourceInfo
-from ownership.readers import json_text
-from ownership.readers.bods_fields import Notes, Raw
-from ownership.readers.bods_holdings import build_model
-from ownership.readers.bods_statements import parse_statement
-from ownership.readers.budget import megabytes
-from ownership.readers.digest import file_sha256
-from ownership.readers.tables import ReadLimits
+from ownership.readers.bods.fields import Notes, Raw
+from ownership.readers.bods.holdings import build_model
+from ownership.readers.bods.statements import parse_statement
+from ownership.readers.cells import json_text
+from ownership.readers.cells.budget import megabytes
+from ownership.readers.cells.digest import file_sha256
+from ownership.readers.cells.tables import ReadLimits
 
 _LEGACY_MARK = re.compile(r'"statementType"\s*:\s*"(?:entityStatement|personStatement|ownershipOrControlStatement)"')
 _RECORD_MARK = re.compile(r'"recordType"\s*:\s*"(?:entity|person|relationship)"')

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from ownership.errors import short
 from ownership.model import Entity
-from ownership.readers.bods_fields import Notes, Raw, Statement, cite, items, mapping, text
-from ownership.readers.bods_interests import Relationship, parse_relationship
-from ownership.readers.bods_parties import parse_entity, parse_person
+from ownership.readers.bods.fields import Notes, Raw, Statement, cite, items, mapping, text
+from ownership.readers.bods.interests import Relationship, parse_relationship
+from ownership.readers.bods.parties import parse_entity, parse_person
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from ownership.countries import UnknownCountryError, is_unknown_spelling, normalize_country, parse_other_countries
 from ownership.errors import DataWarning, InputError, Location, short
 from ownership.model import TOLERANCE, CountryKind, Entity, EntityType, Holding, Stake
-from ownership.readers.columns import (
+from ownership.model.countries import UnknownCountryError, is_unknown_spelling, normalize_country, parse_other_countries
+from ownership.readers.cells.columns import (
     ENTITY_COLUMNS,
     HEADER_SEARCH_ROWS,
     HOLDING_COLUMNS,
@@ -25,8 +25,8 @@ from ownership.readers.columns import (
     is_free_text,
     looks_like,
 )
-from ownership.readers.tables import Cell, RawTable, ReadLayout, UncachedFormula, cell_text, iter_cells
-from ownership.readers.values import (
+from ownership.readers.cells.tables import Cell, RawTable, ReadLayout, UncachedFormula, cell_text, iter_cells
+from ownership.readers.cells.values import (
     ValueProblem,
     is_unknown_marker,
     parse_bool,

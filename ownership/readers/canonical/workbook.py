@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ownership.errors import DataWarning, InputError, Location, short
 from ownership.model import OwnershipData, SourceInfo
-from ownership.readers.canonical import (
+from ownership.readers.canonical.rows import (
     Problems,
     apply_share_counts,
     check_mappings,
@@ -22,9 +22,9 @@ from ownership.readers.canonical import (
     read_entities,
     read_holdings,
 )
-from ownership.readers.columns import header_key
-from ownership.readers.digest import file_sha256
-from ownership.readers.tables import DEFAULT_LIMITS, RawTable, ReadLayout, ReadLimits, cell_text, read_workbook
+from ownership.readers.cells.columns import header_key
+from ownership.readers.cells.digest import file_sha256
+from ownership.readers.cells.tables import DEFAULT_LIMITS, RawTable, ReadLayout, ReadLimits, cell_text, read_workbook
 
 ENTITY_SHEETS = frozenset(header_key(n) for n in ("entities", "entity", "parties", "companies", "entity list"))
 HOLDING_SHEETS = frozenset(

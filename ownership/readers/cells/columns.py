@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ownership.errors import InputError
-from ownership.readers.tables import Cell, RawTable
+from ownership.readers.cells.tables import Cell, RawTable
 
 #: How far down a sheet the header row is looked for (title rows, notes and blank rows above it).
 HEADER_SEARCH_ROWS = 30

@@ -199,7 +199,7 @@ def _check_archive(data: bytes, display: str, limits: ReadLimits) -> None:
                 Location(display),
             )
         seen.add(info.filename)
-    from ownership.readers.budget import megabytes, workbook_budget
+    from ownership.readers.cells.budget import megabytes, workbook_budget
 
     budget = workbook_budget(len(data), limits.max_bytes)
     if unpacked > budget.max_bytes:
@@ -242,7 +242,7 @@ def read_workbook(
 
     from openpyxl import load_workbook
 
-    from ownership.readers.xlsx_fast import read_workbook_fast
+    from ownership.readers.cells.xlsx.fast import read_workbook_fast
 
     data = path.read_bytes()
     _check_archive(data, display, limits)
@@ -256,12 +256,12 @@ def read_workbook(
                 # openpyxl warns (on stderr) about harmless oddities such as a missing default style.
                 warnings.simplefilter("ignore")
                 tables = _read_tables(data, display, limits, has_formulas, load_workbook)
-        from ownership.readers.unicode_text import tidy_table
+        from ownership.readers.cells.unicode_text import tidy_table
 
         return [tidy_table(table) for table in tables]
     except MemoryError:
         # Not damage: the file may be sound and the machine too small for it.
-        from ownership.readers.budget import available_memory, megabytes
+        from ownership.readers.cells.budget import available_memory, megabytes
 
         free = available_memory()
         raise InputError(
@@ -377,7 +377,7 @@ def _read_sheet(sheet: object, display: str, limits: ReadLimits) -> RawTable:
         sheet.reset_dimensions()
     source = getattr(sheet, "_get_source", None)  # the read-only sheet's XML, checked before it is laid out
     if source is not None:
-        from ownership.readers.xlsx_scan import check_extent, check_values
+        from ownership.readers.cells.xlsx.scan import check_extent, check_values
 
         with source() as handle:
             xml = handle.read()
@@ -479,7 +479,7 @@ def read_text_table(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMIT
     """
     size = path.stat().st_size
     if size > limits.max_bytes:
-        from ownership.readers.budget import megabytes
+        from ownership.readers.cells.budget import megabytes
 
         raise InputError(
             f"is {megabytes(size)}, more than the limit of {megabytes(limits.max_bytes)}; {_RAISE_BYTES}",
@@ -490,7 +490,7 @@ def read_text_table(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMIT
         raise InputError(
             "is a binary file, not CSV text; export the data as CSV (UTF-8) or save it as .xlsx", Location(display)
         )
-    from ownership.readers.decoding import decode_text
+    from ownership.readers.cells.decoding import decode_text
 
     decoded = decode_text(data, display)
     text = decoded.text
@@ -528,7 +528,7 @@ def read_text_table(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMIT
     warnings: tuple[DataWarning, ...] = ()
     if decoded.note is not None:
         warnings = (DataWarning("encoding", decoded.note, Location(display)),)
-    from ownership.readers.unicode_text import tidy_table
+    from ownership.readers.cells.unicode_text import tidy_table
 
     return tidy_table(RawTable(display, None, rows, warnings))
 

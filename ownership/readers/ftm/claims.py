@@ -13,9 +13,9 @@ from typing import Final
 
 from ownership.errors import Location, short
 from ownership.model import Entity, Stake
-from ownership.readers.ftm_parties import OWNERSHIP, Catalogue
-from ownership.readers.ftm_records import Record
-from ownership.readers.values import ValueProblem, parse_number, parse_percent
+from ownership.readers.cells.values import ValueProblem, parse_number, parse_percent
+from ownership.readers.ftm.parties import OWNERSHIP, Catalogue
+from ownership.readers.ftm.records import Record
 
 _FTM_DATE: Final = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?(?:[T ][0-9:.+\-Z]*)?")
 _FULL_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

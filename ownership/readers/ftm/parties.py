@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Final
 
-from ownership.countries import UnknownCountryError, normalize_country
 from ownership.errors import InputError, Location, short
 from ownership.model import CountryKind, Entity, EntityType
-from ownership.readers.canonical import Problems
-from ownership.readers.ftm_records import Record
+from ownership.model.countries import UnknownCountryError, normalize_country
+from ownership.readers.canonical.rows import Problems
+from ownership.readers.ftm.records import Record
 
 #: LegalEntity and its descendants, each with its parent schema (for merging fragments).
 _PARTY_PARENT: Final[dict[str, str | None]] = {

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from datetime import date
 
 from ownership.model import Holding, Stake
-from ownership.readers.canonical import Problems
-from ownership.readers.ftm_claims import OPEN_END, OPEN_START, Claim
+from ownership.readers.canonical.rows import Problems
+from ownership.readers.ftm.claims import OPEN_END, OPEN_START, Claim
 
 
 def holdings(claims: list[Claim], problems: Problems, label: Callable[[str], str]) -> list[Holding]:
@@ -38,7 +38,7 @@ def holdings(claims: list[Claim], problems: Problems, label: Callable[[str], str
 
 
 def _periods(group: list[Claim], problems: Problems, label: Callable[[str], str]) -> list[Holding]:
-    """One holding per period in which the same set of records is in force (see ``ownership.readers.ftm``)."""
+    """One holding per period in which the same set of records is in force (see ``ownership.readers.ftm.reader``)."""
     bounds = sorted({b for c in group for b in c.span})
     periods: list[tuple[int, int, Stake, list[Claim]]] = []  # first day, day after, stake, records behind it
     overlapped: list[Claim] = []

@@ -54,12 +54,12 @@ from typing import Final
 
 from ownership.errors import InputError, Location
 from ownership.model import OwnershipData, SourceInfo
-from ownership.readers.canonical import Problems
-from ownership.readers.ftm_claims import ClaimReader
-from ownership.readers.ftm_parties import Catalogue
-from ownership.readers.ftm_periods import holdings
-from ownership.readers.ftm_records import entity_records, is_entity, json_objects
-from ownership.readers.tables import ReadLimits
+from ownership.readers.canonical.rows import Problems
+from ownership.readers.cells.tables import ReadLimits
+from ownership.readers.ftm.claims import ClaimReader
+from ownership.readers.ftm.parties import Catalogue
+from ownership.readers.ftm.periods import holdings
+from ownership.readers.ftm.records import entity_records, is_entity, json_objects
 
 __all__ = ["looks_like_ftm", "read_ftm"]
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Final, Protocol
 
 from ownership.errors import InputError, Location, short
-from ownership.readers import json_text
-from ownership.readers.budget import megabytes
-from ownership.readers.tables import ReadLimits
+from ownership.readers.cells import json_text
+from ownership.readers.cells.budget import megabytes
+from ownership.readers.cells.tables import ReadLimits
 
 _MAX_NESTING: Final = 16
 

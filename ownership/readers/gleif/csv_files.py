@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ownership.errors import InputError, Location
-from ownership.readers.gleif_records import (
+from ownership.readers.cells.tables import ReadLimits, cell_text, read_text_table
+from ownership.readers.gleif.records import (
     Batch,
     ExceptionRecord,
     LeiRecord,
@@ -30,7 +31,6 @@ from ownership.readers.gleif_records import (
     Text,
     clean,
 )
-from ownership.readers.tables import ReadLimits, cell_text, read_text_table
 
 _LEI_COLUMNS: dict[str, tuple[str, ...]] = {
     "lei": ("lei", "entitylei"),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import TypeVar
 
-from ownership.countries import UnknownCountryError, normalize_country
 from ownership.errors import short
 from ownership.model import Entity, EntityType
-from ownership.readers.gleif_records import LeiRecord, Notes, Place, RelRecord, Text, gleif_date, upper
-from ownership.readers.values import ValueProblem
+from ownership.model.countries import UnknownCountryError, normalize_country
+from ownership.readers.cells.values import ValueProblem
+from ownership.readers.gleif.records import LeiRecord, Notes, Place, RelRecord, Text, gleif_date, upper
 
 _TYPES = {
     "GENERAL": EntityType.COMPANY,

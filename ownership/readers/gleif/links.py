@@ -8,8 +8,11 @@ from datetime import date, timedelta
 
 from ownership.errors import short
 from ownership.model import Entity, EntityType, Holding, Stake
-from ownership.readers.gleif_entities import newest
-from ownership.readers.gleif_records import (
+from ownership.readers.cells.validity import Period as ValidPeriod
+from ownership.readers.cells.validity import day_before
+from ownership.readers.cells.values import ValueProblem
+from ownership.readers.gleif.entities import newest
+from ownership.readers.gleif.records import (
     BRANCH,
     DIRECT_PARENT,
     DIRECTLY,
@@ -24,9 +27,6 @@ from ownership.readers.gleif_records import (
     gleif_date,
     upper,
 )
-from ownership.readers.validity import Period as ValidPeriod
-from ownership.readers.validity import day_before
-from ownership.readers.values import ValueProblem
 
 _NO_KNOWN = "NO_KNOWN_PERSON"
 _PERSONS = "NATURAL_PERSONS"

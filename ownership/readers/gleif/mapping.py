@@ -72,9 +72,9 @@ from dataclasses import replace
 
 from ownership.errors import Location
 from ownership.model import TOLERANCE, Entity, Holding, Stake
-from ownership.readers.gleif_entities import level1_entities
-from ownership.readers.gleif_links import Link, exception_links, relationship_links
-from ownership.readers.gleif_records import Batch, Notes
+from ownership.readers.gleif.entities import level1_entities
+from ownership.readers.gleif.links import Link, exception_links, relationship_links
+from ownership.readers.gleif.records import Batch, Notes
 
 
 def build(batch: Batch, notes: Notes) -> tuple[list[Entity], list[Holding]]:

@@ -17,13 +17,13 @@ from pathlib import Path
 
 from ownership.errors import InputError, Location
 from ownership.model import OwnershipData, SourceInfo
-from ownership.readers.digest import combined_sha256, file_sha256
-from ownership.readers.gleif_csv import csv_kind, read_gleif_csv, sniff_delimiter
-from ownership.readers.gleif_map import build
-from ownership.readers.gleif_records import Batch, Notes
-from ownership.readers.gleif_tree import read_gleif_json
-from ownership.readers.gleif_xml import read_gleif_xml
-from ownership.readers.tables import ReadLimits
+from ownership.readers.cells.digest import combined_sha256, file_sha256
+from ownership.readers.cells.tables import ReadLimits
+from ownership.readers.gleif.csv_files import csv_kind, read_gleif_csv, sniff_delimiter
+from ownership.readers.gleif.mapping import build
+from ownership.readers.gleif.records import Batch, Notes
+from ownership.readers.gleif.tree import read_gleif_json
+from ownership.readers.gleif.xml_files import read_gleif_xml
 
 _HEAD_BYTES = 64 * 1024
 

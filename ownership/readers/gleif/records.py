@@ -14,9 +14,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from ownership.errors import DataWarning, InputError, Location
-from ownership.readers.budget import megabytes
-from ownership.readers.tables import ReadLimits
-from ownership.readers.values import ValueProblem, parse_date
+from ownership.readers.cells.budget import megabytes
+from ownership.readers.cells.tables import ReadLimits
+from ownership.readers.cells.values import ValueProblem, parse_date
 
 #: Relationship types (RR-CDF ``RelationshipType``).
 DIRECTLY = "IS_DIRECTLY_CONSOLIDATED_BY"

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from ownership.errors import InputError, Location
-from ownership.readers import json_text
-from ownership.readers.gleif_records import (
+from ownership.readers.cells import json_text
+from ownership.readers.cells.tables import ReadLimits
+from ownership.readers.gleif.records import (
     Batch,
     ExceptionRecord,
     LeiRecord,
@@ -33,7 +34,6 @@ from ownership.readers.gleif_records import (
     check_size,
     clean,
 )
-from ownership.readers.tables import ReadLimits
 
 _RAISE_ROWS = "raise the limit with --max-rows if the file is genuine"
 _API_TYPES = {"lei-records": "api-lei", "relationship-records": "api-rr", "reporting-exceptions": "api-repex"}

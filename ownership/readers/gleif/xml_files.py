@@ -13,9 +13,9 @@ from typing import Any
 import defusedxml.ElementTree as safe_xml  # type: ignore[import-untyped]
 
 from ownership.errors import InputError, Location
-from ownership.readers.gleif_records import Batch, Place, check_size
-from ownership.readers.gleif_tree import add_record
-from ownership.readers.tables import ReadLimits
+from ownership.readers.cells.tables import ReadLimits
+from ownership.readers.gleif.records import Batch, Place, check_size
+from ownership.readers.gleif.tree import add_record
 
 _RAISE_ROWS = "raise the limit with --max-rows if the file is genuine"
 _RECORD_TAGS = {"LEIRecord": "lei", "RelationshipRecord": "rr", "Exception": "repex"}

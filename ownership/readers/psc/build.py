@@ -4,7 +4,7 @@ One record is one line of the snapshot: a PSC of one company, a statement, an ex
 
 * Individual, corporate-entity and legal-person PSCs (and the beneficial owners of overseas entities) are
   holders of the company; their natures of control give the stake, the votes and the control flag
-  (``ownership.readers.psc_natures``). A record is in force from its ``notified_on`` date (when the company
+  (``ownership.readers.psc.natures``). A record is in force from its ``notified_on`` date (when the company
   told the registrar; the interest may have begun a little earlier, but the register does not say when)
   until the day before its ``ceased_on`` date, so the as-of date sees the register as it stood then.
 * Ceased PSCs and ceased statements are kept for that period, counted in one warning; a record marked
@@ -33,14 +33,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Final
 
-from ownership.countries import UnknownCountryError, normalize_country
 from ownership.errors import DataWarning, Location, short
 from ownership.model import TOLERANCE, Entity, EntityType, Holding, Stake
-from ownership.readers.canonical import Problems
-from ownership.readers.psc_files import TOTALS_KIND, CompanyRow
-from ownership.readers.psc_messages import NOBODY, UNIDENTIFIED, tally_message
-from ownership.readers.psc_natures import combine, is_nominee, read_natures
-from ownership.readers.psc_parties import (
+from ownership.model.countries import UnknownCountryError, normalize_country
+from ownership.readers.canonical.rows import Problems
+from ownership.readers.cells.validity import Period, day_before, iso_day
+from ownership.readers.psc.files import TOTALS_KIND, CompanyRow
+from ownership.readers.psc.messages import NOBODY, UNIDENTIFIED, tally_message
+from ownership.readers.psc.natures import combine, is_nominee, read_natures
+from ownership.readers.psc.parties import (
     Party,
     company_id,
     company_jurisdiction,
@@ -50,7 +51,6 @@ from ownership.readers.psc_parties import (
     normalize_company_number,
     person_party,
 )
-from ownership.readers.validity import Period, day_before, iso_day
 
 __all__ = ["SnapshotBuilder"]
 

@@ -5,7 +5,7 @@ The register's identification fields are typed by filers: ``country_registered``
 "Minnesota, Usa"), ``place_registered`` (the register's name: "Companies House, Cardiff", "Delaware Secretary
 Of State"), ``legal_authority`` (the governing law: "Companies Act 2006", "People'S Republic Of China",
 "The Companies Ordinance Of The Laws Of Gibraltar") and ``legal_form`` ("Private Limited Company", "Ag").
-Everything here ends in ``ownership.countries.normalize_country``, which never guesses; this module only
+Everything here ends in ``ownership.model.countries.normalize_country``, which never guesses; this module only
 cuts a country phrase out of such text:
 
 * "Companies House" is the UK registrar, and the Companies Acts of the UK Parliament (1929 to 2006) are UK
@@ -24,7 +24,7 @@ import re
 from functools import lru_cache
 from typing import Final
 
-from ownership.countries import UnknownCountryError, normalize_country
+from ownership.model.countries import UnknownCountryError, normalize_country
 
 __all__ = ["nationality_countries", "register_country", "residence_country"]
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Final, Protocol
 
 from ownership.errors import DataWarning, InputError, Location
-from ownership.readers.budget import megabytes
-from ownership.readers.tables import ReadLimits
+from ownership.readers.cells.budget import megabytes
+from ownership.readers.cells.tables import ReadLimits
 
 __all__ = [
     "PSC_KINDS",

@@ -1,7 +1,7 @@
 """What a PSC's ``natures_of_control`` codes say about its stake, its votes and its control.
 
 The codes are Companies House's (``psc_descriptions.yml`` in companieshouse/api-enumerations). Their
-bands are read by ``ownership.readers.values.parse_percent``, with the ends the statute gives: 25-to-50 is
+bands are read by ``ownership.readers.cells.values.parse_percent``, with the ends the statute gives: 25-to-50 is
 more than 25% and at most 50%, 50-to-75 more than 50% and less than 75%, 75-to-100 at least 75%, and an
 overseas entity's "more-than-25" more than 25% (Stakes are fractions 0..1, exclusive ends nudged inward).
 
@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Final
 
 from ownership.model import Stake
-from ownership.readers.values import ValueProblem, parse_percent
+from ownership.readers.cells.values import ValueProblem, parse_percent
 
 __all__ = ["Natures", "combine", "is_nominee", "read_natures"]
 

@@ -18,7 +18,7 @@ Ids (they appear in reports, and the same party gets the same id in every file o
 Countries: a company number of an overseas company or entity (FC, SF, NF, OE) has no UK jurisdiction; every
 other Companies House number is a UK company. A corporate PSC's jurisdiction is the first of
 ``country_registered``, ``place_registered``, ``legal_authority`` and ``legal_form`` that names a country
-(``ownership.readers.psc_countries``); its headquarters is the country of its address (for a corporate PSC
+(``ownership.readers.psc.countries``); its headquarters is the country of its address (for a corporate PSC
 the register holds its registered or principal office). An individual's first nationality fills
 ``jurisdiction`` and the country of residence ``headquarters``; further nationalities (``British,Irish``, or
 another filing's) go into ``other_countries`` as nationalities, a different residence in another filing as a
@@ -33,7 +33,7 @@ from typing import Final
 
 from ownership.errors import short
 from ownership.model import CountryKind, EntityType
-from ownership.readers.psc_countries import nationality_countries, register_country, residence_country
+from ownership.readers.psc.countries import nationality_countries, register_country, residence_country
 
 __all__ = [
     "Party",

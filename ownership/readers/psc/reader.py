@@ -4,8 +4,8 @@ The snapshot is JSON Lines, one PSC (or statement, or exemption) of one company 
 comes in several parts. The "BasicCompanyData" product (CSV, or the same rows as JSON) may be read with it,
 for the companies' registered names and countries of origin; without it a company is named by its number.
 
-What each record becomes is described in ``ownership.readers.psc_build``; ids and countries in
-``ownership.readers.psc_parties``; natures of control in ``ownership.readers.psc_natures``.
+What each record becomes is described in ``ownership.readers.psc.build``; ids and countries in
+``ownership.readers.psc.parties``; natures of control in ``ownership.readers.psc.natures``.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from pathlib import Path
 
 from ownership.errors import InputError, Location
 from ownership.model import OwnershipData, SourceInfo
-from ownership.readers.digest import combined_sha256
-from ownership.readers.psc_build import SnapshotBuilder
-from ownership.readers.psc_files import company_rows, file_role, looks_like_psc, read_head, records
-from ownership.readers.tables import ReadLimits
+from ownership.readers.cells.digest import combined_sha256
+from ownership.readers.cells.tables import ReadLimits
+from ownership.readers.psc.build import SnapshotBuilder
+from ownership.readers.psc.files import company_rows, file_role, looks_like_psc, read_head, records
 
 __all__ = ["looks_like_company_data", "looks_like_psc", "read_psc"]
 

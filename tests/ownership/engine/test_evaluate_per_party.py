@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ownership.engine.cascade import cascade
+from ownership.engine.evaluate import evaluate
 from ownership.engine.lookthrough import lookthrough
-from ownership.evaluate import evaluate
-from ownership.graph import build_graph
 from ownership.model import ControlMode, Entity, EntityType, Holding, OwnershipData, Policy, SourceInfo, Stake
+from ownership.prepare.graph import build_graph
 
 SOURCE = SourceInfo("per-party-test", "0" * 64, "test")
 

@@ -22,8 +22,8 @@ from ownership.check import check
 from ownership.engine.cascade import cascade
 from ownership.engine.lookthrough import lookthrough
 from ownership.engine.reference import cascade_reference, lookthrough_reference
-from ownership.graph import build_graph
 from ownership.model import Comparison, Method, Stake
+from ownership.prepare.graph import build_graph
 from ownership.result import CheckResult, Status
 
 TOL = 1e-9

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from ownership.check import check
+from ownership.explain.reasons import _figure
 from ownership.model import Policy
 from ownership.readers import read_input
-from ownership.reasons import _figure
 
 ENTITIES = "id,name,jurisdiction\nP,,CN\nQ,,CN\nR,,CN\nS,,US\nU,,\nV,,\nT,,US\n"
 HOLDINGS = ["P,S,20", "Q,S,20", "R,S,20", "U,T,10", "V,T,10", "S,T,5"]

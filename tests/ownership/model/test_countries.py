@@ -1,4 +1,4 @@
-"""Tests for ownership.countries: recognising countries as people and registries write them."""
+"""Tests for ownership.model.countries: recognising countries as people and registries write them."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ownership import countries
-from ownership.countries import (
+from ownership.model import CountryKind, countries
+from ownership.model.countries import (
     UnknownCountryError,
     country_name,
     is_unknown_spelling,
@@ -21,7 +21,6 @@ from ownership.countries import (
     other_countries_text,
     parse_other_countries,
 )
-from ownership.model import CountryKind
 
 ALL_CODES = frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
 

@@ -14,10 +14,10 @@ import pytest
 from ownership.check import check
 from ownership.errors import Location
 from ownership.model import Entity, EntityType, Holding, OwnershipData, Policy, SourceInfo, Stake
+from ownership.model.tables import NO_COUNTRY, ArrowTexts, EntityTable, HoldingTable, Places, texts_at
 from ownership.readers import read_input
-from ownership.table import NO_COUNTRY, ArrowTexts, EntityTable, HoldingTable, Places, texts_at
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "samples" / "cap_table.xlsx"
+SAMPLE = Path(__file__).resolve().parents[3] / "data" / "samples" / "cap_table.xlsx"
 AS_OF = date(2026, 1, 1)
 
 

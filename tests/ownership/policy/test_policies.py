@@ -1,4 +1,4 @@
-"""Tests for ownership.policies: shipped rule profiles, policy files, layering, dated rules and errors."""
+"""Tests for ownership.policy: shipped rule profiles, policy files, layering, dated rules and errors."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ownership.errors import PolicyError
 from ownership.model import Comparison, ControlMode, HomeBasis, Method, Weights
-from ownership.policies import (
+from ownership.policy import (
     PolicyFile,
     Profile,
     Resolved,
@@ -21,7 +21,7 @@ from ownership.policies import (
     profiles,
     resolve,
 )
-from ownership.policies.profiles import parse_profile
+from ownership.policy.profiles import parse_profile
 
 GT, GE = Comparison.GT, Comparison.GE
 CASCADE, EITHER = Method.CASCADE, Method.EITHER

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ownership.policies import profile_table
+from ownership.policy import profile_table
 
 
 def sources() -> dict[str, str]:

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from ownership.errors import InputError, Location
-from ownership.graph import EquityGraph, build_graph, home_country
 from ownership.model import (
     Entity,
     EntityType,
@@ -20,6 +19,7 @@ from ownership.model import (
     Stake,
     Weights,
 )
+from ownership.prepare.graph import EquityGraph, build_graph, home_country
 
 AS_OF = date(2026, 6, 30)
 FILE = "cap.xlsx"
@@ -408,8 +408,8 @@ def test_to_networkx() -> None:
 
 
 def test_votes_only_rows_are_warned_about_under_equity_weights() -> None:
-    from ownership.graph import build_graph
     from ownership.model import Entity, Holding, OwnershipData, Policy, SourceInfo, Stake, Weights
+    from ownership.prepare.graph import build_graph
 
     data = OwnershipData(
         (Entity("A", "A", jurisdiction="CN"), Entity("B", "B", jurisdiction="GB")),

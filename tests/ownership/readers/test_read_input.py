@@ -10,7 +10,7 @@ import pytest
 from ownership.errors import InputError, Location
 from ownership.model import OwnershipData, Stake
 from ownership.readers import read_input
-from ownership.readers.tables import ReadLayout, ReadLimits
+from ownership.readers.cells.tables import ReadLayout, ReadLimits
 
 SAMPLES = Path(__file__).resolve().parents[3] / "data" / "samples"
 

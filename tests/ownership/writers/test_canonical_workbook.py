@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from ownership.countries import normalize_country
 from ownership.errors import InputError, Location
 from ownership.model import EXCLUSIVE_NUDGE, Entity, EntityType, Holding, OwnershipData, SourceInfo, Stake
+from ownership.model.countries import normalize_country
 from ownership.readers import read_input
-from ownership.readers.values import parse_percent
+from ownership.readers.cells.values import parse_percent
 from ownership.writers import write_canonical_workbook
 from ownership.writers.canonical_workbook import ABOUT_MARKER, ENTITY_HEADER, HOLDING_HEADER, place, tidy
 from ownership.writers.output import OutputError

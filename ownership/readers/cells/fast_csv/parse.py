@@ -21,10 +21,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from ownership.errors import InputError, Location
-from ownership.readers.columns import Header, find_header
-from ownership.readers.fast_csv_values import Column, Decline
-from ownership.readers.tables import Cell, RawTable, ReadLimits, _dialect
-from ownership.readers.unicode_text import ZERO_WIDTH
+from ownership.readers.cells.columns import Header, find_header
+from ownership.readers.cells.fast_csv.values import Column, Decline
+from ownership.readers.cells.tables import Cell, RawTable, ReadLimits, _dialect
+from ownership.readers.cells.unicode_text import ZERO_WIDTH
 
 _BOM = b"\xef\xbb\xbf"
 #: Enough bytes to hold the 65,536 characters the row reader sniffs the delimiter from.

@@ -26,10 +26,20 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ownership.countries import is_unknown_spelling, normalize_country
 from ownership.errors import DataWarning, short
 from ownership.model import EntityType, OwnershipData, SourceInfo
-from ownership.readers.canonical import (
+from ownership.model.countries import is_unknown_spelling, normalize_country
+from ownership.model.tables import (
+    ENTITY_TYPES,
+    NO_COUNTRY,
+    ArrowTexts,
+    CodeArray,
+    DayArray,
+    EntityTable,
+    HoldingTable,
+    Places,
+)
+from ownership.readers.canonical.rows import (
     _ENTITY_COLUMNS,
     _INLINE_COLUMNS,
     Problems,
@@ -37,11 +47,10 @@ from ownership.readers.canonical import (
     _warn_unknown_columns,
     entity_type,
 )
-from ownership.readers.columns import HOLDING_COLUMNS
-from ownership.readers.detect import find_file
-from ownership.readers.digest import combined_sha256
-from ownership.readers.fast_csv_parse import ParsedFile, parse
-from ownership.readers.fast_csv_values import (
+from ownership.readers.cells.columns import HOLDING_COLUMNS
+from ownership.readers.cells.digest import combined_sha256
+from ownership.readers.cells.fast_csv.parse import ParsedFile, parse
+from ownership.readers.cells.fast_csv.values import (
     BoolArray,
     Column,
     Decline,
@@ -58,9 +67,9 @@ from ownership.readers.fast_csv_values import (
     texts,
     tidy,
 )
-from ownership.readers.tables import ReadLimits, cell_text
-from ownership.readers.values import parse_bool, parse_date, parse_number
-from ownership.table import ENTITY_TYPES, NO_COUNTRY, ArrowTexts, CodeArray, DayArray, EntityTable, HoldingTable, Places
+from ownership.readers.cells.tables import ReadLimits, cell_text
+from ownership.readers.cells.values import parse_bool, parse_date, parse_number
+from ownership.readers.detect import find_file
 
 
 def read_folder_fast(folder: Path, name: str, limits: ReadLimits) -> OwnershipData | None:

@@ -18,9 +18,9 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ownership.readers.canonical import _bare_number
-from ownership.readers.tables import Cell, cell_text
-from ownership.readers.values import ValueProblem, is_unknown_marker, parse_percent
+from ownership.readers.canonical.rows import _bare_number
+from ownership.readers.cells.tables import Cell, cell_text
+from ownership.readers.cells.values import ValueProblem, is_unknown_marker, parse_percent
 
 T = TypeVar("T")
 FloatArray = npt.NDArray[np.float64]

@@ -26,7 +26,7 @@ from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import SHARED_STRINGS
 
 from ownership.errors import InputError
-from ownership.readers.tables import (
+from ownership.readers.cells.tables import (
     RawTable,
     ReadLimits,
     chart_sheet_table,
@@ -34,7 +34,7 @@ from ownership.readers.tables import (
     mark_uncached,
     sheet_warnings,
 )
-from ownership.readers.xlsx_scan import (
+from ownership.readers.cells.xlsx.scan import (
     DamagedCell,
     Grid,
     Style,

@@ -22,7 +22,7 @@ from xml.parsers import expat
 from openpyxl.utils.datetime import from_excel
 
 from ownership.errors import InputError, Location, column_letter, short
-from ownership.readers.tables import Cell, CellValue, ReadLimits, is_blank
+from ownership.readers.cells.tables import Cell, CellValue, ReadLimits, is_blank
 
 _MAIN_NS: Final = b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
@@ -409,7 +409,7 @@ def check_extent(xml: bytes, display: str, sheet: str, limits: ReadLimits) -> No
             "stray: delete it, or the empty rows and columns around the table, and save the file again",
             where,
         )
-    from ownership.readers.budget import megabytes
+    from ownership.readers.cells.budget import megabytes
 
     raise InputError(
         f"{spans}; laying them out would take about {megabytes(memory)} of memory, more than the limit of "

@@ -10,13 +10,13 @@ import pytest
 
 from ownership.check import check
 from ownership.errors import InputError, Location
-from ownership.graph import build_graph
 from ownership.model import EntityType, HomeBasis, OwnershipData, Policy, Stake, WatchEntry
-from ownership.readers.ashare import looks_like_ashare, read_ashare
-from ownership.readers.tables import DEFAULT_LIMITS
+from ownership.prepare.graph import build_graph
+from ownership.readers.ashare.reader import looks_like_ashare, read_ashare
+from ownership.readers.cells.tables import DEFAULT_LIMITS
 from ownership.result import CheckResult, Status
 
-EXCERPT = Path(__file__).resolve().parents[2] / "fixtures" / "ashare" / "top10_excerpt.csv"
+EXCERPT = Path(__file__).resolve().parents[3] / "fixtures" / "ashare" / "top10_excerpt.csv"
 HEADER = ",ts_code,ann_date,end_date,holder_name,hold_amount,hold_ratio"
 AS_OF = date(2026, 6, 30)
 PING_AN = "中国平安保险(集团)股份有限公司-集团本级-自有资金"

@@ -30,11 +30,11 @@ from ownership.model import (
     UnrecordedHolders,
     Weights,
 )
-from ownership.readers.bods import looks_like_bods, read_bods
-from ownership.readers.tables import ReadLimits
+from ownership.readers.bods.reader import looks_like_bods, read_bods
+from ownership.readers.cells.tables import ReadLimits
 from ownership.result import EntityVerdict, Status
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "bods"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "bods"
 REAL = FIXTURES / "real"
 HAND = FIXTURES / "hand"
 AS_OF = date(2025, 1, 1)

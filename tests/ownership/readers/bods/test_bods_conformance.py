@@ -20,8 +20,8 @@ import pytest
 from ownership.check import check
 from ownership.errors import Location
 from ownership.model import EntityType, OwnershipData, Policy, Stake, UnrecordedHolders, WatchEntry, Weights
-from ownership.readers.bods import looks_like_bods, read_bods
-from ownership.readers.tables import ReadLimits
+from ownership.readers.bods.reader import looks_like_bods, read_bods
+from ownership.readers.cells.tables import ReadLimits
 from ownership.result import EntityVerdict, Status
 
 bods_fixtures = pytest.importorskip("bods_fixtures")

@@ -14,8 +14,8 @@ import pytest
 from ownership.errors import InputError, Location
 from ownership.model import OwnershipData, Stake
 from ownership.readers import read_input
-from ownership.readers.canonical import title_company
-from ownership.readers.tables import ReadLayout, ReadLimits
+from ownership.readers.canonical.rows import title_company
+from ownership.readers.cells.tables import ReadLayout, ReadLimits
 
 TITLE = "Jade Semiconductor Pte. Ltd. - Register of Members as at 30 June 2026"
 JADE = "Jade Semiconductor Pte. Ltd."
@@ -186,9 +186,9 @@ def test_country_headers_in_an_entities_sheet(xlsx, header: str) -> None:
 
 
 def test_every_alias_the_issue_lists_is_in_the_readme() -> None:
-    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[4] / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Column headers", 1)[1].split("\n## ", 1)[0]
-    from ownership.readers.columns import ENTITY_COLUMNS, HOLDING_COLUMNS, header_key
+    from ownership.readers.cells.columns import ENTITY_COLUMNS, HOLDING_COLUMNS, header_key
 
     listed = {header_key(part) for part in section.replace("`", "|").split("|")}
     for table in (ENTITY_COLUMNS, HOLDING_COLUMNS):

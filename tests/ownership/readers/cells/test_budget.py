@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from ownership.errors import InputError
-from ownership.readers import budget, tables, xlsx_fast
-from ownership.readers.budget import DEFAULT_MAX_BYTES, megabytes, workbook_budget
-from ownership.readers.tables import DEFAULT_LIMITS, ReadLimits, read_text_table, read_workbook
-from tests.ownership.readers.test_xlsx_hostile import far_cell_workbook
+from ownership.readers.cells import budget, tables
+from ownership.readers.cells.budget import DEFAULT_MAX_BYTES, megabytes, workbook_budget
+from ownership.readers.cells.tables import DEFAULT_LIMITS, ReadLimits, read_text_table, read_workbook
+from ownership.readers.cells.xlsx import fast as xlsx_fast
+from tests.ownership.readers.cells.test_xlsx_hostile import far_cell_workbook
 
 MB = 1024**2
 

@@ -12,7 +12,7 @@ import pytest
 
 from ownership.readers import read_input
 
-README = Path(__file__).resolve().parents[3] / "README.md"
+README = Path(__file__).resolve().parents[4] / "README.md"
 
 
 def readme_command() -> str:

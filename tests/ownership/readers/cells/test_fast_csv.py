@@ -18,14 +18,14 @@ import pytest
 
 from ownership.errors import InputError, Location
 from ownership.model import Entity, EntityType, Holding, OwnershipData, Stake
+from ownership.model.tables import EntityTable, HoldingTable
 from ownership.readers import _read_folder, read_input
-from ownership.readers.fast_csv import read_folder_fast
-from ownership.readers.fast_csv_parse import _check_quoted_lines
-from ownership.readers.fast_csv_values import Decline
-from ownership.readers.tables import DEFAULT_LIMITS, ReadLimits
-from ownership.table import EntityTable, HoldingTable
+from ownership.readers.cells.fast_csv.parse import _check_quoted_lines
+from ownership.readers.cells.fast_csv.reader import read_folder_fast
+from ownership.readers.cells.fast_csv.values import Decline
+from ownership.readers.cells.tables import DEFAULT_LIMITS, ReadLimits
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[4]
 FIXTURES = REPO / "tests" / "fixtures"
 FAST_FIXTURES = sorted(p for p in (FIXTURES / "fast_csv").iterdir() if p.is_dir())
 #: Every canonical folder (one holding holdings.csv) among the test fixtures and the samples.

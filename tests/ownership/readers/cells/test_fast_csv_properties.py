@@ -22,12 +22,12 @@ from hypothesis import strategies as st
 
 from ownership.errors import InputError
 from ownership.readers import read_input
-from ownership.readers.canonical import _bare_number
-from ownership.readers.fast_csv_values import SPACES, Decline, blank_rows, stakes, texts, untidy_rows
-from ownership.readers.tables import Cell, cell_text
-from ownership.readers.unicode_text import tidy_text
-from ownership.readers.values import ValueProblem, parse_percent
-from tests.ownership.readers.test_fast_csv import assert_same, write_folder
+from ownership.readers.canonical.rows import _bare_number
+from ownership.readers.cells.fast_csv.values import SPACES, Decline, blank_rows, stakes, texts, untidy_rows
+from ownership.readers.cells.tables import Cell, cell_text
+from ownership.readers.cells.unicode_text import tidy_text
+from ownership.readers.cells.values import ValueProblem, parse_percent
+from tests.ownership.readers.cells.test_fast_csv import assert_same, write_folder
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

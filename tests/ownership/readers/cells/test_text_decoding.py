@@ -9,8 +9,8 @@ import pytest
 
 from ownership.errors import InputError, Location
 from ownership.readers import read_input
-from ownership.readers.decoding import decode_text
-from ownership.readers.tables import read_text_table
+from ownership.readers.cells.decoding import decode_text
+from ownership.readers.cells.tables import read_text_table
 
 HEADER = "holder,holder_jurisdiction,subject,subject_jurisdiction,percent\n"
 

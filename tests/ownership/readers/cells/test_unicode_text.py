@@ -10,9 +10,9 @@ import pytest
 
 from ownership.errors import short, visible
 from ownership.readers import read_input
-from ownership.readers.fast_csv import read_folder_fast
-from ownership.readers.tables import DEFAULT_LIMITS
-from ownership.readers.unicode_text import tidy_text
+from ownership.readers.cells.fast_csv.reader import read_folder_fast
+from ownership.readers.cells.tables import DEFAULT_LIMITS
+from ownership.readers.cells.unicode_text import tidy_text
 
 NFC = "Société Générale"
 NFD = unicodedata.normalize("NFD", NFC)

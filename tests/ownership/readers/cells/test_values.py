@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ownership.model import EXCLUSIVE_NUDGE, Stake
-from ownership.readers.values import (
+from ownership.readers.cells.values import (
     UNKNOWN_MARKERS,
     ValueProblem,
     is_unknown_marker,

@@ -19,10 +19,10 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from ownership.errors import InputError
-from ownership.readers.tables import DEFAULT_LIMITS, Cell, RawTable, ReadLimits, UncachedFormula, read_workbook
-from ownership.readers.xlsx_fast import read_workbook_fast
+from ownership.readers.cells.tables import DEFAULT_LIMITS, Cell, RawTable, ReadLimits, UncachedFormula, read_workbook
+from ownership.readers.cells.xlsx.fast import read_workbook_fast
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[4]
 WORKBOOKS = sorted([*(REPO / "tests" / "fixtures").rglob("*.xlsx"), *(REPO / "data" / "samples").rglob("*.xlsx")])
 
 #: Fixtures the fast path leaves to openpyxl, and why.

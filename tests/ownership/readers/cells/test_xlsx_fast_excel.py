@@ -14,9 +14,9 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from ownership.readers.tables import DEFAULT_LIMITS, Cell, UncachedFormula
-from ownership.readers.xlsx_fast import read_workbook_fast
-from tests.ownership.readers.test_xlsx_fast import outcome, typed
+from ownership.readers.cells.tables import DEFAULT_LIMITS, Cell, UncachedFormula
+from ownership.readers.cells.xlsx.fast import read_workbook_fast
+from tests.ownership.readers.cells.test_xlsx_fast import outcome, typed
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from ownership.errors import InputError
-from ownership.readers.tables import DEFAULT_LIMITS, ReadLimits, read_workbook
-from ownership.readers.xlsx_scan import extent
-from tests.ownership.readers.test_xlsx_fast_excel import package
+from ownership.readers.cells.tables import DEFAULT_LIMITS, ReadLimits, read_workbook
+from ownership.readers.cells.xlsx.scan import extent
+from tests.ownership.readers.cells.test_xlsx_fast_excel import package
 
 
 def far_cell_workbook(path: Path, far: str) -> Path:

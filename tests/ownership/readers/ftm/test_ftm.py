@@ -16,11 +16,11 @@ import pytest
 from ownership.check import check
 from ownership.errors import InputError, Location
 from ownership.model import CountryKind, EntityType, OwnershipData, Policy, Stake, UnrecordedHolders
-from ownership.readers.ftm import looks_like_ftm, read_ftm
-from ownership.readers.tables import DEFAULT_LIMITS, ReadLimits
+from ownership.readers.cells.tables import DEFAULT_LIMITS, ReadLimits
+from ownership.readers.ftm.reader import looks_like_ftm, read_ftm
 from ownership.result import CheckResult, Status
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ftm"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "ftm"
 GROUP = FIXTURES / "group.ftm.json"
 ZALA = FIXTURES / "zala_excerpt.ftm.json"
 AS_OF = date(2026, 6, 30)

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ownership.model import Stake
-from ownership.readers.ftm import read_ftm
-from ownership.readers.tables import DEFAULT_LIMITS
+from ownership.readers.cells.tables import DEFAULT_LIMITS
+from ownership.readers.ftm.reader import read_ftm
 
 BASE = date(2020, 1, 1)
 DAYS = 12

@@ -18,12 +18,12 @@ from hypothesis import strategies as st
 from ownership.check import check
 from ownership.errors import InputError
 from ownership.model import ControlMode, EntityType, OwnershipData, Policy, Stake
-from ownership.readers.gleif import read_gleif
-from ownership.readers.gleif_records import gleif_date
-from ownership.readers.tables import DEFAULT_LIMITS
+from ownership.readers.cells.tables import DEFAULT_LIMITS
+from ownership.readers.gleif.reader import read_gleif
+from ownership.readers.gleif.records import gleif_date
 from ownership.result import CheckResult, EntityVerdict, Status
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "gleif"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "gleif"
 GOLDEN = [FIXTURES / "golden" / name for name in ("lei.csv", "rr.csv", "repex.csv")]
 
 CN_PARENT, HK_CHILD = "30030096HNNZNN7BZK36", "3003005JY7KTP8L48N10"  # real LEIs, in real/relationship_issued.json

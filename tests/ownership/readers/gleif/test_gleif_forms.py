@@ -9,10 +9,10 @@ import pytest
 
 from ownership.errors import Location
 from ownership.model import EntityType, OwnershipData, Stake
-from ownership.readers.gleif import looks_like_gleif, read_gleif
-from ownership.readers.tables import DEFAULT_LIMITS
+from ownership.readers.cells.tables import DEFAULT_LIMITS
+from ownership.readers.gleif.reader import looks_like_gleif, read_gleif
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "gleif"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "gleif"
 PARENT, CHILD = "5493PARENTCN00000001", "5493CHILDHK000000002"
 
 

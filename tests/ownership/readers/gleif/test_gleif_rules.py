@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from ownership.check import check
 from ownership.model import EntityType, Holding, OwnershipData, Policy, Stake
-from ownership.readers.gleif import read_gleif
-from ownership.readers.tables import DEFAULT_LIMITS
+from ownership.readers.cells.tables import DEFAULT_LIMITS
+from ownership.readers.gleif.reader import read_gleif
 from ownership.result import Status
 
 UNKNOWN_EQUITY = Stake(0.0, 1.0)
@@ -211,7 +211,7 @@ def test_an_ended_relationship_counts_at_earlier_as_of_dates(tmp_path: Path) -> 
     assert later.cascade.low == 0.0 and later.status is not Status.FLAGGED
 
 
-REAL_GLEIF = Path(__file__).resolve().parents[2] / "fixtures" / "gleif" / "real"
+REAL_GLEIF = Path(__file__).resolve().parents[3] / "fixtures" / "gleif" / "real"
 
 
 def test_real_inactive_relationship_counts_only_before_its_last_update() -> None:
@@ -317,7 +317,7 @@ def test_the_most_recently_updated_record_wins(tmp_path: Path) -> None:
 
 
 def test_the_same_lei_record_in_two_forms_is_one_entity(tmp_path: Path) -> None:
-    fixtures = Path(__file__).resolve().parents[2] / "fixtures" / "gleif"
+    fixtures = Path(__file__).resolve().parents[3] / "fixtures" / "gleif"
     data = read(fixtures / "xml" / "lei.xml", fixtures / "api" / "lei-records.json", name="both")
     assert [e.id for e in data.entities] == ["5493PARENTCN00000001", "5493CHILDHK000000002"]
     assert [w.code for w in data.warnings] == ["duplicate_record", "duplicate_record"]

@@ -30,8 +30,8 @@ from test_psc_support import (
 from ownership.check import check
 from ownership.errors import Location
 from ownership.model import Comparison, ControlMode, EntityType, OwnershipData, Policy, Stake, UnrecordedHolders
-from ownership.readers.psc import looks_like_company_data, looks_like_psc, read_psc
-from ownership.readers.tables import DEFAULT_LIMITS
+from ownership.readers.cells.tables import DEFAULT_LIMITS
+from ownership.readers.psc.reader import looks_like_company_data, looks_like_psc, read_psc
 from ownership.result import FailOn, Status
 
 

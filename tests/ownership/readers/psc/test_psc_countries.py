@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from test_psc_support import REAL, SNAPSHOT
 
 from ownership.model import Stake
-from ownership.readers.psc import read_psc
-from ownership.readers.psc_countries import nationality_countries, register_country, residence_country
-from ownership.readers.psc_natures import combine, read_natures
-from ownership.readers.psc_parties import normalize_company_number
-from ownership.readers.tables import DEFAULT_LIMITS
+from ownership.readers.cells.tables import DEFAULT_LIMITS
+from ownership.readers.psc.countries import nationality_countries, register_country, residence_country
+from ownership.readers.psc.natures import combine, read_natures
+from ownership.readers.psc.parties import normalize_company_number
+from ownership.readers.psc.reader import read_psc
 
 
 @pytest.mark.parametrize(

@@ -24,8 +24,8 @@ from test_psc_support import (
 from ownership.check import check
 from ownership.errors import InputError, Location
 from ownership.model import CountryKind, EntityType
-from ownership.readers.psc import read_psc
-from ownership.readers.tables import DEFAULT_LIMITS, ReadLimits
+from ownership.readers.cells.tables import DEFAULT_LIMITS, ReadLimits
+from ownership.readers.psc.reader import read_psc
 from ownership.result import Status
 
 

@@ -7,10 +7,10 @@ from datetime import date
 from pathlib import Path
 
 from ownership.model import EXCLUSIVE_NUDGE, OwnershipData, Policy, Stake
-from ownership.readers.psc import read_psc
-from ownership.readers.tables import DEFAULT_LIMITS
+from ownership.readers.cells.tables import DEFAULT_LIMITS
+from ownership.readers.psc.reader import read_psc
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "psc"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "psc"
 REAL = FIXTURES / "real"
 SNAPSHOT = FIXTURES / "snapshot"
 CN = Policy(jurisdictions=frozenset({"CN"}), as_of=date(2025, 1, 1))
