@@ -454,7 +454,6 @@ def _lines(texts: pa.Array, width: float, known: dict[str, int]) -> np.ndarray:
     return lines
 
 
-
 def _ascii_line_counts(texts: pa.Array, usable: float) -> np.ndarray:
     """``xlsx_style.line_count`` of ASCII texts without line feeds (each character one wide), ``usable``
     characters to a line: its word-by-word greedy wrap, taken one word position at a time across all
@@ -493,10 +492,10 @@ __all__ = [
     "StreamColumn",
     "forget",
     "pending",
-    "shared_strings",
-    "shared_strings_xml",
-    "with_shared_strings",
     "pour",
     "register",
     "rows_xml",
+    "shared_strings",
+    "shared_strings_xml",
+    "with_shared_strings",
 ]
