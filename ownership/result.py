@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -13,6 +13,9 @@ import numpy.typing as npt
 from ownership.errors import DataWarning
 from ownership.model import Entity, Holding, Policy, SourceInfo, Stake
 from ownership.model.tables import BuiltOnAccess, EntityTable
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Status(StrEnum):
@@ -359,6 +362,41 @@ class VerdictTuple(Verdicts):
 
 
 @dataclass(frozen=True)
+class Summary:
+    """A check in counts: the report's ``summary``.
+
+    Attributes:
+        entities: how many entities were checked.
+        home, flagged, possible, clear: how many have each status.
+        verdict: the most severe status among the deciding entities (home counts as flagged).
+        holdings: how many holdings were evaluated (in force on the as-of date).
+        targets: the entity ids that decide the exit code; empty when every entity decides.
+    """
+
+    entities: int
+    home: int
+    flagged: int
+    possible: int
+    clear: int
+    verdict: Status
+    holdings: int
+    targets: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as the JSON report writes it (statuses and the verdict as their names)."""
+        return {
+            "entities": self.entities,
+            "home": self.home,
+            "flagged": self.flagged,
+            "possible": self.possible,
+            "clear": self.clear,
+            "verdict": self.verdict.value,
+            "holdings": self.holdings,
+            "targets": list(self.targets),
+        }
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """The outcome of one check: the policy used, what was read, a verdict per entity, and warnings.
 
@@ -366,6 +404,18 @@ class CheckResult:
     entity ids that decide the exit code (all entities when the user named none). ``holdings`` are every
     holding as read (also those set aside for their dates), with their source places, for audit reports;
     ``holdings_used`` counts those evaluated.
+
+    Attributes:
+        policy: the rule applied (thresholds as fractions 0..1), with where each setting came from
+            (``policy.origins``).
+        source: what was read: the path as given, its SHA-256 and its format.
+        verdicts: every entity's verdict, in input order (also ``entities``).
+        warnings: what the reader and the check noticed about the data, each with a stable ``code``, a
+            ``message`` and, where it applies, the place in the input (``where``).
+        targets: the entity ids that decide the exit code; empty when every entity decides.
+        holdings_used: how many holdings were evaluated.
+        holdings: every holding as read.
+        fail_on: what makes ``exit_code()`` 1 when it is not given one (the ``fail_on`` setting).
     """
 
     policy: Policy
@@ -375,6 +425,7 @@ class CheckResult:
     targets: tuple[str, ...]
     holdings_used: int
     holdings: Sequence[Holding] = ()
+    fail_on: FailOn = FailOn.FLAGGED
 
     def __post_init__(self) -> None:
         if not isinstance(self.verdicts, Verdicts):
@@ -384,6 +435,45 @@ class CheckResult:
     def figures(self) -> Figures:
         """Every entity's status and figures as columns."""
         return self.verdicts.figures
+
+    @property
+    def entities(self) -> Verdicts:
+        """Every entity's verdict, in input order: a sequence of ``EntityVerdict`` (status, the cascade and
+        look-through figures as ``Interval`` bounds in fractions 0..1, the reason in words), each built when
+        first read. ``verdict(id)`` finds one by id; ``to_frame()`` gives them all as a table."""
+        return self.verdicts
+
+    @property
+    def summary(self) -> Summary:
+        """How many entities have each status, the verdict among the deciding ones, the holdings evaluated."""
+        counts = self.counts()
+        return Summary(
+            entities=len(self.verdicts),
+            home=counts[Status.HOME],
+            flagged=counts[Status.FLAGGED],
+            possible=counts[Status.POSSIBLE],
+            clear=counts[Status.CLEAR],
+            verdict=self.overall(),
+            holdings=self.holdings_used,
+            targets=self.targets,
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per entity, as the CSV report has them: the same columns (``id``, ``name``, ``type``,
+        ``jurisdiction``, ``headquarters``, ``status``, ``cascade_low_pct``, ``cascade_high_pct``,
+        ``lookthrough_low_pct``, ``lookthrough_high_pct``, ``decides``, ``reason``, ``labels``,
+        ``most_restrictive``), the same order (deciding entities first, then flagged, home, possible, clear,
+        then by id) and the same values: figures in percent (0..100) rounded as the report rounds them, text
+        as read (not made inert for a spreadsheet). Needs pandas, imported here."""
+        import pyarrow as pa
+
+        from ownership.reports.csv_report import report_table
+
+        table = report_table(self, inert=False)
+        # Repeated texts travel as dictionary columns; a frame of plain strings compares and filters as users expect.
+        columns = [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in table.columns]
+        frame: pd.DataFrame = pa.Table.from_arrays(columns, names=table.column_names).to_pandas()
+        return frame
 
     def counts(self) -> dict[Status, int]:
         """Number of entities per status, every status present."""
@@ -414,9 +504,11 @@ class CheckResult:
             return Status.POSSIBLE
         return Status.CLEAR
 
-    def exit_code(self, fail_on: FailOn) -> int:
+    def exit_code(self, fail_on: FailOn | None = None) -> int:
         """0 when nothing deciding fails the check, 1 otherwise (see interface contract). A rule that is
-        not in force on the as-of date (suspended, or not yet applicable) decides nothing."""
+        not in force on the as-of date (suspended, or not yet applicable) decides nothing. ``fail_on``
+        defaults to the result's own (``self.fail_on``)."""
+        fail_on = self.fail_on if fail_on is None else fail_on
         overall = self.overall()
         if fail_on is FailOn.NEVER or not self.policy.in_force:
             return 0
