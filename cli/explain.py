@@ -10,17 +10,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.text import Text
-from rich.tree import Tree
 
 from cli import options as o
 from cli.common import guarded, refuse_overwriting_input, resolve_policies, run_checks, write_atomically
 from cli.convert import InputFormatOpt
 from ownership.errors import PolicyError
 from ownership.readers.cells.tables import ReadLimits
-from ownership.result import CheckResult, EntityVerdict, Status
-
-STYLE = {Status.HOME: "bold magenta", Status.FLAGGED: "bold red", Status.POSSIBLE: "bold yellow", Status.CLEAR: "green"}
 
 
 class ExplainFormat(StrEnum):
@@ -100,7 +95,11 @@ def explain_command(
     refuse_overwriting_input(output, input_path)
 
     def run() -> int:
-        from ownership.reports.explanation import explanation_document, render_explanation_markdown
+        from ownership.reports.explanation import (
+            explanation_document,
+            explanation_tree,
+            render_explanation_markdown,
+        )
 
         policies, chosen_fail_on, watch_warnings = resolve_policies(
             profile, policy_path, flags, no_policy_file=no_policy_file
@@ -163,28 +162,3 @@ def no_entity(entity: str, input_path: Path, limits: ReadLimits, input_format: s
         return f"{text}; give an id or a name as the input spells it"
     listed = ", ".join(close[:-1]) + (" or " if len(close) > 1 else "") + close[-1]
     return f"{text}; did you mean {listed}?"
-
-
-def explanation_tree(result: CheckResult, v: EntityVerdict) -> Tree:
-    """The explanation as a rich tree: headline, plain words, then each section of reasons."""
-    from ownership.reports.explanation import plain_words, sections
-
-    e = v.entity
-    headline = Text()
-    headline.append(f"{e.id}", style="bold")
-    if e.name and e.name != e.id:
-        headline.append(f"  {e.name}")
-    place = "/".join(dict.fromkeys(c for c in (e.jurisdiction, e.headquarters) if c)) or "country unknown"
-    headline.append(f"  ({place})  ")
-    headline.append(v.status.value.upper(), style=STYLE[v.status])
-    headline.append(f"  under rule {result.policy.name}", style="dim")
-    tree = Tree(headline)
-    words = tree.add(Text("In plain words", style="bold"))
-    for paragraph in plain_words(result, v):
-        words.add(Text(paragraph))
-    for title, lines in sections(v):
-        branch = tree.add(Text(title, style="bold"))
-        numbered = title.startswith("How the cascade")
-        for k, line in enumerate(lines, start=1):
-            branch.add(Text(f"{k}. {line}" if numbered else line))
-    return tree

@@ -6,13 +6,24 @@ recomputes a figure.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ownership.model import Method, Policy, pct_text
 from ownership.model.countries import country_name
 from ownership.reports.common import chain_text, interval_text, policy_document, rest_text, tool_version
 from ownership.reports.json_report import entity_document
 from ownership.result import ChainBreakdown, CheckResult, EntityVerdict, Status
+
+if TYPE_CHECKING:
+    from rich.tree import Tree
+
+#: How a status shows in the tree's headline on a terminal (plain text drops the styles).
+STATUS_STYLE = {
+    Status.HOME: "bold magenta",
+    Status.FLAGGED: "bold red",
+    Status.POSSIBLE: "bold yellow",
+    Status.CLEAR: "green",
+}
 
 
 def watched_words(policy: Policy) -> str:
@@ -154,4 +165,53 @@ def render_explanation_markdown(result: CheckResult, v: EntityVerdict) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["explanation_document", "plain_words", "render_explanation_markdown", "sections", "watched_words"]
+def explanation_tree(result: CheckResult, v: EntityVerdict) -> Tree:
+    """The explanation as a rich tree (what ``exposure explain`` prints): headline, plain words, then each
+    section of reasons."""
+    from rich.text import Text
+    from rich.tree import Tree
+
+    e = v.entity
+    headline = Text()
+    headline.append(f"{e.id}", style="bold")
+    if e.name and e.name != e.id:
+        headline.append(f"  {e.name}")
+    place = "/".join(dict.fromkeys(c for c in (e.jurisdiction, e.headquarters) if c)) or "country unknown"
+    headline.append(f"  ({place})  ")
+    headline.append(v.status.value.upper(), style=STATUS_STYLE[v.status])
+    headline.append(f"  under rule {result.policy.name}", style="dim")
+    tree = Tree(headline)
+    words = tree.add(Text("In plain words", style="bold"))
+    for paragraph in plain_words(result, v):
+        words.add(Text(paragraph))
+    for title, lines in sections(v):
+        branch = tree.add(Text(title, style="bold"))
+        numbered = title.startswith("How the cascade")
+        for k, line in enumerate(lines, start=1):
+            branch.add(Text(f"{k}. {line}" if numbered else line))
+    return tree
+
+
+def explanation_text(result: CheckResult, v: EntityVerdict, width: int = 80) -> str:
+    """The tree as plain text, lines wrapped at ``width`` characters, as ``exposure explain`` prints it to
+    a file or a pipe (80 characters there unless ``COLUMNS`` says otherwise)."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    sink = StringIO()
+    console = Console(file=sink, width=width, color_system=None, force_terminal=False, highlight=False)
+    console.print(explanation_tree(result, v))
+    return sink.getvalue()
+
+
+__all__ = [
+    "STATUS_STYLE",
+    "explanation_document",
+    "explanation_text",
+    "explanation_tree",
+    "plain_words",
+    "render_explanation_markdown",
+    "sections",
+    "watched_words",
+]
