@@ -9,7 +9,8 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from ownership.engine.cascade import BoolArray, passes_array
+from ownership.engine.cascade import passes_array
+from ownership.engine.edges import BoolArray
 from ownership.engine.evaluate import Evaluation, evaluate
 from ownership.errors import DataWarning, PolicyError, short
 from ownership.explain.explainer import Explainer

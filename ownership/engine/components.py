@@ -14,7 +14,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray
+from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray
 
 #: A component counts as closed when every member's stakes from inside it sum to 1 within this.
 CLOSURE_TOLERANCE = 1e-9

@@ -1,6 +1,6 @@
 """Evaluate a prepared graph under a policy: both figures at both bounds, aggregated or party by party.
 
-Bounds come from two evaluations of the same monotone computations (domain notes section 4):
+Bounds come from two evaluations of the same monotone computations (docs/rules.md section 3.2):
 
 * low: stakes at their low ends, only entities known to be home are seeds, nothing unnamed counts, and
   control rows count only when the policy says they taint;
@@ -25,15 +25,8 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from ownership.engine.cascade import (
-    BoolArray,
-    CascadeOutcome,
-    Edges,
-    FloatArray,
-    IntArray,
-    cascade,
-    self_supporting,
-)
+from ownership.engine.cascade import CascadeOutcome, cascade, self_supporting
+from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray
 from ownership.engine.lookthrough import LookthroughOutcome, closed_loops, lookthrough
 from ownership.model import ControlMode, Method, Policy
 from ownership.model.tables import BuiltOnAccess

@@ -24,7 +24,7 @@ system is then one sparse triangular solve, however many levels or cross-holding
 components too large to factor densely (rare), or past a memory budget, interrupt it: each is solved on
 its own where the sweep reaches it.
 
-References: domain notes section 2.2; Vitali, Glattfelder & Battiston (2011), "The network of global
+References: docs/rules.md section 1.2; Vitali, Glattfelder & Battiston (2011), "The network of global
 corporate control", for integrated ownership as (I - A)^-1.
 """
 
@@ -38,8 +38,8 @@ import scipy.linalg
 from scipy import sparse
 from scipy.sparse.linalg import bicgstab, spsolve, spsolve_triangular
 
-from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray
 from ownership.engine.components import CLOSURE_TOLERANCE, Components, closed_among, closed_components
+from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray
 from ownership.engine.reach import downstream
 
 

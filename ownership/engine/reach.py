@@ -8,10 +8,8 @@ entities become the holdings of one extra virtual entity, from which the search 
 from __future__ import annotations
 
 import numpy as np
-from scipy import sparse
-from scipy.sparse.csgraph import breadth_first_order
 
-from ownership.engine.cascade import BoolArray, Edges, IntArray
+from ownership.engine.edges import BoolArray, Edges, IntArray
 
 
 def downstream(edges: Edges | list[Edges], starts: IntArray, through: BoolArray | None = None) -> BoolArray:
@@ -23,6 +21,9 @@ def downstream(edges: Edges | list[Edges], starts: IntArray, through: BoolArray 
         through: when given, chains continue only from entities marked here (the starts included); the
             last holding of a chain may still end anywhere.
     """
+    from scipy import sparse
+    from scipy.sparse.csgraph import breadth_first_order
+
     sets = edges if isinstance(edges, list) else [edges]
     n = sets[0].n
     reached = np.zeros(n, dtype=np.bool_)

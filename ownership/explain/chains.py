@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray
+from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray
 from ownership.model import TOLERANCE
 from ownership.result import Chain, ChainBreakdown, ChainKind
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ownership.engine.cascade import BoolArray, Edges, FloatArray
+from ownership.engine.edges import BoolArray, Edges, FloatArray
 from ownership.model import Comparison, Stake, passes, pct_text
 from ownership.prepare.graph import EquityGraph
 from ownership.result import Contribution, Derivation, Step

@@ -12,7 +12,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray
+from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray
 from ownership.engine.evaluate import Evaluation, reach
 from ownership.engine.lookthrough import lookthrough
 from ownership.errors import DataWarning, Location

@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray
+from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray
 from ownership.engine.evaluate import Evaluation
 from ownership.model import TOLERANCE, CountryKind, Method, Policy, Stake, pct_text
 from ownership.model.tables import PERSON_CODE, texts_at

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
 import numpy as np
 
-from ownership.engine.cascade import BoolArray, Edges, FloatArray, IntArray, stable_order
+from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray, stable_order
 from ownership.errors import DataWarning, InputError, Location, short
 from ownership.model import (
     TOLERANCE,

@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 
 from ownership.check import check
-from ownership.engine.cascade import Edges
+from ownership.engine.edges import Edges
 from ownership.errors import DataWarning
 from ownership.model import Entity, EntityType, Holding, OwnershipData, Policy, SourceInfo, Stake
 from ownership.result import EntityVerdict

@@ -9,113 +9,52 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from ownership.errors import DataWarning, InputError, Location, short
+from ownership.readers.cells.raw import (
+    DEFAULT_LIMITS,
+    Cell,
+    CellValue,
+    RawTable,
+    ReadLayout,
+    ReadLimits,
+    UncachedFormula,
+    cell_text,
+    chart_sheet_table,
+    is_blank,
+    is_percent_format,
+    iter_cells,
+    mark_uncached,
+    sheet_warnings,
+)
 
-#: A cell: its value as the file stores it, and whether a spreadsheet shows it as a percentage.
-CellValue = str | int | float | bool | object | None
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    value: CellValue
-    percent_format: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class UncachedFormula:
-    """A formula cell whose workbook holds no calculated value (saved by a tool that does not calculate)."""
-
-    formula: str
-
-
-@dataclass(frozen=True)
-class ReadLayout:
-    """What the user told the reader about a sheet it cannot read by itself.
-
-    Attributes:
-        subject: the company a register of members (a sheet with no subject column) is about (``--subject``).
-        columns: (field, header) pairs: the column headed ``header`` holds ``field`` (``--columns``);
-            the field ``ignore`` says a column is read by nobody, on purpose.
-        lenient: columns and sheets that look like data but are not read are warnings instead of errors
-            (``--lenient``).
-    """
-
-    subject: str | None = None
-    columns: tuple[tuple[str, str], ...] = ()
-    lenient: bool = False
-
-    @property
-    def is_default(self) -> bool:
-        return self.subject is None and not self.columns and not self.lenient
-
-
-@dataclass(frozen=True)
-class ReadLimits:
-    """Caps that keep a hostile or broken file from taking unbounded time or memory.
-
-    Attributes:
-        max_bytes: the most a text file may hold, or a workbook's parts once unpacked. At the default (2048 MB
-            of 1,048,576 bytes), a workbook is held to what its file size and the machine's memory justify
-            (``budget.workbook_budget``); any other value is taken as is.
-        max_rows: the most rows a sheet or text file may have.
-        max_cell_chars: the longest cell of a text file.
-        layout: how to read sheets the reader cannot read by itself (carried with the limits, which every
-            reader call already receives).
-    """
-
-    max_bytes: int = 2 * 1024**3
-    max_rows: int = 10_000_000
-    max_cell_chars: int = 10_000_000
-    layout: ReadLayout = ReadLayout()
-
-
-DEFAULT_LIMITS = ReadLimits()
+# The raw types live in ``raw``; they are named here too because every reader has always imported them from here.
+__all__ = [
+    "DEFAULT_LIMITS",
+    "Cell",
+    "CellValue",
+    "RawTable",
+    "ReadLayout",
+    "ReadLimits",
+    "UncachedFormula",
+    "cell_text",
+    "chart_sheet_table",
+    "file_kind",
+    "is_blank",
+    "is_percent_format",
+    "iter_cells",
+    "mark_uncached",
+    "read_text_table",
+    "read_workbook",
+    "sheet_warnings",
+]
 
 #: How the CLI names the options that raise each limit (for messages).
 _RAISE_BYTES = "raise the limit with --max-input-mb if the file is genuine"
 _RAISE_ROWS = "raise the limit with --max-rows if the file is genuine"
-
-
-@dataclass(frozen=True)
-class RawTable:
-    """A sheet or a CSV file as rows of cells.
-
-    Attributes:
-        file: the file name as the user gave it.
-        sheet: worksheet name, or None for a text file.
-        rows: (1-based row number, cells) for every row that is not entirely blank.
-        warnings: what reading the table noticed (a hidden sheet, a guessed encoding); reported by the parser
-            that uses the table.
-    """
-
-    file: str
-    sheet: str | None
-    rows: list[tuple[int, list[Cell]]]
-    warnings: tuple[DataWarning, ...] = ()
-
-    def where(self, row: int | None = None, column: int | None = None, header: str | None = None) -> Location:
-        return Location(self.file, self.sheet, row, column, header)
-
-    @property
-    def label(self) -> str:
-        return f"sheet '{self.sheet}'" if self.sheet is not None else self.file
-
-
-def cell_text(value: object) -> str | None:
-    """A cell as text with whitespace (also non-breaking) collapsed; whole floats as integers (36.0 -> '36');
-    None for a blank cell."""
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = " ".join(str(value).replace("\u00a0", " ").split())
-    return text or None
 
 
 def file_kind(path: Path, display: str) -> str:
@@ -149,32 +88,6 @@ def file_kind(path: Path, display: str) -> str:
             )
         return "workbook"
     return "text"
-
-
-def is_blank(value: object) -> bool:
-    """Whether a cell value is empty: None, or text of whitespace only."""
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def is_percent_format(number_format: str | None) -> bool:
-    """Whether a spreadsheet number format shows the value as a percentage (so the cell stores 50% as 0.5)."""
-    # A '%' inside quotes or after a backslash is a literal character, not a percent format.
-    if not number_format or "%" not in number_format:
-        return False
-    stripped = []
-    quoted = False
-    escaped = False
-    for ch in number_format:
-        if escaped:
-            escaped = False
-            continue
-        if ch == "\\":
-            escaped = True
-        elif ch == '"':
-            quoted = not quoted
-        elif not quoted:
-            stripped.append(ch)
-    return "%" in stripped
 
 
 def _check_archive(data: bytes, display: str, limits: ReadLimits) -> None:
@@ -393,25 +306,6 @@ def _read_sheet(sheet: object, display: str, limits: ReadLimits) -> RawTable:
     return RawTable(display, title, rows, sheet_warnings(display, title, getattr(sheet, "sheet_state", "visible")))
 
 
-def sheet_warnings(display: str, title: str, state: str) -> tuple[DataWarning, ...]:
-    """What to tell about a worksheet in ``state`` ('visible', 'hidden' or 'veryHidden')."""
-    if state == "visible":
-        return ()
-    return (
-        DataWarning(
-            "hidden_sheet",
-            f"sheet '{title}' is hidden in the workbook; it is read all the same",
-            Location(display, title),
-        ),
-    )
-
-
-def chart_sheet_table(display: str, title: str) -> RawTable:
-    """The empty table standing for a chart sheet, with the warning that says so."""
-    warning = DataWarning("chart_sheet", f"sheet '{title}' is a chart, not a table", Location(display))
-    return RawTable(display, title, [], (warning,))
-
-
 def _mark_uncached_formulas(data: bytes, tables: list[RawTable]) -> list[RawTable]:
     """Replace the blank that a formula without a saved value reads as by ``UncachedFormula``."""
     from openpyxl import load_workbook
@@ -434,28 +328,6 @@ def _mark_uncached_formulas(data: bytes, tables: list[RawTable]) -> list[RawTabl
     finally:
         formulas.close()
     return marked
-
-
-def mark_uncached(table: RawTable, missing: dict[tuple[int, int], str]) -> RawTable:
-    """``table`` with the cells at (row, column) of ``missing`` replaced by ``UncachedFormula(formula)``; a
-    formula in a row the table skipped as blank brings that row back."""
-    by_row: dict[int, list[tuple[int, str]]] = {}
-    for (r, k), formula in missing.items():
-        by_row.setdefault(r, []).append((k, formula))
-    rows = [(number, _with_formulas(cells, by_row.pop(number, []))) for number, cells in table.rows]
-    rows += [(number, _with_formulas([], found)) for number, found in by_row.items()]
-    rows.sort(key=lambda item: item[0])
-    return RawTable(table.file, table.sheet, rows, table.warnings)
-
-
-def _with_formulas(cells: list[Cell], formulas: list[tuple[int, str]]) -> list[Cell]:
-    if not formulas:
-        return cells
-    cells = list(cells)
-    for k, formula in formulas:
-        cells += [Cell(None)] * (k - len(cells))
-        cells[k - 1] = Cell(UncachedFormula(formula))
-    return cells
 
 
 def _dialect(text: str) -> str:
@@ -550,9 +422,3 @@ def _refuse_unclosed_quote(text: str, delimiter: str, display: str, record: int,
                 "cell; close the quote, or remove it",
                 Location(display, row=record),
             ) from None
-
-
-def iter_cells(row: list[Cell], count: int) -> Iterator[Cell]:
-    """The first ``count`` cells of a row, padding short rows with blanks."""
-    for k in range(count):
-        yield row[k] if k < len(row) else Cell(None)

@@ -15,7 +15,7 @@ import unicodedata
 from typing import Final
 
 from ownership.errors import DataWarning, short
-from ownership.readers.cells.tables import Cell, RawTable
+from ownership.readers.cells.raw import Cell, RawTable
 
 #: Zero-width space, non-joiner, joiner, word joiner, and the byte-order mark inside text (zero-width
 #: no-break space).

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from ownership.engine.cascade import Edges, cascade, passes_array, self_supporting
+from ownership.engine.cascade import cascade, passes_array, self_supporting
+from ownership.engine.edges import Edges
 from ownership.engine.reference import cascade_reference
 from ownership.model import TOLERANCE, Comparison
 
@@ -72,7 +73,7 @@ def test_passes_array_uses_the_tolerance() -> None:
 
 
 def test_cascade_chain_figures_and_rounds(make_edges: Any, make_mask: Any) -> None:
-    # Domain notes 2.3: P (0) -60-> H (1) -60-> T (2): a tainted intermediary passes on its whole stake.
+    # docs/rules.md section 1.3: P (0) -60-> H (1) -60-> T (2): a tainted intermediary passes on its whole stake.
     edges = make_edges(3, [(0, 1, 0.6), (1, 2, 0.6)])
     out = cascade(edges, make_mask(3, [0]), zeros(3), 0.5, GT)
     assert out.figure.tolist() == pytest.approx([1.0, 0.6, 0.6], abs=1e-12)
@@ -82,7 +83,7 @@ def test_cascade_chain_figures_and_rounds(make_edges: Any, make_mask: Any) -> No
 
 
 def test_cascade_untainted_intermediary_passes_nothing(make_edges: Any, make_mask: Any) -> None:
-    # Domain notes 2.3: P -40-> H -100-> T: H is not tainted, T gets nothing.
+    # docs/rules.md section 1.3: P -40-> H -100-> T: H is not tainted, T gets nothing.
     edges = make_edges(3, [(0, 1, 0.4), (1, 2, 1.0)])
     out = cascade(edges, make_mask(3, [0]), zeros(3), 0.5, GT)
     assert out.figure.tolist() == pytest.approx([1.0, 0.4, 0.0], abs=1e-12)
@@ -142,7 +143,7 @@ def test_cascade_offset_alone_taints_in_round_one(make_edges: Any, make_mask: An
 
 
 def test_cascade_offset_adds_to_tainted_stakes(make_edges: Any, make_mask: Any) -> None:
-    # Domain notes section 5, unknown remainder: X (0) -45-> T (2), Y (1) -45-> T: T's 10% remainder as
+    # docs/rules.md section 4, unknown remainder: X (0) -45-> T (2), Y (1) -45-> T: T's 10% remainder as
     # the high-bound offset gives 55%; Y's stake never counts.
     edges = make_edges(3, [(0, 2, 0.45), (1, 2, 0.45)])
     low = cascade(edges, make_mask(3, [0]), zeros(3), 0.5, GT)
@@ -164,7 +165,7 @@ def test_cascade_does_not_mutate_inputs(make_edges: Any, make_mask: Any) -> None
 
 
 def test_cascade_is_the_least_fixpoint(make_edges: Any, make_mask: Any) -> None:
-    # Domain notes section 4: X (0) 40% A (1), A 60% B (2), B 20% A: neither A nor B is tainted.
+    # docs/rules.md section 1.1: X (0) 40% A (1), A 60% B (2), B 20% A: neither A nor B is tainted.
     edges = make_edges(3, [(0, 1, 0.4), (1, 2, 0.6), (2, 1, 0.2)])
     out = cascade(edges, make_mask(3, [0]), zeros(3), 0.5, GT)
     assert out.tainted.tolist() == [True, False, False]
@@ -224,7 +225,7 @@ def test_cascade_control_of_a_seed_is_ignored(make_edges: Any, make_mask: Any) -
 
 
 def test_cascade_tolerance_at_threshold(make_edges: Any, make_mask: Any) -> None:
-    # Domain notes section 3: 3 + 29 + 18 from three home holders is exactly 50% despite floating point.
+    # docs/rules.md section 2.1: 3 + 29 + 18 from three home holders is exactly 50% despite floating point.
     edges = make_edges(4, [(0, 3, 0.03), (1, 3, 0.29), (2, 3, 0.18)])
     seeds = make_mask(4, [0, 1, 2])
     assert cascade(edges, seeds, zeros(4), 0.5, GE).tainted[3]
@@ -256,7 +257,7 @@ def _self_supporting(edges: Edges, seeds: np.ndarray, threshold: float, comparis
 
 
 def test_self_supporting_finds_the_loop(make_edges: Any, make_mask: Any) -> None:
-    # Domain notes section 4: X (0) 40% A (1), A 60% B (2), B 20% A.
+    # docs/rules.md section 1.1: X (0) 40% A (1), A 60% B (2), B 20% A.
     edges = make_edges(3, [(0, 1, 0.4), (1, 2, 0.6), (2, 1, 0.2)])
     assert _self_supporting(edges, make_mask(3, [0]), 0.5, GT) == [1, 2]
     assert _self_supporting(edges, make_mask(3, [0]), 0.5, GE) == [1, 2]
@@ -272,7 +273,8 @@ def test_self_supporting_removal_cascades(make_edges: Any, make_mask: Any) -> No
 
 
 def test_self_supporting_keeps_what_the_loop_feeds(make_edges: Any, make_mask: Any) -> None:
-    # The loop of domain notes section 4, plus B (2) 70% of C (3): C would be tainted too if the loop were.
+    # The self-supporting loop of docs/rules.md section 1.1, plus B (2) 70% of C (3): C would be tainted too
+    # if the loop were.
     edges = make_edges(4, [(0, 1, 0.4), (1, 2, 0.6), (2, 1, 0.2), (2, 3, 0.7)])
     assert _self_supporting(edges, make_mask(4, [0]), 0.5, GT) == [1, 2, 3]
 

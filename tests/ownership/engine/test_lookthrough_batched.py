@@ -20,8 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ownership.engine.lookthrough as engine
-from ownership.engine.cascade import Edges
 from ownership.engine.components import Components
+from ownership.engine.edges import Edges
 from ownership.engine.lookthrough import closed_loops, lookthrough
 
 

@@ -26,7 +26,7 @@ from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import SHARED_STRINGS
 
 from ownership.errors import InputError
-from ownership.readers.cells.tables import (
+from ownership.readers.cells.raw import (
     RawTable,
     ReadLimits,
     chart_sheet_table,

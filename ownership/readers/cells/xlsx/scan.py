@@ -22,7 +22,7 @@ from xml.parsers import expat
 from openpyxl.utils.datetime import from_excel
 
 from ownership.errors import InputError, Location, column_letter, short
-from ownership.readers.cells.tables import Cell, CellValue, ReadLimits, is_blank
+from ownership.readers.cells.raw import Cell, CellValue, ReadLimits, is_blank
 
 _MAIN_NS: Final = b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
