@@ -1,4 +1,4 @@
-"""The worked examples of domain.md section 5, end to end through ``exposure check ... --format json``.
+"""The worked examples of docs/rules.md section 4, end to end through ``exposure check ... --format json``.
 
 Each case is written once as a single holdings CSV (countries in holder_jurisdiction / subject_jurisdiction)
 and once as a canonical workbook, then checked with -j CN. The home entities are in CN; everything else is in

@@ -29,7 +29,7 @@ def loops_of(found: tuple[np.ndarray, ...]) -> list[list[int]]:
 
 
 def test_chain_multiplies(make_edges: Any, make_mask: Any) -> None:
-    # Domain notes 2.3: P (0) -60-> H (1) -60-> T (2): look-through T 36%.
+    # docs/rules.md section 1.3: P (0) -60-> H (1) -60-> T (2): look-through T 36%.
     out = lookthrough(make_edges(3, [(0, 1, 0.6), (1, 2, 0.6)]), make_mask(3, [0]), zeros(3))
     assert out.figure.tolist() == pytest.approx([1.0, 0.6, 0.36], abs=1e-12)
     assert out.closed_loops == ()
@@ -47,7 +47,7 @@ def test_ofac_examples(make_edges: Any, make_mask: Any) -> None:
 
 
 def test_cross_holding_counts_circulating_equity(make_edges: Any, make_mask: Any) -> None:
-    # Domain notes section 5: X (0) 80% A (2), Y (1) 70% B (3), A 30% B, B 20% A.
+    # docs/rules.md section 4: X (0) 80% A (2), Y (1) 70% B (3), A 30% B, B 20% A.
     # a = 0.8 + 0.2 b, b = 0.3 a  =>  a = 0.8 / 0.94 (85.1064%), b = 0.24 / 0.94 (25.5319%).
     edges = make_edges(4, [(0, 2, 0.8), (1, 3, 0.7), (2, 3, 0.3), (3, 2, 0.2)])
     out = lookthrough(edges, make_mask(4, [0]), zeros(4))
@@ -78,7 +78,7 @@ def test_seed_figure_is_one_even_with_holders(make_edges: Any, make_mask: Any) -
 
 
 def test_offset_is_added_and_propagates(make_edges: Any, make_mask: Any) -> None:
-    # Domain notes section 5, unknown remainder: X (0) 45% T (2), Y (1) 45% T: 45% low, 55% with the 10%
+    # docs/rules.md section 4, unknown remainder: X (0) 45% T (2), Y (1) 45% T: 45% low, 55% with the 10%
     # remainder as offset. T's holding of 100% of Z (3) carries the same figures.
     edges = make_edges(4, [(0, 2, 0.45), (1, 2, 0.45), (2, 3, 1.0)])
     low = lookthrough(edges, make_mask(4, [0]), zeros(4))
@@ -125,7 +125,7 @@ def test_agrees_with_reference_on_cross_holding() -> None:
 
 
 def test_closed_two_loop(make_edges: Any, make_mask: Any) -> None:
-    # Domain notes section 5: A (0) -100-> B (1), B -100-> A: no ultimate owner; figure 0, no NaN.
+    # docs/rules.md section 4: A (0) -100-> B (1), B -100-> A: no ultimate owner; figure 0, no NaN.
     edges = make_edges(2, [(0, 1, 1.0), (1, 0, 1.0)])
     assert loops_of(closed_loops(edges, make_mask(2, []))) == [[0, 1]]
     out = lookthrough(edges, make_mask(2, []), zeros(2))

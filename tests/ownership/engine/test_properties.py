@@ -254,7 +254,7 @@ def test_low_evaluation_agrees_with_reference(
 @SETTINGS
 @given(graph=graphs())
 def test_ultimate_owners_shares_sum_to_at_most_one(graph: Graph, make_data: Any, make_policy: Any) -> None:
-    # Domain notes 2.2: for every entity, the look-through shares of all ultimate owners sum to at most 100%;
+    # docs/rules.md section 1.2: for every entity, the look-through shares of all ultimate owners sum to at most 100%;
     # exactly 100% for an entity fully allocated all the way up (not in or below a closed loop).
     g = build_graph(make_data(graph.data_edges(), graph.countries), make_policy())
     held: dict[str, int] = defaultdict(int)

@@ -1,9 +1,9 @@
-"""The worked examples of the domain notes (section 5) and OFAC FAQ 401, through ``ownership.check.check``.
+"""The worked examples of docs/rules.md (section 4) and OFAC FAQ 401, through ``ownership.check.check``.
 
 Every row gives, per entity, the cascade and look-through figures as ``(low, high)`` bounds and the status.
 The watched set is {CN}: ids listed as ``home`` are CN entities, every other entity is US (outside) unless
 ``unknown`` lists it. Holders named ``rest_*`` are outside holders added only so that the subject is fully
-allocated and the high bound equals the low bound; the literal holdings of the domain notes (without them)
+allocated and the high bound equals the low bound; the literal holdings of the examples (without them)
 are checked separately for their low bounds, which outside holders cannot change.
 """
 
@@ -72,7 +72,7 @@ CROSS = (("X", "A", 0.8), ("Y", "B", 0.7), ("A", "B", 0.3), ("B", "A", 0.2))
 CLOSED = (("A", "B", 1.0), ("B", "A", 1.0))
 # Section 5, band: P holds the UK PSC band "more than 50% but less than 75%" of T.
 BAND = (("P", "T", Stake.between(0.5, 0.75, low_exclusive=True, high_exclusive=True)),)
-# Section 5, unknown remainder: X -45-> T, Y (outside) -45-> T, 10% of T unallocated.
+# docs/rules.md section 4, unknown remainder: X -45-> T, Y (outside) -45-> T, 10% of T unallocated.
 REMAINDER = (("X", "T", 0.45), ("Y", "T", 0.45))
 # Check module docstring, capping: P holds 25-50% of T, a US holder exactly 50%: at most 50%, not 75%.
 CAPPING = (("P", "T", Stake.between(0.25, 0.5)), ("U", "T", 0.5))
@@ -127,7 +127,7 @@ ROWS = [
             {"comparison": GT}),
         id="ofac-401-ex3-gt",
     ),
-    # Domain notes section 5, aggregation: 25 + 25 = 50 is caught at ">= 50%", not at "> 50%".
+    # docs/rules.md section 4, aggregation: 25 + 25 = 50 is caught at ">= 50%", not at "> 50%".
     pytest.param(
         Row(AGGREGATION, ("X", "Y"), {"A": (0.5, 0.5, 0.5, 0.5, FLAGGED)}, {"comparison": GE}),
         id="aggregation-ge",
@@ -136,7 +136,7 @@ ROWS = [
         Row(AGGREGATION, ("X", "Y"), {"A": (0.5, 0.5, 0.5, 0.5, CLEAR)}, {"comparison": GT}),
         id="aggregation-gt",
     ),
-    # Domain notes section 5, subsidiary: S 100% by both methods.
+    # docs/rules.md section 4, subsidiary: S 100% by both methods.
     pytest.param(
         Row(SUBSIDIARY, ("P",), {"P": (1, 1, 1, 1, HOME), "S": (1, 1, 1, 1, FLAGGED)}),
         id="subsidiary-cascade",
@@ -145,7 +145,7 @@ ROWS = [
         Row(SUBSIDIARY, ("P",), {"S": (1, 1, 1, 1, FLAGGED)}, {"method": Method.LOOKTHROUGH}),
         id="subsidiary-lookthrough",
     ),
-    # Domain notes sections 2.3 and 5, diverging: cascade T 60% (caught at "> 50%"), look-through T 36%.
+    # docs/rules.md sections 1.3 and 4, diverging: cascade T 60% (caught at "> 50%"), look-through T 36%.
     pytest.param(
         Row(DIVERGING, ("P",), {"H": (0.6, 0.6, 0.6, 0.6, FLAGGED), "T": (0.6, 0.6, 0.36, 0.36, FLAGGED)}),
         id="diverging-cascade",
@@ -159,7 +159,7 @@ ROWS = [
         Row(DIVERGING, ("P",), {"T": (0.6, 0.6, 0.36, 0.36, FLAGGED)}, {"method": Method.EITHER}),
         id="diverging-either",
     ),
-    # Domain notes section 2.3, the other direction: cascade T 0, look-through T 40%.
+    # docs/rules.md section 1.3, the other direction: cascade T 0, look-through T 40%.
     pytest.param(
         Row(DIVERGING_BACK, ("P",), {"H": (0.4, 0.4, 0.4, 0.4, CLEAR), "T": (0, 0, 0.4, 0.4, CLEAR)}),
         id="diverging-back-cascade",
@@ -171,24 +171,24 @@ ROWS = [
              "pass_through_comparison": GT, "method": Method.LOOKTHROUGH}),
         id="diverging-back-lookthrough-25",
     ),
-    # Domain notes section 5, cross-holding: look-through A 85.1064%, B 25.5319%; cascade A 80%, B 30%.
+    # docs/rules.md section 4, cross-holding: look-through A 85.1064%, B 25.5319%; cascade A 80%, B 30%.
     pytest.param(
         Row(CROSS, ("X",), {"A": (0.8, 0.8, CROSS_A, CROSS_A, FLAGGED), "B": (0.3, 0.3, CROSS_B, CROSS_B, CLEAR),
                              "Y": (0, 0, 0, 0, CLEAR)}),
         id="cross-holding",
     ),
-    # Domain notes section 5, closed loop: no crash, look-through 0 (the warning is tested below).
+    # docs/rules.md section 4, closed loop: no crash, look-through 0 (the warning is tested below).
     pytest.param(
         Row(CLOSED, ("P",), {"A": (0, 0, 0, 0, CLEAR), "B": (0, 0, 0, 0, CLEAR), "P": (1, 1, 1, 1, HOME)}),
         id="closed-loop",
     ),
-    # Domain notes section 5, band: the exclusive low end counts as above 50%, so T is flagged at "> 50%";
+    # docs/rules.md section 4, band: the exclusive low end counts as above 50%, so T is flagged at "> 50%";
     # the unallocated rest (just under 50%) may be CN too.
     pytest.param(
         Row(BAND, ("P",), {"T": (0.5 + N, 1.0, 0.5 + N, 1.0, FLAGGED)}),
         id="band-psc-50-75",
     ),
-    # Domain notes section 5, unknown remainder: look-through low 45%, high 55%: possible at "> 50%".
+    # docs/rules.md section 4, unknown remainder: look-through low 45%, high 55%: possible at "> 50%".
     pytest.param(
         Row(REMAINDER, ("X",), {"T": (0.45, 0.55, 0.45, 0.55, POSSIBLE), "Y": (0, 0, 0, 0, CLEAR)},
             {"method": Method.LOOKTHROUGH}),
@@ -207,7 +207,7 @@ ROWS = [
         Row(CAPPING, ("P",), {"T": (0.25, 0.5, 0.25, 0.5, POSSIBLE)}, {"comparison": GE}),
         id="capping-ge",
     ),
-    # Domain notes section 3, equality at the threshold: 3 + 29 + 18 is exactly 50% despite floating point.
+    # docs/rules.md section 2.1, equality at the threshold: 3 + 29 + 18 is exactly 50% despite floating point.
     pytest.param(
         Row(EQUAL_3, ("H1", "H2", "H3"), {"T": (0.5, 0.5, 0.5, 0.5, FLAGGED)}, {"comparison": GE}),
         id="equality-3-29-18-ge",
@@ -225,14 +225,14 @@ ROWS = [
         Row(EQUAL_2, ("H1", "H2"), {"T": (0.5, 0.5, 0.5, 0.5, CLEAR)}, {"comparison": GT, "method": Method.EITHER}),
         id="equality-33.33-16.67-gt",
     ),
-    # Domain notes section 4, self-supporting loop: neither A nor B is tainted by the least fixpoint;
+    # docs/rules.md section 1.1, self-supporting loop: neither A nor B is tainted by the least fixpoint;
     # look-through a = 0.4 + 0.2 b, b = 0.6 a.
     pytest.param(
         Row(SELF_LOOP, ("X",), {"A": (0.4, 0.4, 0.4 / 0.88, 0.4 / 0.88, CLEAR),
                                  "B": (0, 0, 0.24 / 0.88, 0.24 / 0.88, CLEAR)}),
         id="self-supporting-loop",
     ),
-    # Domain notes sections 1 and 4, statuses: home 100/100; ultimate owner outside J clear 0/0; unknown
+    # docs/rules.md section 3, statuses: home 100/100; ultimate owner outside J clear 0/0; unknown
     # country with no holders possible 0/100, and so is what it holds in full.
     pytest.param(
         Row(STATUSES, ("P", "P2"), {"P": (1, 1, 1, 1, HOME), "P2": (1, 1, 1, 1, HOME), "U": (0, 0, 0, 0, CLEAR),
@@ -287,7 +287,7 @@ def test_literal_ofac_1_without_outside_holders_is_possible_at_gt(run: Any) -> N
 
 
 def test_closed_loop_warning_names_the_loop(run: Any, warning_names: Any) -> None:
-    # Domain notes section 5, closed loop: "warning names A and B".
+    # docs/rules.md section 4, closed loop: "warning names A and B".
     _, warnings = run(CLOSED, {"P": "CN"})
     loops = [w for w in warnings if w.code == "closed_loop"]
     assert len(loops) == 1
@@ -309,7 +309,7 @@ def test_closed_loop_of_three_with_a_tail(run: Any, warning_names: Any) -> None:
 
 @pytest.mark.parametrize("comparison", [GT, GE])
 def test_self_supporting_loop_warning_names_the_loop(comparison: Comparison, run: Any, warning_names: Any) -> None:
-    # Domain notes section 4: X 40% A, A 60% B, B 20% A: tainted only if the loop is assumed to control itself.
+    # docs/rules.md section 1.1: X 40% A, A 60% B, B 20% A: tainted only if the loop is assumed to control itself.
     verdicts, warnings = run(SELF_LOOP, {"X": "CN"}, comparison=comparison)
     found = [w for w in warnings if w.code == "self_supporting_loop"]
     assert len(found) == 1

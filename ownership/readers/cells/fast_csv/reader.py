@@ -81,7 +81,7 @@ def read_folder_fast(folder: Path, name: str, limits: ReadLimits) -> OwnershipDa
         limits: the row reader's caps; input past them is left to the row reader, which refuses it.
 
     Returns:
-        What ``readers._read_folder`` returns for the folder (stakes as fractions 0..1), or None.
+        What ``readers.canonical.read_folder`` returns for the folder (stakes as fractions 0..1), or None.
     """
     entities_path = find_file(folder, "entities.csv")
     holdings_path = find_file(folder, "holdings.csv")

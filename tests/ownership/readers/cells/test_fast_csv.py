@@ -19,7 +19,8 @@ import pytest
 from ownership.errors import InputError, Location
 from ownership.model import Entity, EntityType, Holding, OwnershipData, Stake
 from ownership.model.tables import EntityTable, HoldingTable
-from ownership.readers import _read_folder, read_input
+from ownership.readers import read_input
+from ownership.readers.canonical import read_folder
 from ownership.readers.cells.fast_csv.parse import _check_quoted_lines
 from ownership.readers.cells.fast_csv.reader import read_folder_fast
 from ownership.readers.cells.fast_csv.values import Decline
@@ -46,7 +47,7 @@ def assert_same(folder: Path, *, fast: bool | None = None, limits: ReadLimits = 
     read it. Returns the fast path's result."""
     name = folder.name
     try:
-        slow: OwnershipData | None = _read_folder(folder, name, limits)
+        slow: OwnershipData | None = read_folder(folder, name, limits)
     except InputError:
         slow = None
     quick = read_folder_fast(folder, name, limits)

@@ -1,0 +1,82 @@
+"""The canonical tables from text: a holdings CSV on its own, or a folder of ``entities.csv`` and
+``holdings.csv``, read cell by cell with located errors (the columnar reader in ``cells.fast_csv`` takes
+registry-size folders when it reads them exactly the same)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from ownership.errors import DataWarning, InputError, Location
+from ownership.model import Entity, OwnershipData, SourceInfo
+from ownership.readers.canonical.rows import Problems, apply_share_counts, check_mappings, read_entities, read_holdings
+from ownership.readers.cells.digest import combined_sha256, file_sha256
+from ownership.readers.cells.tables import RawTable, ReadLayout, ReadLimits, read_text_table
+from ownership.readers.detect import find_file
+
+
+def _finish(
+    entities_table: RawTable | None,
+    holdings_table: RawTable,
+    source: SourceInfo,
+    problems: Problems,
+    layout: ReadLayout | None = None,
+) -> OwnershipData:
+    entities = read_entities(entities_table, problems, layout) if entities_table is not None else []
+    declared = None
+    if entities_table is not None:
+        declared = entities_table.label if entities_table.sheet is not None else entities_table.file
+    holdings = read_holdings(holdings_table, entities, problems, declared_source=declared, layout=layout)
+    holdings = apply_share_counts(entities, holdings, problems)
+    check_mappings(layout, [t for t in (holdings_table, entities_table) if t is not None], problems)
+    problems.raise_first()
+    if not holdings and not entities:
+        raise InputError("has no holdings and no entities", holdings_table.where())
+    return OwnershipData(tuple(entities), tuple(holdings), source, tuple(problems.warnings))
+
+
+def read_holdings_csv(path: Path, name: str, limits: ReadLimits) -> OwnershipData:
+    table = read_text_table(path, name, limits)
+    problems = Problems(lenient=limits.layout.lenient)
+    source = SourceInfo(name, file_sha256(path), "holdings-csv")
+    entities: list[Entity] = []
+    holdings = read_holdings(table, entities, problems, declared_source=None, layout=limits.layout)
+    holdings = apply_share_counts(entities, holdings, problems)
+    check_mappings(limits.layout, [table], problems)
+    if not any(e.country_known for e in entities):
+        problems.warn(
+            "unknown_country",
+            "no holder_jurisdiction / subject_jurisdiction columns (or all empty): every country is unknown",
+            table.where(),
+        )
+    problems.raise_first()
+    if not holdings:
+        raise InputError("has a header but no holdings", table.where())
+    return OwnershipData(tuple(entities), tuple(holdings), source, tuple(problems.warnings))
+
+
+def read_folder(folder: Path, name: str, limits: ReadLimits) -> OwnershipData:
+    holdings_path = find_file(folder, "holdings.csv")
+    entities_path = find_file(folder, "entities.csv")
+    if holdings_path is None:
+        raise InputError("is a folder without holdings.csv (expected entities.csv and holdings.csv)", Location(name))
+    problems = Problems(lenient=limits.layout.lenient)
+    entities_table = None
+    if entities_path is not None:
+        entities_table = read_text_table(entities_path, f"{name.rstrip('/')}/{entities_path.name}", limits)
+    holdings_table = read_text_table(holdings_path, f"{name.rstrip('/')}/{holdings_path.name}", limits)
+    sha = combined_sha256((p.name, file_sha256(p)) for p in (entities_path, holdings_path) if p is not None)
+    source = SourceInfo(name, sha, "folder")
+    data = _finish(entities_table, holdings_table, source, problems, limits.layout)
+    if entities_path is not None:
+        return data
+    # Said after reading: holdings.csv may carry holder_jurisdiction / subject_jurisdiction columns.
+    if any(e.country_known for e in data.entities):
+        message = (
+            "the folder has no entities.csv: countries come from the country columns of holdings.csv; a party "
+            "with none there is of unknown country"
+        )
+    else:
+        message = "the folder has no entities.csv and holdings.csv has no country column: every country is unknown"
+    warning = DataWarning("no_entities_sheet", message, Location(name))
+    return replace(data, warnings=(warning, *data.warnings))
