@@ -1,4 +1,5 @@
-"""What the commands share: one-line errors, policy resolution with watch lists, atomic writes."""
+"""What the commands share: one-line errors, the files a command reads (so no output goes over one), atomic
+writes; the reading, the rules and the checks themselves are ``ownership.api``'s."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import typer
 
 from cli.progress import Phases
 from ownership.errors import DataWarning
-from ownership.model import Policy, WatchEntry
+from ownership.model import Policy
 from ownership.readers.cells.tables import ReadLimits
 from ownership.result import CheckSet, FailOn
 
@@ -96,38 +97,28 @@ def guarded(run: Callable[[], T], debug: bool) -> T:
 def resolve_policies(
     profiles: list[str], policy_path: Path | None, flags: dict[str, object], *, no_policy_file: bool = False
 ) -> tuple[list[Policy], FailOn, tuple[DataWarning, ...]]:
-    """One resolved policy per named profile (or the file's / the default), with the watch lists read.
+    """One resolved policy per named profile (or the file's / the default), with the watch lists read
+    (``ownership.api.resolve_rules``), and every file that took recorded as read by the command.
 
     ``no_policy_file`` ignores the working directory's ``exposure.toml`` and ``pyproject.toml``; a file
     named with ``--policy`` is read all the same.
     """
-    from ownership.policy import find_project_policy, load_policy_file, resolve
-    from ownership.policy.files import project_policy_files
-    from ownership.readers.watchlist import read_watchlist
+    from ownership.api import resolve_rules
 
-    if policy_path is not None:
-        note_read("the policy file", policy_path)
-        policy_file = load_policy_file(policy_path)
-    elif no_policy_file:
-        policy_file = None
-    else:
-        for project_file in project_policy_files(Path.cwd()):
-            note_read("the project's policy file", project_file)
-        policy_file = find_project_policy(Path.cwd())
-    if policy_file is not None:
-        _policy_files.append(policy_file)
-    names: list[str | None] = list(dict.fromkeys(p.strip().casefold() for p in profiles)) or [None]
-    resolved = [resolve(profile=name, policy_file=policy_file, flags=flags, as_of=None) for name in names]
-    entries: list[WatchEntry] = []
-    warnings: list[DataWarning] = []
-    for path in dict.fromkeys(p for r in resolved for p in r.watchlists):
+    rules = resolve_rules(
+        profiles,
+        policy_file=policy_path,
+        project_dir=None if no_policy_file else Path.cwd(),
+        settings=flags,
+    )
+    role = "the policy file" if policy_path is not None else "the project's policy file"
+    for path in rules.policy_files_read:
+        note_read(role, path)
+    if rules.policy_file is not None:
+        _policy_files.append(rules.policy_file)
+    for path in rules.watchlists:
         note_read("the watch list", path)
-        found, found_warnings = read_watchlist(path, str(path))
-        entries += found
-        warnings += found_warnings
-    policies = [r.policy.with_changes(watchlist=tuple(entries)) if entries else r.policy for r in resolved]
-    fail_on = FailOn(resolved[0].fail_on) if resolved[0].fail_on else FailOn.FLAGGED
-    return policies, fail_on, tuple(warnings)
+    return list(rules.policies), rules.fail_on, rules.warnings
 
 
 def run_checks(
@@ -139,34 +130,22 @@ def run_checks(
     targets: list[str],
     phases: Phases | None = None,
 ) -> CheckSet:
-    """Read INPUT once (with the watch lists' warnings added) and check it under each policy, each step a
-    phase of ``phases`` (with its progress bar; none when not given)."""
+    """Read INPUT once (``ownership.read``, with the watch lists' warnings added) and check it under each
+    policy (``ownership.api.check_rules``), each step a phase of ``phases`` (with its progress bar; none
+    when not given)."""
     import threading
-    from dataclasses import replace
-    from functools import partial
     from importlib import import_module
 
-    from ownership.readers import read_input
+    from ownership.api import check_rules, read
 
     steps = phases or Phases(None)
     # The engine's imports (scipy above all) take a few tenths of a second; they run while the reader,
     # whose parsing happens in Arrow's own threads, reads the input.
     engine = threading.Thread(target=import_module, args=("ownership.check",), daemon=True)
     engine.start()
-    data = steps.run(
-        f"reading {input_path.name}",
-        lambda: read_input(input_path, str(input_path), limits, input_format=input_format),
-    )
+    data = steps.run(f"reading {input_path.name}", lambda: read(input_path, input_format=input_format, limits=limits))
     engine.join()
-    from ownership.check import check
-
-    if extra_warnings:
-        data = replace(data, warnings=data.warnings + extra_warnings)
-    results = []
-    for k, policy in enumerate(policies, 1):
-        name = "computing" if len(policies) == 1 else f"computing rule {policy.name} ({k}/{len(policies)})"
-        results.append(steps.run(name, partial(check, data, policy, targets)))
-    return CheckSet(tuple(results))
+    return check_rules(data, policies, targets, warnings=extra_warnings, step=steps.run)
 
 
 def input_members(input_path: Path) -> list[Path]:

@@ -1,0 +1,113 @@
+"""exposure's library: who ultimately owns a company, and does a watched jurisdiction's share cross a threshold?
+
+The public API (``ownership.api``), in the order a check runs::
+
+    import ownership
+
+    data = ownership.read("cap_table.xlsx")                 # any supported input, detected from its content
+    data = ownership.from_frames(entities_df, holdings_df)  # or two pandas DataFrames with the same columns
+    result = ownership.check(data, jurisdictions=["CN"], profile="ofac", threshold=50)
+    result.entities, result.summary, result.warnings        # verdicts (fractions 0..1), counts, warnings
+    result.to_frame()                                        # one row per entity, figures in percent
+    print(ownership.explain(result, "HELIO-SG"))             # what `exposure explain` prints
+
+Settings go by their policy-file names, percentages in percent (``threshold=50``); inside, every figure is
+a fraction 0..1. Errors are ``InputError`` (the input: file, sheet, row, column) and ``PolicyError`` (a
+setting), both ``ExposureError``.
+
+Importing the package loads nothing heavy: each name is imported when first used (PEP 562), so
+``import ownership.model`` does not pull in numpy, scipy, pandas or pyarrow.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ownership.api import Explanation, from_frames, read
+    from ownership.errors import DataWarning, ExposureError, InputError, PolicyError
+    from ownership.model import OwnershipData, Policy
+    from ownership.result import CheckResult, EntityVerdict, Status, Summary
+
+#: Where each public name lives; imported on first use.
+_HOMES = {
+    "read": "ownership.api",
+    "from_frames": "ownership.api",
+    "Explanation": "ownership.api",
+    "CheckResult": "ownership.result",
+    "EntityVerdict": "ownership.result",
+    "Status": "ownership.result",
+    "Summary": "ownership.result",
+    "OwnershipData": "ownership.model",
+    "Policy": "ownership.model",
+    "DataWarning": "ownership.errors",
+    "ExposureError": "ownership.errors",
+    "InputError": "ownership.errors",
+    "PolicyError": "ownership.errors",
+}
+
+#: API functions named like a module of the package (``ownership/check.py`` runs the pipeline,
+#: ``ownership/explain/`` words the reasons). ``ownership.check`` is that module, as Python's imports make
+#: it, so the module itself is made callable: calling it calls the API function of the same name.
+_CALLABLE_MODULES = ("check", "explain")
+
+__all__ = [
+    "CheckResult",
+    "DataWarning",
+    "EntityVerdict",
+    "Explanation",
+    "ExposureError",
+    "InputError",
+    "OwnershipData",
+    "Policy",
+    "PolicyError",
+    "Status",
+    "Summary",
+    "check",
+    "explain",
+    "from_frames",
+    "read",
+]
+
+
+class _CallableModule(types.ModuleType):
+    """A module of the package that is also an API function: ``ownership.check(data, ...)`` calls
+    ``ownership.api.check``; ``ownership.check.check`` is still the pipeline's own function."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from ownership import api
+
+        function = getattr(api, self.__name__.rpartition(".")[2])
+        return function(*args, **kwargs)
+
+
+class _Package(types.ModuleType):
+    """The package: when Python binds a module named like an API function to it (on that module's
+    import), the module becomes callable."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _CALLABLE_MODULES and type(value) is types.ModuleType:
+            value.__class__ = _CallableModule
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+def __getattr__(name: str) -> Any:
+    if name in _CALLABLE_MODULES:
+        # Importing the module binds it here (callable, see _Package), so this runs once per name.
+        return importlib.import_module(f"{__name__}.{name}")
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
