@@ -36,7 +36,7 @@ from typing import Final
 
 from ownership.errors import InputError, Location, short
 from ownership.model import Entity, EntityType, Holding, OwnershipData, SourceInfo, Stake
-from ownership.readers.canonical.rows import Problems
+from ownership.readers.canonical.row import Problems
 from ownership.readers.cells.digest import file_sha256
 from ownership.readers.cells.tables import RawTable, ReadLimits, cell_text, read_text_table
 from ownership.readers.cells.values import ValueProblem, parse_date, parse_number, parse_percent

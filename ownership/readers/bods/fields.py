@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ownership.errors import DataWarning, Location, short
-from ownership.readers.canonical.rows import Problems
+from ownership.readers.canonical.row import Problems
 
 JsonObject = Mapping[str, Any]
 

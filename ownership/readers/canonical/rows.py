@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from datetime import date
+from dataclasses import replace
 
-from ownership.errors import DataWarning, InputError, Location, short
-from ownership.model import TOLERANCE, CountryKind, Entity, EntityType, Holding, Stake
-from ownership.model.countries import UnknownCountryError, is_unknown_spelling, normalize_country, parse_other_countries
+from ownership.errors import InputError, Location, short
+from ownership.model import Entity, Holding
+from ownership.readers.canonical.fractions import bare_number, check_fraction_scale, check_mixed_forms, widen_fractions
+from ownership.readers.canonical.inline import (
+    COUNTRY_COLUMNS,
+    INLINE_COLUMNS,
+    InlineEntities,
+    merge_found_countries,
+    note_countries,
+)
+from ownership.readers.canonical.register import register_subject
+from ownership.readers.canonical.row import Problems, Row, data_rows, row_entity_type
 from ownership.readers.cells.columns import (
     ENTITY_COLUMNS,
     HEADER_SEARCH_ROWS,
@@ -25,206 +32,16 @@ from ownership.readers.cells.columns import (
     is_free_text,
     looks_like,
 )
-from ownership.readers.cells.tables import Cell, RawTable, ReadLayout, UncachedFormula, cell_text, iter_cells
+from ownership.readers.cells.tables import RawTable, ReadLayout, cell_text
 from ownership.readers.cells.values import (
-    ValueProblem,
     is_unknown_marker,
-    parse_bool,
-    parse_date,
-    parse_number,
-    parse_percent,
 )
-
-_TYPE_ALIASES = {
-    "company": EntityType.COMPANY,
-    "corporate": EntityType.COMPANY,
-    "corporation": EntityType.COMPANY,
-    "legal entity": EntityType.COMPANY,
-    "entity": EntityType.COMPANY,
-    "holding company": EntityType.COMPANY,
-    "ltd": EntityType.COMPANY,
-    "llc": EntityType.COMPANY,
-    "partnership": EntityType.COMPANY,
-    "person": EntityType.PERSON,
-    "individual": EntityType.PERSON,
-    "natural person": EntityType.PERSON,
-    "fund": EntityType.FUND,
-    "investment fund": EntityType.FUND,
-    "lp": EntityType.FUND,
-    "trust": EntityType.TRUST,
-    "foundation": EntityType.TRUST,
-    "state": EntityType.STATE,
-    "state body": EntityType.STATE,
-    "government": EntityType.STATE,
-    "sovereign": EntityType.STATE,
-    "state-owned": EntityType.STATE,
-    "soe": EntityType.STATE,
-    "public": EntityType.PUBLIC,
-    "listed": EntityType.PUBLIC,
-    "public company": EntityType.PUBLIC,
-    "listed company": EntityType.PUBLIC,
-    "free float": EntityType.PUBLIC,
-    "unknown": EntityType.UNKNOWN,
-}
 
 # An entity's source or note (the workbook ``exposure convert`` writes has one).
 _ENTITY_COLUMNS = {
     **ENTITY_COLUMNS,
     "source": frozenset(header_key(n) for n in ("source", "reference", "note", "notes")),
 }
-
-
-@dataclass
-class Problems:
-    """Errors and warnings collected while reading.
-
-    Attributes:
-        lenient: data that looks like it matters but is not read (a country column, a sheet) is a warning
-            instead of an error (``--lenient``).
-    """
-
-    errors: list[InputError] = field(default_factory=list)
-    warnings: list[DataWarning] = field(default_factory=list)
-    lenient: bool = False
-
-    def error(self, reason: str, where: Location) -> None:
-        self.errors.append(InputError(reason, where))
-
-    def warn(self, code: str, message: str, where: Location | None = None) -> None:
-        self.warnings.append(DataWarning(code, message, where))
-
-    def unread(self, code: str, message: str, fix: str, where: Location) -> None:
-        """Data the reader does not use although it looks like it matters: an error saying how to have it
-        read (``fix``), or under ``lenient`` a warning that it is ignored. A gate must not pass on what it
-        did not read."""
-        if self.lenient:
-            self.warn(code, f"{message}: ignored (--lenient)", where)
-        else:
-            self.error(f"{message}, and is not read; {fix}, or pass --lenient to ignore it", where)
-
-    def raise_first(self) -> None:
-        """Raise every error collected, as one error listing them all (first one first)."""
-        if self.errors:
-            first, *rest = self.errors
-            raise InputError(first.reason, first.where, more=len(rest), also=tuple(rest))
-
-
-class _Row:
-    """One data row with access to its fields by name, and located errors."""
-
-    def __init__(self, table: RawTable, header: Header, number: int, cells: list[Cell], problems: Problems):
-        self.table, self.header, self.number, self.problems = table, header, number, problems
-        width = max(header.columns.values(), default=0) + 1
-        self.cells = list(iter_cells(cells, max(width, len(cells))))
-        self.reported: set[int] = set()
-
-    def where(self, name: str | None = None) -> Location:
-        k = None if name is None else self.header.columns.get(name)
-        if k is None:
-            # The whole row; also for a field with no column (a register's subject).
-            return self.table.where(self.number)
-        return self.table.where(self.number, k + 1, self.header.texts.get(k))
-
-    def cell(self, name: str) -> Cell:
-        k = self.header.columns.get(name)
-        if k is None:
-            return Cell(None)
-        cell = self.cells[k]
-        if isinstance(cell.value, UncachedFormula):
-            if k not in self.reported:
-                self.reported.add(k)
-                self.problems.error(
-                    f"the formula ={cell.value.formula.lstrip('=')[:60]} has no saved value (the file was written "
-                    "by a program that does not calculate); open the workbook in Excel or LibreOffice, let it "
-                    "recalculate, save it, and try again",
-                    self.where(name),
-                )
-            return Cell(None)
-        return cell
-
-    def text(self, name: str) -> str | None:
-        return cell_text(self.cell(name).value)
-
-    def country(self, name: str) -> str | None:
-        value = self.cell(name).value
-        if is_unknown_spelling(value):
-            self.problems.warn(
-                "unknown_country",
-                f"country '{short(str(value))}' means unknown: read as an unknown country (which only the high "
-                "bound may take for a watched one)",
-                self.where(name),
-            )
-            return None
-        try:
-            return normalize_country(value)
-        except UnknownCountryError as exc:
-            self.problems.error(str(exc), self.where(name))
-            return None
-
-    def other_countries(self, name: str) -> tuple[tuple[str, CountryKind], ...]:
-        """A list of further countries with their kinds, "UA (tax residence); GB (nationality)"; a country
-        without a kind is a residence (for a company: a head office)."""
-        text = cell_text(self.cell(name).value)
-        if text is None:
-            return ()
-        try:
-            return parse_other_countries(text)
-        except UnknownCountryError as exc:
-            self.problems.error(str(exc), self.where(name))
-            return ()
-
-    def percent(self, name: str) -> Stake | None:
-        cell = self.cell(name)
-        try:
-            return parse_percent(cell.value, percent_format=cell.percent_format)
-        except ValueProblem as exc:
-            self.problems.error(str(exc), self.where(name))
-            return None
-
-    def number_value(self, name: str) -> float | None:
-        try:
-            return parse_number(self.cell(name).value)
-        except ValueProblem as exc:
-            self.problems.error(str(exc), self.where(name))
-            return None
-
-    def date_value(self, name: str) -> date | None:
-        try:
-            return parse_date(self.cell(name).value)
-        except ValueProblem as exc:
-            self.problems.error(str(exc), self.where(name))
-            return None
-
-    def flag(self, name: str) -> bool:
-        try:
-            return bool(parse_bool(self.cell(name).value))
-        except ValueProblem as exc:
-            self.problems.error(str(exc), self.where(name))
-            return False
-
-
-def _rows(table: RawTable, header: Header, problems: Problems) -> Iterator[_Row]:
-    """The data rows below the header, one at a time: a registry extract has millions, and holding all their
-    row objects at once costs more memory than the data itself."""
-    problems.warnings.extend(table.warnings)
-    # Cells to the right of the last header are not read; say so rather than drop them silently
-    # (typically an unquoted comma inside a CSV cell).
-    width = max(header.texts, default=-1) + 1
-    rows = table.rows
-    for index in range(header.position + 1, len(rows)):
-        number, cells = rows[index]
-        row = _Row(table, header, number, cells, problems)
-        if len(cells) > width:
-            extra = [k for k in range(width, len(cells)) if cell_text(cells[k].value) is not None]
-            if extra:
-                problems.warn(
-                    "ignored_cells",
-                    f"{len(extra)} cell{'s' if len(extra) > 1 else ''} beyond the last column header "
-                    f"({cell_text(cells[extra[0]].value)!r}...) ignored; in a CSV, quote cells that contain "
-                    "the delimiter",
-                    table.where(row.number, extra[0] + 1),
-                )
-        yield row
 
 
 def _warn_unknown_columns(table: RawTable, header: Header, problems: Problems, *, entities: bool = False) -> None:
@@ -248,26 +65,6 @@ def _warn_unknown_columns(table: RawTable, header: Header, problems: Problems, *
             problems.warn("ignored_column", f"column '{text}' is not a column exposure reads: ignored", where)
 
 
-def entity_type(text: str | None) -> EntityType | None:
-    """The entity type for a type cell (None if unrecognised; blank is unknown)."""
-    if text is None:
-        return EntityType.UNKNOWN
-    return _TYPE_ALIASES.get(" ".join(text.casefold().replace("_", " ").split()))
-
-
-def _entity_type(row: _Row, name: str) -> EntityType:
-    text = row.text(name)
-    found = entity_type(text)
-    if found is None:
-        row.problems.warn(
-            "unknown_type",
-            f"type '{short(text)}' is not one of company, person, fund, trust, state, public, unknown: read as unknown",
-            row.where(name),
-        )
-        return EntityType.UNKNOWN
-    return found
-
-
 def read_entities(table: RawTable, problems: Problems, layout: ReadLayout | None = None) -> list[Entity]:
     """Entities from an Entities table (an id or, failing that, a name column required; type, countries,
     shares outstanding optional). A table keyed by name uses the name as the id."""
@@ -275,7 +72,7 @@ def read_entities(table: RawTable, problems: Problems, layout: ReadLayout | None
     _warn_unknown_columns(table, header, problems, entities=True)
     seen: dict[str, Entity] = {}
     entities: list[Entity] = []
-    for row in _rows(table, header, problems):
+    for row in data_rows(table, header, problems):
         entity_id = row.text("id")
         if entity_id is None:
             if any(c.value not in (None, "") for c in row.cells):
@@ -284,7 +81,7 @@ def read_entities(table: RawTable, problems: Problems, layout: ReadLayout | None
         entity = Entity(
             id=entity_id,
             name=row.text("name") or entity_id,
-            type=_entity_type(row, "type"),
+            type=row_entity_type(row, "type"),
             jurisdiction=row.country("jurisdiction"),
             headquarters=row.country("headquarters"),
             shares_outstanding=row.number_value("shares_outstanding"),
@@ -445,11 +242,11 @@ def read_holdings(
             "ownership, %, share or equity",
             table.where(header.row),
         )
-    inline = _InlineEntities(entities, problems) if declared_source is None else None
-    merged = [c for c in _COUNTRY_COLUMNS if c in cols] if inline is None and merge_countries else []
+    inline = InlineEntities(entities, problems) if declared_source is None else None
+    merged = [c for c in COUNTRY_COLUMNS if c in cols] if inline is None and merge_countries else []
     found: dict[str, dict[str, tuple[str, Location]]] = {}
     if inline is None:
-        for extra in _INLINE_COLUMNS:
+        for extra in INLINE_COLUMNS:
             if extra in cols and extra not in merged:
                 k = cols[extra]
                 problems.warn(
@@ -463,7 +260,7 @@ def read_holdings(
     bare_numbers: list[tuple[float, Location]] = []
     percent_texts: list[tuple[str, Location]] = []
     since_total: list[Holding] = []
-    for row in _rows(table, header, problems):
+    for row in data_rows(table, header, problems):
         holder_text = row.text("holder")
         subject_text = register if register is not None else row.text("subject")
         if holder_text is not None and _TOTAL.match(holder_text) and (register is not None or not row.text("subject")):
@@ -486,7 +283,7 @@ def read_holdings(
             holder = resolver.resolve(holder_text, row.where("holder"))
             subject = resolver.resolve(subject_text, row.where("subject"))
             if merged:
-                _note_countries(row, merged, {"holder": holder, "subject": subject}, found)
+                note_countries(row, merged, {"holder": holder, "subject": subject}, found)
         holding = _holding(row, holder, subject, bare_numbers, percent_texts)
         if holding is not None:
             holdings.append(holding)
@@ -494,76 +291,16 @@ def read_holdings(
     if inline is not None:
         inline.finish(entities)
     if found:
-        _merge_countries(entities, found, problems, declared_source or "the entity list")
-    if not _check_mixed_forms(bare_numbers, percent_texts, problems) and _check_fraction_scale(bare_numbers, problems):
-        holdings = _widen_fractions(holdings, bare_numbers)
+        merge_found_countries(entities, found, problems, declared_source or "the entity list")
+    if not check_mixed_forms(bare_numbers, percent_texts, problems) and check_fraction_scale(bare_numbers, problems):
+        holdings = widen_fractions(holdings, bare_numbers)
     return holdings
 
 
-_COUNTRY_COLUMNS = tuple(
-    f"{role}_{attr}" for role in ("holder", "subject") for attr in ("jurisdiction", "headquarters")
-)
-
-
-def _note_countries(
-    row: _Row, columns: list[str], parties: dict[str, str | None], found: dict[str, dict[str, tuple[str, Location]]]
-) -> None:
-    """Record the countries this row gives its parties; two rows giving one party two countries is an error."""
-    for name in columns:
-        role, attr = name.split("_", 1)
-        party = parties[role]
-        code = row.country(name) if party is not None else None
-        if party is None or code is None:
-            continue
-        earlier = found.setdefault(party, {}).get(attr)
-        if earlier is None:
-            found[party][attr] = (code, row.where(name))
-        elif earlier[0] != code:
-            row.problems.error(
-                f"{short(party)} has {attr} {code} here but {earlier[0]} at row {earlier[1].row}; one party, one "
-                "country",
-                row.where(name),
-            )
-
-
-def _merge_countries(
-    entities: list[Entity], found: dict[str, dict[str, tuple[str, Location]]], problems: Problems, declared: str
-) -> None:
-    """Countries from the holding rows fill what the entity list leaves blank; a contradiction is an error."""
-    filled: list[str] = []
-    for k, entity in enumerate(entities):
-        given = found.get(entity.id)
-        if not given:
-            continue
-        for attr, (code, where) in given.items():
-            current = getattr(entity, attr)
-            if current is None:
-                entity = (
-                    replace(entity, jurisdiction=code) if attr == "jurisdiction" else replace(entity, headquarters=code)
-                )
-                filled.append(entity.id)
-            elif current != code:
-                problems.error(
-                    f"{declared} gives {short(entity.id)} {attr} {current}, but this row says {code}; correct one of "
-                    "them",
-                    where,
-                )
-        entities[k] = entity
-    if filled:
-        names = list(dict.fromkeys(filled))
-        listed = ", ".join(short(n, 40) for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        problems.warn(
-            "country_from_holdings",
-            f"{len(names)} part{'y' if len(names) == 1 else 'ies'} without a country in {declared} take it from the "
-            f"holdings' country column ({listed})",
-        )
-
-
-#: The first cell of a total row: "Total", "TOTAL:", "Grand total", "Sum", "Subtotal".
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub-?\s*)?(total|totals|sum)\b\W*$", re.IGNORECASE)
 
 
-def _check_total(row: _Row, above: list[Holding]) -> None:
+def _check_total(row: Row, above: list[Holding]) -> None:
     """A Total/Sum row: its percent and shares against the rows above it (since any earlier total); a
     mismatch beyond rounding is a warning. The row itself is not a holding."""
     cols = row.header.columns
@@ -595,71 +332,8 @@ def _pct_range(low: float, high: float) -> str:
     return f"{low * 100:.4g}%" if abs(high - low) < 1e-12 else f"{low * 100:.4g}-{high * 100:.4g}%"
 
 
-_REGISTER_WORDS = re.compile(
-    r"\b(register\s+of\s+(members|shareholders)|share(holders?)?\s+register|members'?\s+register|"
-    r"shareholders?(\s+list)?|cap(itali[sz]ation)?\s+table|as\s+(at|of)\b)",
-    re.IGNORECASE,
-)
-_REGISTER_OF = re.compile(r"register\s+of\s+(members|shareholders)\s+of\s+(.+)", re.IGNORECASE)
-_SEPARATOR = re.compile(r"\s+[-\u2013\u2014:|]\s+|\s*:\s+")
-_AS_AT = re.compile(r"\s*[,(]?\s*\bas\s+(at|of|on)\b.*$", re.IGNORECASE)
-
-
-_LEGAL_FORM = re.compile(
-    r"(\b(ltd|limited|inc|llc|gmbh|ag|plc|corp|corporation|co|pte|bv|nv|sa|sarl|spa|kk|lp|llp)\.?|有限公司|株式会社)$",
-    re.IGNORECASE,
-)
-
-
-def title_company(title: str) -> str | None:
-    """The company a register's title names: "Jade Semiconductor Pte. Ltd. - Register of Members as at
-    30 June 2026" and "Register of members of Jade Semiconductor Pte. Ltd." give "Jade Semiconductor Pte.
-    Ltd."; a title that is a company name alone ("Jade Semiconductor Pte. Ltd.") gives itself; None when
-    the title names no company ("Register of Members", "Prepared by finance")."""
-    text = " ".join(title.split())
-    found = _REGISTER_OF.search(text)
-    if found:
-        return _AS_AT.sub("", found.group(2)).strip(" -,:;") or None
-    if not _REGISTER_WORDS.search(text):
-        return text if _LEGAL_FORM.search(text) else None
-    for part in _SEPARATOR.split(text):
-        part = part.strip(" -,:;")
-        if part and not _REGISTER_WORDS.search(part):
-            return part
-    return None
-
-
-def register_subject(table: RawTable, header: Header, problems: Problems, layout: ReadLayout | None) -> str:
-    """The subject of a register of members (a holdings table with no subject column): ``--subject``, else
-    the company its title row names, else the file's stem; the last two are said in a warning."""
-    if layout is not None and layout.subject:
-        return layout.subject
-    for number, cells in table.rows[: header.position]:
-        for cell in cells:
-            text = cell_text(cell.value)
-            name = title_company(text) if text is not None else None
-            if name is not None:
-                problems.warn(
-                    "register_subject",
-                    f"no subject column: read as the register of members of '{short(name)}', the company the "
-                    "title row names; give --subject NAME if it is another",
-                    table.where(number),
-                )
-                return name
-    from pathlib import PurePath
-
-    stem = PurePath(table.file).stem or table.file
-    problems.warn(
-        "register_subject",
-        f"no subject column and no title row naming the company: read as the register of members of "
-        f"'{short(stem)}', the file's name; give --subject NAME to name the company",
-        table.where(),
-    )
-    return stem
-
-
 def _holding(
-    row: _Row,
+    row: Row,
     holder: str | None,
     subject: str | None,
     bare_numbers: list[tuple[float, Location]],
@@ -675,7 +349,7 @@ def _holding(
             f"the stake is '{cell_text(percent_cell.value)}': read as anywhere from 0 to 100%",
             row.where("percent"),
         )
-    bare = _bare_number(percent_cell)
+    bare = bare_number(percent_cell)
     if stake is not None and bare is not None:
         bare_numbers.append((bare, row.where("percent")))
     if stake is not None and isinstance(percent_cell.value, str) and "%" in percent_cell.value:
@@ -716,177 +390,3 @@ def _holding(
         where=row.where(),
         indirect=row.flag("indirect") if "indirect" in cols else False,
     )
-
-
-_PLAIN_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
-
-
-def _bare_number(cell: Cell) -> float | None:
-    """The cell's value if it is a plain number without a percent sign or format (a CSV's "0.42" too)."""
-    value = cell.value
-    if isinstance(value, bool) or cell.percent_format:
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str) and _PLAIN_NUMBER.match(value.strip()):
-        return float(value.strip().replace(",", "."))
-    return None
-
-
-def _check_mixed_forms(
-    bare: list[tuple[float, Location]], texts: list[tuple[str, Location]], problems: Problems
-) -> bool:
-    """Percent text ('45%') beside bare numbers that are all at most 1 (0.55) is ambiguous: 0.55 may be a
-    fraction (55%) or percentage points (0.55%). Each bare cell is an error; returns whether there were any."""
-    if not texts or not bare or not all(v <= 1.0 for v, _ in bare) or not any(v > 0 for v, _ in bare):
-        return False
-    sample, sample_where = texts[0]
-    for value, where in bare:
-        if value <= 0:
-            continue
-        problems.error(
-            f"{value:g} is a bare number in a column that also holds percent text ('{short(sample, 20)}' at row "
-            f"{sample_where.row}): it could be {value * 100:g}% or {value:g}%; write it with a % sign "
-            f"({value * 100:g}% or {value:g}%), or format the cell as a percentage",
-            where,
-        )
-    return True
-
-
-def _check_fraction_scale(bare: list[tuple[float, Location]], problems: Problems) -> bool:
-    """Whether a column's plain numbers are all at most 1 (said in a warning): then each may be percentage
-    points (0.6 = 0.6%, as the format reads a bare number) or a fraction typed without a % format (0.6 =
-    60%), and the caller widens each such stake to span both readings, so the ambiguity can make a result
-    ``possible`` but never a clean ``clear``."""
-    if len(bare) >= 2 and all(v <= 1.0 for v, _ in bare) and any(0 < v < 1 for v, _ in bare):
-        problems.warn(
-            "fraction_scale",
-            "every stake in this column is a plain number of at most 1: each may be percentage points (0.6 = "
-            "0.6%) or a fraction (0.6 = 60%), so each is read as the range between the two (0.6-60%); format "
-            "the cells as percentages, or write 60 or 0.6%, to settle it",
-            replace(bare[0][1], row=None),
-        )
-        return True
-    return False
-
-
-def _widen_fractions(holdings: list[Holding], bare: list[tuple[float, Location]]) -> list[Holding]:
-    """The holdings whose percent cell was a plain number at most 1, each read as the range from the
-    percentage-point reading to the fraction reading (0.6 -> 0.6-60%)."""
-    by_row = {where.row: value for value, where in bare}
-    widened: list[Holding] = []
-    for h in holdings:
-        value = by_row.get(h.where.row if h.where is not None else None)
-        if value is not None and h.stake is not None and h.stake.is_exact:
-            h = replace(h, stake=Stake(h.stake.low, max(h.stake.low, value)))
-        widened.append(h)
-    return widened
-
-
-_INLINE_COLUMNS = tuple(
-    f"{role}_{attr}"
-    for role in ("holder", "subject")
-    for attr in ("name", "type", "jurisdiction", "headquarters", "ultimate")
-)
-
-
-class _InlineEntities:
-    """Entities declared on holding rows (single holdings CSV): holder_/subject_ name, type and countries."""
-
-    def __init__(self, entities: list[Entity], problems: Problems) -> None:
-        self.entities = entities
-        self.problems = problems
-        self.found: dict[str, Entity] = {e.id: e for e in entities}
-        self.order: list[str] = []
-
-    def declare(self, row: _Row, role: str, entity_id: str) -> str:
-        """Record what this row says about the party and return its id."""
-        cols = row.header.columns
-        entity = Entity(
-            id=entity_id,
-            name=row.text(f"{role}_name") or entity_id,
-            type=_entity_type(row, f"{role}_type") if f"{role}_type" in cols else EntityType.UNKNOWN,
-            jurisdiction=row.country(f"{role}_jurisdiction") if f"{role}_jurisdiction" in cols else None,
-            headquarters=row.country(f"{role}_headquarters") if f"{role}_headquarters" in cols else None,
-            where=row.where(role),
-            ultimate=row.flag(f"{role}_ultimate") if f"{role}_ultimate" in cols else False,
-        )
-        previous = self.found.get(entity_id)
-        if previous is None:
-            self.found[entity_id] = entity
-            self.order.append(entity_id)
-            return entity_id
-        merged = previous
-        for attr in ("jurisdiction", "headquarters"):
-            old, new = getattr(previous, attr), getattr(entity, attr)
-            if old is not None and new is not None and old != new:
-                row_text = previous.where.row if previous.where else "?"
-                self.problems.error(
-                    f"{short(entity_id)} has {attr} {new} here but {old} at row {row_text}; one entity, one country",
-                    row.where(f"{role}_{attr}"),
-                )
-            elif old is None and new is not None:
-                merged = replace(merged, **{attr: new})
-        if merged.type is EntityType.UNKNOWN and entity.type is not EntityType.UNKNOWN:
-            merged = replace(merged, type=entity.type)
-        if entity.ultimate and not merged.ultimate:
-            merged = replace(merged, ultimate=True)
-        self.found[entity_id] = merged
-        return entity_id
-
-    def finish(self, entities: list[Entity]) -> None:
-        # The ids already listed, gathered once: a set built inside the generator was built again for every
-        # party, which made a 200,000-row holdings file take minutes.
-        listed = {e.id for e in entities}
-        entities.extend(self.found[i] for i in self.order if i not in listed)
-
-
-def apply_share_counts(entities: list[Entity], holdings: list[Holding], problems: Problems) -> list[Holding]:
-    """Turn share counts into stakes: against the subject's shares outstanding when given, otherwise
-    against the sum of the share counts recorded for that subject (with a warning: nothing is then
-    unallocated)."""
-    by_id = {e.id: e for e in entities}
-    counted: dict[str, list[Holding]] = defaultdict(list)
-    for h in holdings:
-        if h.stake is None and h.shares is not None:
-            counted[h.subject].append(h)
-    if not counted:
-        return holdings
-    stakes: dict[int, Stake] = {}
-    for subject, rows in counted.items():
-        outstanding = by_id[subject].shares_outstanding
-        total = sum(h.shares or 0.0 for h in rows)
-        if outstanding:
-            denominator = outstanding
-        else:
-            if any(h.stake is not None for h in holdings if h.subject == subject):
-                problems.error(
-                    f"{short(subject)} has holdings given as percentages and as share counts but no shares "
-                    "outstanding; add its 'shares outstanding' in Entities",
-                    rows[0].where or Location("?"),
-                )
-                continue
-            denominator = total
-            problems.warn(
-                "shares_summed",
-                f"{short(subject)} has no shares outstanding: stakes computed from the {len(rows)} share counts "
-                f"recorded ({total:,.0f} shares), so none of it is unallocated",
-                rows[0].where,
-            )
-        if denominator <= 0:
-            problems.error(
-                f"the share counts recorded for {short(subject)} add up to 0, so they give no stake; give shares "
-                "outstanding or a percent",
-                rows[0].where or Location("?"),
-            )
-            continue
-        for h in rows:
-            share = (h.shares or 0.0) / denominator
-            if share > 1.0 + TOLERANCE:
-                problems.error(
-                    f"{h.shares:,.0f} shares is more than {short(subject)}'s {denominator:,.0f} shares outstanding",
-                    h.where or Location("?"),
-                )
-                continue
-            stakes[id(h)] = Stake.exact(min(share, 1.0))
-    return [replace(h, stake=stakes[id(h)]) if id(h) in stakes else h for h in holdings]

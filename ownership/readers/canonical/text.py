@@ -9,7 +9,9 @@ from pathlib import Path
 
 from ownership.errors import DataWarning, InputError, Location
 from ownership.model import Entity, OwnershipData, SourceInfo
-from ownership.readers.canonical.rows import Problems, apply_share_counts, check_mappings, read_entities, read_holdings
+from ownership.readers.canonical.row import Problems
+from ownership.readers.canonical.rows import check_mappings, read_entities, read_holdings
+from ownership.readers.canonical.shares import apply_share_counts
 from ownership.readers.cells.digest import combined_sha256, file_sha256
 from ownership.readers.cells.tables import RawTable, ReadLayout, ReadLimits, read_text_table
 from ownership.readers.detect import find_file

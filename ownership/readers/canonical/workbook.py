@@ -13,15 +13,15 @@ from pathlib import Path
 
 from ownership.errors import DataWarning, InputError, Location, short
 from ownership.model import OwnershipData, SourceInfo
+from ownership.readers.canonical.row import Problems
 from ownership.readers.canonical.rows import (
-    Problems,
-    apply_share_counts,
     check_mappings,
     entities_header,
     holdings_header,
     read_entities,
     read_holdings,
 )
+from ownership.readers.canonical.shares import apply_share_counts
 from ownership.readers.cells.columns import header_key
 from ownership.readers.cells.digest import file_sha256
 from ownership.readers.cells.tables import DEFAULT_LIMITS, RawTable, ReadLayout, ReadLimits, cell_text, read_workbook

@@ -11,7 +11,7 @@ from typing import Final
 from ownership.errors import InputError, Location, short
 from ownership.model import CountryKind, Entity, EntityType
 from ownership.model.countries import UnknownCountryError, normalize_country
-from ownership.readers.canonical.rows import Problems
+from ownership.readers.canonical.row import Problems
 from ownership.readers.ftm.records import Record
 
 #: LegalEntity and its descendants, each with its parent schema (for merging fragments).

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 
 from ownership.model import Holding, Stake
-from ownership.readers.canonical.rows import Problems
+from ownership.readers.canonical.row import Problems
 from ownership.readers.ftm.claims import OPEN_END, OPEN_START, Claim
 
 

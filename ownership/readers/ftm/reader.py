@@ -54,7 +54,7 @@ from typing import Final
 
 from ownership.errors import InputError, Location
 from ownership.model import OwnershipData, SourceInfo
-from ownership.readers.canonical.rows import Problems
+from ownership.readers.canonical.row import Problems
 from ownership.readers.cells.tables import ReadLimits
 from ownership.readers.ftm.claims import ClaimReader
 from ownership.readers.ftm.parties import Catalogue

@@ -36,7 +36,7 @@ from typing import Final
 from ownership.errors import DataWarning, Location, short
 from ownership.model import TOLERANCE, Entity, EntityType, Holding, Stake
 from ownership.model.countries import UnknownCountryError, normalize_country
-from ownership.readers.canonical.rows import Problems
+from ownership.readers.canonical.row import Problems
 from ownership.readers.cells.validity import Period, day_before, iso_day
 from ownership.readers.psc.files import TOTALS_KIND, CompanyRow
 from ownership.readers.psc.messages import NOBODY, UNIDENTIFIED, tally_message

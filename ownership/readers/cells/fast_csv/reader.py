@@ -39,14 +39,10 @@ from ownership.model.tables import (
     HoldingTable,
     Places,
 )
-from ownership.readers.canonical.rows import (
-    _ENTITY_COLUMNS,
-    _INLINE_COLUMNS,
-    Problems,
-    _check_fraction_scale,
-    _warn_unknown_columns,
-    entity_type,
-)
+from ownership.readers.canonical.fractions import check_fraction_scale as _check_fraction_scale
+from ownership.readers.canonical.inline import INLINE_COLUMNS as _INLINE_COLUMNS
+from ownership.readers.canonical.row import Problems, entity_type
+from ownership.readers.canonical.rows import _ENTITY_COLUMNS, _warn_unknown_columns
 from ownership.readers.cells.columns import HOLDING_COLUMNS
 from ownership.readers.cells.digest import combined_sha256
 from ownership.readers.cells.fast_csv.parse import ParsedFile, parse

@@ -18,7 +18,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ownership.readers.canonical.rows import _bare_number
+from ownership.readers.canonical.fractions import bare_number as _bare_number
 from ownership.readers.cells.tables import Cell, cell_text
 from ownership.readers.cells.values import ValueProblem, is_unknown_marker, parse_percent
 

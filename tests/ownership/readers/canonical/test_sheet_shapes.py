@@ -14,7 +14,7 @@ import pytest
 from ownership.errors import InputError, Location
 from ownership.model import OwnershipData, Stake
 from ownership.readers import read_input
-from ownership.readers.canonical.rows import title_company
+from ownership.readers.canonical.register import title_company
 from ownership.readers.cells.tables import ReadLayout, ReadLimits
 
 TITLE = "Jade Semiconductor Pte. Ltd. - Register of Members as at 30 June 2026"

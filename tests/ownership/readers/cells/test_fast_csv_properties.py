@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from ownership.errors import InputError
 from ownership.readers import read_input
-from ownership.readers.canonical.rows import _bare_number
+from ownership.readers.canonical.fractions import bare_number as _bare_number
 from ownership.readers.cells.fast_csv.values import SPACES, Decline, blank_rows, stakes, texts, untidy_rows
 from ownership.readers.cells.tables import Cell, cell_text
 from ownership.readers.cells.unicode_text import tidy_text
