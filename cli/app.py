@@ -131,22 +131,13 @@ def main_callback(
 
 
 @app.command()
+@o.setting_options(panels=(o.RULE_PANEL, o.PARTIES_PANEL, o.CI_PANEL, o.OUTPUT_PANEL, o.INPUT_PANEL))
 def check(
     input_path: o.Input,
-    jurisdiction: o.Jurisdictions = [],  # noqa: B006 - typer needs a literal default for repeatable options
-    profile: o.Profiles = [],  # noqa: B006
+    flags: o.Flags,
+    profile: o.Profiles = [],  # noqa: B006 - typer needs a literal default for repeatable options
     policy_path: o.PolicyFile = None,
     no_policy_file: o.NoPolicyFile = False,
-    watchlist: o.Watchlists = [],  # noqa: B006
-    threshold: o.Threshold = None,
-    comparison: o.ComparisonOpt = None,
-    method: o.MethodOpt = None,
-    home: o.Home = None,
-    pass_through: o.PassThrough = None,
-    pass_through_comparison: o.PassThroughComparison = None,
-    aggregate: o.Aggregate = None,
-    weights: o.WeightsOpt = None,
-    control: o.Control = None,
     entity: o.Entities = [],  # noqa: B006
     fmt: Annotated[
         FormatOpt | None,
@@ -168,10 +159,6 @@ def check(
             help="Write the report to this file: .json, .csv, .parquet, .md, .txt, or the audit reports .xlsx, .html.",
         ),
     ] = None,
-    fail_on: o.FailOnOpt = None,
-    as_of: o.AsOf = None,
-    allow_overallocation: o.AllowOverallocation = False,
-    unrecorded_holders: o.Unrecorded = None,
     max_rows: o.MaxRows = o.DEFAULT_MAX_ROWS,
     max_input_mb: o.MaxInputMb = o.DEFAULT_MAX_INPUT_MB,
     quiet: o.Quiet = False,
@@ -186,23 +173,6 @@ def check(
 
     Exit codes: 0 nothing deciding is home or flagged; 1 something is; 2 the input or options could not be used.
     """
-    flags = o.policy_flags(
-        jurisdiction=jurisdiction,
-        threshold=threshold,
-        comparison=comparison,
-        method=method,
-        home=home,
-        pass_through=pass_through,
-        pass_through_comparison=pass_through_comparison,
-        aggregate=aggregate,
-        weights=weights,
-        control=control,
-        allow_overallocation=allow_overallocation,
-        unrecorded_holders=unrecorded_holders,
-        as_of=as_of,
-        fail_on=fail_on,
-        watchlist=watchlist,
-    )
     report_format = _report_format(fmt, output)
     refuse_overwriting_input(output, input_path)
 

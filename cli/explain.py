@@ -24,26 +24,14 @@ class ExplainFormat(StrEnum):
     markdown = "markdown"
 
 
+@o.setting_options(panels=(o.RULE_PANEL, o.PARTIES_PANEL, o.INPUT_PANEL, o.OUTPUT_PANEL, o.CI_PANEL))
 def explain_command(
     input_path: o.Input,
     entity: Annotated[str, typer.Argument(metavar="ENTITY", help="The entity to explain: its id or unique name.")],
-    jurisdiction: o.Jurisdictions = [],  # noqa: B006 - typer needs a literal default for repeatable options
-    profile: o.Profiles = [],  # noqa: B006
+    flags: o.Flags,
+    profile: o.Profiles = [],  # noqa: B006 - typer needs a literal default for repeatable options
     policy_path: o.PolicyFile = None,
     no_policy_file: o.NoPolicyFile = False,
-    watchlist: o.Watchlists = [],  # noqa: B006
-    threshold: o.Threshold = None,
-    comparison: o.ComparisonOpt = None,
-    method: o.MethodOpt = None,
-    home: o.Home = None,
-    pass_through: o.PassThrough = None,
-    pass_through_comparison: o.PassThroughComparison = None,
-    aggregate: o.Aggregate = None,
-    weights: o.WeightsOpt = None,
-    control: o.Control = None,
-    as_of: o.AsOf = None,
-    allow_overallocation: o.AllowOverallocation = False,
-    unrecorded_holders: o.Unrecorded = None,
     fmt: Annotated[
         ExplainFormat,
         typer.Option(
@@ -59,7 +47,6 @@ def explain_command(
             "-o", "--output", metavar="FILE", rich_help_panel=o.OUTPUT_PANEL, help="Write the explanation to this file."
         ),
     ] = None,
-    fail_on: o.FailOnOpt = None,
     max_rows: o.MaxRows = o.DEFAULT_MAX_ROWS,
     max_input_mb: o.MaxInputMb = o.DEFAULT_MAX_INPUT_MB,
     input_format: o.InputFormat = InputFormatOpt.auto,
@@ -75,23 +62,6 @@ def explain_command(
     Exit codes as for `check`, with ENTITY the only entity that decides: 0 clear (or possible), 1 flagged
     or home, 2 the input or options could not be used.
     """
-    flags = o.policy_flags(
-        jurisdiction=jurisdiction,
-        threshold=threshold,
-        comparison=comparison,
-        method=method,
-        home=home,
-        pass_through=pass_through,
-        pass_through_comparison=pass_through_comparison,
-        aggregate=aggregate,
-        weights=weights,
-        control=control,
-        allow_overallocation=allow_overallocation,
-        unrecorded_holders=unrecorded_holders,
-        as_of=as_of,
-        fail_on=fail_on,
-        watchlist=watchlist,
-    )
     refuse_overwriting_input(output, input_path)
 
     def run() -> int:

@@ -27,43 +27,31 @@ class GraphFormat(StrEnum):
     mermaid = "mermaid"
 
 
+@o.setting_options(panels=(o.RULE_PANEL, o.PARTIES_PANEL, o.INPUT_PANEL, o.OUTPUT_PANEL), exclude={"fail_on"})
 def graph_command(
     input_path: o.Input,
     output: Annotated[
         Path,
         typer.Option("-o", "--output", help="Write the graph here (.graphml, .gexf, .dot/.gv, .mmd/.mermaid)."),
     ],
+    flags: o.Flags,
     fmt: Annotated[
         GraphFormat | None, typer.Option("--format", help="Graph format (default: from -o's extension).")
     ] = None,
-    jurisdiction: o.Jurisdictions = [],  # noqa: B006 - typer needs a literal default for repeatable options
     profile: Annotated[
         list[str],
         typer.Option(
             "--profile", metavar="NAME", help="Named rule (see `exposure profiles`); one, as a graph shows one."
         ),
-    ] = [],  # noqa: B006
+    ] = [],  # noqa: B006 - typer needs a literal default for repeatable options
     policy_path: o.PolicyFile = None,
     no_policy_file: o.NoPolicyFile = False,
-    watchlist: o.Watchlists = [],  # noqa: B006
-    threshold: o.Threshold = None,
-    comparison: o.ComparisonOpt = None,
-    method: o.MethodOpt = None,
-    home: o.Home = None,
-    pass_through: o.PassThrough = None,
-    pass_through_comparison: o.PassThroughComparison = None,
-    aggregate: o.Aggregate = None,
-    weights: o.WeightsOpt = None,
-    control: o.Control = None,
-    as_of: o.AsOf = None,
     entity: Annotated[
         list[str],
         typer.Option(
             "--entity", metavar="ID", help="Only these entities (id or name) decide (the 'decides' attribute)."
         ),
     ] = [],  # noqa: B006
-    allow_overallocation: o.AllowOverallocation = False,
-    unrecorded_holders: o.Unrecorded = None,
     max_rows: o.MaxRows = o.DEFAULT_MAX_ROWS,
     max_input_mb: o.MaxInputMb = o.DEFAULT_MAX_INPUT_MB,
     input_format: o.InputFormat = InputFormatOpt.auto,
@@ -81,23 +69,6 @@ def graph_command(
     if len(set(p.strip().casefold() for p in profile)) > 1:
         fail(f"--profile given {len(profile)} times: a graph shows the statuses under one rule; give one")
     refuse_overwriting_input(output, input_path)
-    flags = o.policy_flags(
-        jurisdiction=jurisdiction,
-        threshold=threshold,
-        comparison=comparison,
-        method=method,
-        home=home,
-        pass_through=pass_through,
-        pass_through_comparison=pass_through_comparison,
-        aggregate=aggregate,
-        weights=weights,
-        control=control,
-        allow_overallocation=allow_overallocation,
-        unrecorded_holders=unrecorded_holders,
-        as_of=as_of,
-        fail_on=None,
-        watchlist=watchlist,
-    )
 
     def run() -> None:
         policies, _, watch_warnings = resolve_policies(profile, policy_path, flags, no_policy_file=no_policy_file)

@@ -1,27 +1,33 @@
 """The options every command that runs a check shares (`check`, `explain`, `graph`), declared once.
 
-Each alias carries its typer declaration, so a command lists the parameter by name and type only, and
-``policy_flags`` turns the values into the flag layer of the policy resolution.
+The policy settings' options are made from their declarations (``ownership.policy.schema``) by
+``setting_options``, which adds them to a command's signature and hands the command their values as the
+flag layer of the policy resolution. The other shared options are aliases that carry their typer
+declaration, so a command lists the parameter by name and type only.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
+import typing
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Final, Literal
 
 import typer
+from typer.models import ArgumentInfo, OptionInfo
 
 from cli.convert import INPUT_FORMAT_HELP, InputFormatOpt
-from ownership.model import Comparison, ControlMode, HomeBasis, Method, UnrecordedHolders, Weights
+from ownership.policy.schema import CI_PANEL as CI_PANEL
+from ownership.policy.schema import INPUT_PANEL as INPUT_PANEL
+from ownership.policy.schema import PARTIES_PANEL as PARTIES_PANEL
+from ownership.policy.schema import RULE_PANEL as RULE_PANEL
+from ownership.policy.schema import SETTINGS, Setting, setting
 from ownership.readers.cells.tables import ReadLayout, ReadLimits
-from ownership.result import FailOn
 
-#: The help panels options are grouped in (``--help``).
-INPUT_PANEL = "Input"
-RULE_PANEL = "Rule"
-PARTIES_PANEL = "How parties count"
+#: The help panels options are grouped in (``--help``); the settings' panels are declared with them.
 OUTPUT_PANEL = "Output"
-CI_PANEL = "CI gate"
 
 Input = Annotated[
     Path,
@@ -32,24 +38,10 @@ Input = Annotated[
         "FollowTheMoney file, or a China A-share top-10 holders CSV (format ashare); detected from the content.",
     ),
 ]
-Jurisdictions = Annotated[
-    list[str],
-    typer.Option(
-        "-j",
-        "--jurisdiction",
-        metavar="CODE",
-        rich_help_panel=RULE_PANEL,
-        help="Watched country (repeatable, comma-separable): CN, CHN, China, PRC...",
-    ),
-]
+_PROFILE: Final = setting("profile")
 Profiles = Annotated[
     list[str],
-    typer.Option(
-        "--profile",
-        metavar="NAME",
-        rich_help_panel=RULE_PANEL,
-        help="Named rule: default, ofac, bis, eu, uk, amlr (see `exposure profiles`); repeat to compare several.",
-    ),
+    typer.Option(_PROFILE.flag, metavar=_PROFILE.metavar, rich_help_panel=_PROFILE.panel, help=_PROFILE.help),
 ]
 PolicyFile = Annotated[
     Path | None,
@@ -69,82 +61,6 @@ NoPolicyFile = Annotated[
         help="Ignore ./exposure.toml and \\[tool.exposure] in ./pyproject.toml (a --policy file is still read).",
     ),
 ]
-Watchlists = Annotated[
-    list[Path],
-    typer.Option(
-        "--watchlist",
-        metavar="FILE",
-        rich_help_panel=RULE_PANEL,
-        help="CSV/xlsx of parties (id and/or name, optional label) to treat as home; repeatable.",
-    ),
-]
-Threshold = Annotated[
-    float | None,
-    typer.Option(metavar="PCT", rich_help_panel=RULE_PANEL, help="Threshold in percent (default 50)."),
-]
-ComparisonOpt = Annotated[
-    Comparison | None,
-    typer.Option(metavar="gt|ge", rich_help_panel=RULE_PANEL, help="gt: more than (default); ge: at least."),
-]
-MethodOpt = Annotated[
-    Method | None,
-    typer.Option(
-        metavar="NAME",
-        rich_help_panel=RULE_PANEL,
-        help="Which figure decides the status: cascade (default), lookthrough or either.",
-    ),
-]
-Home = Annotated[
-    HomeBasis | None,
-    typer.Option(
-        metavar="BASIS",
-        rich_help_panel=PARTIES_PANEL,
-        help="Which country makes an entity a home entity: headquarters, incorporation or either (default).",
-    ),
-]
-PassThrough = Annotated[
-    float | None,
-    typer.Option(
-        "--pass-through",
-        metavar="PCT",
-        rich_help_panel=RULE_PANEL,
-        help="Cascade pass-through threshold in percent (default: --threshold).",
-    ),
-]
-PassThroughComparison = Annotated[
-    Comparison | None,
-    typer.Option(
-        "--pass-through-comparison",
-        metavar="gt|ge",
-        rich_help_panel=RULE_PANEL,
-        help="Comparison for pass-through: gt or ge (default: --comparison).",
-    ),
-]
-Aggregate = Annotated[
-    bool | None,
-    typer.Option(
-        "--aggregate/--no-aggregate",
-        metavar="",
-        rich_help_panel=PARTIES_PANEL,
-        help="Add different home parties' stakes (default), or assess each alone.",
-    ),
-]
-WeightsOpt = Annotated[
-    Weights | None,
-    typer.Option(
-        metavar="NAME",
-        rich_help_panel=PARTIES_PANEL,
-        help="equity (default), or votes where a votes column gives them.",
-    ),
-]
-Control = Annotated[
-    ControlMode | None,
-    typer.Option(
-        metavar="MODE",
-        rich_help_panel=PARTIES_PANEL,
-        help="Control rows (VIE, board rights): report (default), possible (make the subject possible) or taints.",
-    ),
-]
 Entities = Annotated[
     list[str],
     typer.Option(
@@ -152,42 +68,6 @@ Entities = Annotated[
         metavar="ID",
         rich_help_panel=CI_PANEL,
         help="Only these entities (id or name) decide the exit code; repeatable.",
-    ),
-]
-FailOnOpt = Annotated[
-    FailOn | None,
-    typer.Option(
-        metavar="STATUS",
-        rich_help_panel=CI_PANEL,
-        help="What makes the exit code 1: flagged (default), possible (what a gate wants) or never.",
-    ),
-]
-AsOf = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of",
-        metavar="DATE",
-        rich_help_panel=RULE_PANEL,
-        help="Evaluate holdings valid on this date (YYYY-MM-DD; default today).",
-    ),
-]
-Unrecorded = Annotated[
-    UnrecordedHolders | None,
-    typer.Option(
-        "--unrecorded-holders",
-        metavar="READING",
-        rich_help_panel=PARTIES_PANEL,
-        help="An entity with no recorded holders and no ultimate mark: unknown owners (unknown, default), or its "
-        "own ultimate owner (ultimate).",
-    ),
-]
-AllowOverallocation = Annotated[
-    bool,
-    typer.Option(
-        "--allow-overallocation",
-        metavar="",
-        rich_help_panel=INPUT_PANEL,
-        help="Proceed when a subject's stakes sum above 100%, rescaling them to 100%.",
     ),
 ]
 MaxRows = Annotated[
@@ -277,42 +157,154 @@ def split_jurisdictions(values: list[str]) -> list[str] | None:
     return parts or None
 
 
-def policy_flags(
-    *,
-    jurisdiction: list[str],
-    threshold: float | None,
-    comparison: Comparison | None,
-    method: Method | None,
-    home: HomeBasis | None,
-    pass_through: float | None,
-    pass_through_comparison: Comparison | None,
-    aggregate: bool | None,
-    weights: Weights | None,
-    control: ControlMode | None,
-    allow_overallocation: bool,
-    as_of: str | None,
-    unrecorded_holders: UnrecordedHolders | None = None,
-    fail_on: FailOn | None,
-    watchlist: list[Path],
-) -> dict[str, object]:
-    """The command-line layer of the policy (None where the user gave nothing, so lower layers apply)."""
-    return {
-        "jurisdictions": split_jurisdictions(jurisdiction),
-        "threshold": threshold,
-        "comparison": comparison.value if comparison else None,
-        "method": method.value if method else None,
-        "home": home.value if home else None,
-        "pass_through": pass_through,
-        "pass_through_comparison": pass_through_comparison.value if pass_through_comparison else None,
-        "aggregate": aggregate,
-        "weights": weights.value if weights else None,
-        "control": control.value if control else None,
-        "allow_overallocation": True if allow_overallocation else None,
-        "unrecorded_holders": unrecorded_holders.value if unrecorded_holders else None,
-        "as_of": as_of,
-        "fail_on": fail_on.value if fail_on else None,
-        "watchlists": [str(p) for p in watchlist] or None,
-    }
+#: The flag layer of the policy resolution, by setting name (TOML-level values; a setting the user did not
+#: give is absent or None, so the lower layers apply).
+Flags = dict[str, object]
+
+#: The order options are listed in within each ``--help`` panel, by parameter name (a command's own
+#: parameters and the settings alike). An option not listed here, such as a newly declared setting, follows
+#: the listed ones of its panel.
+HELP_ORDER: Final = (
+    # Rule
+    "jurisdictions",
+    "profile",
+    "policy_path",
+    "no_policy_file",
+    "watchlists",
+    "threshold",
+    "comparison",
+    "method",
+    "pass_through",
+    "pass_through_comparison",
+    "as_of",
+    # How parties count
+    "home",
+    "aggregate",
+    "weights",
+    "control",
+    "unrecorded_holders",
+    # CI gate
+    "entity",
+    "fail_on",
+    # Input
+    "allow_overallocation",
+    "max_rows",
+    "max_input_mb",
+    "input_format",
+    "subject",
+    "columns",
+    "lenient",
+    # Output
+    "fmt",
+    "output",
+    "quiet",
+    "debug",
+    "wide",
+)
+
+
+def _flagged_settings() -> tuple[Setting, ...]:
+    """The settings the flag layer takes from the command line (the profile is an option of its own)."""
+    return tuple(s for s in SETTINGS if s.flag is not None and s.role in ("policy", "beside"))
+
+
+def _option(s: Setting) -> tuple[object, object]:
+    """The typer annotation and default of setting ``s``'s option."""
+    if s.flag is None:
+        raise TypeError(f"setting {s.name!r} has no command-line flag")
+    names = [f"{s.flag}/{s.off_flag}"] if s.off_flag is not None else [n for n in (s.short, s.flag) if n]
+    value_type: Any
+    default: object = None
+    if s.kind == "bool":
+        # A switch that can only turn the setting on is False until given; one with an off flag is None.
+        value_type, default = (bool | None, None) if s.off_flag is not None else (bool, False)
+    elif s.kind == "percent":
+        value_type = float | None
+    elif s.kind == "choice":
+        # typer offers a Literal's values as the choices, and refuses others with its usual message.
+        codes: Any = Literal.__getitem__(s.choices)
+        value_type = codes | None
+    elif s.kind == "paths":
+        value_type = list[Path] if s.repeatable else Path | None
+    elif s.repeatable:
+        value_type = list[str]
+    else:
+        value_type = str | None
+    if s.repeatable:
+        default = []
+    info = typer.Option(*names, metavar=s.metavar, rich_help_panel=s.panel, help=s.help)
+    return Annotated[value_type, info], default
+
+
+def _given(s: Setting, value: object) -> object:
+    """An option's value as the flag layer takes it: None where the user gave nothing."""
+    if s.kind == "countries" and isinstance(value, list):
+        return split_jurisdictions([str(v) for v in value])
+    if isinstance(value, list):
+        return [str(v) for v in value] or None
+    if s.kind == "bool" and s.off_flag is None:
+        return True if value else None
+    return value
+
+
+def flag_layer(values: Mapping[str, object]) -> Flags:
+    """The flag layer from options' values by setting name (what ``setting_options`` passes as ``flags``)."""
+    return {s.name: _given(s, values[s.name]) for s in _flagged_settings() if s.name in values}
+
+
+def _placement(panels: tuple[str, ...]) -> Callable[[tuple[int, inspect.Parameter]], tuple[int, int]]:
+    def key(item: tuple[int, inspect.Parameter]) -> tuple[int, int]:
+        index, param = item
+        info = next(
+            (m for m in typing.get_args(param.annotation)[1:] if isinstance(m, ArgumentInfo | OptionInfo)), None
+        )
+        if info is None or isinstance(info, ArgumentInfo):
+            return (-2, index)  # arguments first, as declared
+        panel = info.rich_help_panel
+        if panel is None:
+            return (-1, index)  # the unnamed "Options" panel, as declared
+        if panel not in panels:
+            raise TypeError(f"option {param.name!r}: panel {panel!r} is not in the command's panels {panels}")
+        rank = HELP_ORDER.index(param.name) if param.name in HELP_ORDER else len(HELP_ORDER) + index
+        return (panels.index(panel), rank)
+
+    return key
+
+
+def setting_options(
+    *, panels: tuple[str, ...], exclude: Collection[str] = ()
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a command one option per policy setting, made from the schema, and their values as ``flags``.
+
+    The command declares its own parameters and ``flags: Flags``; the options of every setting with a
+    command-line flag (except ``exclude``) are added to its signature, and their values reach it as the flag
+    layer of the policy resolution. ``--help`` lists the panels in the order ``panels`` gives and, inside a
+    panel, the options in ``HELP_ORDER``.
+    """
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        own = inspect.signature(command, eval_str=True).parameters
+        if "flags" not in own:
+            raise TypeError(f"{command.__name__} takes no 'flags' parameter")
+        chosen = [s for s in _flagged_settings() if s.name not in exclude and s.name not in own]
+        params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own.values() if p.name != "flags"]
+        for s in chosen:
+            annotation, default = _option(s)
+            params.append(
+                inspect.Parameter(s.name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+            )
+        ordered = [p for _, p in sorted(enumerate(params), key=_placement(panels))]
+
+        @functools.wraps(command)
+        def run(**values: object) -> None:
+            flags = flag_layer({s.name: values.pop(s.name) for s in chosen})
+            command(**values, flags=flags)
+
+        run.__signature__ = inspect.Signature(ordered)  # type: ignore[attr-defined]
+        run.__annotations__ = {p.name: p.annotation for p in ordered}
+        return run
+
+    return decorate
 
 
 def read_limits(

@@ -27,6 +27,7 @@ from typing import Final
 
 from ownership.errors import Location, PolicyError
 from ownership.model import Comparison
+from ownership.policy.schema import BY_NAME
 from ownership.policy.settings import (
     PROFILE_SETTING_KEYS,
     BadValue,
@@ -271,9 +272,13 @@ def get_profile(name: str, where: Location | None = None, *, prefix: str = "") -
     raise PolicyError(f"{prefix}unknown profile '{name}'{maybe}; known profiles: {', '.join(known)}", where)
 
 
+def _default(key: str) -> object:
+    return BY_NAME[key].default
+
+
 def _threshold_text(settings: Mapping[str, object]) -> str:
-    comparison = Comparison(str(settings.get("comparison", "gt")))
-    threshold = settings.get("threshold", 50.0)
+    comparison = Comparison(str(settings.get("comparison", _default("comparison"))))
+    threshold = settings.get("threshold", _default("threshold"))
     text = f"{comparison.words} {threshold:g}%"
     if "pass_through" in settings or "pass_through_comparison" in settings:
         through = Comparison(str(settings.get("pass_through_comparison", comparison)))
@@ -300,10 +305,10 @@ def profile_table() -> list[dict[str, str]]:
             {
                 "name": profile.name,
                 "threshold": threshold,
-                "method": str(settings.get("method", "cascade")),
-                "aggregate": "yes" if settings.get("aggregate", True) else "no",
-                "control": str(settings.get("control", "report")),
-                "home": str(settings.get("home", "either")),
+                "method": str(settings.get("method", _default("method"))),
+                "aggregate": "yes" if settings.get("aggregate", _default("aggregate")) else "no",
+                "control": str(settings.get("control", _default("control"))),
+                "home": str(settings.get("home", _default("home"))),
                 "in force": profile.in_force_text,
                 "description": profile.description,
                 "source": profile.source,

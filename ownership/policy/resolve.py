@@ -12,29 +12,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 from ownership.errors import PolicyError
-from ownership.model import Comparison, ControlMode, HomeBasis, Method, Policy, UnrecordedHolders, Weights
+from ownership.model import Policy
 from ownership.policy.files import PolicyFile
 from ownership.policy.profiles import get_profile
+from ownership.policy.schema import SETTINGS
 from ownership.policy.settings import FLAG_KEYS, POLICY_KEYS, BadValue, check_value, flag_label, unknown_key_error
 
-#: The built-in defaults (domain.md section 3), TOML-level values; None means "not set".
+#: The built-in defaults (docs/rules.md section 2), TOML-level values; None means "not set". The date is the
+#: run's (``as_of`` below), not a default.
 DEFAULTS: Final[Mapping[str, object]] = {
-    "jurisdictions": (),
-    "threshold": 50.0,
-    "comparison": "gt",
-    "pass_through": None,
-    "pass_through_comparison": None,
-    "method": "cascade",
-    "home": "either",
-    "aggregate": True,
-    "weights": "equity",
-    "control": "report",
-    "allow_overallocation": False,
-    "unrecorded_holders": "unknown",
-    "label_order": (),
+    s.name: s.default for s in SETTINGS if s.role == "policy" and s.name != "as_of"
 }
 
 DEFAULT = "default"
@@ -154,23 +144,13 @@ def resolve(
             text += f" ({', '.join(replaced)} instead)"
         notes.append(text)
 
-    pass_through = values["pass_through"]
-    pass_comparison = values["pass_through_comparison"]
+    # Each setting becomes its Policy field as its declaration says (percentages -> fractions, codes -> enums).
+    fields: dict[str, Any] = {
+        s.policy_field: s.to_policy(values[s.name]) for s in SETTINGS if s.policy_field and s.name != "as_of"
+    }
     policy = Policy(
-        jurisdictions=frozenset(_typed(tuple, values["jurisdictions"])),
-        threshold=_typed(float, values["threshold"]) / 100,
-        comparison=Comparison(_typed(str, values["comparison"])),
-        pass_through_threshold=None if pass_through is None else _typed(float, pass_through) / 100,
-        pass_through_comparison=None if pass_comparison is None else Comparison(_typed(str, pass_comparison)),
-        method=Method(_typed(str, values["method"])),
-        home=HomeBasis(_typed(str, values["home"])),
-        aggregate=_typed(bool, values["aggregate"]),
-        weights=Weights(_typed(str, values["weights"])),
-        control=ControlMode(_typed(str, values["control"])),
+        **fields,
         as_of=day,
-        allow_overallocation=_typed(bool, values["allow_overallocation"]),
-        unrecorded_holders=UnrecordedHolders(_typed(str, values["unrecorded_holders"])),
-        label_order=tuple(str(label) for label in _typed(tuple, values["label_order"])),
         name=str(file.get("name", chosen.name)),
         description=str(file.get("description", chosen.description)),
         source=str(file.get("source", chosen.source)),

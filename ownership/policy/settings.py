@@ -1,5 +1,8 @@
 """The settings a policy file, a profile or a command-line flag may give, and their validation.
 
+Which keys each layer may give, and how each value is checked, follow from the declarations in
+``ownership.policy.schema``: one checker per kind of value, with the setting's choices and range.
+
 Values stay at the TOML level here (percentages, not fractions; "gt", not Comparison.GT), but
 normalised: numbers are floats, countries are ISO alpha-2 codes, dates are ``date`` objects and
 watch-list paths are ``Path`` objects resolved against the policy file's folder. ``resolve`` turns
@@ -18,62 +21,41 @@ from pathlib import Path
 from typing import Final
 
 from ownership.errors import Location, PolicyError
-from ownership.model import Comparison, ControlMode, HomeBasis, Method, UnrecordedHolders, Weights
 from ownership.model.countries import UnknownCountryError, normalize_country
+from ownership.policy.schema import BY_NAME, FAIL_ON, SETTINGS, Setting
+
+__all__ = [
+    "FAIL_ON",
+    "FILE_KEYS",
+    "FLAG_KEYS",
+    "OTHER_KEYS",
+    "POLICY_KEYS",
+    "PROFILE_SETTING_KEYS",
+    "BadValue",
+    "as_date",
+    "check_table",
+    "check_value",
+    "closest",
+    "flag_label",
+    "shown",
+    "unknown_key_error",
+]
 
 #: The settings that become ``Policy`` fields; ``Policy.origins`` has one entry for each.
-POLICY_KEYS: Final = (
-    "jurisdictions",
-    "threshold",
-    "comparison",
-    "pass_through",
-    "pass_through_comparison",
-    "method",
-    "home",
-    "aggregate",
-    "weights",
-    "control",
-    "allow_overallocation",
-    "unrecorded_holders",
-    "label_order",
-    "as_of",
-)
+POLICY_KEYS: Final = tuple(s.name for s in SETTINGS if s.role == "policy")
 
 #: Settings that are not part of ``Policy``: returned beside it (watchlists, fail_on) or naming it.
-OTHER_KEYS: Final = ("watchlists", "fail_on", "profile", "name", "description", "source")
+OTHER_KEYS: Final = tuple(s.name for s in SETTINGS if s.role != "policy")
 
 #: Every key a policy file ("exposure.toml", "[tool.exposure]", "--policy FILE") may hold.
 FILE_KEYS: Final = POLICY_KEYS + OTHER_KEYS
 
-#: The keys a command-line flag may give (the profile is an argument of its own).
-FLAG_KEYS: Final = (*POLICY_KEYS, "watchlists", "fail_on")
+#: The keys the flag layer may give (the profile is an argument of its own).
+FLAG_KEYS: Final = tuple(s.name for s in SETTINGS if s.role in ("policy", "beside"))
 
 #: The settings a shipped profile (or one of its dated periods) may give: the watched jurisdictions and
 #: watch lists are the user's, never the profile's, and the date is the run's.
-PROFILE_SETTING_KEYS: Final = tuple(k for k in POLICY_KEYS if k not in {"jurisdictions", "as_of"})
-
-FAIL_ON: Final = ("flagged", "possible", "never")
-
-_CHOICES: Final[Mapping[str, tuple[str, ...]]] = {
-    "comparison": tuple(Comparison),
-    "pass_through_comparison": tuple(Comparison),
-    "method": tuple(Method),
-    "home": tuple(HomeBasis),
-    "weights": tuple(Weights),
-    "control": tuple(ControlMode),
-    "unrecorded_holders": tuple(UnrecordedHolders),
-    "fail_on": FAIL_ON,
-}
-
-#: Words people write for a comparison, accepted besides the codes.
-_COMPARISON_WORDS: Final[Mapping[str, str]] = {
-    ">": "gt",
-    "more than": "gt",
-    "above": "gt",
-    ">=": "ge",
-    "at least": "ge",
-    "or more": "ge",
-}
+PROFILE_SETTING_KEYS: Final = tuple(s.name for s in SETTINGS if s.in_profile)
 
 _PERCENT: Final = re.compile(r"^\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*%?\s*$")
 
@@ -114,36 +96,29 @@ def unknown_key_error(
     return PolicyError(f"{prefix}unknown {noun} '{key}'{maybe}; known {noun}s: {', '.join(known)}", where)
 
 
-def _percent(value: object) -> float:
+def _percent(s: Setting, value: object) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
         number = float(value)
     elif isinstance(value, str) and (match := _PERCENT.match(value)):
         number = float(match.group(1))
     else:
         raise BadValue(f"{shown(value)} is not a percentage (expected a number such as 50)")
-    if not math.isfinite(number) or not 0 < number <= 100:
-        raise BadValue(f"{shown(value)} is not a percentage above 0 and at most 100")
+    if not math.isfinite(number) or not s.minimum < number <= s.maximum:
+        raise BadValue(f"{shown(value)} is not a percentage above {s.minimum:g} and at most {s.maximum:g}")
     return number
 
 
-def _choice(key: str) -> Callable[[object], str]:
-    choices = _CHOICES[key]
-
-    def check(value: object) -> str:
-        if not isinstance(value, str):
-            raise BadValue(f"{shown(value)} is not one of {', '.join(choices)}")
-        text = " ".join(value.split()).lower().replace("-", "")
-        if key.endswith("comparison"):
-            text = _COMPARISON_WORDS.get(text, text)
-        if text in choices:
-            return text
-        hint = closest(text, choices)
-        maybe = f" (did you mean '{hint}'?)" if hint else ""
-        meanings = {"gt": "gt (more than)", "ge": "ge (at least)"}
-        listed = ", ".join(meanings.get(c, c) for c in choices)
-        raise BadValue(f"{shown(value)} is not one of {listed}{maybe}")
-
-    return check
+def _choice(s: Setting, value: object) -> str:
+    if not isinstance(value, str):
+        raise BadValue(f"{shown(value)} is not one of {', '.join(s.choices)}")
+    text = " ".join(value.split()).lower().replace("-", "")
+    text = s.aliases.get(text, text)
+    if text in s.choices:
+        return text
+    hint = closest(text, s.choices)
+    maybe = f" (did you mean '{hint}'?)" if hint else ""
+    listed = ", ".join(s.meanings.get(c, c) for c in s.choices)
+    raise BadValue(f"{shown(value)} is not one of {listed}{maybe}")
 
 
 def _bool(value: object) -> bool:
@@ -211,19 +186,17 @@ def _paths(value: object, base: Path | None) -> tuple[Path, ...]:
     return tuple(paths)
 
 
-_CHECKS: Final[Mapping[str, Callable[[object], object]]] = {
-    "jurisdictions": _jurisdictions,
-    "threshold": _percent,
-    "pass_through": _percent,
-    "aggregate": _bool,
-    "allow_overallocation": _bool,
-    "label_order": _labels,
-    "as_of": as_date,
-    "profile": lambda v: _text(v).lower(),
-    "name": _text,
-    "description": _text,
-    "source": _text,
-    **{key: _choice(key) for key in _CHOICES},
+#: The checker of each kind of value (``Setting.kind``).
+_CHECKS: Final[Mapping[str, Callable[[Setting, object, Path | None], object]]] = {
+    "countries": lambda s, v, base: _jurisdictions(v),
+    "percent": lambda s, v, base: _percent(s, v),
+    "choice": lambda s, v, base: _choice(s, v),
+    "bool": lambda s, v, base: _bool(v),
+    "labels": lambda s, v, base: _labels(v),
+    "date": lambda s, v, base: as_date(v),
+    "paths": lambda s, v, base: _paths(v, base),
+    "name": lambda s, v, base: _text(v).lower(),
+    "text": lambda s, v, base: _text(v),
 }
 
 
@@ -232,9 +205,8 @@ def check_value(key: str, value: object, *, base: Path | None = None) -> object:
 
     ``base`` is the folder relative watch-list paths resolve against (None: as given).
     """
-    if key == "watchlists":
-        return _paths(value, base)
-    return _CHECKS[key](value)
+    s = BY_NAME[key]
+    return _CHECKS[s.kind](s, value, base)
 
 
 def check_table(
@@ -257,8 +229,5 @@ def check_table(
 
 
 def flag_label(key: str, value: object = None) -> str:
-    """The origin label of a command-line flag: "--threshold", "-j", "--watchlist", "--aggregate"."""
-    if key == "aggregate" and value is False:
-        return "--no-aggregate"
-    special = {"jurisdictions": "-j", "watchlists": "--watchlist"}
-    return special.get(key, "--" + key.replace("_", "-"))
+    """The origin label of a command-line flag: "--threshold", "-j", "--watchlist", "--no-aggregate"."""
+    return BY_NAME[key].label(value)
