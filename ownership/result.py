@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 
 class Status(StrEnum):
+    """What a check says about an entity, by its deciding figure (see the README's rules)."""
+
     HOME = "home"  # itself in the watched set
     FLAGGED = "flagged"  # the deciding figure's low bound passes the threshold
     POSSIBLE = "possible"  # only the high bound passes: the data cannot rule it out
