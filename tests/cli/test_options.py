@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from cli import options as o
 from cli.app import app
-from ownership.policy.schema import SETTINGS
+from ownership.policy.schema import SETTINGS, Setting
 
 #: The settings a flag can give (the profile is an option of its own).
 FLAGGED = [s for s in SETTINGS if s.flag is not None and s.role in ("policy", "beside")]
@@ -159,3 +159,30 @@ def test_origins_name_the_declared_flags_through_the_real_command(tmp_path: Path
     assert policy["origins"]["threshold"] == "--threshold"
     assert policy["origins"]["jurisdictions"] == "-j"
     assert policy["origins"]["method"] == "profile default"
+
+
+def test_a_newly_declared_setting_becomes_an_option_with_no_other_edit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # What adding a setting costs on the command line: its declaration, nothing in the command.
+    new = Setting(
+        name="minimum_chain",
+        kind="percent",
+        role="policy",
+        default=None,
+        help="Smallest chain worth listing, in percent.",
+        flag="--minimum-chain",
+        metavar="PCT",
+    )
+    monkeypatch.setattr(o, "SETTINGS", (*SETTINGS, new))
+    seen: dict[str, object] = {}
+    demo = typer.Typer()
+
+    @demo.command()
+    @o.setting_options(panels=(o.RULE_PANEL, o.PARTIES_PANEL, o.CI_PANEL, o.INPUT_PANEL))
+    def run(flags: o.Flags) -> None:
+        seen.update(flags)
+
+    result = CliRunner().invoke(demo, ["--minimum-chain", "5"])
+    assert result.exit_code == 0, result.output
+    assert seen["minimum_chain"] == 5.0
+    text = CliRunner().invoke(demo, ["--help"], env={"COLUMNS": "200", "NO_COLOR": "1"}).stdout
+    assert _panel_rows(text, "Rule")[-1] == "--minimum-chain"  # after the listed ones of its panel
