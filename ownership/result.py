@@ -465,16 +465,46 @@ class CheckResult:
         ``jurisdiction``, ``headquarters``, ``status``, ``cascade_low_pct``, ``cascade_high_pct``,
         ``lookthrough_low_pct``, ``lookthrough_high_pct``, ``decides``, ``reason``, ``labels``,
         ``most_restrictive``), the same order (deciding entities first, then flagged, home, possible, clear,
-        then by id) and the same values: figures in percent (0..100) rounded as the report rounds them, text
-        as read (not made inert for a spreadsheet). Needs pandas, imported here."""
+        then by id) and the same values: figures in percent (0..100) rounded to 6 decimals, text as read
+        (not made inert for a spreadsheet). Needs pandas, imported here."""
         import pyarrow as pa
 
-        from ownership.reports.csv_report import report_table
+        from ownership.model.tables import ENTITY_TYPES
 
-        table = report_table(self, inert=False)
-        # Repeated texts travel as dictionary columns; a frame of plain strings compares and filters as users expect.
-        columns = [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in table.columns]
-        frame: pd.DataFrame = pa.Table.from_arrays(columns, names=table.column_names).to_pandas()
+        verdicts, figures = self.verdicts, self.figures
+        table = verdicts.entities
+        at = figures.order()
+        ids = table.arrow_ids if table.arrow_ids is not None else pa.array(table.ids, type=pa.string())
+        names = table.arrow_names if table.arrow_names is not None else pa.array(table.names, type=pa.string())
+        countries = ["", *table.countries]
+        labels, ranked = verdicts.label_columns()
+
+        def coded(codes: npt.NDArray[Any], texts: Sequence[str]) -> pa.Array:
+            return pa.array(list(texts), type=pa.string()).take(pa.array(codes[at].astype(np.int32)))
+
+        def percent(values: FloatArray) -> pa.Array:
+            # The reports' precision (reports.common.PCT_DECIMALS; that module reads this one, so it is not
+            # imported here): a test holds the two equal.
+            return pa.array(np.round(values[at] * 100.0, 6) + 0.0, type=pa.float64())
+
+        reasons = verdicts.reasons_of(at)
+        columns = {
+            "id": ids.take(pa.array(at)),
+            "name": names.take(pa.array(at)),
+            "type": coded(table.types, [t.value for t in ENTITY_TYPES]),
+            "jurisdiction": coded(table.jurisdiction.astype(np.int32) + 1, countries),
+            "headquarters": coded(table.headquarters.astype(np.int32) + 1, countries),
+            "status": coded(figures.status, [s.value for s in STATUSES]),
+            "cascade_low_pct": percent(figures.cascade_low),
+            "cascade_high_pct": percent(figures.cascade_high),
+            "lookthrough_low_pct": percent(figures.lookthrough_low),
+            "lookthrough_high_pct": percent(figures.lookthrough_high),
+            "decides": coded(figures.decides.astype(np.int8), ["no", "yes"]),
+            "reason": pa.array(list(reasons.values), type=pa.string()).take(pa.array(reasons.codes)),
+            "labels": coded(labels.codes, labels.values),
+            "most_restrictive": coded(ranked.codes, ranked.values),
+        }
+        frame: pd.DataFrame = pa.table(columns).to_pandas()
         return frame
 
     def counts(self) -> dict[Status, int]:
