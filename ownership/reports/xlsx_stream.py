@@ -72,6 +72,10 @@ class StreamColumn:
 
 Batches = Iterator[list["pa.Array"]]
 
+#: Parts of a batch's rows of XML, joined row by row: a text the same for every row, or an array of one
+#: text per row.
+Pieces = list["pa.Array | str"]
+
 
 class RowSource:
     """Batches of a table's columns, handed out so many rows at a time (the parts of a split table)."""
@@ -196,24 +200,35 @@ def rows_xml(columns: Sequence[StreamColumn], batches: Batches, first_row: int) 
         if not size:
             continue
         numbers = pa.array(np.arange(row, row + size, dtype=np.int64)).cast(pa.string())
-        cells: list[pa.Array] = []
+        cells: Pieces = []
         lines = np.ones(size, dtype=np.int64)
         starts = None
         if len(batch) > len(columns):
             starts = batch[-1].to_numpy(zero_copy_only=False)
         for column, values in zip(columns, batch[: len(columns)], strict=True):
             xml, used = _cells(column, values, starts)
-            cells.append(xml)
+            cells += xml
             if used is not None:
                 lines = np.maximum(lines, used)
         heights = np.where(
             lines > 1, np.char.add(np.char.add(' ht="', (lines * 15).astype(str)), '" customHeight="1"'), ""
         )
-        joined = pc.binary_join_element_wise(
-            '<row r="', numbers, '"', pa.array(heights, type=pa.string()), ">", *cells, "</row>", ""
-        )
+        pieces = _merged(['<row r="', numbers, '"', pa.array(heights, type=pa.string()), ">", *cells, "</row>"])
+        # One join per batch: every row's XML is copied once, whatever the number of columns.
+        joined = pc.binary_join_element_wise(*pieces, "")
         yield _text_bytes(joined)
         row += size
+
+
+def _merged(pieces: Pieces) -> Pieces:
+    """``pieces`` with each run of texts the same for every row made one text."""
+    merged: Pieces = []
+    for piece in pieces:
+        if isinstance(piece, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+    return merged
 
 
 def _text_bytes(array: pa.Array) -> bytes:
@@ -229,9 +244,10 @@ def _text_bytes(array: pa.Array) -> bytes:
 
 def _cells(
     column: StreamColumn, values: pa.Array, starts: np.ndarray | None = None
-) -> tuple[pa.Array, np.ndarray | None]:
-    """One column's ``<c>`` elements for a batch, and the lines its wrapped text takes per row; ``starts``
-    marks the rows that begin a group (they take the group's styles)."""
+) -> tuple[Pieces, np.ndarray | None]:
+    """One column's ``<c>`` elements for a batch, as pieces to join row by row (text the same for every
+    row, or an array with a row's part), and the lines its wrapped text takes per row; ``starts`` marks
+    the rows that begin a group (they take the group's styles)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -257,7 +273,7 @@ def _cells(
     elif column.kind != "text":
         present = pc.fill_null(pc.invert(pc.is_nan(pc.cast(values, pa.float64()))), False)
         present = present.to_numpy(zero_copy_only=False)
-        text = pc.cast(pc.fill_null(values, 0 if column.kind == "date" else 0.0), pa.string())
+        text = values  # made text below, unless no cell has a value
         look = np.ones(size, dtype=np.int64)
     else:
         texts = _cleaned(values)
@@ -269,40 +285,28 @@ def _cells(
     if starts is not None and column.group_styles is not None:
         look = np.where(starts, look + 3 + len(styles.statuses), look)
     same = look.size > 0 and int(look.min()) == int(look.max())  # one look for the whole batch: one literal
-    style: pa.Array | str = table[int(look[0])].as_py() if same else table.take(pa.array(look))
+    style = table[int(look[0])].as_py() if same else table.take(pa.array(look))
     # Cells carry no reference: each row has every column's cell, in order, and a cell without one is
     # the next column of its row (ECMA-376 Part 1, 18.3.1.4), which also spares a third of the sheet's XML.
+    opened: Pieces = [f'<c s="{style}"'] if same else ['<c s="', style, '"']
+    if not present.any():  # a column empty in this batch (votes, dates): nothing to make per row
+        return [*opened, "/>"], lines
+    inner: Pieces
     shared = None
     if column.kind in ("text", "status", "flag") and column.sharing[0]:
         shared = _shared_refs(text, present)
         column.sharing[0] = shared is not None
     if shared is not None:
-        if isinstance(style, str):
-            full = pc.binary_join_element_wise(f'<c s="{style}" t="s"><v>', shared, "</v></c>", "")
-        else:
-            full = pc.binary_join_element_wise('<c s="', style, '" t="s"><v>', shared, "</v></c>", "")
-        if present.all():
-            return full, lines
-        if isinstance(style, str):
-            return pc.if_else(pa.array(present), full, f'<c s="{style}"/>'), lines
-        return pc.if_else(pa.array(present), full, pc.binary_join_element_wise('<c s="', style, '"/>', "")), lines
-    if isinstance(style, str):
-        opened = f'<c s="{style}"'
-        if column.kind in ("pct", "count", "date"):
-            full = pc.binary_join_element_wise(f"{opened}><v>", text, "</v></c>", "")
-        else:
-            full = _text_cells(opened, text)
-        if present.all():
-            return full, lines
-        return pc.if_else(pa.array(present), full, f"{opened}/>"), lines
-    if column.kind in ("pct", "count", "date"):
-        full = pc.binary_join_element_wise('<c s="', style, '"><v>', text, "</v></c>", "")
+        inner = [' t="s"><v>', shared, "</v></c>"]
+    elif column.kind in ("pct", "count", "date"):
+        inner = ["><v>", pc.cast(pc.fill_null(text, 0 if column.kind == "date" else 0.0), pa.string()), "</v></c>"]
     else:
-        full = _text_cells(pc.binary_join_element_wise('<c s="', style, '"', ""), text)
+        inner = _text_cells(text)
     if present.all():
-        return full, lines
-    empty = pc.binary_join_element_wise('<c s="', style, '"/>', "")
-    return pc.if_else(pa.array(present), full, empty), lines
+        return [*opened, *inner], lines
+    # Pieces are joined once per row (see ``rows_xml``); only a column with empty cells is joined here.
+    full = pc.binary_join_element_wise(*inner, "")
+    return [*opened, pc.if_else(pa.array(present), full, "/>")], lines
 
 
 def _shared_refs(text: pa.Array, present: np.ndarray) -> pa.Array | None:
@@ -330,8 +334,8 @@ def _shared_refs(text: pa.Array, present: np.ndarray) -> pa.Array | None:
     return refs
 
 
-def _text_cells(opened: pa.Array | str, text: pa.Array) -> pa.Array:
-    """Inline-string cells of ``text`` (null-free), each after ``opened`` (its ``<c s="..."`` start)."""
+def _text_cells(text: pa.Array) -> Pieces:
+    """What follows a cell's ``<c s="..."`` for inline-string cells of ``text`` (null-free)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -343,10 +347,10 @@ def _text_cells(opened: pa.Array | str, text: pa.Array) -> pa.Array:
     # Space at either end is kept only where the element says so; elsewhere the shorter tag.
     first, last = _ends(text)
     spaced = np.isin(first, _SPACES) | np.isin(last, _SPACES)
-    tag: pa.Array | str = "<t>"
     if spaced.any():
         tag = pc.if_else(pa.array(spaced), '<t xml:space="preserve">', "<t>")
-    return pc.binary_join_element_wise(opened, ' t="inlineStr"><is>', tag, escaped, "</t></is></c>", "")
+        return [' t="inlineStr"><is>', tag, escaped, "</t></is></c>"]
+    return [' t="inlineStr"><is><t>', escaped, "</t></is></c>"]
 
 
 #: Bytes of white space that XML drops at the ends of an element unless told to keep it.

@@ -145,7 +145,8 @@ def _entity_batches(checks: CheckSet, disagree: np.ndarray) -> Iterator[list[pa.
         if explainer is not None:
             rest = np.flatnonzero(~(detailed[at] | controlled[at]) & (figures.status[at] != _HOME_CODE))
             for k, found in zip(rest.tolist(), explainer.writer.uncertainty(at[rest]), strict=True):
-                settle[k] = _joined(found) or None
+                if found:  # most entities have nothing unsettled: no join for them
+                    settle[k] = _joined(found)
         yield [
             ids.take(picked),
             names.take(picked),
