@@ -24,7 +24,7 @@ from ownership.policy.schema import INPUT_PANEL as INPUT_PANEL
 from ownership.policy.schema import PARTIES_PANEL as PARTIES_PANEL
 from ownership.policy.schema import RULE_PANEL as RULE_PANEL
 from ownership.policy.schema import SETTINGS, Setting, setting
-from ownership.readers.cells.tables import ReadLayout, ReadLimits
+from ownership.readers.cells.tables import ReadLimits
 
 #: The help panels options are grouped in (``--help``); the settings' panels are declared with them.
 OUTPUT_PANEL = "Output"
@@ -316,31 +316,7 @@ def read_limits(
     lenient: bool = False,
 ) -> ReadLimits:
     """The reader's caps, with what the user said about the sheets (``--subject``, ``--columns``,
-    ``--lenient``)."""
-    layout = ReadLayout(subject=(subject or "").strip() or None, columns=parse_columns(columns or []), lenient=lenient)
-    return ReadLimits(max_bytes=max_input_mb * 1024 * 1024, max_rows=max_rows, layout=layout)
+    ``--lenient``): ``ownership.api.read_limits``, which ``ownership.read`` takes the same options to."""
+    from ownership.api import read_limits as limits
 
-
-def parse_columns(values: list[str]) -> tuple[tuple[str, str], ...]:
-    """``--columns FIELD=HEADER`` values as (field, header) pairs.
-
-    Raises:
-        PolicyError: a value without '=', or a field exposure does not know (one line, exit 2).
-    """
-    from ownership.errors import PolicyError
-    from ownership.readers.cells.columns import known_fields, mapping_field
-
-    pairs: list[tuple[str, str]] = []
-    known = set(known_fields())
-    for value in values:
-        name, sep, header = value.partition("=")
-        header = header.strip().strip('"').strip("'").strip()
-        if not sep or not name.strip() or not header:
-            raise PolicyError(f"--columns '{value}': write FIELD=HEADER, e.g. holder_country=\"Country\"")
-        field = mapping_field(name)
-        if field not in known and name.strip() not in known:
-            raise PolicyError(
-                f"--columns '{value}': '{name.strip()}' is not a field; use one of {', '.join(sorted(known))}"
-            )
-        pairs.append((field, header))
-    return tuple(pairs)
+    return limits(max_rows=max_rows, max_input_mb=max_input_mb, subject=subject, columns=columns or [], lenient=lenient)
