@@ -121,14 +121,12 @@ def _convert(
 
     from cli.common import fail
     from cli.render import render_warnings
+    from ownership.api import read
     from ownership.model import Policy
-    from ownership.readers import read_input
-    from ownership.readers.cells.tables import ReadLimits
     from ownership.result import CheckResult, VerdictTuple
     from ownership.writers import write_canonical_workbook
 
-    limits = ReadLimits(max_bytes=max_input_mb * 1024 * 1024, max_rows=max_rows)
-    data = read_input(input_path, str(input_path), limits, input_format=input_format)
+    data = read(input_path, input_format=input_format, max_rows=max_rows, max_input_mb=max_input_mb)
     notes: list[tuple[str, str]] = []
     if day is not None:
         data, left_out = _in_force(data, day)

@@ -111,9 +111,9 @@ def no_entity(entity: str, input_path: Path, limits: ReadLimits, input_format: s
     and names (those it begins, then the most alike)."""
     import difflib
 
-    from ownership.readers import read_input
+    from ownership.api import read
 
-    data = read_input(input_path, str(input_path), limits, input_format=input_format)
+    data = read(input_path, input_format=input_format, limits=limits)
     ids = [e.id for e in data.entities]
     names = list(dict.fromkeys([*ids, *(e.name for e in data.entities)]))
     key = " ".join(entity.split()).casefold()
