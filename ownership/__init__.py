@@ -27,7 +27,7 @@ import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ownership.api import Explanation, from_frames, read
+    from ownership.api import Explanation, check, explain, from_frames, read
     from ownership.errors import DataWarning, ExposureError, InputError, PolicyError
     from ownership.model import OwnershipData, Policy
     from ownership.result import CheckResult, EntityVerdict, Status, Summary

@@ -296,7 +296,7 @@ def check_rules(
         PolicyError: nothing to watch, or a target that is no entity.
     """
     # Looked up on the module at each call, so that a test can stand in for the engine.
-    from ownership import check as pipeline
+    import ownership.check as pipeline
 
     if warnings:
         data = replace(data, warnings=data.warnings + warnings)
