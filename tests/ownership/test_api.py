@@ -368,3 +368,13 @@ def test_watchlists_keyword_reads_the_lists_and_keeps_their_warnings(tmp_path: P
     assert x.labels == ("Test list",)
     assert "watchlist_unmatched" in [w.code for w in result.warnings]
     assert result.policy.origins["watchlists"] == "check(watchlists=)"
+
+
+def test_as_of_keyword_counts_the_holdings_in_force_that_day() -> None:
+    data = ownership.read(SAMPLE)
+    # Red Peak's 15% of NORDLICHT ended 2024-06-30: not counted today, counted on 2024-01-01 (the README's
+    # sample table: 0-15% today, 15-40% as of 2024-01-01).
+    today = ownership.check(data, jurisdictions=["CN"]).verdict("NORDLICHT").cascade
+    before = ownership.check(data, jurisdictions=["CN"], as_of="2024-01-01").verdict("NORDLICHT").cascade
+    assert (today.low, today.high) == pytest.approx((0.0, 0.15))
+    assert (before.low, before.high) == pytest.approx((0.15, 0.40))
