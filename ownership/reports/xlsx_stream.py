@@ -6,6 +6,11 @@ panes, filter, print setup, the styles), and the data rows are made from Arrow c
 with the same cell styles ``write_table`` gives, then poured into the sheet's XML while the workbook is
 zipped (``pour``). A table longer than a sheet can hold (Excel's 1,048,576 rows) goes on in further sheets
 named "<title> (2)", "<title> (3)"...
+
+The XML is kept small, since making and compressing it is most of a registry report's cost: cells carry no
+reference (rows are numbered, their cells come in column order), and text that repeats within a batch
+(statuses, flags, types, countries, labels) goes to a shared-string table written after the sheets
+(``shared_strings_xml``), while text that hardly repeats (ids, names) stays inline.
 """
 
 from __future__ import annotations
