@@ -28,6 +28,7 @@ import numpy.typing as npt
 from ownership.engine.cascade import CascadeOutcome, cascade, self_supporting
 from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray
 from ownership.engine.lookthrough import LookthroughOutcome, closed_loops, lookthrough
+from ownership.engine.reach import downstream
 from ownership.model import ControlMode, Method, Policy
 from ownership.model.tables import BuiltOnAccess
 from ownership.prepare.graph import EquityGraph, SeedLabels
@@ -269,20 +270,6 @@ class _PartyRun:
     tainted: BoolArray  # parallel to ``downstream``
 
 
-def _downstream(edges: Edges, control: Edges | None, members: IntArray) -> BoolArray:
-    reached = np.zeros(edges.n, dtype=np.bool_)
-    reached[members] = True
-    frontier = members
-    while frontier.size:
-        found = [edges.subject[edges.out_of(frontier)]]
-        if control is not None:
-            found.append(control.subject[control.out_of(frontier)])
-        nxt = np.unique(np.concatenate(found))
-        frontier = nxt[~reached[nxt]]
-        reached[frontier] = True
-    return reached
-
-
 def _per_party(
     graph: EquityGraph,
     policy: Policy,
@@ -318,7 +305,7 @@ def _per_party(
     for p, members in enumerate(parties):
         if not members.size:
             continue
-        inside = _downstream(eq, control, members)
+        inside = downstream(eq if control is None else [eq, control], members)
         nodes = np.flatnonzero(inside).astype(np.int64)
         k = nodes.size
         position[nodes] = np.arange(k, dtype=np.int64)
@@ -422,29 +409,6 @@ def _party_mask(base: Bound, run: _PartyRun) -> BoolArray:
     return mask
 
 
-def reach(edges: Edges, starts: IntArray, through: BoolArray | None) -> BoolArray:
-    """Entities reached from ``starts`` along holdings, expanding only from entities in ``through``
-    (all entities when None); the last hop may end anywhere."""
-    reached = np.zeros(edges.n, dtype=np.bool_)
-    reached[starts] = True
-    frontier = starts
-    while frontier.size:
-        if through is not None:
-            frontier = frontier[through[frontier]]
-        nxt = np.unique(edges.subject[edges.out_of(frontier)])
-        frontier = nxt[~reached[nxt]]
-        reached[frontier] = True
-    return reached
-
-
-def _label_edges(graph: EquityGraph, control: Edges | None) -> Edges:
-    if control is None:
-        return graph.equity
-    h = np.concatenate([graph.equity.holder, control.holder])
-    s = np.concatenate([graph.equity.subject, control.subject])
-    return Edges.build(graph.n, h, s, np.ones(h.size))
-
-
 def _labels(
     graph: EquityGraph,
     policy: Policy,
@@ -458,14 +422,14 @@ def _labels(
     flags without tainting it, as under a lower AML threshold); for the look-through along any chain.
     Home entities keep their own labels only.
     """
-    cascade_edges = _label_edges(graph, control)
+    cascade_edges = graph.equity if control is None else [graph.equity, control]
     reached_by: list[tuple[frozenset[str], BoolArray]] = []
     for starts, labels, tainted in sources:
         if not labels:
             continue
-        reached = reach(cascade_edges, starts, tainted)
+        reached = downstream(cascade_edges, starts, tainted)
         if policy.method is not Method.CASCADE:
-            reached |= reach(graph.equity, starts, None)
+            reached |= downstream(graph.equity, starts)
         reached_by.append((labels, reached & ~graph.home))
     return Labels(graph.home, graph.seed_labels, reached_by)
 

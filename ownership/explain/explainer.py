@@ -13,8 +13,9 @@ import numpy as np
 import numpy.typing as npt
 
 from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray
-from ownership.engine.evaluate import Evaluation, reach
+from ownership.engine.evaluate import Evaluation
 from ownership.engine.lookthrough import lookthrough
+from ownership.engine.reach import downstream
 from ownership.errors import DataWarning, Location
 from ownership.explain.chains import Sources, find_chains
 from ownership.explain.derivation import Deriver, Test
@@ -191,7 +192,8 @@ class Explainer:
     def _local_chains(self, i: int, figure: float, sources: Sources) -> ChainBreakdown:
         """Chains for one party's figure: solved again on the entity's owners only, which is all the figure
         depends on."""
-        owners = np.flatnonzero(reach(self.incoming, np.array([i], dtype=np.int64), ~sources.home)).astype(np.int64)
+        upstream = downstream(self.incoming, np.array([i], dtype=np.int64), ~sources.home)
+        owners = np.flatnonzero(upstream).astype(np.int64)
         position = np.full(self.graph.n, -1, dtype=np.int64)
         position[owners] = np.arange(owners.size, dtype=np.int64)
         into = self.incoming.out_of(owners)
