@@ -187,7 +187,13 @@ def pour(sheet_xml: bytes, rows: Iterator[bytes], ref: str) -> Iterator[bytes]:
     import re
 
     end = sheet_xml.index(b"</sheetData>")
-    head = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>'.encode(), sheet_xml[:end], count=1)
+    # openpyxl writes ``<dimension ref="A1:P1" />``, with a space: readers that trust the dimension (openpyxl's
+    # read-only mode) would otherwise see the header alone.
+    head, found = re.subn(
+        rb'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{ref}"/>'.encode(), sheet_xml[:end], count=1
+    )
+    if not found:
+        raise ValueError("the sheet has no dimension element to set")
     yield head
     yield from rows
     yield sheet_xml[end:]

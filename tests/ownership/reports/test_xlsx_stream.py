@@ -197,3 +197,14 @@ def test_wrapped_ascii_text_takes_as_many_lines_as_the_one_by_one_measure() -> N
     for width in (5.0, 12.0, 26.0, 44.0, 90.0):
         found = xlsx_stream._lines(pa.array(texts, type=pa.string()), width, {})
         assert found.tolist() == [1 if t is None else line_count(t, width) for t in texts]
+
+
+def test_a_streamed_sheet_declares_its_whole_range() -> None:
+    """The sheet's dimension covers every row poured into it: readers that trust it (openpyxl's read-only
+    mode) see all the rows, not the header alone."""
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(check(_awkward(), POLICY), WHEN)), read_only=True)
+    ws = book["Entities"]
+    assert ws.calculate_dimension() == "A1:P41"  # the header and 40 entities, 16 columns
+    assert len(list(ws.iter_rows(min_row=2, values_only=True))) == 40
+    holdings = book["Holdings as read"]
+    assert [row[:3] for row in holdings.iter_rows(min_row=2, values_only=True)] == [("E00", "<A & B> Ltd", "E01")]
