@@ -1,11 +1,14 @@
-"""CSV files parsed by Arrow into text columns, only where Python's csv module would split them the same way.
+"""CSV files parsed by Arrow into text columns, the cells Python's csv module gives for them.
 
 The row reader reads a text file with ``tables.read_text_table`` (delimiter sniffing, Python's csv module,
-blank lines skipped, rows numbered by record). ``parse`` gives the same cells as columns of text, one row per
-line below a header on line 1, or raises ``Decline`` wherever the two could differ: text that is not UTF-8,
-text the row reader would tidy (not in NFC, or holding zero-width characters), a delimiter other than a
-comma, a header that is not on line 1 or has quotes or blank cells, blank lines, quoted cells spanning lines,
-ragged rows, lone carriage returns, NUL bytes, and files past ``ReadLimits``.
+blank lines skipped, rows numbered by record). ``parse`` gives the same cells as columns of text, with each
+row's record number, for every dialect the row reader reads: any of its delimiters (the same sniffing
+chooses it), quoted cells and a quoted header, delimiters, quotes and line breaks inside quoted cells, a
+UTF-8 byte-order mark, CRLF line ends, blank lines. It raises ``Decline`` where the two could differ or
+Arrow cannot read the file: text that is not UTF-8 (the row reader decodes other encodings and warns),
+text the row reader would tidy (not in NFC, or holding zero-width characters), a header that is not on
+line 1, spans lines or has blank cells, ragged rows, lone carriage returns, NUL bytes, a last record
+spanning lines (possibly a quote never closed), and files past ``ReadLimits``.
 """
 
 from __future__ import annotations
@@ -16,13 +19,14 @@ import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from ownership.errors import InputError, Location
 from ownership.readers.cells.columns import Header, find_header
-from ownership.readers.cells.fast_csv.values import Column, Decline
+from ownership.readers.cells.fast_csv.values import SPACES, Column, Decline
 from ownership.readers.cells.tables import Cell, RawTable, ReadLimits, _dialect
 from ownership.readers.cells.unicode_text import ZERO_WIDTH
 
@@ -31,17 +35,25 @@ _BOM = b"\xef\xbb\xbf"
 _SNIFF_BYTES = 4 * 65536
 #: Python's csv module refuses a cell this long or longer (read_text_table raises its limit to at least this).
 _MIN_CELL_LIMIT = 131072
+#: A cell holding nothing but whitespace (what ``str.strip`` removes): a row of these is skipped.
+_BLANK_CELL = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in SPACES) + "]*$"
 
 
 @dataclass(frozen=True)
 class ParsedFile:
-    """One CSV file parsed: its header, and its data rows as text columns (row k is line k + 2)."""
+    """One CSV file parsed: its header, and its data rows as text columns (row k is record ``numbers[k]``,
+    the row number the row reader gives it; rows of blank cells are left out, as the row reader leaves them)."""
 
     display: str
     header: Header
     header_table: RawTable
     columns: dict[str, Column]
     rows: int
+    numbers: npt.NDArray[np.int64]
+
+    def number(self, k: int) -> int:
+        """The row number of data row ``k`` (0-based)."""
+        return int(self.numbers[k])
 
     def where(self, row: int | None = None, field: str | None = None) -> Location:
         if field is None:
@@ -59,17 +71,12 @@ def parse(
         raise Decline
     if not data.isascii() and not _tidy(data[start:]):
         raise Decline  # the row reader normalises the text, and warns about zero-width characters
-    _check_delimiter(data[start : start + _SNIFF_BYTES], final=len(data) - start <= _SNIFF_BYTES)
+    delimiter = _delimiter(data[start : start + _SNIFF_BYTES], final=len(data) - start <= _SNIFF_BYTES)
     end = data.find(b"\n", start)
     if end < 0 or end + 1 == len(data):
         raise Decline  # no data rows
     header_bytes = data[start:end].removesuffix(b"\r")
-    if b'"' in header_bytes or b"\r" in header_bytes:
-        raise Decline
-    try:
-        cells = header_bytes.decode("utf-8").split(",")
-    except UnicodeDecodeError:
-        raise Decline from None
+    cells = _header_cells(header_bytes, delimiter)
     if any(not c.strip() for c in cells):
         raise Decline  # a blank header cell: the row reader skips its column, or warns about its cells
     header_table = RawTable(display, None, [(1, [Cell(c) for c in cells])])
@@ -82,12 +89,17 @@ def parse(
         raise Decline
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         raise Decline  # a lone CR ends a line for the csv module
+    body = pa.py_buffer(data).slice(end + 1)
+    # Arrow splits quoted text exactly as Python's csv module does (the property tests hold the two to it),
+    # including line breaks inside quoted cells; reading them costs Arrow a slower chunker, so only a file
+    # holding a quote pays for it.
+    quoted = data.find(b'"', end + 1) >= 0
     names = [f"f{k}" for k in range(len(cells))]
     try:
         table = pcsv.read_csv(
-            pa.BufferReader(pa.py_buffer(data).slice(end + 1)),
+            pa.BufferReader(body),
             read_options=pcsv.ReadOptions(column_names=names),
-            parse_options=pcsv.ParseOptions(delimiter=",", newlines_in_values=False, ignore_empty_lines=False),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=quoted, ignore_empty_lines=False),
             convert_options=pcsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
                 strings_can_be_null=False,
@@ -96,19 +108,66 @@ def parse(
         )
     except pa.ArrowInvalid:
         raise Decline from None  # ragged rows, text that is not UTF-8
-    # One line per row: no blank lines, no quoted cells spanning lines, so row k is line k + 2.
-    if table.num_rows + 1 != lines:
-        raise Decline
     limit = max(limits.max_cell_chars, _MIN_CELL_LIMIT)
     if len(header_bytes) >= limit:
         raise Decline
     for column in table.columns:
         if (pc.max(pc.binary_length(column)).as_py() or 0) >= limit:
             raise Decline
-    if data.find(b'"', end + 1) >= 0:
-        _check_quoted_lines(data, table)
+    if quoted:
+        _check_last_record(table)
+    elif table.num_rows + 1 != lines:
+        raise Decline  # one row per line is all Arrow can have read from text without quotes
+    # Rows are numbered by record, as the row reader numbers them: the header is record 1, Arrow's row k
+    # record k + 2 (a blank line is a record of empty cells to both). Rows of blank cells are dropped.
+    numbers = np.arange(2, table.num_rows + 2, dtype=np.int64)
+    blank = _blank_records(table)
+    if blank is not None:
+        keep = ~blank
+        table = table.filter(pa.array(keep))
+        numbers = numbers[keep]
     columns = {field: table.column(k) for field, k in header.columns.items()}
-    return ParsedFile(display, header, header_table, columns, table.num_rows)
+    return ParsedFile(display, header, header_table, columns, table.num_rows, numbers)
+
+
+def _header_cells(header_bytes: bytes, delimiter: str) -> list[str]:
+    """The header line's cells as the csv module splits them (quoted or not); declined when the header is
+    not one whole record on one line (a quote left open, or a line break inside a quoted header)."""
+    if b"\r" in header_bytes or header_bytes.count(b'"') % 2:
+        raise Decline
+    try:
+        text = header_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Decline from None
+    rows = list(csv.reader([text], delimiter=delimiter))
+    if len(rows) != 1:
+        raise Decline
+    return rows[0]
+
+
+def _blank_records(table: pa.Table) -> npt.NDArray[np.bool_] | None:
+    """Which rows hold only blank cells (whitespace or nothing: the row reader skips them); None for none."""
+    blank = None
+    for column in table.columns:
+        empty = pc.match_substring_regex(column, _BLANK_CELL)
+        blank = empty if blank is None else pc.and_(blank, empty)
+    if blank is None or not pc.any(blank).as_py():
+        return None
+    found: npt.NDArray[np.bool_] = blank.to_numpy(zero_copy_only=False)
+    return found
+
+
+def _check_last_record(table: pa.Table) -> None:
+    """Decline when the last record spans lines: the row reader refuses a quote left open at the end of the
+    file (the rest of the file would be one cell), and only it tells where that quote opened. Records
+    before the last end where both readers end them, so their quotes are closed."""
+    if table.num_rows == 0:
+        return
+    last = table.slice(table.num_rows - 1)
+    for column in last.columns:
+        text = column[0].as_py()
+        if "\n" in text or "\r" in text:
+            raise Decline
 
 
 def _tidy(data: bytes) -> bool:
@@ -132,34 +191,10 @@ def _tidy(data: bytes) -> bool:
     return unicodedata.is_normalized("NFC", text)
 
 
-def _check_delimiter(head: bytes, *, final: bool) -> None:
-    """Decline unless the row reader's sniffing, on the same first characters, finds a comma."""
+def _delimiter(head: bytes, *, final: bool) -> str:
+    """The delimiter the row reader's sniffing finds on the same first characters."""
     try:
         text = codecs.getincrementaldecoder("utf-8")().decode(head, final=final)
     except UnicodeDecodeError:
         raise Decline from None
-    if _dialect(text) != ",":
-        raise Decline
-
-
-def _check_quoted_lines(data: bytes, table: pa.Table) -> None:
-    """Decline unless Python's csv module reads every line holding a quote as Arrow did, one row per line.
-
-    Lines without a quote split at the commas alike in both readers; quoting is where they may differ
-    (a quote inside a cell, text after a closing quote, a quote left open).
-    """
-    raw = np.frombuffer(data, dtype=np.uint8)
-    ends = np.flatnonzero(raw == ord("\n"))
-    quoted = np.unique(np.searchsorted(ends, np.flatnonzero(raw == ord('"'))))  # 0-based line of each quote
-    starts = np.concatenate([[0], ends + 1])
-    stops = np.concatenate([ends + 1, [len(data)]])
-    try:
-        lines = [data[starts[k] : stops[k]].decode("utf-8") for k in quoted.tolist()]
-        # A trailing blank line reads as [] unless a quote left open swallows it.
-        parsed = list(csv.reader([*lines, "\n"], delimiter=","))
-    except (UnicodeDecodeError, csv.Error):
-        raise Decline from None
-    rows = table.take(pa.array(quoted - 1)).to_pylist()
-    expected = [list(row.values()) for row in rows]
-    if parsed != [*expected, []]:
-        raise Decline
+    return _dialect(text)

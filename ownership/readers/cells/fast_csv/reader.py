@@ -150,7 +150,7 @@ def _entities(file: ParsedFile, ids: Column, problems: Problems) -> EntityTable:
         jurisdiction=jurisdiction,
         headquarters=headquarters,
         declared=np.ones(n, dtype=np.bool_),
-        where=Places(file.display, None, np.arange(2, n + 2, dtype=np.int64)),
+        where=Places(file.display, None, file.numbers),
         shares_outstanding=numbers(cols["shares_outstanding"], parse_number) if "shares_outstanding" in cols else None,
         groups=optional_texts(cols["group"]) if "group" in cols else None,
         sources=optional_texts(cols["source"]) if "source" in cols else None,
@@ -184,7 +184,7 @@ def _types(file: ParsedFile, problems: Problems) -> npt.NDArray[np.int8]:
                 "unknown_type",
                 f"type '{short(text)}' is not one of company, person, fund, trust, state, public, unknown: "
                 "read as unknown",
-                file.where(k + 2, "type"),
+                file.where(file.number(k), "type"),
             )
     found_kinds: npt.NDArray[np.int8] = kinds[codes]
     return found_kinds
@@ -299,7 +299,7 @@ def _holdings(file: ParsedFile, declared_source: str) -> _Holdings:
     return _Holdings(
         stake_low=low,
         stake_high=high,
-        where=Places(file.display, None, np.arange(2, n + 2, dtype=np.int64)),
+        where=Places(file.display, None, file.numbers),
         votes_low=None if votes is None else votes.low,
         votes_high=None if votes is None else votes.high,
         control=control if control is not None and bool(control.any()) else None,
@@ -374,7 +374,7 @@ def _stake_warnings(file: ParsedFile, stake: Stakes, problems: Problems) -> Floa
         problems.warn(
             "unknown_stake",
             f"the stake is '{cell_text(raw[k].as_py())}': read as anywhere from 0 to 100%",
-            file.where(k + 2, "percent"),
+            file.where(file.number(k), "percent"),
         )
     # _check_fraction_scale looks only at how many bare numbers there are, whether all are at most 1,
     # whether one lies strictly between 0 and 1, and where the first is: a few stand for them all.
@@ -382,7 +382,7 @@ def _stake_warnings(file: ParsedFile, stake: Stakes, problems: Problems) -> Floa
     if bare_rows.size == 0:
         return stake.high
     values = stake.bare[bare_rows]
-    where = file.where(int(bare_rows[0]) + 2, "percent")
+    where = file.where(file.number(int(bare_rows[0])), "percent")
     sample = [(float(values[0]), where)]
     if bare_rows.size >= 2:
         sample.append((float(values.max()), where))
