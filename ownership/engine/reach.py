@@ -2,10 +2,10 @@
 
 Two ways of searching, chosen as the search goes. Level by level in numpy (the holdings out of the current
 frontier gathered at once) costs only what the search reaches, which keeps a search from one party or one
-explained entity small on a registry of millions. But it costs a numpy round per level, which a
-100,000-level chain turns into minutes; so once a search has run ``_ROUNDS`` levels, or gathered a good part
-of all holdings, it finishes with scipy's ``breadth_first_order``, which visits every holding once in
-compiled code (the several start entities become the holdings of one extra virtual entity).
+explained entity small on a registry of millions. But each level costs a numpy round, which a
+100,000-level chain turns into minutes; so once the rounds so far have cost about what one pass over the
+whole graph would, the search finishes with scipy's ``breadth_first_order``, which visits every holding
+once in compiled code (the several start entities become the holdings of one extra virtual entity).
 """
 
 from __future__ import annotations
@@ -14,13 +14,9 @@ import numpy as np
 
 from ownership.engine.edges import BoolArray, Edges, IntArray
 
-#: Levels searched round by round before the compiled search takes over (a round costs tens of microseconds
-#: of numpy calls, the compiled search a pass over every holding).
-_ROUNDS = 32
-
-#: Share of all holdings gathered round by round after which the compiled search takes over: past it, one
-#: pass over every holding costs no more than the rounds still to come might.
-_GATHERED = 0.25
+#: What one level-by-level round costs, in entities and holdings of a compiled pass (a round is a handful
+#: of numpy calls, tens of microseconds; a compiled pass costs tens of nanoseconds per entity and holding).
+_ROUND_COST = 1_000
 
 
 def downstream(edges: Edges | list[Edges], starts: IntArray, through: BoolArray | None = None) -> BoolArray:
@@ -36,26 +32,26 @@ def downstream(edges: Edges | list[Edges], starts: IntArray, through: BoolArray 
     n = sets[0].n
     reached = np.zeros(n, dtype=np.bool_)
     reached[starts] = True
-    frontier = np.flatnonzero(reached).astype(np.int64)
-    budget = _GATHERED * sum(e.holder.size for e in sets)
-    gathered = 0
-    for _ in range(_ROUNDS):
+    frontier = np.unique(starts).astype(np.int64)
+    for _ in range(_rounds(n + sum(e.holder.size for e in sets))):
         if through is not None:
             frontier = frontier[through[frontier]]
         if not frontier.size:
             return reached
         found = [e.subject[e.out_of(frontier)] for e in sets]
-        gathered += sum(f.size for f in found)
         following = np.unique(np.concatenate(found)) if len(found) > 1 else np.unique(found[0])
         frontier = following[~reached[following]]
         reached[frontier] = True
-        if gathered > budget:
-            break
     if through is not None:
         frontier = frontier[through[frontier]]
     if frontier.size:
         reached |= _compiled(sets, frontier, through)
     return reached
+
+
+def _rounds(size: int) -> int:
+    """How many levels to search round by round on a graph of ``size`` entities and holdings."""
+    return size // _ROUND_COST + 1
 
 
 def _compiled(sets: list[Edges], starts: IntArray, through: BoolArray | None) -> BoolArray:

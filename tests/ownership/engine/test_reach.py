@@ -60,13 +60,13 @@ def test_several_sets_are_searched_as_one() -> None:
     assert downstream(equity, np.array([0], dtype=np.int64)).tolist() == [True, True, False]
 
 
-@pytest.mark.parametrize("rounds", [0, 1, 2, 32])
+@pytest.mark.parametrize("rounds", [0, 1, 2, 32, 1000])
 def test_a_deep_chain_gives_the_same_answer_round_by_round_or_compiled(rounds: int, monkeypatch: Any) -> None:
     # A 200-level chain, with a side branch at every tenth level that does not pass on.
     n = 400
     pairs = [(i, i + 1) for i in range(199)] + [(i, 200 + i) for i in range(0, 199, 10)] + [(200, 300)]
     through = [i != 200 for i in range(n)]
-    monkeypatch.setattr(reach_module, "_ROUNDS", rounds)
+    monkeypatch.setattr(reach_module, "_rounds", lambda size: rounds)
     got = downstream(_edges(n, pairs), np.array([0], dtype=np.int64), np.array(through)).tolist()
     assert got == _expected(n, pairs, [0], through)
     assert sum(got) == 200 + 20  # the chain, and the 20 side branches; 300 lies behind one that stops
@@ -86,13 +86,13 @@ def test_a_deep_chain_gives_the_same_answer_round_by_round_or_compiled(rounds: i
 )
 def test_downstream_matches_the_definition(case: tuple[int, list[tuple[int, int]], list[int], Any, int]) -> None:
     n, pairs, starts, through, rounds = case
-    original = reach_module._ROUNDS
-    reach_module._ROUNDS = rounds  # hypothesis does not mix with function-scoped fixtures
+    original = reach_module._rounds
+    reach_module._rounds = lambda size: rounds  # hypothesis does not mix with function-scoped fixtures
     try:
         mask = None if through is None else np.array(through, dtype=np.bool_)
         got = downstream(_edges(n, pairs), np.array(starts, dtype=np.int64), mask)
     finally:
-        reach_module._ROUNDS = original
+        reach_module._rounds = original
     assert got.tolist() == _expected(n, pairs, starts, through)
 
 
