@@ -90,14 +90,15 @@ def _in_force(data: OwnershipData, day: date) -> tuple[OwnershipData, int]:
     from dataclasses import replace
 
     from ownership.errors import DataWarning, short
+    from ownership.prepare.in_force import holdings_in_force, out_of_date
 
     kept = []
     warnings = list(data.warnings)
-    for h in data.holdings:
-        if h.valid_on(day):
+    for h, used in zip(data.holdings, holdings_in_force(data.holdings, day).tolist(), strict=True):
+        if used:
             kept.append(h)
             continue
-        when = f"ended {h.end}" if h.end is not None and h.end < day else f"starts {h.start}"
+        when = out_of_date(h, day)
         warnings.append(
             DataWarning(
                 "out_of_date",

@@ -244,13 +244,7 @@ def _render_large(result: CheckResult, console: Console, wide: bool = False) -> 
 def deciding_figure(figures: Figures, method: Method, high: bool = False) -> npt.NDArray[np.float64]:
     """The figure that decides each entity's status under ``method`` (fractions 0..1): the cascade or the
     look-through figure, or the larger of the two under ``either``; low bounds unless ``high``."""
-    cascade = figures.cascade_high if high else figures.cascade_low
-    lookthrough = figures.lookthrough_high if high else figures.lookthrough_low
-    if method is Method.LOOKTHROUGH:
-        return lookthrough
-    if method is Method.EITHER:
-        return np.maximum(cascade, lookthrough)
-    return cascade
+    return figures.deciding(method, high)
 
 
 def top_flagged(figures: Figures, method: Method, limit: int) -> IndexArray:
@@ -311,12 +305,8 @@ def render_warnings(checks: CheckResult | CheckSet, console: Console, limit: int
         console.print(f"  ... and {len(warnings) - limit} more (all of them are in --format json)")
 
 
-def _deciding(v: EntityVerdict, method: Method) -> str:
-    if method is Method.LOOKTHROUGH:
-        return interval_text(v.lookthrough)
-    if method is Method.EITHER:
-        return f"{interval_text(v.cascade)} / {interval_text(v.lookthrough)}"
-    return interval_text(v.cascade)
+def _deciding(v: EntityVerdict, result: CheckResult) -> str:
+    return " / ".join(interval_text(figure) for figure in result.deciding_figures(v))
 
 
 def comparison_order(checks: CheckSet) -> IndexArray:
@@ -363,7 +353,7 @@ def render_comparison(checks: CheckSet, console: Console) -> None:
         for r in checks.results:
             rv = r.verdicts[i]
             cell = Text(rv.status.value, style=STYLE[rv.status] if r.policy.in_force else "dim")
-            cell.append(f"\n{_deciding(rv, r.policy.method)}", style="dim")
+            cell.append(f"\n{_deciding(rv, r)}", style="dim")
             cells.append(cell)
         cells.append(Text("no", style="bold yellow") if i in differ else "yes")
         table.add_row(*cells)

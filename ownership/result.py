@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ownership.errors import DataWarning
-from ownership.model import Entity, Holding, Policy, SourceInfo, Stake
+from ownership.model import Entity, Holding, Method, Policy, SourceInfo, Stake
 from ownership.model.tables import BuiltOnAccess, EntityTable
 
 if TYPE_CHECKING:
@@ -247,6 +247,13 @@ class Figures:
     def statuses(self, i: int) -> Status:
         return STATUSES[int(self.status[i])]
 
+    def deciding(self, method: Method, high: bool = False) -> FloatArray:
+        """Per entity, the figure that decides its status under ``method`` (fractions 0..1; low bounds
+        unless ``high``): see ``Method.deciding``."""
+        if high:
+            return method.deciding(self.cascade_high, self.lookthrough_high)
+        return method.deciding(self.cascade_low, self.lookthrough_low)
+
     def order(self) -> npt.NDArray[np.int64]:
         """Entity indices: deciding entities first, then by severity (flagged, home, possible, clear), then
         by id (input order when ``id_rank`` is None)."""
@@ -437,6 +444,24 @@ class CheckResult:
     def figures(self) -> Figures:
         """Every entity's status and figures as columns."""
         return self.verdicts.figures
+
+    def deciding_figure(self, high: bool = False) -> FloatArray:
+        """Per entity, the figure that decides its status under the policy's method (fractions 0..1; low
+        bounds unless ``high``)."""
+        return self.figures.deciding(self.policy.method, high)
+
+    def deciding_figures(self, v: EntityVerdict) -> tuple[Interval, ...]:
+        """The figure(s) one entity's status is judged on under the policy's method, as bounds: the cascade,
+        the look-through, or both (``either``), in that order."""
+        return tuple(v.cascade if name == "cascade" else v.lookthrough for name in self.policy.method.figures)
+
+    @property
+    def holdings_in_force(self) -> npt.NDArray[np.bool_]:
+        """Per holding of ``holdings`` (as read, in order), whether it was in force on the as-of date: the
+        decision the check made (``ownership.prepare.in_force``), for reports that show every holding."""
+        from ownership.prepare.in_force import holdings_in_force
+
+        return holdings_in_force(self.holdings, self.policy.as_of)
 
     @property
     def entities(self) -> Verdicts:

@@ -182,9 +182,7 @@ class ReasonWriter:
 
     def _deciding_high(self, cascade: FloatArray, lookthrough: FloatArray) -> FloatArray:
         """The high bound a status is judged on, under the policy's method."""
-        if self.policy.method is Method.EITHER:
-            return np.maximum(cascade, lookthrough)
-        return lookthrough if self.policy.method is Method.LOOKTHROUGH else cascade
+        return self.policy.method.deciding(cascade, lookthrough)
 
     def _passes(self, values: FloatArray) -> BoolArray:
         from ownership.engine.cascade import passes_array
@@ -227,12 +225,7 @@ class ReasonWriter:
     def _possible_reasons(self, at: IntArray, uncertainty: Sequence[tuple[str, ...]] | None = None) -> list[str]:
         by_control = self.high.via_control[at] & ~self._passes(self.high.cascade[at])
         notes = self.uncertainty(at) if uncertainty is None else uncertainty
-        if self.policy.method is Method.EITHER:
-            deciding = np.maximum(self.high.lookthrough[at], self.high.cascade[at])
-        elif self.policy.method is Method.LOOKTHROUGH:
-            deciding = self.high.lookthrough[at]
-        else:
-            deciding = self.high.cascade[at]
+        deciding = self._deciding_high(self.high.cascade[at], self.high.lookthrough[at])
         texts: list[str] = []
         for k in range(at.size):
             if by_control[k]:

@@ -121,10 +121,6 @@ class Holding:
     where: Location | None = None
     indirect: bool = False
 
-    def valid_on(self, day: date) -> bool:
-        """Whether the holding is in force on ``day`` (start and end dates both inclusive)."""
-        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
-
 
 @dataclass(frozen=True, slots=True)
 class SourceInfo:

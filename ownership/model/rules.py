@@ -5,15 +5,41 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
 
 from ownership.model.entities import WatchEntry
 from ownership.model.stakes import Comparison
 
+_Column = TypeVar("_Column", npt.NDArray[np.float64], npt.NDArray[np.bool_])
+
 
 class Method(StrEnum):
+    """Which figure decides a status: the cascade, the look-through, or either of them (the larger)."""
+
     CASCADE = "cascade"
     LOOKTHROUGH = "lookthrough"
     EITHER = "either"
+
+    @property
+    def figures(self) -> tuple[str, ...]:
+        """The figures a status is judged on, by name: ("cascade",), ("lookthrough",) or both."""
+        if self is Method.EITHER:
+            return ("cascade", "lookthrough")
+        return (self.value,)
+
+    def deciding(self, cascade: _Column, lookthrough: _Column) -> _Column:
+        """Per entity, what the status is judged on, from the two figures' columns (fractions 0..1, or
+        whether each passes): one of them, or under ``either`` the larger (for pass flags: either passing).
+        Every place that needs the deciding figure asks this, so the choice is made here only."""
+        if self is Method.CASCADE:
+            return cascade
+        if self is Method.LOOKTHROUGH:
+            return lookthrough
+        found: _Column = np.maximum(cascade, lookthrough)
+        return found
 
 
 class HomeBasis(StrEnum):

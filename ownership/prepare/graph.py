@@ -42,6 +42,7 @@ from ownership.model.tables import (
     HoldingTable,
     texts_at,
 )
+from ownership.prepare.in_force import holdings_in_force, out_of_date
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -364,18 +365,12 @@ def build_graph(
     warnings: list[DataWarning] = []
     holder_all, subject_all = rows_in.holder, rows_in.subject
 
-    in_force = np.ones(len(rows_in), dtype=np.bool_)
+    in_force = holdings_in_force(rows_in, policy.as_of)
     if rows_in.start is not None or rows_in.end is not None:
-        # Either column alone filters too: an end date alone still ends a holding.
-        day = np.datetime64(policy.as_of, "D")
-        if rows_in.start is not None:
-            in_force &= np.isnat(rows_in.start) | (rows_in.start <= day)
-        if rows_in.end is not None:
-            in_force &= np.isnat(rows_in.end) | (day <= rows_in.end)
         outside = np.flatnonzero(~in_force)
         for k in outside[:_OUT_OF_DATE_NAMED].tolist():
             h = rows_in[k]
-            when = f"ended {h.end}" if h.end is not None and h.end < policy.as_of else f"starts {h.start}"
+            when = out_of_date(h, policy.as_of)
             warnings.append(
                 DataWarning(
                     "out_of_date",

@@ -177,14 +177,8 @@ def _display(v: EntityVerdict) -> str:
 
 def _figure(v: EntityVerdict, result: CheckResult) -> str:
     """The deciding figure(s) for the box's second line."""
-    cascade = percent_text(v.cascade.low, v.cascade.high)
-    look = percent_text(v.lookthrough.low, v.lookthrough.high)
-    method = result.policy.method.value
-    if method == "cascade":
-        return cascade
-    if method == "lookthrough":
-        return look
-    return f"{cascade} / lt {look}"
+    figures = [percent_text(f.low, f.high) for f in result.deciding_figures(v)]
+    return " / lt ".join(figures)
 
 
 def _node(v: EntityVerdict, focus: bool, hidden_owners: int, result: CheckResult) -> NodeView:

@@ -53,8 +53,8 @@ def links_in_force(result: CheckResult) -> tuple[Link, ...]:
     """
     known = {v.entity.id for v in result.verdicts}
     grouped: dict[tuple[str, str], list[Holding]] = {}
-    for h in result.holdings:
-        if h.holder == h.subject or not h.valid_on(result.policy.as_of):
+    for h, used in zip(result.holdings, result.holdings_in_force.tolist(), strict=True):
+        if h.holder == h.subject or not used:
             continue
         if h.holder not in known or h.subject not in known:
             continue

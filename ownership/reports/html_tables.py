@@ -104,8 +104,7 @@ def holdings_table(result: CheckResult) -> str:
         return "<p>No holdings were read.</p>"
     day = result.policy.as_of
     rows = []
-    for h in holdings:
-        used = h.valid_on(day)
+    for h, used in zip(holdings, result.holdings_in_force.tolist(), strict=True):
         dates = " to ".join(d.isoformat() if d else "open" for d in (h.start, h.end)) if h.start or h.end else ""
         state = dates + ("" if used else f" <b>not in force on {day.isoformat()}</b>")
         control = "control" if h.control else ""

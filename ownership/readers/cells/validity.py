@@ -1,7 +1,7 @@
 """When a fact read from a register is in force: one helper for every reader's "from .. until" dates.
 
-Holdings carry ``start`` and ``end`` dates, both inclusive, None meaning open (``Holding.valid_on``); graph
-preparation keeps the ones in force on the as-of date. Registers say the same thing in several ways (a
+Holdings carry ``start`` and ``end`` dates, both inclusive, None meaning open (``ownership.prepare.in_force``);
+graph preparation keeps the ones in force on the as-of date. Registers say the same thing in several ways (a
 statement replaced by a later one, a record closed, a PSC ceased, a GLEIF relationship period ended), and
 each reader turns its own way into such a period with these functions, so all of them read "until" alike.
 """

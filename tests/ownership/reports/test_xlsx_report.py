@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ownership.check import check
 from ownership.errors import DataWarning, Location
 from ownership.model import Entity, EntityType, Holding, OwnershipData, Policy, SourceInfo, Stake
+from ownership.prepare.in_force import valid_on
 from ownership.readers import read_input
 from ownership.reports.xlsx_report import render_xlsx
 from ownership.reports.xlsx_style import PCT_FORMAT, STATUS_COLOURS
@@ -339,7 +340,7 @@ def test_holdings_as_read_are_every_holding_with_its_source(result: CheckResult,
         assert row["stake high"].number_format == PCT_FORMAT
         assert h.where is not None
         assert (row["source file"].value, row["sheet"].value, row["row"].value) == ("t.xlsx", "Holdings", h.where.row)
-        assert row[in_force].value == ("yes" if h.valid_on(AS_OF) else "no")
+        assert row[in_force].value == ("yes" if valid_on(h, AS_OF) else "no")
     ended = rows[-1]
     assert ended[in_force].value == "no"
     assert ended["start"].value == datetime(2019, 1, 1)  # a real date, shown as one

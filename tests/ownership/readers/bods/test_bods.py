@@ -30,6 +30,7 @@ from ownership.model import (
     UnrecordedHolders,
     Weights,
 )
+from ownership.prepare.in_force import valid_on
 from ownership.readers.bods.reader import looks_like_bods, read_bods
 from ownership.readers.cells.tables import ReadLimits
 from ownership.result import EntityVerdict, Status
@@ -945,7 +946,7 @@ def test_official_tecido_example_at_2022_01_01() -> None:
     data = read(REAL / "tecido.json")
     tecido, maria, shear = "01B68D7633", "018AF6B3EB", "033E84672B"
     on = date(2022, 1, 1)
-    in_force = sorted((h.holder, h.stake) for h in data.holdings if h.valid_on(on) and h.stake is not None)
+    in_force = sorted((h.holder, h.stake) for h in data.holdings if valid_on(h, on) and h.stake is not None)
     assert in_force == [(maria, Stake.exact(0.4)), (shear, Stake.exact(0.6))]
     # Hand-computed under -j CN, counting Shear Trust as its own ultimate owner: only Maria's country is
     # unknown, so Tecido's cascade is 0-100% while she held everything (2020), 0-40% on 2022-01-01, and

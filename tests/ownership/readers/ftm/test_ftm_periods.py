@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ownership.model import Stake
+from ownership.prepare.in_force import valid_on
 from ownership.readers.cells.tables import DEFAULT_LIMITS
 from ownership.readers.ftm.reader import read_ftm
 
@@ -60,7 +61,7 @@ def test_one_stake_per_day(group: list[Record]) -> None:
         data = read_ftm(path, path.name, DEFAULT_LIMITS)
     for day in range(-1, DAYS + 2):
         when = BASE + timedelta(days=day)
-        found = [h.stake for h in data.holdings if h.valid_on(when)]
+        found = [h.stake for h in data.holdings if valid_on(h, when)]
         active = [r for r in group if in_force(r, day)]
         if not active:
             assert found == []

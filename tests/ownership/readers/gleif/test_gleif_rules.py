@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from ownership.check import check
 from ownership.model import EntityType, Holding, OwnershipData, Policy, Stake
+from ownership.prepare.in_force import valid_on
 from ownership.readers.cells.tables import DEFAULT_LIMITS
 from ownership.readers.gleif.reader import read_gleif
 from ownership.result import Status
@@ -223,7 +224,7 @@ def test_real_inactive_relationship_counts_only_before_its_last_update() -> None
     assert (ended.stake, ended.control, ended.start, ended.end) == (Stake(0.0, 1.0), True, None, date(2018, 3, 23))
 
     def in_force(day: date) -> set[tuple[str, str]]:
-        return {(h.holder, h.subject) for h in data.holdings if h.valid_on(day) and not h.indirect}
+        return {(h.holder, h.subject) for h in data.holdings if valid_on(h, day) and not h.indirect}
 
     early, late = in_force(date(2017, 1, 1)), in_force(date(2019, 1, 1))
     assert ("549300NXSY15DRY2R511", "06LJQCOVPRXOPDHFC707") in early - late
@@ -245,7 +246,7 @@ def test_relationship_periods_with_a_gap_are_separate_holdings(tmp_path: Path) -
         (date(2010, 1, 1), date(2015, 12, 31)),
         (date(2021, 1, 1), None),
     ]
-    assert not any(h.valid_on(date(2018, 1, 1)) for h in data.holdings)
+    assert not any(valid_on(h, date(2018, 1, 1)) for h in data.holdings)
 
 
 @pytest.mark.parametrize(("registration", "kept"), [("RETIRED", True), ("ANNULLED", False), ("DUPLICATE", False)])

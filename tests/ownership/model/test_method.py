@@ -1,0 +1,67 @@
+"""Which figure decides a status: ``Method.deciding`` makes the choice once; the result, the reasons, the
+terminal table and the chart read it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from ownership.check import check
+from ownership.model import Entity, EntityType, Holding, Method, OwnershipData, Policy, SourceInfo, Stake
+from ownership.reports.chart import _figure
+
+CASCADE = np.array([0.6, 0.0, 0.3])
+LOOKTHROUGH = np.array([0.36, 0.4, 0.5])
+
+
+@pytest.mark.parametrize(
+    ("method", "expected", "names"),
+    [
+        (Method.CASCADE, [0.6, 0.0, 0.3], ("cascade",)),
+        (Method.LOOKTHROUGH, [0.36, 0.4, 0.5], ("lookthrough",)),
+        (Method.EITHER, [0.6, 0.4, 0.5], ("cascade", "lookthrough")),
+    ],
+)
+def test_the_deciding_figure_per_method(method: Method, expected: list[float], names: tuple[str, ...]) -> None:
+    assert method.deciding(CASCADE, LOOKTHROUGH).tolist() == expected
+    assert method.figures == names
+
+
+def test_pass_flags_decide_as_figures_do() -> None:
+    cascade, look = np.array([True, False, False]), np.array([False, True, False])
+    assert Method.CASCADE.deciding(cascade, look).tolist() == [True, False, False]
+    assert Method.LOOKTHROUGH.deciding(cascade, look).tolist() == [False, True, False]
+    assert Method.EITHER.deciding(cascade, look).tolist() == [True, True, False]
+
+
+@pytest.mark.parametrize(
+    ("method", "figure", "box"),
+    [(Method.CASCADE, 0.6, "60%"), (Method.LOOKTHROUGH, 0.36, "36%"), (Method.EITHER, 0.6, "60% / lt 36%")],
+)
+def test_the_result_says_which_figure_decides(method: Method, figure: float, box: str) -> None:
+    # P (CN) -60-> H -60-> T, Q (US) holds the other 40% of each: T's cascade is 60% (H is tainted), its
+    # look-through 36%, both exact.
+    entities = (
+        Entity("P", "P", EntityType.COMPANY, "CN", ultimate=True),
+        Entity("Q", "Q", EntityType.COMPANY, "US", ultimate=True),
+        Entity("H", "H", EntityType.COMPANY, "US"),
+        Entity("T", "T", EntityType.COMPANY, "US"),
+    )
+    holdings = (
+        Holding("P", "H", Stake.exact(0.6)),
+        Holding("H", "T", Stake.exact(0.6)),
+        Holding("Q", "H", Stake.exact(0.4)),
+        Holding("Q", "T", Stake.exact(0.4)),
+    )
+    data = OwnershipData(entities, holdings, SourceInfo("method-test", "0" * 64, "test"))
+    result = check(data, Policy(jurisdictions=frozenset({"CN"}), method=method, as_of=date(2026, 1, 1)))
+    t = result.entities.entities.position["T"]
+    assert result.deciding_figure()[t] == pytest.approx(figure)
+    assert result.deciding_figure(high=True)[t] == pytest.approx(figure)
+    v = result.verdict("T")
+    assert [f.low for f in result.deciding_figures(v)] == pytest.approx(
+        [0.6, 0.36] if method is Method.EITHER else [figure]
+    )
+    assert _figure(v, result) == box
