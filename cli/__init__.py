@@ -1,5 +1,5 @@
-"""The ``exposure`` command line: parses options, calls ``ownership``, renders, maps errors to exit codes."""
+"""The ``exposure`` command line: parses options, calls ``ownership``, renders, maps errors to exit codes.
 
-from cli.tuning import tune
-
-tune()
+Importing it changes nothing in the process: the allocator and thread settings (``cli.tuning``) are applied
+by ``cli.app.main`` when the command runs.
+"""

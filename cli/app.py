@@ -378,6 +378,9 @@ def main() -> None:
     """Console-script entry point."""
     import gc
 
+    from cli.tuning import tune
+
+    tune()
     # The model is millions of small acyclic objects (entities, holdings, their locations) that live until the
     # process exits; the cyclic collector kept re-scanning them for nothing. Measured on a 500k-entity /
     # 1M-holding registry (bench/): 74 s -> 53 s, peak memory unchanged. A CLI run is short-lived, so what
