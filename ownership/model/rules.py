@@ -5,15 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
-from typing import TypeVar
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, TypeVar
 
 from ownership.model.entities import WatchEntry
 from ownership.model.stakes import Comparison
 
-_Column = TypeVar("_Column", npt.NDArray[np.float64], npt.NDArray[np.bool_])
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+# Constraints written as text, so that importing the model does not import numpy (``import ownership.model``
+# stays light; tests/ownership/test_api.py holds it).
+_Column = TypeVar("_Column", "npt.NDArray[np.float64]", "npt.NDArray[np.bool_]")
 
 
 class Method(StrEnum):
@@ -38,6 +41,8 @@ class Method(StrEnum):
             return cascade
         if self is Method.LOOKTHROUGH:
             return lookthrough
+        import numpy as np
+
         found: _Column = np.maximum(cascade, lookthrough)
         return found
 
