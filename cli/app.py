@@ -258,7 +258,7 @@ def _run_check(
             fail(f"--format {report_format} is an audit report file: give -o FILE.{report_format}")
         from datetime import UTC, datetime
 
-        from ownership.reports.html_report import render_html
+        from ownership.reports.html.report import render_html
         from ownership.reports.xlsx_report import write_xlsx
 
         now = datetime.now(UTC).replace(microsecond=0)

@@ -109,7 +109,7 @@ def _write_graph(
     from rich.console import Console
 
     from cli.render import render_warnings
-    from ownership.reports.chart_data import links_in_force
+    from ownership.reports.chart.data import links_in_force
     from ownership.reports.graph_export import export_graph
 
     result = run_checks(input_path, input_format, limits, [policy], extra_warnings, targets).primary

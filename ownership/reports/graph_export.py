@@ -2,7 +2,7 @@
 Mermaid (Markdown pages, wikis).
 
 Nodes are the entities with their verdicts, edges the holdings in force on the as-of date (duplicate rows
-merged, see ``chart_data.links_in_force``). Figures are percentages 0..100, as in every report. Missing values
+merged, see ``chart.data.links_in_force``). Figures are percentages 0..100, as in every report. Missing values
 are left out rather than written as empty strings, so a reader can tell "unknown" from "empty".
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from ownership.reports.chart_data import Link, country_text, links_in_force, stake_label
+from ownership.reports.chart.data import Link, country_text, links_in_force, stake_label
 from ownership.reports.common import pct, tool_version
 from ownership.result import CheckResult, EntityVerdict, Status
 

@@ -1,6 +1,6 @@
 """The geometric half of the structure chart's layout: where each box and line goes.
 
-Rows and the order within them come from ``chart_order``. Horizontal positions then pull each box towards its
+Rows and the order within them come from ``order``. Horizontal positions then pull each box towards its
 neighbours' mean with boxes kept apart exactly (a weighted isotonic regression per row, pool adjacent
 violators), lines through several rows weighted more so they stay straight (Gansner et al. 1993). Lines are
 S-curves between rows, vertical through the rows they pass, and arrive at ports spread along a box's edge in the
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ownership.reports.chart_order import assign_layers, cycle_edges, neighbours, proper_graph, reduce_crossings
+from ownership.reports.chart.order import assign_layers, cycle_edges, neighbours, proper_graph, reduce_crossings
 
 BOX_W = 172.0
 BOX_H = 60.0

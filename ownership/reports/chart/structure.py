@@ -3,7 +3,7 @@
 Owners are drawn above what they own, each box coloured by its status, each line labelled with the stake in
 percent. Large inputs are cut down to the owners (transitively, a few levels up) of the entities that matter:
 the ones the user named, or else the flagged (then possible) ones; the chart says what it left out.
-The layout is in ``chart_layout``, the drawing in ``chart_svg``; this module chooses what to show.
+The layout is in ``layout``, the drawing in ``svg``; this module chooses what to show.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ownership.errors import short
-from ownership.reports.chart_data import Link, country_text, links_in_force, percent_text, stake_label
-from ownership.reports.chart_layout import Edge, layout
-from ownership.reports.chart_svg import MARKER_SPACE, EdgeView, NodeView, render_svg
+from ownership.reports.chart.data import Link, country_text, links_in_force, percent_text, stake_label
+from ownership.reports.chart.layout import Edge, layout
+from ownership.reports.chart.svg import MARKER_SPACE, EdgeView, NodeView, render_svg
 from ownership.result import CheckResult, EntityVerdict, Status
 
 #: How many levels of owners above the entities that matter a cut-down chart follows at most.

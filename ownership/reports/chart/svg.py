@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ownership.reports.chart_layout import BOX_H, Layout, Rect, Route, fit_text, place_labels, text_width
+from ownership.reports.chart.layout import BOX_H, Layout, Rect, Route, fit_text, place_labels, text_width
 from ownership.result import Status
 
 FONT = (

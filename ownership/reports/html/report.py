@@ -13,10 +13,10 @@ from importlib.resources import files
 
 from ownership.model import Policy, pct_text
 from ownership.model.countries import country_name
-from ownership.reports.chart import structure_chart
+from ownership.reports.chart.structure import structure_chart
 from ownership.reports.common import rule_summary, tool_version
-from ownership.reports.html_blocks import EntityExplainer, esc, name_html, status_badge
-from ownership.reports.html_tables import entities_table, holdings_table, policy_table, warnings_table
+from ownership.reports.html.blocks import EntityExplainer, esc, name_html, status_badge
+from ownership.reports.html.tables import entities_table, holdings_table, policy_table, warnings_table
 from ownership.reports.provenance import Provenance
 from ownership.result import CheckResult, CheckSet, FailOn, Status
 
@@ -25,7 +25,7 @@ MAX_SECTIONS = 200
 
 
 def _css() -> str:
-    return files("ownership.reports").joinpath("html_report.css").read_text(encoding="utf-8")
+    return files("ownership.reports.html").joinpath("report.css").read_text(encoding="utf-8")
 
 
 def _watched(policy: Policy) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ownership.model import ControlMode, Policy, pct_text
-from ownership.reports.html_blocks import country_text, esc, figure_text, name_html, place, status_badge
+from ownership.reports.html.blocks import country_text, esc, figure_text, name_html, place, status_badge
 from ownership.result import CheckResult, CheckSet, EntityVerdict, Status
 
 #: Lists longer than this (holdings, warnings) are collapsed on screen; printing opens them.

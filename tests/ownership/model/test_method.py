@@ -10,7 +10,7 @@ import pytest
 
 from ownership.check import check
 from ownership.model import Entity, EntityType, Holding, Method, OwnershipData, Policy, SourceInfo, Stake
-from ownership.reports.chart import _figure
+from ownership.reports.chart.structure import _figure
 
 CASCADE = np.array([0.6, 0.0, 0.3])
 LOOKTHROUGH = np.array([0.36, 0.4, 0.5])

@@ -11,7 +11,7 @@ from ownership.check import check
 from ownership.model import Entity, EntityType, Holding, OwnershipData, Policy, SourceInfo, Stake
 from ownership.model.tables import EntityTable, HoldingTable
 from ownership.prepare.in_force import holdings_in_force, out_of_date, valid_on
-from ownership.reports.chart_data import links_in_force
+from ownership.reports.chart.data import links_in_force
 
 DAY = date(2024, 6, 30)
 SOURCE = SourceInfo("in-force-test", "0" * 64, "test")

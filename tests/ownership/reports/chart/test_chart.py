@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 from ownership.check import check
 from ownership.model import Entity, EntityType, Holding, OwnershipData, Policy, SourceInfo, Stake
 from ownership.readers import read_input
-from ownership.reports.chart import Chart, structure_chart
-from ownership.reports.chart_layout import Edge, layout
-from ownership.reports.chart_svg import STYLES, wrap_name
+from ownership.reports.chart.layout import Edge, layout
+from ownership.reports.chart.structure import Chart, structure_chart
+from ownership.reports.chart.svg import STYLES, wrap_name
 from ownership.result import CheckResult, Status
 
 SVG = "{http://www.w3.org/2000/svg}"
-SAMPLE = Path(__file__).resolve().parents[3] / "data" / "samples" / "cap_table.xlsx"
+SAMPLE = Path(__file__).resolve().parents[4] / "data" / "samples" / "cap_table.xlsx"
 AS_OF = date(2026, 10, 1)
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from ownership.check import check
 from ownership.model import Entity, Holding, OwnershipData, Policy, SourceInfo, Stake
-from ownership.reports.html_report import render_html
+from ownership.reports.html.report import render_html
 
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking")
 
@@ -82,7 +82,7 @@ def _screenshot(chromium: str, html: str, tmp_path: Path, tag: str) -> bytes:
 
 
 def test_the_font_stack_names_cjk_faces() -> None:
-    css = (Path(__file__).resolve().parents[3] / "ownership" / "reports" / "html_report.css").read_text("utf-8")
+    css = (Path(__file__).resolve().parents[4] / "ownership" / "reports" / "html" / "report.css").read_text("utf-8")
     assert '"Noto Sans CJK SC"' in css and '"Microsoft YaHei"' in css and '"PingFang SC"' in css
     assert '"Noto Sans CJK SC"' in _report("字节跳动")
 

@@ -21,10 +21,10 @@ import pytest
 from ownership.check import check
 from ownership.model import Policy
 from ownership.readers import read_input
-from ownership.reports.html_report import render_html
+from ownership.reports.html.report import render_html
 from ownership.result import CheckResult
 
-SAMPLE = Path(__file__).resolve().parents[3] / "data" / "samples" / "cap_table.xlsx"
+SAMPLE = Path(__file__).resolve().parents[4] / "data" / "samples" / "cap_table.xlsx"
 WIDTH, HEIGHT = 1280, 2000
 FLAGS = (
     "--headless",

@@ -15,11 +15,11 @@ from ownership.check import check
 from ownership.errors import DataWarning, Location
 from ownership.model import Entity, EntityType, Holding, OwnershipData, Policy, SourceInfo, Stake
 from ownership.readers import read_input
-from ownership.reports.html_report import render_html
-from ownership.reports.html_tables import COLLAPSE_AFTER
+from ownership.reports.html.report import render_html
+from ownership.reports.html.tables import COLLAPSE_AFTER
 from ownership.result import Chain, ChainBreakdown, ChainKind, CheckResult, CheckSet, Derivation, Status, Step
 
-SAMPLE = Path(__file__).resolve().parents[3] / "data" / "samples" / "cap_table.xlsx"
+SAMPLE = Path(__file__).resolve().parents[4] / "data" / "samples" / "cap_table.xlsx"
 WHEN = datetime(2026, 6, 30, 9, 15, tzinfo=UTC)
 SHA = "cd" * 32
 SCRIPT_NAME = '<script>alert("owned")</script>'

@@ -1,0 +1,1 @@
+"""The HTML audit report: one self-contained document (``report.render_html``)."""
