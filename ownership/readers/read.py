@@ -93,6 +93,13 @@ def _read_detected(path: Path, name: str, found: Detected, limits: ReadLimits) -
         kind = file_kind(file, file_name)  # missing, empty and old-style workbooks get their own messages
         if fmt == "workbook" and kind != "workbook":
             raise InputError("is text, not an xlsx workbook", Location(file_name))
+        if fmt == "holdings-csv" and kind == "text" and limits.layout.is_default:
+            # Columns straight from the file when that gives exactly what the row reader would.
+            from ownership.readers.cells.fast_csv.inline import read_holdings_csv_fast
+
+            fast = read_holdings_csv_fast(file, file_name, limits)
+            if fast is not None:
+                return fast
         return canonical.read(file, file_name, limits, fmt)
     if fmt == "bods":
         from ownership.readers import bods

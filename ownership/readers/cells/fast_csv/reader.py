@@ -98,7 +98,7 @@ def read_folder_fast(folder: Path, name: str, limits: ReadLimits) -> OwnershipDa
             cols = holding_file.columns
             if "percent" not in cols and "shares" not in cols and "control" not in cols:
                 raise Decline  # the row reader refuses it
-            values = pool.submit(_holdings, holding_file, entity_file.display)
+            values = pool.submit(holding_columns, holding_file, entity_file.display)
             ids = _combined(tidy(entity_file.columns["id"]))
             references = pool.submit(_references, ids, cols["holder"], cols["subject"])
             problems = Problems()
@@ -217,7 +217,7 @@ def _countries(
 
 
 @dataclass(frozen=True)
-class _Holdings:
+class HoldingColumns:
     """The holding columns that do not need the entities, and the warnings reading them gave."""
 
     stake_low: FloatArray
@@ -253,14 +253,15 @@ class _Holdings:
         )
 
 
-def _holdings(file: ParsedFile, declared_source: str) -> _Holdings:
-    """The holding rows as ``canonical.read_holdings`` reads them against a declared entity list."""
+def holding_columns(file: ParsedFile, declared_source: str | None) -> HoldingColumns:
+    """The holding rows as ``canonical.read_holdings`` reads them against a declared entity list, or, with
+    ``declared_source`` None, as the only source of the parties (their columns are then read elsewhere)."""
     problems = Problems()
     header, cols = file.header, file.columns
     _warn_unknown_columns(file.header_table, header, problems)
     if problems.errors:
         raise Decline  # the row reader lists the errors
-    for extra in _INLINE_COLUMNS:
+    for extra in _INLINE_COLUMNS if declared_source is not None else ():
         if extra in header.columns:
             k = header.columns[extra]
             problems.warn(
@@ -296,7 +297,7 @@ def _holdings(file: ParsedFile, declared_source: str) -> _Holdings:
     high = low if stake is None else stake.high
     if stake is not None:
         high = _stake_warnings(file, stake, problems)
-    return _Holdings(
+    return HoldingColumns(
         stake_low=low,
         stake_high=high,
         where=Places(file.display, None, file.numbers),
