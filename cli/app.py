@@ -35,9 +35,11 @@ from ownership.readers.cells.tables import ReadLimits
 from ownership.result import CheckSet, FailOn
 
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from rich.console import Console
 
-    from ownership.reports.provenance import Provenance
+    from ownership.reports import Context, Renderer
 
 
 def _plain_flags(command: Any, ctx: Any) -> Any:
@@ -227,76 +229,40 @@ def _run_check(
     *,
     wide: bool = False,
 ) -> int:
-    from io import StringIO
+    from datetime import UTC, datetime
 
     from rich.console import Console
 
     from cli.progress import Phases
     from cli.render import render_warnings
-    from ownership.reports import render_csv, render_json, render_markdown
+    from ownership.reports import Context
     from ownership.reports.common import verdict_sentence
 
+    renderer = _renderers(wide)[report_format]
+    if output is None and renderer.file_only is not None:
+        fail(f"--format {report_format} is {renderer.file_only}: give -o FILE.{report_format}")
     phases = Phases.on_stderr(quiet)
     checks = run_checks(input_path, input_format, limits, policies, extra_warnings, targets, phases)
     err = Console(stderr=True, highlight=False)
-    writing = f"writing {output.name}" if output is not None else f"writing the {report_format} report"
-
-    if report_format == "table":
-        if output is None:
-            console = Console(highlight=False)
-            # Captured, then written once the bar (on the same terminal, via stderr) is gone.
-            with phases.phase("preparing the table"), console.capture() as table:
-                _render_table(checks, console, wide)
-            sys.stdout.write(table.get())
-        else:
-            with phases.phase(writing):
-                buffer = StringIO()
-                _render_table(checks, Console(file=buffer, width=160, no_color=True, highlight=False), True)
-                write_atomically(output, buffer.getvalue())
-    elif report_format in ("xlsx", "html"):
-        if output is None:
-            fail(f"--format {report_format} is an audit report file: give -o FILE.{report_format}")
-        from datetime import UTC, datetime
-
-        from ownership.reports.html.report import render_html
-        from ownership.reports.xlsx_report import write_xlsx
-
-        now = datetime.now(UTC).replace(microsecond=0)
-        with phases.phase(writing):
-            files = provenance()
-            if report_format == "xlsx":
-                # Streamed into the file: a registry's workbook is never held whole (issue 16 item 9).
-                write_atomically(output, lambda path: write_xlsx(checks, now, path, files))
-            else:
-                write_atomically(output, render_html(checks, now, files))
-    elif report_format == "parquet":
-        if output is None:
-            fail("--format parquet is a binary file: give -o FILE.parquet")
-        from ownership.reports.csv_report import write_parquet
-
-        phases.run(writing, lambda: write_atomically(output, lambda path: write_parquet(checks, path)))
-    elif report_format == "csv" and output is not None:
-        from ownership.reports.csv_report import provenance_json, provenance_path, write_csv
-
-        phases.run(writing, lambda: write_atomically(output, lambda path: write_csv(checks, path)))
-        # The rows stay plain CSV; what they were computed from goes beside them (issue 15).
-        write_atomically(provenance_path(output), provenance_json(checks))
-    elif report_format == "json" and output is not None:
-        files = provenance()
-        # Streamed into the file entity by entity: a registry's report is never held whole.
-        phases.run(writing, lambda: write_atomically(output, lambda path: _write_json_file(checks, path, files)))
-    else:
-        render = {"json": render_json, "csv": render_csv, "markdown": render_markdown}[report_format]
+    files = provenance() if renderer.shows_files else None
+    context = Context(datetime.now(UTC).replace(microsecond=0), files, to_file=output is not None)
+    if output is None:
         # Only the rendering is a phase: stdout is written once the bar is gone, so the two never mix.
-        if report_format == "json":
-            files = provenance()
-            text = phases.run(writing, lambda: render_json(checks, files))
-        else:
-            text = phases.run(writing, lambda: render(checks))
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            phases.run(writing, lambda: write_atomically(output, text))
+        label = renderer.stdout_phase or f"writing the {report_format} report"
+        sys.stdout.write(phases.run(label, lambda: renderer.text(checks, context)))
+    else:
+        target = output
+
+        def save() -> None:
+            write = renderer.write
+            if write is not None:
+                write_atomically(target, lambda path: write(checks, path, context))
+            else:
+                write_atomically(target, renderer.text(checks, context))
+
+        phases.run(f"writing {output.name}", save)
+        for path, text in renderer.beside(checks, output) if renderer.beside is not None else ():
+            write_atomically(path, text)
     if not quiet:
         render_warnings(checks, err)
         _settings_line(err)
@@ -304,13 +270,6 @@ def _run_check(
             for r in checks.results:
                 err.print(verdict_sentence(r) + (f" (report: {output})" if output else ""), markup=False)
     return checks.exit_code(fail_on)
-
-
-def _write_json_file(checks: CheckSet, path: Path, files: Provenance) -> None:
-    from ownership.reports.json_report import write_json
-
-    with path.open("w", encoding="utf-8", newline="") as sink:
-        write_json(checks, sink, files)
 
 
 def _settings_line(err: Console) -> None:
@@ -326,6 +285,25 @@ def _shown_settings(settings: Mapping[str, object]) -> list[tuple[str, str]]:
     from ownership.policy.settings import shown
 
     return [(key, shown(value if not isinstance(value, Path) else str(value))) for key, value in settings.items()]
+
+
+def _renderers(wide: bool) -> dict[str, Renderer]:
+    """The library's report formats, and the terminal table, which only the command line draws."""
+    from ownership.reports import RENDERERS, Renderer
+
+    def table(checks: CheckSet, stream: TextIO, context: Context) -> None:
+        from rich.console import Console
+
+        if context.to_file:
+            _render_table(checks, Console(file=stream, width=160, no_color=True, highlight=False), True)
+            return
+        # Drawn for the terminal (its width and colours), captured, then written once the bar is gone.
+        console = Console(highlight=False)
+        with console.capture() as captured:
+            _render_table(checks, console, wide)
+        stream.write(captured.get())
+
+    return {**RENDERERS, "table": Renderer("table", (".txt",), render=table, stdout_phase="preparing the table")}
 
 
 def _render_table(checks: CheckSet, console: Console, wide: bool = False) -> None:
