@@ -17,12 +17,20 @@ from ownership.readers.cells.tables import RawTable, ReadLayout, ReadLimits, rea
 from ownership.readers.detect import find_file
 
 
+def folder_tables(entities_table: RawTable, holdings_table: RawTable, source: SourceInfo) -> OwnershipData:
+    """A folder's two raw tables, holding only some of its rows, read as ``read_folder`` reads the files: the
+    columnar reader gives it the rows that hold errors, to have them reported exactly as here."""
+    return _finish(entities_table, holdings_table, source, Problems(), whole=False)
+
+
 def _finish(
     entities_table: RawTable | None,
     holdings_table: RawTable,
     source: SourceInfo,
     problems: Problems,
     layout: ReadLayout | None = None,
+    *,
+    whole: bool = True,
 ) -> OwnershipData:
     entities = read_entities(entities_table, problems, layout) if entities_table is not None else []
     declared = None
@@ -32,15 +40,20 @@ def _finish(
     holdings = apply_share_counts(entities, holdings, problems)
     check_mappings(layout, [t for t in (holdings_table, entities_table) if t is not None], problems)
     problems.raise_first()
-    if not holdings and not entities:
+    if not holdings and not entities and whole:
         raise InputError("has no holdings and no entities", holdings_table.where())
     return OwnershipData(tuple(entities), tuple(holdings), source, tuple(problems.warnings))
 
 
 def read_holdings_csv(path: Path, name: str, limits: ReadLimits) -> OwnershipData:
     table = read_text_table(path, name, limits)
+    return holdings_csv_table(table, SourceInfo(name, file_sha256(path), "holdings-csv"), limits)
+
+
+def holdings_csv_table(table: RawTable, source: SourceInfo, limits: ReadLimits, *, whole: bool = True) -> OwnershipData:
+    """A holdings CSV's raw table read as ``read_holdings_csv`` reads the file (the columnar reader gives it
+    only the rows that hold errors, ``whole`` False, to have them reported exactly as here)."""
     problems = Problems(lenient=limits.layout.lenient)
-    source = SourceInfo(name, file_sha256(path), "holdings-csv")
     entities: list[Entity] = []
     holdings = read_holdings(table, entities, problems, declared_source=None, layout=limits.layout)
     holdings = apply_share_counts(entities, holdings, problems)
@@ -52,7 +65,7 @@ def read_holdings_csv(path: Path, name: str, limits: ReadLimits) -> OwnershipDat
             table.where(),
         )
     problems.raise_first()
-    if not holdings:
+    if not holdings and whole:
         raise InputError("has a header but no holdings", table.where())
     return OwnershipData(tuple(entities), tuple(holdings), source, tuple(problems.warnings))
 

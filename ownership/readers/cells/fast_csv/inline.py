@@ -32,6 +32,7 @@ from ownership.readers.canonical.row import entity_type
 from ownership.readers.cells.columns import HOLDING_COLUMNS
 from ownership.readers.cells.fast_csv.parse import ParsedFile, parse
 from ownership.readers.cells.fast_csv.reader import holding_columns
+from ownership.readers.cells.fast_csv.validate import holdings_csv_errors
 from ownership.readers.cells.fast_csv.values import Column, Decline, IndexArray, by_distinct, texts
 from ownership.readers.cells.tables import ReadLimits, cell_text
 from ownership.readers.cells.values import parse_bool
@@ -69,6 +70,10 @@ def read_holdings_csv_fast(path: Path, name: str, limits: ReadLimits) -> Ownersh
             return None
         data = path.read_bytes()
         file = parse(data, name, limits, HOLDING_COLUMNS, ("holder", "subject"))
+    except Decline:
+        return None
+    source = SourceInfo(name, hashlib.sha256(data).hexdigest(), "holdings-csv")
+    try:
         cols = file.columns
         if "percent" not in cols and "shares" not in cols and "control" not in cols:
             return None  # the row reader refuses it
@@ -77,6 +82,9 @@ def read_holdings_csv_fast(path: Path, name: str, limits: ReadLimits) -> Ownersh
         parties = _Parties(file, mentions)
         entities = parties.table()
     except Decline:
+        # A value the row reader refuses: it reports it, and every other, from the rows holding them.
+        if "subject" in file.columns:
+            holdings_csv_errors(file, source, _conflicting_countries(file))
         return None
     head = [w for w in holdings.warnings if w.code == "ignored_column"]
     stake = [(w.where.row if w.where else 0, _STAKE_SLOT, w) for w in holdings.warnings if w.code == "unknown_stake"]
@@ -92,7 +100,6 @@ def read_holdings_csv_fast(path: Path, name: str, limits: ReadLimits) -> Ownersh
             )
         )
     table = holdings.table(entities.ids, mentions.codes[0::2], mentions.codes[1::2])
-    source = SourceInfo(name, hashlib.sha256(data).hexdigest(), "holdings-csv")
     return OwnershipData(entities, table, source, tuple(warnings))
 
 
@@ -134,6 +141,41 @@ def _mentions(file: ParsedFile) -> _Mentions:
     codes: IndexArray = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     _, first = np.unique(codes, return_index=True)
     return _Mentions(encoded.dictionary, codes, first.astype(np.int64))
+
+
+def _conflicting_countries(file: ParsedFile) -> bool:
+    """Whether rows give one party two countries (among the rows naming both parties, as the row reader
+    declares parties only there; a country it refuses counts as none)."""
+    holder, _ = texts(file.columns["holder"])
+    subject, _ = texts(file.columns["subject"])
+    empty = pa.scalar("", pa.string())
+    named = pc.and_(pc.not_equal(holder, empty), pc.not_equal(subject, empty))
+    ids = _interleaved(holder.filter(named), subject.filter(named))
+    parties = pc.dictionary_encode(ids).indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    n = int(parties.max()) + 1 if parties.size else 0
+    for attr in ("jurisdiction", "headquarters"):
+        parts = [file.columns.get(f"{role}_{attr}") for role in _ROLES]
+        if parts[0] is None and parts[1] is None:
+            continue
+        blank = pa.array([""] * file.rows, type=pa.string())
+        sides = [(blank if part is None else _whole(part)).filter(named) for part in parts]
+        column = _interleaved(sides[0], sides[1])
+        found, codes = by_distinct(column, _lenient_country)
+        index = {c: k for k, c in enumerate(sorted({c for c in found if c is not None}))}
+        per_mention = np.array([NO_COUNTRY if c is None else index[c] for c in found], dtype=np.int16)[codes]
+        given = per_mention != NO_COUNTRY
+        chosen = _first_given(parties, per_mention, given, n, NO_COUNTRY)
+        if bool((per_mention[given] != chosen[parties[given]]).any()):
+            return True
+    return False
+
+
+def _lenient_country(text: str) -> str | None:
+    try:
+        found = _country(cell_text(text))
+    except ValueError:
+        return None
+    return None if found == _UNKNOWN else found
 
 
 def _country(text: str | None) -> str | None:

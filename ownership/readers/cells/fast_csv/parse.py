@@ -50,6 +50,8 @@ class ParsedFile:
     columns: dict[str, Column]
     rows: int
     numbers: npt.NDArray[np.int64]
+    #: Every column of the data rows (``f0``, ``f1``... in header order), for re-reading rows cell by cell.
+    table: pa.Table
 
     def number(self, k: int) -> int:
         """The row number of data row ``k`` (0-based)."""
@@ -127,7 +129,7 @@ def parse(
         table = table.filter(pa.array(keep))
         numbers = numbers[keep]
     columns = {field: table.column(k) for field, k in header.columns.items()}
-    return ParsedFile(display, header, header_table, columns, table.num_rows, numbers)
+    return ParsedFile(display, header, header_table, columns, table.num_rows, numbers, table)
 
 
 def _header_cells(header_bytes: bytes, delimiter: str) -> list[str]:

@@ -46,6 +46,7 @@ from ownership.readers.canonical.rows import _ENTITY_COLUMNS, _warn_unknown_colu
 from ownership.readers.cells.columns import HOLDING_COLUMNS
 from ownership.readers.cells.digest import combined_sha256
 from ownership.readers.cells.fast_csv.parse import ParsedFile, parse
+from ownership.readers.cells.fast_csv.validate import folder_errors
 from ownership.readers.cells.fast_csv.values import (
     BoolArray,
     Column,
@@ -95,6 +96,9 @@ def read_folder_fast(folder: Path, name: str, limits: ReadLimits) -> OwnershipDa
             holding_file = parse(
                 files[1], f"{base}/{holdings_path.name}", limits, HOLDING_COLUMNS, ("holder", "subject")
             )
+        except Decline:
+            return None
+        try:
             cols = holding_file.columns
             if "percent" not in cols and "shares" not in cols and "control" not in cols:
                 raise Decline  # the row reader refuses it
@@ -110,6 +114,8 @@ def read_folder_fast(folder: Path, name: str, limits: ReadLimits) -> OwnershipDa
             refs = references.result()
             table = holdings.table(entities.ids, refs[: holding_file.rows], refs[holding_file.rows :])
         except Decline:
+            # A value the row reader refuses: it reports it, and every other, from the rows holding them.
+            folder_errors(entity_file, holding_file, SourceInfo(name, digest.result(), "folder"))
             return None
         return OwnershipData(entities, table, SourceInfo(name, digest.result(), "folder"), tuple(problems.warnings))
 

@@ -25,7 +25,7 @@ from ownership.readers.cells.tables import DEFAULT_LIMITS, ReadLimits
 
 REPO = Path(__file__).resolve().parents[4]
 FIXTURES = REPO / "tests" / "fixtures"
-FAST_FIXTURES = sorted(p for p in (FIXTURES / "fast_csv").iterdir() if p.is_dir())
+FAST_FIXTURES = sorted(p for p in (FIXTURES / "fast_csv").iterdir() if (p / "entities.csv").is_file())
 #: Every canonical folder (one holding holdings.csv) among the test fixtures and the samples.
 CANONICAL_FOLDERS = sorted(
     {p.parent for root in (FIXTURES, REPO / "data") for p in root.rglob("*") if p.name.lower() == "holdings.csv"}
@@ -43,11 +43,18 @@ def assert_same(folder: Path, *, fast: bool | None = None, limits: ReadLimits = 
     """Check the contract on ``folder``; ``fast`` says whether the fast path must (True) or must not (False)
     read it. Returns the fast path's result."""
     name = folder.name
+    slow_error = quick_error = None
     try:
         slow: OwnershipData | None = read_folder(folder, name, limits)
-    except InputError:
-        slow = None
-    quick = read_folder_fast(folder, name, limits)
+    except InputError as exc:
+        slow, slow_error = None, exc
+    try:
+        quick = read_folder_fast(folder, name, limits)
+    except InputError as exc:
+        # Errors found in the columns are the row reader's, every one, with the same places (issue 18).
+        quick, quick_error = None, exc
+        assert slow_error is not None, f"the fast path refused a folder the row reader reads: {exc.one_line()}"
+        assert _problems(quick_error) == _problems(slow_error)
     if fast is not None:
         assert (quick is not None) is fast, f"fast path {'declined' if fast else 'read'} {folder}"
     if quick is None:
@@ -63,6 +70,11 @@ def assert_same(folder: Path, *, fast: bool | None = None, limits: ReadLimits = 
     assert quick.warnings == slow.warnings
     assert quick.source == slow.source
     return quick
+
+
+def _problems(error: InputError) -> tuple[object, ...]:
+    """Everything an error says: the first problem, how many more, and each one listed."""
+    return (error.one_line(), error.reason, error.where, error.more, tuple((e.reason, e.where) for e in error.also))
 
 
 def write_folder(folder: Path, entities: str | bytes, holdings: str | bytes) -> Path:

@@ -20,6 +20,7 @@ from ownership.readers import read_input
 from ownership.readers.canonical.text import read_holdings_csv
 from ownership.readers.cells.fast_csv.inline import read_holdings_csv_fast
 from ownership.readers.cells.tables import DEFAULT_LIMITS
+from tests.ownership.readers.cells.test_fast_csv import _problems
 
 FIXTURE = Path(__file__).resolve().parents[3] / "fixtures" / "fast_csv" / "inline" / "holdings.csv"
 
@@ -27,11 +28,18 @@ FIXTURE = Path(__file__).resolve().parents[3] / "fixtures" / "fast_csv" / "inlin
 def assert_same_file(path: Path, *, fast: bool | None = None) -> OwnershipData | None:
     """The contract: the columnar reader gives the row reader's result, or declines; ``fast`` says whether it
     must (True) or must not (False) read the file."""
+    slow_error = None
     try:
         slow: OwnershipData | None = read_holdings_csv(path, path.name, DEFAULT_LIMITS)
-    except InputError:
-        slow = None
-    quick = read_holdings_csv_fast(path, path.name, DEFAULT_LIMITS)
+    except InputError as exc:
+        slow, slow_error = None, exc
+    try:
+        quick = read_holdings_csv_fast(path, path.name, DEFAULT_LIMITS)
+    except InputError as exc:
+        # Errors found in the columns are the row reader's, every one, with the same places.
+        assert slow_error is not None, f"the fast path refused a file the row reader reads: {exc.one_line()}"
+        assert _problems(exc) == _problems(slow_error)
+        quick = None
     if fast is not None:
         assert (quick is not None) is fast, f"fast path {'declined' if fast else 'read'} {path}"
     if quick is None:
@@ -137,11 +145,13 @@ def test_a_total_row_is_left_to_the_row_reader(tmp_path: Path) -> None:
 # Generated files
 # ---------------------------------------------------------------------------------------------------------
 
-_IDS = st.sampled_from(["A", "B", "C", "D", "E", "Alpha Ltd", "李"])
-_COUNTRIES = st.sampled_from(["", "", "CN", "China", "GB", "N/A", "unknown", "HK"])
+# Some values the row reader refuses (an empty party, 'Chinaa', 'lots', 150): the columnar reader must
+# report the same errors, every one, at the same places.
+_IDS = st.sampled_from(["A", "B", "C", "D", "E", "Alpha Ltd", "李", "A", "B", ""])
+_COUNTRIES = st.sampled_from(["", "", "CN", "China", "GB", "N/A", "unknown", "HK", "Chinaa"])
 _TYPES = st.sampled_from(["", "company", "person", "fund", "widget", "SOE"])
 _NAMES = st.sampled_from(["", "Alpha", "Beta, Inc", 'The "Q" Co', "Gamma\nGroup"])
-_PERCENT = st.sampled_from(["60", "12,5", "10-20", "unknown", "?", "25%", ">50", "0.5"])
+_PERCENT = st.sampled_from(["60", "12,5", "10-20", "unknown", "?", "25%", ">50", "0.5", "lots", "150", ""])
 _OPTIONAL = ("holder_name", "holder_type", "holder_jurisdiction", "subject_name", "subject_type")
 _OPTIONAL += ("subject_jurisdiction", "subject_headquarters", "holder_ultimate")
 
