@@ -33,11 +33,18 @@ class Case:
 
     @property
     def name(self) -> str:
+        if self.kind == "registry-quoted":
+            return f"registry-{human(self.size)}-quoted"  # the registry-2M data, every field quoted
         return f"{self.kind}-{human(self.size)}"
 
     @property
     def is_folder(self) -> bool:
-        return self.kind != "xlsx"
+        return self.kind not in ("xlsx", "holdings-csv")
+
+    @property
+    def suffix(self) -> str:
+        """The input's extension: "" for a folder."""
+        return {"xlsx": ".xlsx", "holdings-csv": ".csv"}.get(self.kind, "")
 
 
 @dataclass

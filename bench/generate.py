@@ -28,7 +28,7 @@ from pathlib import Path
 
 from bench.dataset import UNIT, WATCHED, Dataset, Profile, low_percent, profile
 from bench.registry import PERSON_SHARE, RANGED_SHARE, registry
-from bench.shapes import chain, scc, star
+from bench.shapes import chain, scc, star, write_holdings_csv, write_quoted_folder
 
 __all__ = [
     "KINDS",
@@ -78,14 +78,14 @@ def write_xlsx(dataset: Dataset, path: Path) -> Path:
     return path
 
 
-KINDS = ("registry", "chain", "scc", "star", "xlsx")
+KINDS = ("registry", "chain", "scc", "star", "xlsx", "registry-quoted", "holdings-csv")
 
 
 def build(kind: str, size: int, seed: int = 0, entities: int | None = None) -> Dataset:
     """The dataset of one benchmark case: ``size`` is the holdings of a registry (or xlsx registry; its
     entities default to half as many), the levels of a chain, the members of an scc, the subsidiaries of
     a star."""
-    if kind in ("registry", "xlsx"):
+    if kind in ("registry", "xlsx", "registry-quoted", "holdings-csv"):
         return registry(entities or max(10, size // 2), size, seed)
     if kind == "chain":
         return chain(size)
@@ -97,15 +97,22 @@ def build(kind: str, size: int, seed: int = 0, entities: int | None = None) -> D
 
 
 def write(kind: str, dataset: Dataset, out: Path) -> Path:
-    """Write ``dataset`` where ``out`` says: a workbook for ``xlsx``, else a folder."""
-    return write_xlsx(dataset, out) if kind == "xlsx" else write_folder(dataset, out)
+    """Write ``dataset`` where ``out`` says: a workbook for ``xlsx``, one CSV declaring the parties on its
+    rows for ``holdings-csv``, a folder with every field quoted for ``registry-quoted``, else a folder."""
+    if kind == "xlsx":
+        return write_xlsx(dataset, out)
+    if kind == "holdings-csv":
+        return write_holdings_csv(dataset, out)
+    if kind == "registry-quoted":
+        return write_quoted_folder(dataset, out)
+    return write_folder(dataset, out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.generate", description=__doc__.split("\n\n")[0])
     parser.add_argument("kind", choices=KINDS)
     parser.add_argument("size", type=int, help="holdings (registry, xlsx), levels (chain), members (scc), star arms")
-    parser.add_argument("out", type=Path, help="folder to write (a .xlsx file for kind xlsx)")
+    parser.add_argument("out", type=Path, help="folder to write (a .xlsx file for xlsx, a .csv for holdings-csv)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--entities", type=int, default=None, help="registry entities (default: size / 2)")
     parser.add_argument("--profile", action="store_true", help="print what the dataset looks like")

@@ -40,12 +40,13 @@ from bench.report import BaselineRow, baseline_table, report_table, summary, tab
 
 BENCH = REPO / "bench"
 CACHE = BENCH / ".cache"
-KINDS = ("registry", "chain", "scc", "star", "xlsx")
+KINDS = ("registry", "chain", "scc", "star", "xlsx", "registry-quoted", "holdings-csv")
 
 #: The issue's cases. Registry sizes are holdings; each registry has half as many entities.
 FULL_SIZES = {"registry": (100_000, 1_000_000, 2_000_000), "chain": (100_000,), "scc": (100_000,)}
-FULL_SIZES |= {"star": (1_000_000,), "xlsx": (100_000,)}
+FULL_SIZES |= {"star": (1_000_000,), "xlsx": (100_000,), "registry-quoted": (2_000_000,), "holdings-csv": (2_000_000,)}
 QUICK_SIZES = {"registry": (2_000, 20_000), "chain": (1_000,), "scc": (1_000,), "star": (10_000,), "xlsx": (2_000,)}
+QUICK_SIZES |= {"registry-quoted": (20_000,), "holdings-csv": (20_000,)}
 BASELINE_SIZES = (2_000, 20_000, 100_000)
 QUICK_BASELINE_SIZES = (2_000,)
 
@@ -68,7 +69,7 @@ class Settings:
 def prepare(case: Case, root: Path, python: str) -> tuple[Path, int, int, float]:
     """The case's input under ``root`` (generated unless already there): path, entities, holdings, and the
     seconds generation took (0 when reused)."""
-    path = root / (f"{case.name}-s{case.seed}" + ("" if case.is_folder else ".xlsx"))
+    path = root / (f"{case.name}-s{case.seed}" + case.suffix)
     meta = path.parent / (path.name + ".json")
     if path.exists() and meta.exists():
         found = json.loads(meta.read_text(encoding="utf-8"))

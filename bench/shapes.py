@@ -1,6 +1,10 @@
-"""The adversarial shapes: a very long chain, one huge strongly connected component, and a huge star."""
+"""The adversarial shapes (a very long chain, one huge strongly connected component, and a huge star), and the
+registry written as other tools write it (every field quoted; one holdings CSV declaring the parties)."""
 
 from __future__ import annotations
+
+import csv
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -82,3 +86,39 @@ def star(subsidiaries: int, seed: int = 0) -> Dataset:
     entities = pd.concat([_frame(["HUB"], "company", WATCHED), _frame(ids, "company", "SG")], ignore_index=True)
     holdings = pd.DataFrame({"holder": "HUB", "subject": ids, "percent": percent})
     return Dataset(f"star-{subsidiaries}-s{seed}", entities, holdings)
+
+
+# --- the same data as other tools write it (issue 18) ----------------------------------------------------------
+
+
+def write_quoted_folder(dataset: Dataset, folder: Path) -> Path:
+    """``entities.csv`` and ``holdings.csv`` with every field quoted, the header too, as pyarrow, R's
+    ``write.csv`` and many registry exports write them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for frame, name in ((dataset.entities, "entities.csv"), (dataset.holdings, "holdings.csv")):
+        frame.to_csv(folder / name, index=False, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    return folder
+
+
+def holdings_with_parties(dataset: Dataset) -> pd.DataFrame:
+    """The holdings as one table declaring each party on its rows: holder and subject, the stake, and each
+    party's name, type, jurisdiction and headquarters (the commonest export: no separate entity list)."""
+    parties = dataset.entities.set_index("id")
+    columns: dict[str, object] = {}
+    for role in ("holder", "subject"):
+        ids = dataset.holdings[role]
+        columns[role] = ids.to_numpy()
+        for attr in ("name", "type", "jurisdiction", "headquarters"):
+            columns[f"{role}_{attr}"] = parties[attr].reindex(ids).to_numpy()
+    columns["percent"] = dataset.holdings["percent"].to_numpy()
+    order = ["holder", "holder_name", "holder_type", "holder_jurisdiction", "holder_headquarters"]
+    order += ["subject", "subject_name", "subject_type", "subject_jurisdiction", "subject_headquarters", "percent"]
+    return pd.DataFrame(columns, columns=order)
+
+
+def write_holdings_csv(dataset: Dataset, path: Path) -> Path:
+    """The single holdings CSV of ``holdings_with_parties`` (parties never held nor holding are left out,
+    as such an export has no row for them)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    holdings_with_parties(dataset).to_csv(path, index=False, lineterminator="\n")
+    return path
