@@ -182,7 +182,7 @@ class ReasonWriter:
 
     def _deciding_high(self, cascade: FloatArray, lookthrough: FloatArray) -> FloatArray:
         """The high bound a status is judged on, under the policy's method."""
-        return self.policy.method.deciding(cascade, lookthrough)
+        return Method(self.policy.method).deciding(cascade, lookthrough)
 
     def _passes(self, values: FloatArray) -> BoolArray:
         from ownership.engine.cascade import passes_array

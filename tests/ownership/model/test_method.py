@@ -65,3 +65,25 @@ def test_the_result_says_which_figure_decides(method: Method, figure: float, box
         [0.6, 0.36] if method is Method.EITHER else [figure]
     )
     assert _figure(v, result) == box
+
+
+def test_a_policy_built_with_the_plain_name_decides_by_that_figure() -> None:
+    # The same P -60-> H -60-> T as above (Q holds the rest): at "more than 50%", T's cascade (60%) passes and
+    # its look-through (36%) does not, so method "lookthrough" given as a plain string leaves T clear.
+    entities = (
+        Entity("P", "P", EntityType.COMPANY, "CN", ultimate=True),
+        Entity("Q", "Q", EntityType.COMPANY, "US", ultimate=True),
+        Entity("H", "H", EntityType.COMPANY, "US"),
+        Entity("T", "T", EntityType.COMPANY, "US"),
+    )
+    holdings = (
+        Holding("P", "H", Stake.exact(0.6)),
+        Holding("H", "T", Stake.exact(0.6)),
+        Holding("Q", "H", Stake.exact(0.4)),
+        Holding("Q", "T", Stake.exact(0.4)),
+    )
+    data = OwnershipData(entities, holdings, SourceInfo("method-test", "0" * 64, "test"))
+    policy = Policy(jurisdictions=frozenset({"CN"}), method="lookthrough", as_of=date(2026, 1, 1))  # type: ignore[arg-type]
+    result = check(data, policy)
+    assert result.verdict("T").status.value == "clear"
+    assert result.verdict("H").status.value == "flagged"  # 60% either way
