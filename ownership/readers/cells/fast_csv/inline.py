@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar, overload
 
@@ -77,10 +78,13 @@ def read_holdings_csv_fast(path: Path, name: str, limits: ReadLimits) -> Ownersh
         cols = file.columns
         if "percent" not in cols and "shares" not in cols and "control" not in cols:
             return None  # the row reader refuses it
-        holdings = holding_columns(file, None)
-        mentions = _mentions(file)
-        parties = _Parties(file, mentions)
-        entities = parties.table()
+        # Arrow's kernels release the GIL: the holding values are read while this thread hashes the parties.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            values = pool.submit(holding_columns, file, None)
+            mentions = _mentions(file)
+            parties = _Parties(file, mentions)
+            entities = parties.table()
+            holdings = values.result()
     except Decline:
         # A value the row reader refuses: it reports it, and every other, from the rows holding them.
         if "subject" in file.columns:
@@ -139,7 +143,10 @@ def _mentions(file: ParsedFile) -> _Mentions:
     # party the row reader meets.
     encoded = pc.dictionary_encode(_interleaved(holder, subject))
     codes: IndexArray = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    _, first = np.unique(codes, return_index=True)
+    # Codes count up as parties first appear: a mention names a new party where its code passes every
+    # code before it, so the first mentions come out in party order, without sorting.
+    before = np.maximum.accumulate(codes)
+    first = np.flatnonzero(codes > np.concatenate([[-1], before[:-1]]))
     return _Mentions(encoded.dictionary, codes, first.astype(np.int64))
 
 
@@ -336,8 +343,10 @@ def _first_given(
     ``missing`` for a party with none."""
     chosen: npt.NDArray[_G] = np.full(n, missing, dtype=values.dtype)
     mentions = np.flatnonzero(given)
-    owners, first = np.unique(parties[mentions], return_index=True)
-    chosen[owners] = values[mentions[first]]
+    first = np.full(n, mentions.size, dtype=np.int64)
+    np.minimum.at(first, parties[mentions], np.arange(mentions.size))  # each party's first given mention
+    owners = np.flatnonzero(first < mentions.size)
+    chosen[owners] = values[mentions[first[owners]]]
     return chosen
 
 

@@ -36,7 +36,7 @@ _SNIFF_BYTES = 4 * 65536
 #: Python's csv module refuses a cell this long or longer (read_text_table raises its limit to at least this).
 _MIN_CELL_LIMIT = 131072
 #: A cell holding nothing but whitespace (what ``str.strip`` removes): a row of these is skipped.
-_BLANK_CELL = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in SPACES) + "]*$"
+BLANK_CELL = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in SPACES) + "]*$"
 
 
 @dataclass(frozen=True)
@@ -149,14 +149,20 @@ def _header_cells(header_bytes: bytes, delimiter: str) -> list[str]:
 
 def _blank_records(table: pa.Table) -> npt.NDArray[np.bool_] | None:
     """Which rows hold only blank cells (whitespace or nothing: the row reader skips them); None for none."""
-    blank = None
-    for column in table.columns:
-        empty = pc.match_substring_regex(column, _BLANK_CELL)
-        blank = empty if blank is None else pc.and_(blank, empty)
-    if blank is None or not pc.any(blank).as_py():
+    if table.num_columns == 0:
         return None
-    found: npt.NDArray[np.bool_] = blank.to_numpy(zero_copy_only=False)
-    return found
+    # Only rows whose first cell is blank can be blank rows: the other columns are looked at for those.
+    first = pc.match_substring_regex(table.column(0), BLANK_CELL)
+    if not pc.any(first).as_py():
+        return None
+    candidates = np.flatnonzero(first.to_numpy(zero_copy_only=False))
+    rows = table.take(pa.array(candidates))
+    blank = np.ones(candidates.size, dtype=np.bool_)
+    for column in rows.columns[1:]:
+        blank &= pc.match_substring_regex(column, BLANK_CELL).to_numpy(zero_copy_only=False)
+    found = np.zeros(table.num_rows, dtype=np.bool_)
+    found[candidates[blank]] = True
+    return found if bool(found.any()) else None
 
 
 def _check_last_record(table: pa.Table) -> None:

@@ -15,6 +15,7 @@ from share counts), these functions return and the caller leaves the whole file 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -23,9 +24,9 @@ import pyarrow.compute as pc
 from ownership.model import SourceInfo
 from ownership.model.countries import is_unknown_spelling, normalize_country
 from ownership.readers.canonical.fractions import bare_number
-from ownership.readers.cells.fast_csv.parse import ParsedFile
-from ownership.readers.cells.fast_csv.values import BoolArray, Column, IndexArray, _encoded, tidy
-from ownership.readers.cells.tables import DEFAULT_LIMITS, Cell, RawTable, cell_text
+from ownership.readers.cells.fast_csv.parse import BLANK_CELL, ParsedFile
+from ownership.readers.cells.fast_csv.values import BoolArray, Column, FloatArray, IndexArray, _encoded, _plain, tidy
+from ownership.readers.cells.tables import DEFAULT_LIMITS, Cell, RawTable
 from ownership.readers.cells.values import parse_bool, parse_date, parse_number, parse_percent
 
 
@@ -132,10 +133,17 @@ def _holding_suspects(file: ParsedFile, holder: Column, subject: Column) -> Inde
         )
     )
     has_stake = np.zeros(n, dtype=np.bool_)
-    for field, check in (("percent", parse_percent), ("votes", parse_percent), ("shares", parse_number)):
-        if field in cols:
-            rows = np.union1d(rows, _bad(cols[field], check))
-            has_stake |= _given(cols[field])
+    forms: _Percents | None = None
+    for field in ("percent", "votes", "shares"):
+        if field not in cols:
+            continue
+        if field == "shares":
+            rows = np.union1d(rows, _bad(cols[field], parse_number))
+        else:
+            read = _percents(cols[field])
+            rows = np.union1d(rows, read.refused)
+            forms = read if field == "percent" else forms
+        has_stake |= _given(cols[field])
     for field in ("control", "indirect"):
         if field in cols:
             rows = np.union1d(rows, _bad(cols[field], parse_bool))
@@ -153,8 +161,8 @@ def _holding_suspects(file: ParsedFile, holder: Column, subject: Column) -> Inde
     start, end = dates
     if start is not None and end is not None:
         rows = np.union1d(rows, np.flatnonzero(start > end))
-    if "percent" in cols:
-        widest = _percent_forms(cols["percent"])
+    if forms is not None:
+        widest = forms.widest()
         if widest is None:
             return None  # percent text beside bare fractions: each bare cell is an error naming the text
         if widest >= 0:
@@ -180,9 +188,7 @@ def _bad(column: Column, check: Callable[[str], object]) -> IndexArray:
 
 def _given(column: Column) -> BoolArray:
     """Rows whose cell is not blank."""
-    dictionary, codes = _encoded(column)
-    given = np.array([cell_text(text) is not None for text in dictionary.to_pylist()], dtype=np.bool_)
-    found: BoolArray = given[codes]
+    found: BoolArray = ~pc.match_substring_regex(column, BLANK_CELL).to_numpy(zero_copy_only=False)
     return found
 
 
@@ -210,30 +216,54 @@ def _days(column: Column) -> np.ndarray:
     return np.array([day(text) for text in dictionary.to_pylist()], dtype="datetime64[D]")[codes]
 
 
-def _percent_forms(column: Column) -> int | None:
-    """None when the column mixes percent text with bare numbers all at most 1 (among the cells the row
-    reader reads); else the row holding the largest bare number, or -1 when there is none."""
+@dataclass(frozen=True)
+class _Percents:
+    """A percent column as the row reader reads it, for finding errors: the rows it refuses, each row's bare
+    number (NaN where none), and whether a cell it reads holds a % sign."""
+
+    refused: IndexArray
+    bare: FloatArray
+    signed: bool
+
+    def widest(self) -> int | None:
+        """None when the column mixes percent text with bare numbers all at most 1 (the row reader's
+        error on each bare cell); else the row with the largest bare number, or -1 when there is none."""
+        if np.isnan(self.bare).all():
+            return -1
+        if self.signed and float(np.nanmax(self.bare)) <= 1.0 and bool((self.bare > 0).any()):
+            return None
+        return int(np.nanargmax(self.bare))
+
+
+def _percents(column: Column) -> _Percents:
+    """``_Percents`` of a column: plain numbers at once (``values._plain``), each other distinct text with
+    ``parse_percent``."""
     dictionary, codes = _encoded(column)
-    bare = np.full(len(dictionary), np.nan)
-    signed = np.zeros(len(dictionary), dtype=np.bool_)
-    for k, text in enumerate(dictionary.to_pylist()):
+    plain = _plain(dictionary)
+    bare = plain.bare.copy()
+    refused = np.zeros(len(dictionary), dtype=np.bool_)
+    read = ~np.isnan(plain.low)
+    rest = np.flatnonzero(np.isnan(plain.low))
+    for k, text in zip(rest.tolist(), dictionary.take(pa.array(rest)).to_pylist(), strict=True):
         try:
             stake = parse_percent(text)
         except ValueError:
+            refused[k] = True
             continue
         if stake is None:
             continue
+        read[k] = True
         number = bare_number(Cell(text))
         if number is not None:
             bare[k] = number
-        signed[k] = "%" in text
-    per_row = bare[codes]
-    if np.isnan(per_row).all():
-        return -1
-    top = float(np.nanmax(per_row))
-    if bool(signed[codes].any()) and top <= 1.0 and bool((per_row > 0).any()):
-        return None
-    return int(np.nanargmax(per_row))
+    percent_sign = pc.match_substring(dictionary, "%").to_numpy(zero_copy_only=False)
+    used = np.zeros(len(dictionary), dtype=np.bool_)
+    used[np.unique(codes)] = True
+    return _Percents(
+        refused=np.flatnonzero(refused[codes]).astype(np.int64),
+        bare=bare[codes],
+        signed=bool((percent_sign & read & used).any()),
+    )
 
 
 def _indices(found: Column, rows: IndexArray) -> IndexArray:
