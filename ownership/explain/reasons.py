@@ -193,8 +193,9 @@ class ReasonWriter:
         policy = self.policy
         symbol, threshold = policy.comparison.symbol, pct_text(policy.threshold)
         cascade_passes = self._passes(self.low.cascade[at])
-        by_lookthrough = np.full(at.size, policy.method is Method.LOOKTHROUGH)
-        if policy.method is Method.EITHER:
+        method = Method(policy.method)
+        by_lookthrough = np.full(at.size, method is Method.LOOKTHROUGH)
+        if method is Method.EITHER:
             by_lookthrough = ~cascade_passes
         by_control = ~by_lookthrough & self.low.via_control[at] & ~cascade_passes
         by_cascade = ~by_lookthrough & ~by_control

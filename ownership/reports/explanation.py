@@ -36,13 +36,14 @@ def watched_words(policy: Policy) -> str:
 
 
 def _method_words(policy: Policy) -> str:
-    if policy.method is Method.CASCADE:
+    method = Method(policy.method)
+    if method is Method.CASCADE:
         return (
             "the cascade method: a company that is itself tainted (home, or held "
             f"{policy.pass_comparison.words} {pct_text(policy.pass_threshold)} by tainted holders) passes on its "
             "whole stake"
         )
-    if policy.method is Method.LOOKTHROUGH:
+    if method is Method.LOOKTHROUGH:
         return "the look-through method: stakes are multiplied along each chain of ownership"
     return "either method: the cascade (tainted holders count in full) or the look-through (stakes multiplied)"
 

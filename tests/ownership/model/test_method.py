@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from ownership.check import check
-from ownership.model import Entity, EntityType, Holding, Method, OwnershipData, Policy, SourceInfo, Stake
+from ownership.model import Comparison, Entity, EntityType, Holding, Method, OwnershipData, Policy, SourceInfo, Stake
 from ownership.reports.chart.structure import _figure
 
 CASCADE = np.array([0.6, 0.0, 0.3])
@@ -87,3 +87,25 @@ def test_a_policy_built_with_the_plain_name_decides_by_that_figure() -> None:
     result = check(data, policy)
     assert result.verdict("T").status.value == "clear"
     assert result.verdict("H").status.value == "flagged"  # 60% either way
+
+
+def test_the_reason_names_the_figure_a_plain_name_chooses() -> None:
+    # P (CN) holds 40% of T directly and Q (US) 60%: under "at least 40%" by look-through, T is flagged at 40%,
+    # and the reason quotes the look-through figure, the method given as a plain string.
+    entities = (
+        Entity("P", "P", EntityType.COMPANY, "CN", ultimate=True),
+        Entity("Q", "Q", EntityType.COMPANY, "US", ultimate=True),
+        Entity("T", "T", EntityType.COMPANY, "US"),
+    )
+    holdings = (Holding("P", "T", Stake.exact(0.4)), Holding("Q", "T", Stake.exact(0.6)))
+    data = OwnershipData(entities, holdings, SourceInfo("method-test", "0" * 64, "test"))
+    policy = Policy(
+        jurisdictions=frozenset({"CN"}),
+        method="lookthrough",  # type: ignore[arg-type]
+        threshold=0.4,
+        comparison=Comparison.GE,
+        as_of=date(2026, 1, 1),
+    )
+    t = check(data, policy).verdict("T")
+    assert t.status.value == "flagged"
+    assert t.reason.startswith("look-through 40%")
