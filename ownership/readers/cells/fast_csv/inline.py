@@ -90,9 +90,11 @@ def read_holdings_csv_fast(path: Path, name: str, limits: ReadLimits) -> Ownersh
         if "subject" in file.columns:
             holdings_csv_errors(file, source, _conflicting_countries(file))
         return None
-    head = [w for w in holdings.warnings if w.code == "ignored_column"]
+    # The file's own warnings (unread columns, its encoding) first, then the rows', then the column's.
+    first = ("ignored_column", "encoding")
+    head = [w for w in holdings.warnings if w.code in first]
     stake = [(w.where.row if w.where else 0, _STAKE_SLOT, w) for w in holdings.warnings if w.code == "unknown_stake"]
-    tail = [w for w in holdings.warnings if w.code not in ("ignored_column", "unknown_stake")]
+    tail = [w for w in holdings.warnings if w.code not in (*first, "unknown_stake")]
     by_row = sorted([*parties.warnings, *stake], key=lambda item: (item[0], item[1]))
     warnings = [*head, *(w for _, _, w in by_row), *tail]
     if entities.countries == ():

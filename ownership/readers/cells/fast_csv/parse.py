@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from ownership.errors import InputError, Location
+from ownership.errors import DataWarning, InputError, Location
 from ownership.readers.cells.columns import Header, find_header
 from ownership.readers.cells.fast_csv.values import SPACES, Column, Decline
 from ownership.readers.cells.tables import Cell, RawTable, ReadLimits, _dialect
@@ -52,6 +52,8 @@ class ParsedFile:
     numbers: npt.NDArray[np.int64]
     #: Every column of the data rows (``f0``, ``f1``... in header order), for re-reading rows cell by cell.
     table: pa.Table
+    #: What the row reader says about the file itself (an encoding other than UTF-8), before its rows.
+    warnings: tuple[DataWarning, ...] = ()
 
     def number(self, k: int) -> int:
         """The row number of data row ``k`` (0-based)."""
@@ -68,8 +70,9 @@ def parse(
     data: bytes, display: str, limits: ReadLimits, aliases: dict[str, frozenset[str]], required: tuple[str, ...]
 ) -> ParsedFile:
     """Parse one file, declining wherever the row reader could read it differently."""
+    data, warnings = _utf8(data, display)
     start = len(_BOM) if data.startswith(_BOM) else 0
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+    if b"\x00" in data:
         raise Decline
     if not data.isascii() and not _tidy(data[start:]):
         raise Decline  # the row reader normalises the text, and warns about zero-width characters
@@ -129,7 +132,7 @@ def parse(
         table = table.filter(pa.array(keep))
         numbers = numbers[keep]
     columns = {field: table.column(k) for field, k in header.columns.items()}
-    return ParsedFile(display, header, header_table, columns, table.num_rows, numbers, table)
+    return ParsedFile(display, header, header_table, columns, table.num_rows, numbers, table, warnings)
 
 
 def _header_cells(header_bytes: bytes, delimiter: str) -> list[str]:
@@ -176,6 +179,31 @@ def _check_last_record(table: pa.Table) -> None:
         text = column[0].as_py()
         if "\n" in text or "\r" in text:
             raise Decline
+
+
+def _utf8(data: bytes, display: str) -> tuple[bytes, tuple[DataWarning, ...]]:
+    """The file as UTF-8: as it is when it is UTF-8, else decoded as the row reader decodes it (UTF-16 or
+    32 by their marks, GB18030, Windows-1252) with its warning; declined where the row reader refuses it."""
+    if data.isascii() or (not data.startswith((b"\xff\xfe", b"\xfe\xff")) and _is_utf8(data)):
+        return data, ()
+    from ownership.readers.cells.decoding import decode_text
+
+    try:
+        decoded = decode_text(data, display)
+    except InputError:
+        raise Decline from None  # the row reader says where the bytes go wrong
+    text = decoded.text.encode("utf-8")
+    if decoded.note is None:
+        return text, ()
+    return text, (DataWarning("encoding", decoded.note, Location(display)),)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _tidy(data: bytes) -> bool:

@@ -134,6 +134,7 @@ def _digest(files: list[tuple[str, bytes]]) -> str:
 def _entities(file: ParsedFile, ids: Column, problems: Problems) -> EntityTable:
     """The entity rows as ``canonical.read_entities`` reads them (``ids``: the id column, tidied)."""
     _warn_unknown_columns(file.header_table, file.header, problems)
+    problems.warnings.extend(file.warnings)
     cols = file.columns
     if blank_rows(ids).size:
         raise Decline  # an empty id (an error), or a blank row (skipped)
@@ -276,6 +277,7 @@ def holding_columns(file: ParsedFile, declared_source: str | None) -> HoldingCol
                 "entities; give countries there",
                 file.header_table.where(header.row, k + 1, header.texts.get(k)),
             )
+    problems.warnings.extend(file.warnings)
     n = file.rows
     stake = stakes(cols["percent"]) if "percent" in cols else None
     if stake is not None and _mixed_percent_forms(file, stake):

@@ -344,15 +344,27 @@ def test_declines_a_value_the_row_reader_refuses_in_an_optional_column(tmp_path:
     assert "column D (control): 'perhaps' is not a yes/no value" in read_error(folder)
 
 
-def test_declines_text_that_is_not_utf8(tmp_path: Path) -> None:
-    folder = declined(tmp_path, "id,name\nA,M\xfcller GmbH\nB,Beta\n".encode("cp1252"), HOLDINGS)
-    assert warning_codes(folder) == ["encoding"]
-    assert read_input(folder, display="g").entities[0].name == "Müller GmbH"
+def test_text_that_is_not_utf8_is_read_columnar_with_the_row_readers_warning(tmp_path: Path) -> None:
+    # Windows-1252, as Excel's plain "CSV" writes it: decoded as the row reader decodes it (issue 18).
+    folder = write_folder(tmp_path / "g", "id,name,type\nA,M\xfcller GmbH,widget\nB,Beta,\n".encode("cp1252"), HOLDINGS)
+    data = assert_same(folder, fast=True)
+    assert data is not None
+    assert data.entities[0].name == "Müller GmbH"
+    # The file's encoding first, then its rows' warnings.
+    assert [(w.code, w.where) for w in data.warnings] == [
+        ("encoding", Location("g/entities.csv")),
+        ("unknown_type", Location("g/entities.csv", None, 2, 3, "type")),
+    ]
 
 
-def test_declines_utf16(tmp_path: Path) -> None:
-    folder = declined(tmp_path, ENTITIES.encode("utf-16"), HOLDINGS)
-    assert warning_codes(folder) == []
+def test_utf16_is_read_columnar(tmp_path: Path) -> None:
+    data = assert_same(write_folder(tmp_path / "g", ENTITIES.encode("utf-16"), HOLDINGS), fast=True)
+    assert data is not None and [e.name for e in data.entities] == ["Alpha", "Beta"] and data.warnings == ()
+
+
+def test_declines_a_file_mixing_encodings(tmp_path: Path) -> None:
+    folder = declined(tmp_path, "id,name\nA,Müller\n".encode() + "B,M\xfcller\n".encode("cp1252"), HOLDINGS)
+    assert "mixes encodings" in read_error(folder)
 
 
 def test_declines_a_row_with_cells_beyond_the_header(tmp_path: Path) -> None:

@@ -186,3 +186,12 @@ def test_generated_inline_files_read_the_same_or_declined(content: bytes) -> Non
         path = Path(tmp) / "h.csv"
         path.write_bytes(content)
         assert_same_file(path)
+
+
+def test_windows_1252_file_warnings_in_the_row_readers_order(tmp_path: Path) -> None:
+    path = tmp_path / "h.csv"
+    path.write_bytes("holder,holder_name,subject,percent,colour\nA,M\xfcller AG,B,?,red\n".encode("cp1252"))
+    data = assert_same_file(path, fast=True)
+    assert data is not None and data.entities[0].name == "Müller AG"
+    # The unread column, the file's encoding, the row's stake, then the missing countries.
+    assert [w.code for w in data.warnings] == ["ignored_column", "encoding", "unknown_stake", "unknown_country"]
