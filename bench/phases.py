@@ -1,6 +1,6 @@
 """Where a check's time goes: read, compute and write timed in one process, as ``exposure check`` runs them.
 
-``python bench/phases.py INPUT OUT.csv`` calls ``ownership.readers.read_input``, ``ownership.check.check``
+``python bench/phases.py INPUT OUT.csv`` calls ``ownership.readers.read_input``, ``ownership.pipeline.check``
 (default policy, ``-j CN``) and ``ownership.reports.csv_report.write_csv`` (the command's ``-o report.csv``
 path), and prints one JSON
 line per phase as soon as it ends (``{"phase": "read", "seconds": 1.23}``), so a run stopped by a timeout
@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TypeVar  # noqa: E402
 
-from ownership.check import check  # noqa: E402
+from ownership.pipeline import check  # noqa: E402
 from ownership.policy import resolve  # noqa: E402
 from ownership.readers import read_input  # noqa: E402
 from ownership.reports.csv_report import write_csv  # noqa: E402

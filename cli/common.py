@@ -141,7 +141,7 @@ def run_checks(
     steps = phases or Phases(None)
     # The engine's imports (scipy above all) take a few tenths of a second; they run while the reader,
     # whose parsing happens in Arrow's own threads, reads the input.
-    engine = threading.Thread(target=import_module, args=("ownership.check",), daemon=True)
+    engine = threading.Thread(target=import_module, args=("ownership.pipeline",), daemon=True)
     engine.start()
     data = steps.run(f"reading {input_path.name}", lambda: read(input_path, input_format=input_format, limits=limits))
     engine.join()

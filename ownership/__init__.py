@@ -22,8 +22,6 @@ Importing the package loads nothing heavy: each name is imported when first used
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -35,6 +33,8 @@ if TYPE_CHECKING:
 #: Where each public name lives; imported on first use.
 _HOMES = {
     "read": "ownership.api",
+    "check": "ownership.api",
+    "explain": "ownership.api",
     "from_frames": "ownership.api",
     "Explanation": "ownership.api",
     "CheckResult": "ownership.result",
@@ -48,11 +48,6 @@ _HOMES = {
     "InputError": "ownership.errors",
     "PolicyError": "ownership.errors",
 }
-
-#: API functions named like a module of the package (``ownership/check.py`` runs the pipeline,
-#: ``ownership/explain/`` words the reasons). ``ownership.check`` is that module, as Python's imports make
-#: it, so the module itself is made callable: calling it calls the API function of the same name.
-_CALLABLE_MODULES = ("check", "explain")
 
 __all__ = [
     "CheckResult",
@@ -73,34 +68,7 @@ __all__ = [
 ]
 
 
-class _CallableModule(types.ModuleType):
-    """A module of the package that is also an API function: ``ownership.check(data, ...)`` calls
-    ``ownership.api.check``; ``ownership.check.check`` is still the pipeline's own function."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from ownership import api
-
-        function = getattr(api, self.__name__.rpartition(".")[2])
-        return function(*args, **kwargs)
-
-
-class _Package(types.ModuleType):
-    """The package: when Python binds a module named like an API function to it (on that module's
-    import), the module becomes callable."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _CALLABLE_MODULES and type(value) is types.ModuleType:
-            value.__class__ = _CallableModule
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
-
-
 def __getattr__(name: str) -> Any:
-    if name in _CALLABLE_MODULES:
-        # Importing the module binds it here (callable, see _Package), so this runs once per name.
-        return importlib.import_module(f"{__name__}.{name}")
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

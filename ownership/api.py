@@ -296,7 +296,7 @@ def check_rules(
         PolicyError: nothing to watch, or a target that is no entity.
     """
     # Looked up on the module at each call, so that a test can stand in for the engine.
-    import ownership.check as pipeline
+    import ownership.pipeline as pipeline
 
     if warnings:
         data = replace(data, warnings=data.warnings + warnings)
@@ -404,7 +404,7 @@ def explain(result: CheckResult, entity: str) -> Explanation:
     Raises:
         PolicyError: no entity of ``result`` has that id or name, or the name is not unique.
     """
-    from ownership.check import ExplainedVerdicts, resolve_targets
+    from ownership.pipeline import ExplainedVerdicts, resolve_targets
 
     table = OwnershipData(result.verdicts.entities, (), result.source)
     try:

@@ -13,7 +13,7 @@ from ownership.engine.cascade import passes_array
 from ownership.engine.edges import BoolArray
 from ownership.engine.evaluate import Evaluation, evaluate
 from ownership.errors import DataWarning, PolicyError, short
-from ownership.explain.explainer import Explainer
+from ownership.explanation.explainer import Explainer
 from ownership.model import ControlMode, Method, OwnershipData, Policy
 from ownership.model.tables import EntityTable
 from ownership.prepare.graph import build_graph

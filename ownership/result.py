@@ -189,7 +189,7 @@ class EntityVerdict:
         labels: for home and flagged entities, the labels (countries, lists) the taint came from.
         most_restrictive: of those labels, the first in the policy's ``label_order`` (BIS), if any.
         derivation: the cascade derivation behind the low cascade figure (None when not explained, see
-            ``ownership.check.check``'s ``explain_limit``).
+            ``ownership.pipeline.check``'s ``explain_limit``).
         chains: the look-through chains behind the low look-through figure (None when not explained or zero).
         chains_high: the chains behind the high look-through figure, when it is above the low one: what the
             unknowns could add.

@@ -17,9 +17,9 @@ from ownership.engine.evaluate import Evaluation
 from ownership.engine.lookthrough import lookthrough
 from ownership.engine.reach import downstream
 from ownership.errors import DataWarning, Location
-from ownership.explain.chains import Sources, find_chains
-from ownership.explain.derivation import Deriver, Test
-from ownership.explain.reasons import ReasonWriter
+from ownership.explanation.chains import Sources, find_chains
+from ownership.explanation.derivation import Deriver, Test
+from ownership.explanation.reasons import ReasonWriter
 from ownership.model import TOLERANCE, ControlMode, Policy
 from ownership.model.tables import Places
 from ownership.prepare.graph import EquityGraph, home_country

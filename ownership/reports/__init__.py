@@ -122,7 +122,7 @@ def _html_render(checks: CheckSet, stream: TextIO, context: Context) -> None:
 
 
 def _xlsx_write(checks: CheckSet, path: Path, context: Context) -> None:
-    from ownership.reports.xlsx_report import write_xlsx
+    from ownership.reports.xlsx.report import write_xlsx
 
     # Streamed into the file: a registry's workbook is never held whole.
     write_xlsx(checks, context.generated_at, path, context.files)

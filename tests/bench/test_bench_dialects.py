@@ -8,8 +8,8 @@ from pathlib import Path
 
 from bench.cases import Case
 from bench.generate import build, write
-from ownership.check import check
 from ownership.model import Policy
+from ownership.pipeline import check
 from ownership.readers import read_input
 
 

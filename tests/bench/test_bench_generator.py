@@ -15,8 +15,8 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench import cases, generate, run  # noqa: E402
-from ownership.check import check  # noqa: E402
 from ownership.model import Policy  # noqa: E402
+from ownership.pipeline import check  # noqa: E402
 from ownership.readers import read_input  # noqa: E402
 from ownership.result import Status  # noqa: E402
 

@@ -21,7 +21,7 @@ from rich.console import Console
 
 from cli import progress, render
 from cli.progress import Phases
-from ownership import check as check_module
+from ownership import pipeline as check_module
 from ownership import readers
 from ownership.errors import InputError, Location
 from ownership.reports import csv_report

@@ -3,7 +3,7 @@ without building every entity's verdict.
 
 The input is the benchmark's registry generator at 4,000 entities (bands, unknown countries, cross-holdings),
 written to a folder once per module. Each CLI run is spied on: the CheckResult it rendered is captured from
-``ownership.check.check`` and every verdict it built is counted, so the table is compared with that very
+``ownership.pipeline.check`` and every verdict it built is counted, so the table is compared with that very
 result.
 """
 
@@ -24,7 +24,7 @@ if str(REPO) not in sys.path:
 
 from bench.generate import registry, write_folder  # noqa: E402
 from cli.render import MAX_ROWS, TOP_ROWS, top_flagged  # noqa: E402
-from ownership import check as check_module  # noqa: E402
+from ownership import pipeline as check_module  # noqa: E402
 from ownership.model import Method  # noqa: E402
 from ownership.result import STATUSES, CheckResult, CheckSet, Figures, Status  # noqa: E402
 

@@ -23,10 +23,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from ownership.check import check
 from ownership.engine.edges import Edges
 from ownership.errors import DataWarning
 from ownership.model import Entity, EntityType, Holding, OwnershipData, Policy, SourceInfo, Stake
+from ownership.pipeline import check
 from ownership.result import EntityVerdict
 
 HOME = "CN"

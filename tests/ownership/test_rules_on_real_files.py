@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from ownership.check import check
 from ownership.errors import ExposureError
 from ownership.model import HomeBasis, OwnershipData, Policy, UnrecordedHolders
+from ownership.pipeline import check
 from ownership.readers import read_input
 from ownership.result import Status
 

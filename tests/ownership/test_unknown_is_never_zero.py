@@ -10,7 +10,6 @@ from datetime import date
 
 import pytest
 
-from ownership.check import check
 from ownership.errors import InputError
 from ownership.model import (
     CountryKind,
@@ -25,6 +24,7 @@ from ownership.model import (
     Stake,
     UnrecordedHolders,
 )
+from ownership.pipeline import check
 from ownership.result import CheckResult, Status
 
 SOURCE = SourceInfo("hand-made", "0" * 64, "test")

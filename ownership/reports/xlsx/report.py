@@ -19,11 +19,11 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from ownership.reports import xlsx_stream
 from ownership.reports.common import tool_version
 from ownership.reports.provenance import Provenance
-from ownership.reports.xlsx_summary import write_summary
-from ownership.reports.xlsx_tables import (
+from ownership.reports.xlsx import stream as xlsx_stream
+from ownership.reports.xlsx.summary import write_summary
+from ownership.reports.xlsx.tables import (
     forget_rows,
     write_chains,
     write_derivation,

@@ -437,7 +437,7 @@ def _lines(texts: pa.Array, width: float, known: dict[str, int]) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ownership.reports.xlsx_style import line_count
+    from ownership.reports.xlsx.style import line_count
 
     lines = np.ones(len(texts), dtype=np.int64)
     usable = max(width * 1.2 - 1.0, 1.0)

@@ -31,7 +31,7 @@ from ownership.result import STATUSES, Status
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from ownership.reports import xlsx_stream
+    from ownership.reports.xlsx import stream as xlsx_stream
 
 #: Fractions 0..1 shown as percentages: the cell holds the number, Excel shows 37.04%.
 PCT_FORMAT: Final = "0.00%"
@@ -329,7 +329,7 @@ def write_streamed_table(
     Returns:
         The sheets the table was written on, ``ws`` first.
     """
-    from ownership.reports import xlsx_stream
+    from ownership.reports.xlsx import stream as xlsx_stream
 
     first = next(batches, None)
     widths = _header_widths(columns)
@@ -397,7 +397,7 @@ def python_batches(
     built one by one); ``grouped`` adds the array of rows whose first value differs from the row before."""
     import pyarrow as pa
 
-    from ownership.reports import xlsx_stream
+    from ownership.reports.xlsx import stream as xlsx_stream
 
     step = xlsx_stream.BATCH_ROWS
     for start in range(0, len(rows), step):
@@ -430,7 +430,7 @@ def _as_text(value: Value) -> str:
 
 def _cell_styles(ws: Worksheet, column: Column, border: Border = GRID) -> xlsx_stream.CellStyles:
     """The style indices of the looks a streamed column's cells take, made as ``write_table`` makes them."""
-    from ownership.reports import xlsx_stream
+    from ownership.reports.xlsx import stream as xlsx_stream
 
     align = Alignment(horizontal=column.align, vertical="top", wrap_text=column.wrap)
 

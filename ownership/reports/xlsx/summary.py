@@ -16,7 +16,7 @@ from ownership.model import HomeBasis, Method, Policy, pct_text
 from ownership.reports.cells import put_text
 from ownership.reports.common import deciding_counts, rule_summary, tool_version, verdict_sentence
 from ownership.reports.common import headline as headline_words
-from ownership.reports.xlsx_style import (
+from ownership.reports.xlsx.style import (
     HEADER_BORDER,
     HEADER_FILL,
     HEADER_FONT,

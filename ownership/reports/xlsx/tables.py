@@ -15,11 +15,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ownership.errors import DataWarning
 from ownership.model import TOLERANCE, Policy, Stake, pct_text
 from ownership.model.tables import ENTITY_TYPES
-from ownership.reports import xlsx_stream
 from ownership.reports.common import chain_path_text, policy_document
 from ownership.reports.json_report import detailed_mask
 from ownership.reports.provenance import Provenance
-from ownership.reports.xlsx_style import As, Column, Value, python_batches, write_streamed_table, write_table
+from ownership.reports.xlsx import stream as xlsx_stream
+from ownership.reports.xlsx.style import As, Column, Value, python_batches, write_streamed_table, write_table
 from ownership.result import STATUSES, Chain, ChainBreakdown, ChainKind, CheckSet, EntityVerdict, Status
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def entity_rows_with_index(checks: CheckSet) -> tuple[list[int], list[EntityVerd
 
 def forget_rows() -> None:
     """Let go of the verdicts and rows kept for the report just written."""
-    from ownership.reports import xlsx_stream
+    from ownership.reports.xlsx import stream as xlsx_stream
 
     _rows_made.clear()
     xlsx_stream.forget()

@@ -20,7 +20,6 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ownership.check import check
 from ownership.model import (
     Comparison,
     Entity,
@@ -33,6 +32,7 @@ from ownership.model import (
     SourceInfo,
     Stake,
 )
+from ownership.pipeline import check
 from ownership.result import Status
 
 RANK = {Status.CLEAR: 0, Status.POSSIBLE: 1, Status.FLAGGED: 2, Status.HOME: 3}

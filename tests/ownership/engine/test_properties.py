@@ -18,11 +18,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ownership.check import check
 from ownership.engine.cascade import cascade
 from ownership.engine.lookthrough import lookthrough
 from ownership.engine.reference import cascade_reference, lookthrough_reference
 from ownership.model import Comparison, Method, Stake
+from ownership.pipeline import check
 from ownership.prepare.graph import build_graph
 from ownership.result import CheckResult, Status
 

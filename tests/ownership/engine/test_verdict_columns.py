@@ -9,8 +9,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ownership.check import check
 from ownership.model import Comparison, Entity, EntityType, Method, WatchEntry
+from ownership.pipeline import check
 from ownership.result import Status
 from tests.ownership.engine.test_properties import Graph, graphs
 

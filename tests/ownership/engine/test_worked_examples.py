@@ -1,4 +1,4 @@
-"""The worked examples of docs/rules.md (section 4) and OFAC FAQ 401, through ``ownership.check.check``.
+"""The worked examples of docs/rules.md (section 4) and OFAC FAQ 401, through ``ownership.pipeline.check``.
 
 Every row gives, per entity, the cascade and look-through figures as ``(low, high)`` bounds and the status.
 The watched set is {CN}: ids listed as ``home`` are CN entities, every other entity is US (outside) unless

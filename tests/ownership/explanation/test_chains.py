@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ownership.check import check
 from ownership.model import Entity, EntityType, Holding, Method, OwnershipData, Policy, SourceInfo, Stake
+from ownership.pipeline import check
 from ownership.result import ChainBreakdown, ChainKind
 
 Run = Callable[..., tuple[dict[str, Any], tuple[Any, ...]]]

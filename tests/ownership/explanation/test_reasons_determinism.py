@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ownership.check import check
-from ownership.explain.reasons import _figure
+from ownership.explanation.reasons import _figure
 from ownership.model import Policy
+from ownership.pipeline import check
 from ownership.readers import read_input
 
 ENTITIES = "id,name,jurisdiction\nP,,CN\nQ,,CN\nR,,CN\nS,,US\nU,,\nV,,\nT,,US\n"

@@ -8,8 +8,8 @@ from datetime import date
 import numpy as np
 import pytest
 
-from ownership.check import check
 from ownership.model import Comparison, Entity, EntityType, Holding, Method, OwnershipData, Policy, SourceInfo, Stake
+from ownership.pipeline import check
 from ownership.reports.chart.structure import _figure
 
 CASCADE = np.array([0.6, 0.0, 0.3])

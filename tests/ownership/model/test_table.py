@@ -11,10 +11,10 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from ownership.check import check
 from ownership.errors import Location
 from ownership.model import Entity, EntityType, Holding, OwnershipData, Policy, SourceInfo, Stake
 from ownership.model.tables import NO_COUNTRY, ArrowTexts, EntityTable, HoldingTable, Places, texts_at
+from ownership.pipeline import check
 from ownership.readers import read_input
 
 SAMPLE = Path(__file__).resolve().parents[3] / "data" / "samples" / "cap_table.xlsx"

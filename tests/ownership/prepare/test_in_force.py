@@ -7,9 +7,9 @@ from datetime import date
 
 import numpy as np
 
-from ownership.check import check
 from ownership.model import Entity, EntityType, Holding, OwnershipData, Policy, SourceInfo, Stake
 from ownership.model.tables import EntityTable, HoldingTable
+from ownership.pipeline import check
 from ownership.prepare.in_force import holdings_in_force, out_of_date, valid_on
 from ownership.reports.chart.data import links_in_force
 

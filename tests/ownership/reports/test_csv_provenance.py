@@ -6,8 +6,8 @@ import json
 from datetime import date
 from pathlib import Path
 
-from ownership.check import check
 from ownership.model import Entity, Holding, OwnershipData, Policy, SourceInfo, Stake
+from ownership.pipeline import check
 from ownership.reports.csv_report import PROVENANCE_KEY, provenance, provenance_path, write_parquet
 
 SOURCE = SourceInfo(path="cap.xlsx", sha256="ab" * 32, format="workbook")

@@ -11,8 +11,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from ownership.check import check
 from ownership.model import Entity, EntityType, Holding, OwnershipData, Policy, SourceInfo, Stake
+from ownership.pipeline import check
 from ownership.readers import read_input
 from ownership.reports.graph_export import GRAPH_FORMATS, dot_quote, export_graph, mermaid_text
 from ownership.result import CheckResult

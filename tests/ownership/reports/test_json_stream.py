@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from ownership.check import check
 from ownership.model import Entity, EntityType, Holding, OwnershipData, Policy, SourceInfo, Stake
+from ownership.pipeline import check
 from ownership.reports.json_report import to_document, write_json
 from ownership.result import CheckResult, CheckSet, EntityVerdict
 
@@ -41,7 +41,7 @@ def test_the_streamed_report_is_the_document(rules: int) -> None:
 
 
 def test_each_verdict_is_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    from ownership.check import ExplainedVerdicts
+    from ownership.pipeline import ExplainedVerdicts
 
     built: list[int] = []
     real = ExplainedVerdicts.verdict
@@ -59,8 +59,8 @@ def test_each_verdict_is_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_audit_workbook_builds_each_verdict_once(monkeypatch: pytest.MonkeyPatch) -> None:
     from openpyxl import Workbook
 
-    from ownership.check import ExplainedVerdicts
-    from ownership.reports import xlsx_tables
+    from ownership.pipeline import ExplainedVerdicts
+    from ownership.reports.xlsx import tables as xlsx_tables
 
     built: list[int] = []
     real = ExplainedVerdicts.verdict
@@ -100,7 +100,7 @@ _COLUMN_KEYS = [
 def test_entities_past_the_explained_ones_come_from_the_columns(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only the first EXPLAIN_LIMIT entities carry an explanation: the others are written from the result's
     columns without a verdict object, with the same values for every key they share."""
-    from ownership.check import ExplainedVerdicts
+    from ownership.pipeline import ExplainedVerdicts
 
     entities = (
         Entity("P", "P Holdings", EntityType.COMPANY, "CN", None),

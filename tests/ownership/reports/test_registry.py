@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ownership.check import check
 from ownership.model import Entity, EntityType, Holding, OwnershipData, Policy, SourceInfo, Stake
+from ownership.pipeline import check
 from ownership.reports import FORMAT_BY_EXTENSION, RENDERERS, Context, Renderer
 from ownership.reports.csv_report import render_csv
 from ownership.reports.json_report import render_json

@@ -11,9 +11,9 @@ from importlib.metadata import version
 
 import pytest
 
-from ownership.check import check
 from ownership.errors import Location
 from ownership.model import Comparison, Entity, EntityType, Holding, OwnershipData, Policy, SourceInfo, Stake
+from ownership.pipeline import check
 from ownership.reports import render_csv, render_json, render_markdown
 from ownership.result import CheckResult
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ownership.check import check
 from ownership.errors import InputError, Location
 from ownership.model import EntityType, HomeBasis, OwnershipData, Policy, Stake, WatchEntry
+from ownership.pipeline import check
 from ownership.prepare.graph import build_graph
 from ownership.readers.ashare.reader import looks_like_ashare, read_ashare
 from ownership.readers.cells.tables import DEFAULT_LIMITS

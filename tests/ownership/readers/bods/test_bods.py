@@ -15,7 +15,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ownership.check import check
 from ownership.errors import InputError, Location
 from ownership.model import (
     EXCLUSIVE_NUDGE,
@@ -30,6 +29,7 @@ from ownership.model import (
     UnrecordedHolders,
     Weights,
 )
+from ownership.pipeline import check
 from ownership.prepare.in_force import valid_on
 from ownership.readers.bods.reader import looks_like_bods, read_bods
 from ownership.readers.cells.tables import ReadLimits

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from ownership.check import check
 from ownership.errors import Location
 from ownership.model import EntityType, OwnershipData, Policy, Stake, UnrecordedHolders, WatchEntry, Weights
+from ownership.pipeline import check
 from ownership.readers.bods.reader import looks_like_bods, read_bods
 from ownership.readers.cells.tables import ReadLimits
 from ownership.result import EntityVerdict, Status

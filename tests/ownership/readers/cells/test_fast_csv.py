@@ -458,8 +458,8 @@ DATED_ENTITIES = "id,name,type,jurisdiction\nA,Alpha,company,CN\nB,Beta,company,
 
 def _status_on(folder: Path, day: date) -> tuple[str, float, float]:
     """B's status and high cascade figure (percent) on ``day`` with CN watched."""
-    from ownership.check import check
     from ownership.model import Policy
+    from ownership.pipeline import check
 
     verdict = check(read_input(folder, display="g"), Policy(frozenset({"CN"}), as_of=day)).verdict("B")
     return verdict.status.value, round(verdict.cascade.low * 100, 6), round(verdict.cascade.high * 100, 6)

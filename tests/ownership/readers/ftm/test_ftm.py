@@ -1,6 +1,6 @@
 """read_ftm / looks_like_ftm: FollowTheMoney entities (JSON lines or a JSON array) into the ownership model.
 
-Worked figures are computed by hand in the comments and checked through ``ownership.check.check``.
+Worked figures are computed by hand in the comments and checked through ``ownership.pipeline.check``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from ownership.check import check
 from ownership.errors import InputError, Location
 from ownership.model import CountryKind, EntityType, OwnershipData, Policy, Stake, UnrecordedHolders
+from ownership.pipeline import check
 from ownership.readers.cells.tables import DEFAULT_LIMITS, ReadLimits
 from ownership.readers.ftm.reader import looks_like_ftm, read_ftm
 from ownership.result import CheckResult, Status

@@ -1,4 +1,4 @@
-"""read_gleif: the issue's cases, through the reader and through ownership.check.check.
+"""read_gleif: the issue's cases, through the reader and through ownership.pipeline.check.
 
 A Chinese parent and a Hong Kong child (real GLEIF records and a hand-written group), the 1.00 vs 100.00
 quantifier scale, reporting exceptions as unknown holders, epoch-millisecond dates, several files of one
@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ownership.check import check
 from ownership.errors import InputError
 from ownership.model import ControlMode, EntityType, OwnershipData, Policy, Stake
+from ownership.pipeline import check
 from ownership.readers.cells.tables import DEFAULT_LIMITS
 from ownership.readers.gleif.reader import read_gleif
 from ownership.readers.gleif.records import gleif_date

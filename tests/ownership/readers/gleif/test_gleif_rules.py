@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ownership.check import check
 from ownership.model import EntityType, Holding, OwnershipData, Policy, Stake
+from ownership.pipeline import check
 from ownership.prepare.in_force import valid_on
 from ownership.readers.cells.tables import DEFAULT_LIMITS
 from ownership.readers.gleif.reader import read_gleif

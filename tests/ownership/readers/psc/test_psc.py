@@ -1,6 +1,6 @@
 """UK PSC snapshot reader: sniffing, the Chinese state body of the real records, bands and their ends, control
 rows, ceased and super-secure PSCs, statements, and a hand-written two-part snapshot; read through ``read_psc``
-and checked through ``ownership.check.check``."""
+and checked through ``ownership.pipeline.check``."""
 
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ from test_psc_support import (
     write_lines,
 )
 
-from ownership.check import check
 from ownership.errors import Location
 from ownership.model import Comparison, ControlMode, EntityType, OwnershipData, Policy, Stake, UnrecordedHolders
+from ownership.pipeline import check
 from ownership.readers.cells.tables import DEFAULT_LIMITS
 from ownership.readers.psc.reader import looks_like_company_data, looks_like_psc, read_psc
 from ownership.result import FailOn, Status

@@ -21,9 +21,9 @@ from test_psc_support import (
     write_lines,
 )
 
-from ownership.check import check
 from ownership.errors import InputError, Location
 from ownership.model import CountryKind, EntityType
+from ownership.pipeline import check
 from ownership.readers.cells.tables import DEFAULT_LIMITS, ReadLimits
 from ownership.readers.psc.reader import read_psc
 from ownership.result import Status

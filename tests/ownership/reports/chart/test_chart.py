@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ownership.check import check
 from ownership.model import Entity, EntityType, Holding, OwnershipData, Policy, SourceInfo, Stake
+from ownership.pipeline import check
 from ownership.readers import read_input
 from ownership.reports.chart.layout import Edge, layout
 from ownership.reports.chart.structure import Chart, structure_chart

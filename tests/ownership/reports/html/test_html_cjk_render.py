@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from ownership.check import check
 from ownership.model import Entity, Holding, OwnershipData, Policy, SourceInfo, Stake
+from ownership.pipeline import check
 from ownership.reports.html.report import render_html
 
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking")

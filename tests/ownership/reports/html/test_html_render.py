@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ownership.check import check
 from ownership.model import Policy
+from ownership.pipeline import check
 from ownership.readers import read_input
 from ownership.reports.html.report import render_html
 from ownership.result import CheckResult

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ownership.check import check
 from ownership.errors import DataWarning, Location
 from ownership.model import Entity, EntityType, Holding, OwnershipData, Policy, SourceInfo, Stake
+from ownership.pipeline import check
 from ownership.readers import read_input
 from ownership.reports.html.report import render_html
 from ownership.reports.html.tables import COLLAPSE_AFTER

@@ -17,14 +17,14 @@ from openpyxl.cell.cell import Cell
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ownership.check import check
 from ownership.errors import DataWarning, Location
 from ownership.model import Entity, EntityType, Holding, OwnershipData, Policy, SourceInfo, Stake
+from ownership.pipeline import check
 from ownership.prepare.in_force import valid_on
 from ownership.readers import read_input
-from ownership.reports.xlsx_report import render_xlsx
-from ownership.reports.xlsx_style import PCT_FORMAT, STATUS_COLOURS
-from ownership.reports.xlsx_tables import chain_words
+from ownership.reports.xlsx.report import render_xlsx
+from ownership.reports.xlsx.style import PCT_FORMAT, STATUS_COLOURS
+from ownership.reports.xlsx.tables import chain_words
 from ownership.result import (
     Chain,
     ChainBreakdown,
@@ -42,7 +42,7 @@ HOSTILE_SOURCE = "=cmd|' /C calc'!A0"
 SHA = "ab" * 32
 WHEN = datetime(2026, 1, 2, 9, 30, tzinfo=UTC)
 AS_OF = date(2026, 1, 2)
-SAMPLE = Path(__file__).resolve().parents[3] / "data" / "samples" / "cap_table.xlsx"
+SAMPLE = Path(__file__).resolve().parents[4] / "data" / "samples" / "cap_table.xlsx"
 TABLES = ["Entities", "Chains", "Derivation", "Warnings", "Holdings as read", "Policy"]
 
 

@@ -12,12 +12,12 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ownership.check import check
 from ownership.errors import Location
 from ownership.model import Entity, EntityType, Holding, OwnershipData, Policy, SourceInfo, Stake
-from ownership.reports import xlsx_stream
-from ownership.reports.xlsx_report import render_xlsx
-from ownership.reports.xlsx_style import PCT_FORMAT, STATUS_COLOURS
+from ownership.pipeline import check
+from ownership.reports.xlsx import stream as xlsx_stream
+from ownership.reports.xlsx.report import render_xlsx
+from ownership.reports.xlsx.style import PCT_FORMAT, STATUS_COLOURS
 from ownership.result import Status
 
 WHEN = datetime(2026, 1, 2, 9, 30, tzinfo=UTC)
@@ -188,7 +188,7 @@ def test_wrapped_ascii_text_takes_as_many_lines_as_the_one_by_one_measure() -> N
 
     import pyarrow as pa
 
-    from ownership.reports.xlsx_style import line_count
+    from ownership.reports.xlsx.style import line_count
 
     rng = random.Random(7)
     words = ["a", "bb", "Holdings", "Technologies", "0613646", "Ltd", "", "x" * 40, "y" * 75, "中国"]
