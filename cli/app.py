@@ -29,9 +29,9 @@ from cli.common import (
 from cli.convert import InputFormatOpt, convert_command
 from cli.explain import explain_command
 from cli.graph import graph_command
+from ownership.api import ReadLimits
 from ownership.errors import DataWarning
 from ownership.model import Policy
-from ownership.readers.cells.tables import ReadLimits
 from ownership.result import CheckSet, FailOn
 
 if TYPE_CHECKING:

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 import typer
 
 from cli.progress import Phases
+from ownership.api import ReadLimits
 from ownership.errors import DataWarning
 from ownership.model import Policy
-from ownership.readers.cells.tables import ReadLimits
 from ownership.result import CheckSet, FailOn
 
 if TYPE_CHECKING:
@@ -148,33 +148,14 @@ def run_checks(
     return check_rules(data, policies, targets, warnings=extra_warnings, step=steps.run)
 
 
-def input_members(input_path: Path) -> list[Path]:
-    """The files a folder input is read from (the input itself when it is a file)."""
-    if not input_path.is_dir():
-        return [input_path]
-    from ownership.errors import ExposureError
-    from ownership.readers.detect import data_files, detect, find_file
-
-    try:
-        found = detect(input_path, str(input_path))
-    except (ExposureError, OSError):
-        # The read will fail with its own message; until then, any data file may be one it reads.
-        try:
-            return data_files(input_path)
-        except OSError:
-            return []
-    if found.format == "folder":
-        return [p for p in (find_file(input_path, n) for n in ("entities.csv", "holdings.csv")) if p is not None]
-    return list(found.files)
-
-
 def refuse_overwriting_input(output: Path | None, input_path: Path) -> None:
     """Record INPUT (and a folder's members) as read, and stop (exit 2) when ``-o`` is one of them."""
+    from ownership.api import input_files
     from ownership.writers.output import OutputError
 
     note_read("the input", input_path)
     if input_path.is_dir():
-        for member in input_members(input_path):
+        for member in input_files(input_path):
             note_read(f"a file of the input folder {input_path}", member)
     if output is None:
         return

@@ -11,8 +11,6 @@ import typer
 if TYPE_CHECKING:
     from datetime import date
 
-    from ownership.model import OwnershipData
-
 
 class InputFormatOpt(StrEnum):
     """``--input-format``: detect the format from the content (auto), or use the named reader."""
@@ -85,30 +83,6 @@ def _as_of(text: str | None) -> date | None:
         fail(f"--as-of {text}: use a date written YYYY-MM-DD")
 
 
-def _in_force(data: OwnershipData, day: date) -> tuple[OwnershipData, int]:
-    """The data with only the holdings in force on ``day``; each one left out gets an out_of_date warning."""
-    from dataclasses import replace
-
-    from ownership.errors import DataWarning, short
-    from ownership.prepare.in_force import holdings_in_force, out_of_date
-
-    kept = []
-    warnings = list(data.warnings)
-    for h, used in zip(data.holdings, holdings_in_force(data.holdings, day).tolist(), strict=True):
-        if used:
-            kept.append(h)
-            continue
-        when = out_of_date(h, day)
-        warnings.append(
-            DataWarning(
-                "out_of_date",
-                f"holding {short(h.holder)} -> {short(h.subject)} {when}, outside the as-of date {day}: left out",
-                h.where,
-            )
-        )
-    return replace(data, holdings=tuple(kept), warnings=tuple(warnings)), len(data.holdings) - len(kept)
-
-
 def _convert(
     input_path: Path,
     output: Path,
@@ -122,7 +96,7 @@ def _convert(
 
     from cli.common import fail
     from cli.render import render_warnings
-    from ownership.api import read
+    from ownership.api import data_in_force, read
     from ownership.model import Policy
     from ownership.result import CheckResult, VerdictTuple
     from ownership.writers import write_canonical_workbook
@@ -130,7 +104,7 @@ def _convert(
     data = read(input_path, input_format=input_format, max_rows=max_rows, max_input_mb=max_input_mb)
     notes: list[tuple[str, str]] = []
     if day is not None:
-        data, left_out = _in_force(data, day)
+        data, left_out = data_in_force(data, day)
         notes.append(("as of", f"{day.isoformat()}: {left_out} holdings not in force on that date left out"))
     try:
         write_canonical_workbook(data, output, notes=notes)

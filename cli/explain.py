@@ -14,8 +14,8 @@ from rich.console import Console
 from cli import options as o
 from cli.common import guarded, refuse_overwriting_input, resolve_policies, run_checks, write_atomically
 from cli.convert import InputFormatOpt
+from ownership.api import ReadLimits
 from ownership.errors import PolicyError
-from ownership.readers.cells.tables import ReadLimits
 
 
 class ExplainFormat(StrEnum):

@@ -15,9 +15,9 @@ import typer
 from cli import options as o
 from cli.common import fail, guarded, refuse_overwriting_input, resolve_policies, run_checks, write_atomically
 from cli.convert import InputFormatOpt
+from ownership.api import ReadLimits
 from ownership.errors import DataWarning
 from ownership.model import Policy
-from ownership.readers.cells.tables import ReadLimits
 
 
 class GraphFormat(StrEnum):

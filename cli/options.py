@@ -19,12 +19,12 @@ import typer
 from typer.models import ArgumentInfo, OptionInfo
 
 from cli.convert import INPUT_FORMAT_HELP, InputFormatOpt
+from ownership.api import ReadLimits
 from ownership.policy.schema import CI_PANEL as CI_PANEL
 from ownership.policy.schema import INPUT_PANEL as INPUT_PANEL
 from ownership.policy.schema import PARTIES_PANEL as PARTIES_PANEL
 from ownership.policy.schema import RULE_PANEL as RULE_PANEL
 from ownership.policy.schema import SETTINGS, Setting, setting
-from ownership.readers.cells.tables import ReadLimits
 
 #: The help panels options are grouped in (``--help``); the settings' panels are declared with them.
 OUTPUT_PANEL = "Output"

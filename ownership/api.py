@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -149,6 +150,37 @@ def read(
         raise PolicyError(f"input_format '{input_format}': use one of {', '.join(readers.INPUT_FORMATS)}")
     # Looked up on the package at each call, so that a test can stand in for the reader.
     return readers.read_input(Path(path), str(path), limits, input_format=input_format)
+
+
+def input_files(path: str | os.PathLike[str]) -> list[Path]:
+    """The files reading ``path`` reads: the members of a folder input (``entities.csv`` and ``holdings.csv``,
+    or a GLEIF or UK PSC dataset's files), or the input itself when it is a file. When the folder is of no
+    known format yet, every data file in it, since the read may take any of them; nothing raises here, the
+    read itself says what is wrong."""
+    from ownership.errors import ExposureError
+    from ownership.readers.detect import data_files, detect, find_file
+
+    folder = Path(path)
+    if not folder.is_dir():
+        return [folder]
+    try:
+        found = detect(folder, str(path))
+    except (ExposureError, OSError):
+        try:
+            return data_files(folder)
+        except OSError:
+            return []
+    if found.format == "folder":
+        return [p for p in (find_file(folder, n) for n in ("entities.csv", "holdings.csv")) if p is not None]
+    return list(found.files)
+
+
+def data_in_force(data: OwnershipData, as_of: date) -> tuple[OwnershipData, int]:
+    """The data with only the holdings in force on ``as_of`` (dates inclusive), each one left out named in an
+    ``out_of_date`` warning, and how many were left out: the decision ``check`` makes, for ``convert``."""
+    from ownership.prepare import in_force
+
+    return in_force.data_in_force(data, as_of)
 
 
 def from_frames(
@@ -423,11 +455,14 @@ def explain(result: CheckResult, entity: str) -> Explanation:
 
 __all__ = [
     "Explanation",
+    "ReadLimits",
     "Rules",
     "check",
     "check_rules",
+    "data_in_force",
     "explain",
     "from_frames",
+    "input_files",
     "parse_columns",
     "read",
     "read_limits",

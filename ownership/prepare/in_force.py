@@ -8,12 +8,14 @@ out of the check, and every place that shows or exports holdings "in force" read
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
 
 from ownership.engine.edges import BoolArray
-from ownership.model import Holding
+from ownership.errors import DataWarning, short
+from ownership.model import Holding, OwnershipData
 from ownership.model.tables import DayArray, HoldingTable
 
 
@@ -57,3 +59,24 @@ def out_of_date(holding: Holding, day: date) -> str:
     if holding.end is not None and holding.end < day:
         return f"ended {holding.end}"
     return f"starts {holding.start}"
+
+
+def data_in_force(data: OwnershipData, day: date) -> tuple[OwnershipData, int]:
+    """The data with only the holdings in force on ``day`` (start and end dates inclusive), each one left out
+    named in an ``out_of_date`` warning; and how many were left out. What ``exposure convert --as-of``
+    writes, by the same decision the check makes."""
+    kept = []
+    warnings = list(data.warnings)
+    for h, used in zip(data.holdings, holdings_in_force(data.holdings, day).tolist(), strict=True):
+        if used:
+            kept.append(h)
+            continue
+        warnings.append(
+            DataWarning(
+                "out_of_date",
+                f"holding {short(h.holder)} -> {short(h.subject)} {out_of_date(h, day)}, outside the as-of date "
+                f"{day}: left out",
+                h.where,
+            )
+        )
+    return replace(data, holdings=tuple(kept), warnings=tuple(warnings)), len(data.holdings) - len(kept)
