@@ -432,12 +432,12 @@ def _ends(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _lines(texts: pa.Array, width: float, known: dict[str, int]) -> np.ndarray:
-    """The lines each text takes wrapped in a column ``width`` wide (``xlsx_style.line_count``), worked out
+    """The lines each text takes wrapped in a column ``width`` wide (``measure.line_count``), worked out
     once per distinct text and only for texts that could need more than one line."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ownership.reports.xlsx.style import line_count
+    from ownership.reports.xlsx.measure import line_count
 
     lines = np.ones(len(texts), dtype=np.int64)
     usable = max(width * 1.2 - 1.0, 1.0)
@@ -470,7 +470,7 @@ def _lines(texts: pa.Array, width: float, known: dict[str, int]) -> np.ndarray:
 
 
 def _ascii_line_counts(texts: pa.Array, usable: float) -> np.ndarray:
-    """``xlsx_style.line_count`` of ASCII texts without line feeds (each character one wide), ``usable``
+    """``measure.line_count`` of ASCII texts without line feeds (each character one wide), ``usable``
     characters to a line: its word-by-word greedy wrap, taken one word position at a time across all
     texts, with the same arithmetic so the counts are the same."""
     import pyarrow.compute as pc

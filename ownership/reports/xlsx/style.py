@@ -8,7 +8,6 @@ header on every page.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from copy import copy
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ownership.reports.cells import cell_text, looks_like_formula, put_text
+from ownership.reports.xlsx.measure import display_width, line_count, text_width
 from ownership.result import STATUSES, Status
 
 if TYPE_CHECKING:
@@ -103,40 +103,6 @@ class Column:
     widest: int = 40
     wrap: bool = False
     align: Literal["left", "center", "right"] | None = None
-
-
-def text_width(text: str) -> int:
-    """Display width of the longest line of ``text`` in characters; East Asian wide characters count two."""
-    return max(_width(line) for line in text.split("\n"))
-
-
-def _width(line: str) -> int:
-    if line.isascii():
-        return len(line)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
-
-
-def line_count(text: str, width: float) -> int:
-    """How many lines ``text`` takes wrapped at word boundaries in a cell ``width`` characters wide.
-
-    A column's width counts digit widths; running text in Calibri is about a quarter narrower, of which
-    the estimate takes most, and words do not break, so it errs towards a line too many, not one cut off.
-    """
-    usable = max(width * 1.2 - 1.0, 1.0)
-    lines = 0
-    for paragraph in text.split("\n"):
-        used: float = 0
-        lines += 1
-        for word in paragraph.split(" "):
-            size: float = _width(word)
-            if used and used + 1 + size > usable:
-                lines += 1
-                used = 0.0
-            while size > usable:  # a word longer than a line breaks anywhere
-                lines += 1
-                size -= usable
-            used += (1 if used else 0) + size
-    return lines
 
 
 def at(ws: Worksheet, row: int, column: int) -> Cell:
@@ -304,7 +270,7 @@ def write_table(
 def _header_widths(columns: Sequence[Column]) -> list[int]:
     """Column widths for the header alone (the rows widen them), within each column's bounds."""
     # Headers wrap between words, so a narrow figure column keeps a narrow width under a long title.
-    widths = [max(_width(word) for word in c.title.split(" ")) + 3 for c in columns]  # + the filter button
+    widths = [max(display_width(word) for word in c.title.split(" ")) + 3 for c in columns]  # + the filter button
     return [min(max(width, 6), column.widest + 2) for width, column in zip(widths, columns, strict=True)]
 
 

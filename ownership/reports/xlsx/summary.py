@@ -16,6 +16,7 @@ from ownership.model import HomeBasis, Method, Policy, pct_text
 from ownership.reports.cells import put_text
 from ownership.reports.common import deciding_counts, rule_summary, tool_version, verdict_sentence
 from ownership.reports.common import headline as headline_words
+from ownership.reports.xlsx.measure import line_count
 from ownership.reports.xlsx.style import (
     HEADER_BORDER,
     HEADER_FILL,
@@ -32,7 +33,6 @@ from ownership.reports.xlsx.style import (
     Value,
     at,
     font,
-    line_count,
     print_setup,
     put,
     status_style,

@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ownership.errors import DataWarning
 from ownership.model import TOLERANCE, Policy, Stake, pct_text
 from ownership.model.tables import ENTITY_TYPES
+from ownership.prepare.in_force import in_force
 from ownership.reports.common import chain_path_text, policy_document
 from ownership.reports.json_report import detailed_mask
 from ownership.reports.provenance import Provenance
@@ -413,6 +414,8 @@ def _holding_batches(checks: CheckSet, days: list[date]) -> Iterator[list[pa.Arr
     open_start, open_end = np.isnat(start), np.isnat(end)
     places = where if isinstance(where, Places) else None
 
+    in_force_on = [in_force(start, end, day, n) for day in days]
+
     def dates(values: np.ndarray, absent: np.ndarray) -> pa.Array:
         return pa.array(values, mask=absent, type=pa.int64())
 
@@ -427,13 +430,8 @@ def _holding_batches(checks: CheckSet, days: list[date]) -> Iterator[list[pa.Arr
             files = pa.array([w.file if w else None for w in spots], type=pa.string())
             sheets = pa.array([w.sheet if w else None for w in spots], type=pa.string())
             rows = pa.array([np.nan if w is None or w.row is None else w.row for w in spots], type=pa.float64())
-        in_force = [
-            pa.array(
-                (open_start[at] | (start[at] <= np.datetime64(day, "D")))
-                & (open_end[at] | (np.datetime64(day, "D") <= end[at]))
-            )
-            for day in days
-        ]
+        # The check's own decision (prepare.in_force), per as-of date of the rules side by side.
+        in_force_columns = [pa.array(held[at]) for held in in_force_on]
         yield [
             holder_ids.at(at),
             names.take(pa.array(holder_row[at])),
@@ -447,7 +445,7 @@ def _holding_batches(checks: CheckSet, days: list[date]) -> Iterator[list[pa.Arr
             pa.array(shares[at]),
             dates(start_day[at], open_start[at]),
             dates(end_day[at], open_end[at]),
-            *in_force,
+            *in_force_columns,
             pa.array([sources[k] for k in at.tolist()] if sources is not None else [None] * at.size, type=pa.string()),
             files,
             sheets,

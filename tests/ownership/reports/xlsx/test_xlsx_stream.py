@@ -188,7 +188,7 @@ def test_wrapped_ascii_text_takes_as_many_lines_as_the_one_by_one_measure() -> N
 
     import pyarrow as pa
 
-    from ownership.reports.xlsx.style import line_count
+    from ownership.reports.xlsx.measure import line_count
 
     rng = random.Random(7)
     words = ["a", "bb", "Holdings", "Technologies", "0613646", "Ltd", "", "x" * 40, "y" * 75, "中国"]
