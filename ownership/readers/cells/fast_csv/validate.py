@@ -151,9 +151,13 @@ def _holding_suspects(file: ParsedFile, holder: Column, subject: Column) -> Inde
         has_stake |= _yes(cols["control"])
     rows = np.union1d(rows, np.flatnonzero(~has_stake))  # no stake at all
     if "shares" in cols:
+        # A share count stands in for the stake where no percent is read (blank, or refused): the stakes
+        # are then worked out across the subject's rows, with errors naming other rows.
         percent = _given(cols["percent"]) if "percent" in cols else np.zeros(n, dtype=np.bool_)
+        if forms is not None:
+            percent[forms.refused] = False
         if bool((_given(cols["shares"]) & ~percent).any()):
-            return None  # stakes from share counts, worked out across a subject's rows
+            return None
     dates = [_days(cols[field]) if field in cols else None for field in ("start", "end")]
     for field in ("start", "end"):
         if field in cols:

@@ -81,3 +81,13 @@ def test_every_error_of_a_holdings_csv_is_reported_from_the_columns(tmp_path: Pa
         Location("h.csv", None, 4, 4, "percent"),
         Location("h.csv", None, 5, 4, "percent"),
     ]
+
+
+def test_a_refused_percent_beside_a_share_count_is_left_to_the_row_reader(tmp_path: Path) -> None:
+    # Row 3's share count stands in for its refused percent, and the row reader works out B's stakes from
+    # its rows' share counts: an error across rows, so the columnar reader steps aside.
+    holdings = "holder,subject,percent,shares\nA,B,60,\nC,B,lots,100\n"
+    folder = write_folder(tmp_path / "g", "id,jurisdiction\nA,CN\nB,GB\nC,US\n", holdings)
+    assert read_folder_fast(folder, "g", DEFAULT_LIMITS) is None
+    slow = _errors(lambda: read_folder(folder, "g", DEFAULT_LIMITS))
+    assert "'lots' is not a percentage" in slow.one_line()
