@@ -31,7 +31,8 @@ from ownership.engine.lookthrough import LookthroughOutcome, closed_loops, lookt
 from ownership.engine.reach import downstream
 from ownership.model import ControlMode, Method, Policy
 from ownership.model.tables import BuiltOnAccess
-from ownership.prepare.graph import EquityGraph, SeedLabels
+from ownership.prepare.graph import EquityGraph
+from ownership.prepare.home import SeedLabels
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ from ownership.explanation.derivation import Deriver, Test
 from ownership.explanation.reasons import ReasonWriter
 from ownership.model import TOLERANCE, ControlMode, Policy
 from ownership.model.tables import Places
-from ownership.prepare.graph import EquityGraph, home_country
+from ownership.prepare.graph import EquityGraph
+from ownership.prepare.home import home_country
 from ownership.result import ChainBreakdown, CodedTexts, Derivation, EntityVerdict, Interval, Status
 
 _CONTROL_WORDS = {

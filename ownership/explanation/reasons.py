@@ -19,7 +19,8 @@ from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray
 from ownership.engine.evaluate import Evaluation
 from ownership.model import TOLERANCE, CountryKind, Method, Policy, Stake, pct_text
 from ownership.model.tables import PERSON_CODE, texts_at
-from ownership.prepare.graph import EquityGraph, home_country
+from ownership.prepare.graph import EquityGraph
+from ownership.prepare.home import home_country
 from ownership.result import STATUSES, CodedTexts, Contribution, Status
 
 _HOME, _FLAGGED, _POSSIBLE, _CLEAR = (STATUSES.index(s) for s in Status)

@@ -20,9 +20,6 @@ from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray, stabl
 from ownership.errors import DataWarning, InputError, Location, short
 from ownership.model import (
     TOLERANCE,
-    CountryKind,
-    Entity,
-    EntityType,
     Holding,
     HomeBasis,
     OwnershipData,
@@ -32,20 +29,21 @@ from ownership.model import (
     Weights,
 )
 from ownership.model.tables import (
-    COUNTRY_KINDS,
-    NO_COUNTRY,
-    PERSON_CODE,
     ULTIMATE_TYPE_CODES,
-    BuiltOnAccess,
-    CodeArray,
     EntityTable,
     HoldingTable,
     texts_at,
 )
+from ownership.prepare.declared import DeclaredFloors, declared_floors, declared_indirect
+from ownership.prepare.home import SeedLabels, home_and_unknown, home_codes
 from ownership.prepare.in_force import holdings_in_force, out_of_date
 
 if TYPE_CHECKING:
     import networkx as nx
+
+#: Holdings outside the as-of date named one by one; the rest are counted in one more warning.
+_OUT_OF_DATE_NAMED = 20
+
 
 T = TypeVar("T")
 
@@ -80,156 +78,6 @@ def _rows(places: Sequence[Location | None]) -> str:
     rows = ", ".join(str(p.row) for p in found[:8] if p.row is not None)
     more = f" and {len(found) - 8} more" if len(found) > 8 else ""
     return f"rows {rows}{more}" if len(found) > 1 else f"row {rows}"
-
-
-def counting_kinds(basis: HomeBasis, person: bool) -> frozenset[CountryKind]:
-    """The kinds of a party's countries that can make it a home entity under ``basis``.
-
-    For a natural person every kind counts (nationality, residence, tax residence) under every basis. For
-    other parties ``incorporation`` counts the place of incorporation, ``headquarters`` the head office,
-    and ``either`` both: either can only add home candidates to each basis alone.
-    """
-    if person:
-        return frozenset(CountryKind)
-    if basis is HomeBasis.INCORPORATION:
-        return frozenset({CountryKind.INCORPORATION})
-    if basis is HomeBasis.HEADQUARTERS:
-        return frozenset({CountryKind.HEADQUARTERS})
-    return frozenset({CountryKind.INCORPORATION, CountryKind.HEADQUARTERS})
-
-
-def home_country(entity: Entity, basis: HomeBasis) -> tuple[str, ...]:
-    """The countries that decide whether ``entity`` is a home entity under ``basis`` (empty = unknown).
-
-    A missing headquarters is taken to be the place of incorporation, because registers record
-    incorporation far more often than head offices and treating every missing headquarters as "maybe
-    China" would make nearly everything ``possible``. For natural persons every country they have counts
-    under every basis.
-    """
-    person = entity.type is EntityType.PERSON
-    kinds = counting_kinds(basis, person)
-    # The main columns first (incorporation, then head office), then the others in their order.
-    ordered = [(entity.jurisdiction, None), (entity.headquarters, None), *entity.other_countries]
-    tagged = [(c, kind) for c, kind in ordered if c is not None]
-    countries = entity.countries
-    found = [c for c, _ in tagged if any((c, k) in countries for k in kinds)]
-    if not person and basis is HomeBasis.HEADQUARTERS and not found:
-        found = [c for c, _ in tagged if (c, CountryKind.INCORPORATION) in countries]
-    return tuple(dict.fromkeys(found))
-
-
-def home_unknown(entity: Entity, basis: HomeBasis) -> bool:
-    """Whether ``entity``'s country under ``basis`` is unknown, so that it may be a home entity.
-
-    Under ``either`` a company whose place of incorporation is unknown stays unknown even when its head
-    office is known, because ``incorporation`` alone would call it unknown and ``either`` must never be
-    less strict than each basis alone.
-    """
-    if entity.type is EntityType.PERSON:
-        return not entity.countries
-    kinds = {kind for _, kind in entity.countries}
-    if basis is HomeBasis.HEADQUARTERS:
-        return not kinds & {CountryKind.HEADQUARTERS, CountryKind.INCORPORATION}
-    return CountryKind.INCORPORATION not in kinds
-
-
-def _home_codes(table: EntityTable, basis: HomeBasis) -> tuple[CodeArray, CodeArray]:
-    """The two main country columns as they count under ``basis`` (``NO_COUNTRY`` where none): for a
-    company under ``headquarters`` the head office, else the place of incorporation; under ``either``
-    both; for a person both, under every basis."""
-    jur, hq = table.jurisdiction, table.headquarters
-    if basis is HomeBasis.EITHER:
-        return jur, hq
-    person = table.types == PERSON_CODE
-    first = jur if basis is HomeBasis.INCORPORATION else np.where(hq != NO_COUNTRY, hq, jur).astype(np.int16)
-    first = np.where(person, jur, first).astype(np.int16)
-    second = np.where(person, hq, NO_COUNTRY).astype(np.int16)
-    return first, second
-
-
-def _home_and_unknown(
-    table: EntityTable, basis: HomeBasis, codes: tuple[CodeArray, CodeArray], j: CodeArray
-) -> tuple[BoolArray, BoolArray, dict[int, frozenset[str]]]:
-    """Per entity: home by its countries, country unknown under ``basis``; and the watched countries that
-    make an entity home from beyond the two main columns (its other countries), by entity index."""
-    first, second = codes
-    home = np.isin(first, j) | np.isin(second, j)
-    person = table.types == PERSON_CODE
-    if basis is HomeBasis.EITHER:
-        # Either adds home candidates, never settles an unknown: a company with no place of incorporation
-        # is unknown whatever its head office, as it is under ``incorporation`` alone.
-        known = np.where(person, (first != NO_COUNTRY) | (second != NO_COUNTRY), first != NO_COUNTRY)
-    else:
-        known = (first != NO_COUNTRY) | (second != NO_COUNTRY)
-    extra: dict[int, frozenset[str]] = {}
-    others = table.other_countries
-    if others is not None:
-        kinds = [np.array([k in counting_kinds(basis, p) for k in COUNTRY_KINDS]) for p in (False, True)]
-        counts = np.where(person[others.entity], kinds[1][others.kind], kinds[0][others.kind])
-        if basis is HomeBasis.HEADQUARTERS:
-            # A company's other places of incorporation stand in for a head office, as the main column does.
-            counts |= ~person[others.entity] & (others.kind == COUNTRY_KINDS.index(CountryKind.INCORPORATION))
-        known[others.entity[counts]] = True
-        watched = counts & np.isin(others.code, j)
-        for i, c in zip(others.entity[watched].tolist(), others.code[watched].tolist(), strict=True):
-            extra[i] = extra.get(i, frozenset()) | {table.countries[c]}
-    unknown: BoolArray = ~home & ~known
-    return home, unknown, extra
-
-
-class SeedLabels(BuiltOnAccess[frozenset[str]]):
-    """Per entity, the labels that make it home (its watched countries and watch-list labels), built on
-    access; ``members`` gives each label's entities at once."""
-
-    def __init__(
-        self,
-        table: EntityTable,
-        codes: tuple[CodeArray, CodeArray],
-        watched: Mapping[int, frozenset[str]],
-        j: frozenset[str],
-    ) -> None:
-        self.table, self.codes, self.watched, self.jurisdictions = table, codes, watched, j
-
-    def __len__(self) -> int:
-        return len(self.table)
-
-    def item(self, i: int) -> frozenset[str]:
-        found = {self.table.country(int(c[i])) for c in self.codes}
-        return frozenset(c for c in found if c in self.jurisdictions) | self.watched.get(i, frozenset())
-
-    def key(self, i: int) -> object:
-        """What entity ``i``'s labels depend on, comparable across entities (None when a watch list names
-        it)."""
-        if i in self.watched:
-            return None
-        return ("home", int(self.codes[0][i]), int(self.codes[1][i]))
-
-    def keys(self, at: IntArray) -> IntArray:
-        """``key`` of each entity of ``at`` as a negative integer (-1 where a watch list names it)."""
-        first, second = (c[at].astype(np.int64) + 1 for c in self.codes)
-        found: IntArray = -2 - (first * 2**16 + second)
-        if self.watched:
-            listed = np.fromiter(self.watched, dtype=np.int64, count=len(self.watched))
-            found[np.isin(at, listed)] = -1
-        return found
-
-    def members(self) -> dict[str, IntArray]:
-        """Label -> the indices of the entities it makes home, ascending."""
-        found: dict[str, IntArray] = {}
-        first, second = self.codes
-        for k, country in enumerate(self.table.countries):
-            if country in self.jurisdictions:
-                hit = np.flatnonzero((first == k) | (second == k)).astype(np.int64)
-                if hit.size:
-                    found[country] = hit
-        listed: dict[str, list[int]] = {}
-        for i, labels in self.watched.items():
-            for label in labels:
-                listed.setdefault(label, []).append(i)
-        for label, members in listed.items():
-            extra = np.array(sorted(members), dtype=np.int64)
-            found[label] = np.union1d(found[label], extra) if label in found else extra
-        return found
 
 
 @dataclass(frozen=True)
@@ -426,7 +274,7 @@ def build_graph(
     floors_at = np.empty(0, dtype=np.int64)
     stand_ins = np.zeros(len(rows_in), dtype=np.bool_)
     if rows_in.indirect is not None:
-        floors_at, stand_ins = _declared_indirect(rows_in, in_force, counted, control_all, warnings)
+        floors_at, stand_ins = declared_indirect(rows_in, in_force, counted, control_all, warnings)
         counted[floors_at] = False
     groups = _group(np.flatnonzero(counted).astype(np.int64, copy=False), holder_all, subject_all, n)
     sizes = groups.size
@@ -500,10 +348,10 @@ def build_graph(
     has_holders = np.bincount(subject, minlength=n) > 0
     remainder = np.where(has_holders, np.clip(1.0 - total, 0.0, 1.0), 0.0)
 
-    codes = _home_codes(table, policy.home)
+    codes = home_codes(table, policy.home)
     watched_at = {table.position[i]: labels for i, labels in (watched or {}).items() if i in table.position}
     j = table.country_codes(policy.jurisdictions)
-    home, unknown, by_other = _home_and_unknown(table, policy.home, codes, j)
+    home, unknown, by_other = home_and_unknown(table, policy.home, codes, j)
     for i, labels in by_other.items():
         watched_at[i] = watched_at.get(i, frozenset()) | labels
     if watched_at:
@@ -582,152 +430,11 @@ def build_graph(
         party=party,
         read=rows_in,
         unknown_owners=unknown_owners,
-        floors=_floors(rows_in, floors_at, holder, subject, low, high, low_all, high_all) if floors_at.size else None,
+        floors=declared_floors(rows_in, floors_at, holder, subject, low, high, low_all, high_all)
+        if floors_at.size
+        else None,
         warnings=tuple(warnings),
     )
-
-
-@dataclass(frozen=True)
-class DeclaredFloors:
-    """Declared indirect interests whose chain the data holds, as floors under the figures (fractions).
-
-    A holder that declares ``indirect`` of a subject through other entities, beside a direct stake
-    ``direct``, owns at least ``direct + indirect`` of it: the subject's look-through figure is at least
-    the holder's own figure times that, and its cascade figure at least that when the holder is tainted.
-
-    Attributes:
-        holder, subject: entity indices.
-        low, high: the holder's whole stake in the subject (direct plus declared indirect), at each bound.
-        rows: the holding rows the declarations were read from.
-    """
-
-    holder: IntArray
-    subject: IntArray
-    low: FloatArray
-    high: FloatArray
-    rows: IntArray
-
-
-def _floors(
-    rows_in: HoldingTable,
-    at: IntArray,
-    holder: IntArray,
-    subject: IntArray,
-    low: FloatArray,
-    high: FloatArray,
-    low_all: FloatArray,
-    high_all: FloatArray,
-) -> DeclaredFloors:
-    n = max(len(rows_in.ids), 1)
-    direct = {int(k): g for g, k in enumerate((holder * n + subject).tolist())}
-    h, s = rows_in.holder[at], rows_in.subject[at]
-    groups = [direct.get(int(key), -1) for key in (h * n + s).tolist()]
-    d_low = np.array([low[g] if g >= 0 else 0.0 for g in groups], dtype=np.float64)
-    d_high = np.array([high[g] if g >= 0 else 0.0 for g in groups], dtype=np.float64)
-    total_low = np.minimum(d_low + low_all[at], 1.0)
-    total_high = np.maximum(np.minimum(d_high + high_all[at], 1.0), total_low)
-    return DeclaredFloors(h.astype(np.int64), s.astype(np.int64), total_low, total_high, at.astype(np.int64))
-
-
-def _declared_indirect(
-    rows_in: HoldingTable, in_force: BoolArray, counted: BoolArray, control_all: BoolArray, warnings: list[DataWarning]
-) -> tuple[IntArray, BoolArray]:
-    """Decide how each declared indirect interest counts: the rows whose chain the data holds (floors),
-    and a mask of the rows that stand in for a missing chain (kept as holdings, added to any direct stake).
-
-    The chain is looked for among the direct holdings in force (equity or control), through at least one
-    other entity; the declaration and the chain's own figure are compared, and a disagreement is warned.
-    """
-    assert rows_in.indirect is not None
-    indirect = rows_in.indirect
-    chosen = np.flatnonzero(counted & indirect)
-    stand_ins = np.zeros(len(rows_in), dtype=np.bool_)
-    if not chosen.size:
-        return np.empty(0, dtype=np.int64), stand_ins
-    direct = np.flatnonzero(in_force & ~indirect & (~np.isnan(rows_in.stake_low) | control_all))
-    n = len(rows_in.ids)
-    # A control row without a stake links the chain with an unknown share: 0 at the low end, 100% at the high.
-    lows, highs = rows_in.stake_low[direct], rows_in.stake_high[direct]
-    edges = Edges.build(n, rows_in.holder[direct], rows_in.subject[direct], np.nan_to_num(lows, nan=0.0))
-    highs = np.where(np.isnan(highs), 1.0, highs)
-    floors: list[int] = []
-    for k in chosen.tolist():
-        h, s = int(rows_in.holder[k]), int(rows_in.subject[k])
-        declared = rows_in.stake(k)
-        label = f"{short(rows_in.ids[h])}'s declared indirect interest of {declared} in {short(rows_in.ids[s])}"
-        chain = _chain_share(edges, highs, h, s)
-        if chain is None:
-            stand_ins[k] = True
-            warnings.append(
-                DataWarning(
-                    "declared_indirect",
-                    f"{label}: no chain from one to the other through other entities is in the data, so the "
-                    "declaration stands in for it (added to any direct stake)",
-                    rows_in.where[k],
-                )
-            )
-            continue
-        floors.append(k)
-        chain_low, chain_high = chain
-        agrees = declared is None or (declared.low <= chain_high + TOLERANCE and chain_low <= declared.high + TOLERANCE)
-        warnings.append(
-            DataWarning(
-                "declared_indirect",
-                f"{label}: the chain in the data gives {Stake(chain_low, chain_high)}"
-                + (
-                    "; the declaration is kept as a floor under the chain's figure"
-                    if agrees
-                    else ", which disagrees with the declaration: the conservative bounds are kept (the chain's "
-                    "figure, and the declaration as a floor under it)"
-                ),
-                rows_in.where[k],
-            )
-        )
-    return np.array(floors, dtype=np.int64), stand_ins
-
-
-#: Holdings outside the as-of date named one by one; the rest are counted in one more warning.
-_OUT_OF_DATE_NAMED = 20
-
-#: A declared interest's chain is measured only within this many entities between the two ends.
-_CHAIN_LIMIT = 10_000
-
-
-def _chain_share(edges: Edges, highs: FloatArray, h: int, s: int) -> tuple[float, float] | None:
-    """The share of ``s`` that ``h`` holds through other entities (low and high stakes, fractions), or
-    None when no chain through another entity leads from ``h`` to ``s``.
-
-    Only the entities downstream of ``h`` and upstream of ``s`` matter; the look-through is solved on them
-    alone. Beyond ``_CHAIN_LIMIT`` such entities the figure is reported as 0-100%.
-    """
-    seen = {h}
-    frontier = [h]
-    while frontier and len(seen) <= _CHAIN_LIMIT:
-        nxt = edges.subject[edges.out_of(np.array(frontier, dtype=np.int64))].tolist()
-        frontier = [x for x in dict.fromkeys(nxt) if x not in seen and x != s]
-        seen.update(frontier)
-    inside = np.array(sorted(seen), dtype=np.int64)
-    out = edges.out_of(inside)
-    keep = out[(edges.subject[out] != s) | (edges.holder[out] != h)]
-    keep = keep[np.isin(edges.subject[keep], np.append(inside, s))]
-    if not (edges.subject[keep] == s).any():
-        return None
-    if len(seen) > _CHAIN_LIMIT:
-        return 0.0, 1.0
-    from ownership.engine.lookthrough import lookthrough
-
-    nodes = np.append(inside, s)
-    position = {int(x): k for k, x in enumerate(nodes.tolist())}
-    hh = np.array([position[int(x)] for x in edges.holder[keep].tolist()], dtype=np.int64)
-    ss = np.array([position[int(x)] for x in edges.subject[keep].tolist()], dtype=np.int64)
-    seeds = np.zeros(nodes.size, dtype=np.bool_)
-    seeds[position[h]] = True
-    offset = np.zeros(nodes.size)
-    found = []
-    for weight in (edges.weight[keep], np.minimum(highs[keep], 1.0)):
-        figure = lookthrough(Edges.build(nodes.size, hh, ss, weight), seeds, offset).figure
-        found.append(float(min(figure[position[s]], 1.0)))
-    return found[0], max(found)
 
 
 def _written_precision(
@@ -785,4 +492,4 @@ def _basis_words(basis: HomeBasis) -> str:
     return "country"
 
 
-__all__ = ["EquityGraph", "IntArray", "Location", "Picked", "SeedLabels", "build_graph", "home_country"]
+__all__ = ["EquityGraph", "IntArray", "Location", "Picked", "build_graph"]

@@ -19,7 +19,8 @@ from ownership.model import (
     Stake,
     Weights,
 )
-from ownership.prepare.graph import EquityGraph, build_graph, home_country
+from ownership.prepare.graph import EquityGraph, build_graph
+from ownership.prepare.home import home_country
 
 AS_OF = date(2026, 6, 30)
 FILE = "cap.xlsx"
