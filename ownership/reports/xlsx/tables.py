@@ -302,7 +302,7 @@ def write_warnings(ws: Worksheet, checks: CheckSet) -> int:
     ]
     touched = warnings_touching(checks)
     rows: list[list[Value]] = [
-        [w.code, w.message, w.where.cell() if w.where else None, ", ".join(ids)] for w, ids in touched.items()
+        [w.code, w.message, w.where.cell() if w.where else None, ", ".join(ids) or None] for w, ids in touched.items()
     ]
     # Streamed like the large sheets: a registry can carry tens of thousands of warnings, and a cell object
     # each would cost more than all the other sheets' rows.

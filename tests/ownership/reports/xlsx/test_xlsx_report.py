@@ -329,6 +329,13 @@ def test_warnings_with_their_place_and_the_entities_they_touch(result: CheckResu
     }
 
 
+def test_a_warning_that_touches_no_entity_leaves_its_cell_empty(result: CheckResult) -> None:
+    # An empty cell, as the sheet had before it was streamed: not a cell holding an empty text.
+    lone = DataWarning("ignored_record", "1 Directorship record not used", Location("t.json", None, 10))
+    rows = _values(_open(render_xlsx(replace(result, warnings=(*result.warnings, lone)), WHEN))["Warnings"])
+    assert {r["code"]: r for r in rows}["ignored_record"]["entities touched"] is None
+
+
 def test_holdings_as_read_are_every_holding_with_its_source(result: CheckResult, book: Workbook) -> None:
     rows = _table(book["Holdings as read"])
     assert len(rows) == len(result.holdings) == 9
