@@ -14,7 +14,7 @@ from ownership.engine.edges import BoolArray
 from ownership.engine.evaluate import Evaluation, evaluate
 from ownership.errors import DataWarning, PolicyError, short
 from ownership.explanation.explainer import Explainer
-from ownership.model import ControlMode, Method, OwnershipData, Policy
+from ownership.model import ControlMode, OwnershipData, Policy
 from ownership.model.tables import EntityTable
 from ownership.prepare.graph import build_graph
 from ownership.result import CheckResult, CodedTexts, EntityVerdict, Figures, Verdicts, id_ranks
@@ -229,7 +229,7 @@ def _decide(policy: Policy, ev: Evaluation) -> tuple[BoolArray, BoolArray]:
         cascade_high |= ev.high.via_control
     look_low = passes_array(ev.low.lookthrough, t, c)
     look_high = passes_array(ev.high.lookthrough, t, c)
-    method = Method(policy.method)  # a Policy built by hand may carry the plain name
+    method = policy.method
     low = method.deciding(cascade_low, look_low)
     return low, method.deciding(cascade_high, look_high) | low
 

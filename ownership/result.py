@@ -251,8 +251,8 @@ class Figures:
         """Per entity, the figure that decides its status under ``method`` (fractions 0..1; low bounds
         unless ``high``): see ``Method.deciding``."""
         if high:
-            return Method(method).deciding(self.cascade_high, self.lookthrough_high)
-        return Method(method).deciding(self.cascade_low, self.lookthrough_low)
+            return method.deciding(self.cascade_high, self.lookthrough_high)
+        return method.deciding(self.cascade_low, self.lookthrough_low)
 
     def order(self) -> npt.NDArray[np.int64]:
         """Entity indices: deciding entities first, then by severity (flagged, home, possible, clear), then
@@ -453,7 +453,7 @@ class CheckResult:
     def deciding_figures(self, v: EntityVerdict) -> tuple[Interval, ...]:
         """The figure(s) one entity's status is judged on under the policy's method, as bounds: the cascade,
         the look-through, or both (``either``), in that order."""
-        return tuple(v.cascade if name == "cascade" else v.lookthrough for name in Method(self.policy.method).figures)
+        return tuple(v.cascade if name == "cascade" else v.lookthrough for name in self.policy.method.figures)
 
     @property
     def holdings_in_force(self) -> npt.NDArray[np.bool_]:

@@ -183,7 +183,7 @@ class ReasonWriter:
 
     def _deciding_high(self, cascade: FloatArray, lookthrough: FloatArray) -> FloatArray:
         """The high bound a status is judged on, under the policy's method."""
-        return Method(self.policy.method).deciding(cascade, lookthrough)
+        return self.policy.method.deciding(cascade, lookthrough)
 
     def _passes(self, values: FloatArray) -> BoolArray:
         from ownership.engine.cascade import passes_array
@@ -194,7 +194,7 @@ class ReasonWriter:
         policy = self.policy
         symbol, threshold = policy.comparison.symbol, pct_text(policy.threshold)
         cascade_passes = self._passes(self.low.cascade[at])
-        method = Method(policy.method)
+        method = policy.method
         by_lookthrough = np.full(at.size, method is Method.LOOKTHROUGH)
         if method is Method.EITHER:
             by_lookthrough = ~cascade_passes

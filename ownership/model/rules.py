@@ -124,6 +124,15 @@ class Policy:
     note: str = ""
     origins: dict[str, str] = field(default_factory=dict, compare=False)
 
+    def __post_init__(self) -> None:
+        # A Policy built by hand may name a choice by its plain text ("lookthrough"); it is made the enum
+        # here, once, so that every reader of the policy compares enums (a plain "lookthrough" compared
+        # with `is Method.LOOKTHROUGH` would silently fall through to another method).
+        for name, kind in _CHOICES:
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, kind):
+                object.__setattr__(self, name, kind(value))
+
     @property
     def pass_threshold(self) -> float:
         return self.threshold if self.pass_through_threshold is None else self.pass_through_threshold
@@ -134,3 +143,15 @@ class Policy:
 
     def with_changes(self, **changes: object) -> Policy:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+#: The Policy fields that hold a choice, with its enum.
+_CHOICES: tuple[tuple[str, type[StrEnum]], ...] = (
+    ("comparison", Comparison),
+    ("pass_through_comparison", Comparison),
+    ("method", Method),
+    ("home", HomeBasis),
+    ("weights", Weights),
+    ("control", ControlMode),
+    ("unrecorded_holders", UnrecordedHolders),
+)

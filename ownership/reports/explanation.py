@@ -36,7 +36,7 @@ def watched_words(policy: Policy) -> str:
 
 
 def _method_words(policy: Policy) -> str:
-    method = Method(policy.method)
+    method = policy.method
     if method is Method.CASCADE:
         return (
             "the cascade method: a company that is itself tainted (home, or held "

@@ -36,13 +36,8 @@ def test_pass_flags_decide_as_figures_do() -> None:
     assert Method.EITHER.deciding(cascade, look).tolist() == [True, True, False]
 
 
-@pytest.mark.parametrize(
-    ("method", "figure", "box"),
-    [(Method.CASCADE, 0.6, "60%"), (Method.LOOKTHROUGH, 0.36, "36%"), (Method.EITHER, 0.6, "60% / lt 36%")],
-)
-def test_the_result_says_which_figure_decides(method: Method, figure: float, box: str) -> None:
-    # P (CN) -60-> H -60-> T, Q (US) holds the other 40% of each: T's cascade is 60% (H is tainted), its
-    # look-through 36%, both exact.
+def _chain() -> OwnershipData:
+    """P (CN) -60-> H -60-> T, Q (US) holding the other 40% of H and of T."""
     entities = (
         Entity("P", "P", EntityType.COMPANY, "CN", ultimate=True),
         Entity("Q", "Q", EntityType.COMPANY, "US", ultimate=True),
@@ -55,7 +50,17 @@ def test_the_result_says_which_figure_decides(method: Method, figure: float, box
         Holding("Q", "H", Stake.exact(0.4)),
         Holding("Q", "T", Stake.exact(0.4)),
     )
-    data = OwnershipData(entities, holdings, SourceInfo("method-test", "0" * 64, "test"))
+    return OwnershipData(entities, holdings, SourceInfo("method-test", "0" * 64, "test"))
+
+
+@pytest.mark.parametrize(
+    ("method", "figure", "box"),
+    [(Method.CASCADE, 0.6, "60%"), (Method.LOOKTHROUGH, 0.36, "36%"), (Method.EITHER, 0.6, "60% / lt 36%")],
+)
+def test_the_result_says_which_figure_decides(method: Method, figure: float, box: str) -> None:
+    # P (CN) -60-> H -60-> T, Q (US) holds the other 40% of each: T's cascade is 60% (H is tainted), its
+    # look-through 36%, both exact.
+    data = _chain()
     result = check(data, Policy(jurisdictions=frozenset({"CN"}), method=method, as_of=date(2026, 1, 1)))
     t = result.entities.entities.position["T"]
     assert result.deciding_figure()[t] == pytest.approx(figure)
@@ -70,19 +75,7 @@ def test_the_result_says_which_figure_decides(method: Method, figure: float, box
 def test_a_policy_built_with_the_plain_name_decides_by_that_figure() -> None:
     # The same P -60-> H -60-> T as above (Q holds the rest): at "more than 50%", T's cascade (60%) passes and
     # its look-through (36%) does not, so method "lookthrough" given as a plain string leaves T clear.
-    entities = (
-        Entity("P", "P", EntityType.COMPANY, "CN", ultimate=True),
-        Entity("Q", "Q", EntityType.COMPANY, "US", ultimate=True),
-        Entity("H", "H", EntityType.COMPANY, "US"),
-        Entity("T", "T", EntityType.COMPANY, "US"),
-    )
-    holdings = (
-        Holding("P", "H", Stake.exact(0.6)),
-        Holding("H", "T", Stake.exact(0.6)),
-        Holding("Q", "H", Stake.exact(0.4)),
-        Holding("Q", "T", Stake.exact(0.4)),
-    )
-    data = OwnershipData(entities, holdings, SourceInfo("method-test", "0" * 64, "test"))
+    data = _chain()
     policy = Policy(jurisdictions=frozenset({"CN"}), method="lookthrough", as_of=date(2026, 1, 1))  # type: ignore[arg-type]
     result = check(data, policy)
     assert result.verdict("T").status.value == "clear"
