@@ -12,7 +12,13 @@ CLI = Path(__file__).resolve().parents[2] / "cli"
 
 #: What the CLI may import: the API, and the plain data and renderers it hands around.
 PUBLIC = ("ownership", "ownership.api", "ownership.errors", "ownership.model", "ownership.result")
-PUBLIC_PACKAGES = ("ownership.model.", "ownership.policy", "ownership.reports", "ownership.writers")
+PUBLIC_PACKAGES = (
+    "ownership.model.",
+    "ownership.policy",
+    "ownership.reports",
+    "ownership.writers",
+    "ownership.analysis",
+)
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:
