@@ -123,6 +123,8 @@ def compare(
         policy_differences=differences,
         causes_note=causes_note,
         method=sn.method,
+        old_policy=so.policy,
+        new_policy=sn.policy,
     )
 
 

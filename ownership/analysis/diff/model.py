@@ -5,9 +5,10 @@ Figures and stakes are fractions 0..1 here; the reports turn them into percentag
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from ownership.model import Stake
 from ownership.result import FailOn, Interval, Status
@@ -159,6 +160,8 @@ class Diff:
             25"); empty when both used the same rule.
         causes_note: why no causes are given at all ("" when they were looked for).
         method: the deciding method of the new check's rule (cascade, lookthrough or either).
+        notes: what else the reader of the diff must know, in words (a side read from a JSON report...).
+        old_policy, new_policy: each check's rule as the JSON report of ``exposure check`` writes it.
     """
 
     changes: tuple[Change, ...]
@@ -172,7 +175,9 @@ class Diff:
     policy_differences: tuple[str, ...] = ()
     causes_note: str = ""
     method: str = "cascade"
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
+    old_policy: Mapping[str, Any] = field(default_factory=dict)
+    new_policy: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def summary(self) -> DiffSummary:
