@@ -25,6 +25,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ownership.analysis.diff.api import diff
+    from ownership.analysis.diff.model import Diff
     from ownership.api import Explanation, check, explain, from_frames, read
     from ownership.errors import DataWarning, ExposureError, InputError, PolicyError
     from ownership.model import OwnershipData, Policy
@@ -36,6 +38,8 @@ _HOMES = {
     "check": "ownership.api",
     "explain": "ownership.api",
     "from_frames": "ownership.api",
+    "diff": "ownership.analysis.diff.api",
+    "Diff": "ownership.analysis.diff.model",
     "Explanation": "ownership.api",
     "CheckResult": "ownership.result",
     "EntityVerdict": "ownership.result",
@@ -52,6 +56,7 @@ _HOMES = {
 __all__ = [
     "CheckResult",
     "DataWarning",
+    "Diff",
     "EntityVerdict",
     "Explanation",
     "ExposureError",
@@ -62,6 +67,7 @@ __all__ = [
     "Status",
     "Summary",
     "check",
+    "diff",
     "explain",
     "from_frames",
     "read",
