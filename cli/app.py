@@ -27,6 +27,7 @@ from cli.common import (
     write_atomically,
 )
 from cli.convert import InputFormatOpt, convert_command
+from cli.diff import diff_command
 from cli.explain import explain_command
 from cli.graph import graph_command
 from ownership.api import ReadLimits
@@ -350,6 +351,7 @@ def profiles_command(
 app.command("convert")(convert_command)
 app.command("graph")(graph_command)
 app.command("explain")(explain_command)
+app.command("diff")(diff_command)
 
 
 def main() -> None:
