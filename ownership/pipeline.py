@@ -9,12 +9,12 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from ownership.engine.cascade import passes_array
+from ownership.engine.decide import decide, status_codes
 from ownership.engine.edges import BoolArray
-from ownership.engine.evaluate import Evaluation, evaluate
+from ownership.engine.evaluate import evaluate
 from ownership.errors import DataWarning, PolicyError, short
 from ownership.explanation.explainer import Explainer
-from ownership.model import ControlMode, OwnershipData, Policy
+from ownership.model import OwnershipData, Policy
 from ownership.model.tables import EntityTable
 from ownership.prepare.graph import build_graph
 from ownership.result import CheckResult, CodedTexts, EntityVerdict, Figures, Verdicts, id_ranks
@@ -128,8 +128,13 @@ def check(
             )
         )
 
-    passes_low, passes_high = _decide(policy, ev)
-    status = np.where(graph.home, 0, np.where(passes_low, 1, np.where(passes_high, 2, 3))).astype(np.int8)
+    passes_low, passes_high = decide(
+        policy,
+        (ev.low.cascade, ev.high.cascade),
+        (ev.low.lookthrough, ev.high.lookthrough),
+        (ev.low.via_control, ev.high.via_control),
+    )
+    status = np.asarray(status_codes(graph.home, passes_low, passes_high, np.where), dtype=np.int8)
     if chosen:
         deciding = np.zeros(graph.n, dtype=np.bool_)
         deciding[[graph.index[t] for t in chosen]] = True
@@ -216,22 +221,6 @@ class ExplainedVerdicts(Verdicts):
         codes = np.array([code(int(shared[k])) for k in first.tolist()], dtype=np.int32).reshape(-1, 2)
         joined[shared], ranked[shared] = codes[inverse, 0], codes[inverse, 1]
         return CodedTexts(joined, list(texts[0])), CodedTexts(ranked, list(texts[1]))
-
-
-def _decide(policy: Policy, ev: Evaluation) -> tuple[BoolArray, BoolArray]:
-    """Which entities pass at the low bound, and which at the high bound, under the policy's method."""
-    t, c = policy.threshold, policy.comparison
-    cascade_low = passes_array(ev.low.cascade, t, c)
-    cascade_high = passes_array(ev.high.cascade, t, c)
-    if policy.control is ControlMode.TAINTS:
-        cascade_low |= ev.low.via_control
-    if policy.control is not ControlMode.REPORT:
-        cascade_high |= ev.high.via_control
-    look_low = passes_array(ev.low.lookthrough, t, c)
-    look_high = passes_array(ev.high.lookthrough, t, c)
-    method = policy.method
-    low = method.deciding(cascade_low, look_low)
-    return low, method.deciding(cascade_high, look_high) | low
 
 
 __all__ = ["EXPLAIN_LIMIT", "check", "resolve_targets"]
