@@ -22,20 +22,38 @@ def parse_size(text: str) -> int:
     return int(float(text[:-1] if factor > 1 else text) * factor)
 
 
+#: The most data rows an Excel sheet holds under its header (1,048,576 rows in all): the xlsx-1M case.
+EXCEL_DATA_ROWS = 1_048_575
+
+
 @dataclass(frozen=True)
 class Case:
     """One benchmark input: ``size`` is the holdings of a registry or workbook, the levels of a chain, the
-    members of a strongly connected component, the subsidiaries of a star."""
+    members of a strongly connected component, the subsidiaries of a star. ``rule`` is a named profile the
+    command runs with (``--profile uk``), None for the default policy; the data is the same either way."""
 
     kind: str
     size: int
     seed: int = 0
+    rule: str | None = None
+
+    @property
+    def data_name(self) -> str:
+        """The generated input's name (shared by the cases that differ only in their rule)."""
+        if self.kind == "registry-quoted":
+            return f"registry-{human(self.size)}-quoted"  # the registry-2M data, every field quoted
+        if self.kind == "xlsx" and self.size == EXCEL_DATA_ROWS:
+            return "xlsx-1M"  # a sheet at Excel's row limit
+        return f"{self.kind}-{human(self.size)}"
 
     @property
     def name(self) -> str:
-        if self.kind == "registry-quoted":
-            return f"registry-{human(self.size)}-quoted"  # the registry-2M data, every field quoted
-        return f"{self.kind}-{human(self.size)}"
+        return self.data_name if self.rule is None else f"{self.data_name} --profile {self.rule}"
+
+    @property
+    def slug(self) -> str:
+        """The name as a file name (work files, profile folders)."""
+        return self.name.replace(" --profile ", "-profile-")
 
     @property
     def is_folder(self) -> bool:
@@ -61,12 +79,23 @@ class Row:
     floor: Measured | None = None
     #: Other report formats (``--reports json,xlsx``) of the same check, one run each.
     reports: dict[str, Measured] = field(default_factory=dict)
+    #: The input's size on disk, bytes (a folder's files together).
+    input_bytes: int = 0
+    #: The machine's 1-minute load average when the case's runs ended (the machine may be shared).
+    load: float | None = None
 
     @property
     def ratio(self) -> float | None:
         if self.cli is None or not self.cli.ok or self.floor is None or not self.floor.ok:
             return None
         return self.cli.seconds / self.floor.seconds
+
+    @property
+    def bytes_per_holding(self) -> float | None:
+        """The command's peak resident memory per holding, in bytes."""
+        if self.cli is None or not self.holdings:
+            return None
+        return self.cli.peak_mb * 1024 * 1024 / self.holdings
 
     @property
     def in_process(self) -> float | None:

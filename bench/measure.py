@@ -23,6 +23,8 @@ class Measured:
     returncode: int | None
     stdout: str
     stderr: str
+    #: Why the runner killed it: "timeout", "memory" (past ``--max-memory``), or "" (it ended by itself).
+    killed: str = ""
 
     @property
     def timed_out(self) -> bool:
@@ -34,27 +36,36 @@ class Measured:
         return self.returncode in (0, 1)
 
     def problem(self) -> str:
+        if self.killed == "memory":
+            return f"killed past the memory limit ({self.peak_mb:,.0f} MB)"
         if self.timed_out:
             return "timeout"
         last = (self.stderr.strip().splitlines() or ["?"])[-1]
         return f"exit {self.returncode}: {last[:100]}"
 
 
-def measure(command: Sequence[str], cwd: Path, timeout: float) -> Measured:
+def measure(command: Sequence[str], cwd: Path, timeout: float, max_mb: float | None = None) -> Measured:
     """Run ``command`` and measure it alone: ``os.wait4`` gives this child's own resource usage (the
-    RUSAGE_CHILDREN figure would be the largest of all children so far)."""
+    RUSAGE_CHILDREN figure would be the largest of all children so far). It is killed past ``timeout``
+    seconds, or once its resident memory passes ``max_mb`` (so that a run that would need more than the
+    machine has ends here, not in the kernel's out-of-memory killer, which may pick another process)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = subprocess.Popen(list(command), cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        killed = False
+        killed = ""
+        polls = 0
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
+            polls += 1
             if time.perf_counter() - start > timeout:
+                killed = "timeout"
+            elif max_mb is not None and polls % 10 == 0 and _resident_mb(process.pid) > max_mb:
+                killed = "memory"
+            if killed:
                 process.kill()
                 pid, status, usage = os.wait4(process.pid, 0)
-                killed = True
                 break
             time.sleep(0.005)
         seconds = time.perf_counter() - start
@@ -67,7 +78,19 @@ def measure(command: Sequence[str], cwd: Path, timeout: float) -> Measured:
             returncode=None if killed else process.returncode,
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
+            killed=killed,
         )
+
+
+def _resident_mb(pid: int) -> float:
+    """The process's resident memory now (VmRSS), in MB; 0 where /proc does not say."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text(encoding="utf-8").splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
 
 
 def best(runs: Sequence[Measured]) -> Measured:

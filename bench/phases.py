@@ -63,13 +63,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("input", type=Path, help="a folder (entities.csv + holdings.csv) or a workbook")
     parser.add_argument("out", type=Path, help="the CSV report to write")
     parser.add_argument("-j", "--jurisdiction", default="CN")
+    parser.add_argument("--rule", default=None, metavar="PROFILE", help="a named rule (as --profile), else default")
     parser.add_argument("--profile", type=Path, default=None, metavar="DIR", help="cProfile each phase into DIR")
     args = parser.parse_args(argv)
     gc.disable()  # as cli.app.main does for every command
     _emit({"phase": "start", "seconds": round(time.perf_counter() - STARTED, 4)})
 
     data = _timed("read", lambda: read_input(args.input, str(args.input)), args.profile)
-    policy = resolve(profile=None, policy_file=None, flags={"jurisdictions": [args.jurisdiction]}, as_of=None).policy
+    policy = resolve(
+        profile=args.rule, policy_file=None, flags={"jurisdictions": [args.jurisdiction]}, as_of=None
+    ).policy
     result = _timed("compute", lambda: check(data, policy), args.profile)
 
     out: Path = args.out

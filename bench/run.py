@@ -5,14 +5,15 @@ For each case it runs, each as its own process (so each has its own peak memory)
 1. ``exposure check INPUT -j CN -o report.csv -q``: the total wall time and peak RSS (the figures the
    targets are about);
 2. ``bench/phases.py``: the same work in one process with read, compute and write timed separately;
-3. ``bench/floor.py``: the I/O floor (pyarrow reads the two files, writes a report-shaped CSV), for folder
-   inputs when pyarrow is installed.
+3. ``bench/floor.py``: the I/O floor (pyarrow reads the files, or calamine the workbook, and writes a
+   report-shaped CSV), when pyarrow is installed.
 
 A process that runs past ``--timeout`` is killed and shows as "timeout" (the phases that finished before
 still show). With ``--baseline`` it also runs the networkx path-enumeration approach (``bench/baseline.py``)
 on small registries and compares speed and answers. See bench/README.md.
 
     python -m bench.run                 # the full table (about 15 minutes on 2 cores)
+    python -m bench.run --cases issue18 # exactly issue 18's table, with its growth table
     python -m bench.run --quick         # small sizes, a smoke run of a few seconds per case
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -34,9 +36,17 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script (python bench/run.py)
     sys.path.insert(0, str(REPO))
 
-from bench.cases import Case, Row, parse_size  # noqa: E402
+from bench.cases import EXCEL_DATA_ROWS, Case, Row, parse_size  # noqa: E402
 from bench.measure import Measured, best, load_average, machine, measure, unless_ok  # noqa: E402
-from bench.report import BaselineRow, baseline_table, report_table, summary, table  # noqa: E402
+from bench.report import (  # noqa: E402
+    BaselineRow,
+    baseline_table,
+    growth_table,
+    issue18_summary,
+    report_table,
+    summary,
+    table,
+)
 
 BENCH = REPO / "bench"
 CACHE = BENCH / ".cache"
@@ -44,10 +54,18 @@ KINDS = ("registry", "chain", "scc", "star", "xlsx", "registry-quoted", "holding
 
 #: The issue's cases. Registry sizes are holdings; each registry has half as many entities.
 FULL_SIZES = {"registry": (100_000, 1_000_000, 2_000_000), "chain": (100_000,), "scc": (100_000,)}
-FULL_SIZES |= {"star": (1_000_000,), "xlsx": (100_000,), "registry-quoted": (2_000_000,), "holdings-csv": (2_000_000,)}
+FULL_SIZES |= {"star": (1_000_000,), "xlsx": (100_000, EXCEL_DATA_ROWS), "registry-quoted": (2_000_000,)}
+FULL_SIZES |= {"holdings-csv": (2_000_000,)}
 QUICK_SIZES = {"registry": (2_000, 20_000), "chain": (1_000,), "scc": (1_000,), "star": (10_000,), "xlsx": (2_000,)}
 QUICK_SIZES |= {"registry-quoted": (20_000,), "holdings-csv": (20_000,)}
 BASELINE_SIZES = (2_000, 20_000, 100_000)
+#: The per-party rules issue 18 runs on registry-2M beside the default (aggregated) rule.
+ISSUE18_RULES = ("uk", "amlr")
+#: The registry sizes of issue 18's growth table (holdings); 2M is the comparison point of its other cases.
+ISSUE18_GROWTH = (100_000, 1_000_000, 2_000_000, 5_000_000)
+#: Kinds whose cases issue 18 lists at their full sizes (a kind registered later, such as "psc", joins
+#: ``--cases issue18`` by being added here as well as to KINDS).
+ISSUE18_KINDS = ("registry-quoted", "holdings-csv")
 QUICK_BASELINE_SIZES = (2_000,)
 
 
@@ -61,6 +79,8 @@ class Settings:
     python: str = sys.executable
     repeat: int = 3
     reports: tuple[str, ...] = ()
+    #: A process whose resident memory passes this (MB) is killed and shows as over the limit.
+    max_mb: float | None = None
 
 
 # --- preparing the data --------------------------------------------------------------------------------------
@@ -69,7 +89,7 @@ class Settings:
 def prepare(case: Case, root: Path, python: str) -> tuple[Path, int, int, float]:
     """The case's input under ``root`` (generated unless already there): path, entities, holdings, and the
     seconds generation took (0 when reused)."""
-    path = root / (f"{case.name}-s{case.seed}" + case.suffix)
+    path = root / (f"{case.data_name}-s{case.seed}" + case.suffix)
     meta = path.parent / (path.name + ".json")
     if path.exists() and meta.exists():
         found = json.loads(meta.read_text(encoding="utf-8"))
@@ -110,45 +130,58 @@ def run_case(case: Case, settings: Settings, data_root: Path, work: Path) -> Row
     row = Row(case, entities, holdings, generated)
     if generated:
         say(f"generated {entities:,} entities, {holdings:,} holdings in {generated:.1f} s")
-    report = work / f"{case.name}-report.csv"
-    command = [settings.python, "-m", "cli.app", "check", str(path), "-j", "CN", "-o", str(report), "-q"]
-    floor = [settings.python, str(BENCH / "floor.py"), str(path), str(work / f"{case.name}-floor.csv")]
-    with_floor = case.is_folder and has_pyarrow()
+    row.input_bytes = _size(path)
+    report = work / f"{case.slug}-report.csv"
+    command = command_for(path, report, settings.python, case.rule)
+    floor = [settings.python, str(BENCH / "floor.py"), str(path), str(work / f"{case.slug}-floor.csv")]
+    # A rule's case is judged against the default rule's run on the same data, which has the floor.
+    with_floor = case.rule is None and has_pyarrow()
     # The command and the floor take turns, so both meet the same load on a shared machine; each keeps its
     # fastest run (the least disturbed one) and its largest peak memory.
     runs: list[Measured] = []
     floors: list[Measured] = []
     for _ in range(settings.repeat):
-        runs.append(measure(command, work, settings.timeout))
+        runs.append(measure(command, work, settings.timeout, settings.max_mb))
         if not runs[-1].ok:
             break
         if with_floor:
-            floors.append(measure(floor, work, settings.timeout))
+            floors.append(measure(floor, work, settings.timeout, settings.max_mb))
     row.cli = best(runs)
     say(f"exposure check: {_seconds(row.cli)}, peak {row.cli.peak_mb:,.0f} MB" + _of(runs))
-    command = [settings.python, str(BENCH / "phases.py"), str(path), str(work / f"{case.name}-phases.csv")]
+    command = [settings.python, str(BENCH / "phases.py"), str(path), str(work / f"{case.slug}-phases.csv")]
+    if case.rule is not None:
+        command += ["--rule", case.rule]
     if settings.profile is not None:
-        command += ["--profile", str(settings.profile / case.name)]
-    row.phases_run = measure(command, work, settings.timeout)
+        command += ["--profile", str(settings.profile / case.slug)]
+    row.phases_run = measure(command, work, settings.timeout, settings.max_mb)
     row.phases = _phases(row.phases_run)
     say("phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in row.phases.items()) + unless_ok(row.phases_run))
     if floors:
         row.floor = best(floors)
         say(f"I/O floor: {_seconds(row.floor)}" + _of(floors))
-    if case.kind == "registry":
+    row.load = os.getloadavg()[0]
+    if case.kind == "registry" and case.rule is None:
         for fmt in settings.reports:
             # The audit reports beside the CSV report: one run each (a big workbook takes minutes).
-            out = work / f"{case.name}-report.{fmt}"
-            measured = measure(command_for(path, out, settings.python), work, settings.timeout)
+            out = work / f"{case.slug}-report.{fmt}"
+            measured = measure(command_for(path, out, settings.python), work, settings.timeout, settings.max_mb)
             row.reports[fmt] = measured
             say(f"-o report.{fmt}: {_seconds(measured)}, peak {measured.peak_mb:,.0f} MB")
             out.unlink(missing_ok=True)
     return row
 
 
-def command_for(path: Path, output: Path, python: str = sys.executable) -> list[str]:
-    """``exposure check PATH -j CN -o OUTPUT -q`` as the benchmark runs it."""
-    return [python, "-m", "cli.app", "check", str(path), "-j", "CN", "-o", str(output), "-q"]
+def command_for(path: Path, output: Path, python: str = sys.executable, rule: str | None = None) -> list[str]:
+    """``exposure check PATH -j CN -o OUTPUT -q`` as the benchmark runs it (with ``--profile RULE``)."""
+    command = [python, "-m", "cli.app", "check", str(path), "-j", "CN", "-o", str(output), "-q"]
+    return command + (["--profile", rule] if rule is not None else [])
+
+
+def _size(path: Path) -> int:
+    """Bytes on disk: a file's, or a folder's files' together."""
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+    return path.stat().st_size
 
 
 def _of(runs: list[Measured]) -> str:
@@ -174,10 +207,10 @@ def run_baseline(sizes: Sequence[int], settings: Settings, data_root: Path, work
         case = Case("registry", size, settings.seed)
         say = _progress(case)
         path, entities, holdings, _ = prepare(case, data_root, settings.python)
-        report = work / f"{case.name}-baseline-exposure.csv"
+        report = work / f"{case.slug}-baseline-exposure.csv"
         command = [settings.python, "-m", "cli.app", "check", str(path), "-j", "CN", "-o", str(report), "-q"]
         ours = measure(command, work, settings.timeout)
-        output = work / f"{case.name}-baseline.csv"
+        output = work / f"{case.slug}-baseline.csv"
         theirs = measure([settings.python, str(BENCH / "baseline.py"), str(path), str(output)], work, settings.timeout)
         say(f"baseline: exposure {_seconds(ours)}, networkx paths {_seconds(theirs)}")
         agreement = compare(path, report, output) if ours.ok and theirs.ok else None
@@ -185,10 +218,36 @@ def run_baseline(sizes: Sequence[int], settings: Settings, data_root: Path, work
     return rows
 
 
+def default_memory_cap_gb() -> float | None:
+    """80% of the machine's memory, in GB (None where /proc/meminfo does not say)."""
+    try:
+        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("MemTotal"):
+                return 0.8 * int(line.split()[1]) / 1024**2
+    except (OSError, ValueError):
+        pass
+    return None
+
+
 # --- command line --------------------------------------------------------------------------------------------
 
 
+def issue18_cases(seed: int, quick: bool = False) -> list[Case]:
+    """Issue 18's table: registry-2M (with its floor) and under each per-party rule, the growth sizes, and
+    the cases of the other input shapes; ``quick`` gives the same list at smoke-test sizes."""
+    growth = (2_000, 20_000, 50_000) if quick else ISSUE18_GROWTH
+    big = 20_000 if quick else 2_000_000
+    chosen = [Case("registry", size, seed) for size in growth]
+    chosen += [Case("registry", big, seed, rule) for rule in ISSUE18_RULES]
+    sizes = QUICK_SIZES if quick else FULL_SIZES
+    chosen += [Case(kind, size, seed) for kind in ISSUE18_KINDS if kind in KINDS for size in sizes[kind]]
+    chosen.append(Case("xlsx", 2_000 if quick else EXCEL_DATA_ROWS, seed))
+    return chosen
+
+
 def cases_for(kinds: Sequence[str], registry_sizes: Sequence[int] | None, quick: bool, seed: int) -> list[Case]:
+    if "issue18" in kinds:
+        return issue18_cases(seed, quick)
     sizes = QUICK_SIZES if quick else FULL_SIZES
     chosen: list[Case] = []
     for kind in kinds:
@@ -200,9 +259,20 @@ def cases_for(kinds: Sequence[str], registry_sizes: Sequence[int] | None, quick:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", help="registry sizes in holdings, comma-separated (100k,1M,2M)")
-    parser.add_argument("--cases", default=",".join(KINDS), help=f"kinds to run, comma-separated ({','.join(KINDS)})")
+    parser.add_argument(
+        "--cases",
+        default=",".join(KINDS),
+        help=f"kinds to run, comma-separated ({','.join(KINDS)}), or issue18: exactly issue 18's table",
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes only: a smoke run")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per process before it is killed")
+    parser.add_argument(
+        "--max-memory",
+        type=float,
+        default=None,
+        metavar="GB",
+        help="kill a process whose resident memory passes this (default: 80%% of the machine's memory)",
+    )
     parser.add_argument("--keep", action="store_true", help=f"keep generated data in {CACHE.relative_to(REPO)}")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--baseline", action="store_true", help="also run the networkx path-enumeration baseline")
@@ -220,13 +290,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     kinds = [k.strip() for k in args.cases.split(",") if k.strip()]
-    unknown = [k for k in kinds if k not in KINDS]
+    unknown = [k for k in kinds if k not in (*KINDS, "issue18")]
     if unknown:
         parser.error(f"unknown case kind {', '.join(unknown)}; use {', '.join(KINDS)}")
     sizes = [parse_size(s) for s in args.sizes.split(",")] if args.sizes else None
     reports = tuple(f.strip() for f in args.reports.split(",") if f.strip())
+    max_gb = args.max_memory if args.max_memory is not None else default_memory_cap_gb()
     settings = Settings(
-        args.timeout, args.keep, args.seed, args.quick, args.profile, repeat=max(1, args.repeat), reports=reports
+        args.timeout,
+        args.keep,
+        args.seed,
+        args.quick,
+        args.profile,
+        repeat=max(1, args.repeat),
+        reports=reports,
+        max_mb=None if max_gb is None else max_gb * 1024,
     )
     cases = cases_for(kinds, sizes, args.quick, args.seed)
     if args.baseline_sizes:
@@ -249,7 +327,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
 
     print("\n".join(header))
-    print(f"load average at end: {load_average()}; timeout {settings.timeout:g} s per process")
+    cap = "" if settings.max_mb is None else f", memory cap {settings.max_mb / 1024:.1f} GB"
+    print(f"load average at end: {load_average()}; timeout {settings.timeout:g} s per process{cap}")
     print()
     print(table(rows, args.quick))
     print()
@@ -259,10 +338,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "bench/floor.py (pyarrow read + report-shaped CSV write); ratio = total / floor. The command and the "
         f"floor ran {settings.repeat} times each, taking turns: the fastest run counts, with the largest peak."
     )
+    print()
+    print(growth_table(rows))
     if not args.quick:
         print()
         print("Targets:")
-        for line in summary(rows):
+        for line in summary(rows) if "issue18" not in kinds else issue18_summary(rows):
             print(f"  {line}")
     if reports:
         print()

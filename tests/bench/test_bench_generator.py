@@ -147,6 +147,9 @@ def test_runner_smoke_one_tiny_case(capsys: pytest.CaptureFixture[str]) -> None:
     line = next(row for row in out.splitlines() if row.startswith("registry-300"))
     cells = line.split()
     assert cells[1:3] == ["150", "300"]
-    assert float(cells[7]) > 0  # the command's total seconds
+    assert float(cells[8]) > 0  # the command's total seconds
+    peak_mb, per_holding = (float(c.replace(",", "")) for c in cells[9:11])
+    # peak memory per holding: the peak (printed to the MB) in bytes over the 300 holdings
+    assert abs(per_holding - peak_mb * 1024**2 / 300) <= 0.5 * 1024**2 / 300 + 1
     assert cells[-1] == "ok"
     assert "CPU:" in out
