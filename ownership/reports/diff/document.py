@@ -227,8 +227,11 @@ def cause_text(x: Cause) -> str:
         what = f"{x.holder} in {x.subject}: {stake_text(x.old)} -> {stake_text(x.new)}"
     if x.indirect:
         what += " (declared indirect)"
-    if x.explains is not None:
+    if x.explains is not None and pct(x.explains) != 0:
         what += f" (explains {pct(x.explains):+.4g} points of {x.bound})"
+    elif x.explains is not None:
+        # Listed because it moves another bound in a trial, but not this one.
+        what += f" (alone, it does not move {x.bound})"
     return f"{x.kind.value}: {what}"
 
 
