@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ownership.analysis.diff.api import diff
     from ownership.analysis.diff.model import Diff
+    from ownership.analysis.owners import Owners, owners
     from ownership.api import Explanation, check, explain, from_frames, read
     from ownership.errors import DataWarning, ExposureError, InputError, PolicyError
     from ownership.model import OwnershipData, Policy
@@ -40,6 +41,8 @@ _HOMES = {
     "from_frames": "ownership.api",
     "diff": "ownership.analysis.diff.api",
     "Diff": "ownership.analysis.diff.model",
+    "owners": "ownership.analysis.owners",
+    "Owners": "ownership.analysis.owners",
     "Explanation": "ownership.api",
     "CheckResult": "ownership.result",
     "EntityVerdict": "ownership.result",
@@ -61,6 +64,7 @@ __all__ = [
     "Explanation",
     "ExposureError",
     "InputError",
+    "Owners",
     "OwnershipData",
     "Policy",
     "PolicyError",
@@ -70,6 +74,7 @@ __all__ = [
     "diff",
     "explain",
     "from_frames",
+    "owners",
     "read",
 ]
 
