@@ -143,7 +143,10 @@ def run_checks(
     # whose parsing happens in Arrow's own threads, reads the input.
     engine = threading.Thread(target=import_module, args=("ownership.pipeline",), daemon=True)
     engine.start()
-    data = steps.run(f"reading {input_path.name}", lambda: read(input_path, input_format=input_format, limits=limits))
+    data = steps.run_measured(
+        f"reading {input_path.name}",
+        lambda report: read(input_path, input_format=input_format, limits=limits, progress=report),
+    )
     engine.join()
     return check_rules(data, policies, targets, warnings=extra_warnings, step=steps.run)
 

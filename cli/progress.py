@@ -1,7 +1,10 @@
 """Progress on stderr for the long phases of a run (reading, computing, writing), in a terminal only.
 
-The engine does no terminal I/O and reports no progress from inside a call, so a phase is one call and its
-bar is indeterminate: the phase's name and the time it has taken so far. A bar appears only once a phase
+The engine does no terminal I/O. Reading reports how far it has come through a callback (the bytes of the
+input read so far, ``ownership.readers.progress``), so its bar shows the megabytes done of the total and the
+time left at the rate so far (``run_measured``); once everything is read and the reader is still building
+its tables, the bar says so and shows the time taken. Computing and writing report nothing from inside the
+call, so their bars are indeterminate: the phase's name and the time it has taken. A bar appears only once a phase
 has run for ``DELAY_SECONDS``, so a quick run on a small file prints nothing extra; it is transient (erased
 when the phase ends), so what stays on the terminal, and everything that goes to a pipe or a log, is the
 same as without it. Nothing is shown when stderr is not a terminal or with ``--quiet``; nothing ever goes
@@ -19,7 +22,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TextColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 T = TypeVar("T")
@@ -55,6 +58,31 @@ class _Elapsed(ProgressColumn):
         return Text(f"{seconds // 60}:{seconds % 60:02d}", style="progress.elapsed")
 
 
+class _Amount(ProgressColumn):
+    """``12.3/45.6 MB`` once the phase has reported how far it is (rows and the like in numbers); nothing
+    before."""
+
+    def render(self, task: Task) -> Text:
+        if task.total is None:
+            return Text("")
+        if task.fields.get("unit") == "bytes":
+            # One unit for both figures, the total's: "0.3/1.2 GB", "12.5/80.0 MB", "4.0/20.0 kB".
+            size, name = next((u for u in ((1e9, "GB"), (1e6, "MB")) if task.total >= u[0]), (1e3, "kB"))
+            return Text(f"{task.completed / size:,.1f}/{task.total / size:,.1f} {name}", style="progress.download")
+        return Text(f"{task.completed:,.0f}/{task.total:,.0f} {task.fields.get('unit', '')}", style="progress.download")
+
+
+class _Left(TimeRemainingColumn):
+    """The time left at the rate so far, while there is some; nothing for a phase that does not say how far
+    it is, or once everything is read (the reader is then finishing its tables: only the elapsed time shows)."""
+
+    def render(self, task: Task) -> Text:
+        if task.total is None or task.completed >= task.total:
+            return Text("")
+        left = super().render(task)
+        return Text(f"{left.plain} left", style="progress.remaining")
+
+
 class Phases:
     """Runs the phases of one command, each with a delayed, transient bar on ``console``.
 
@@ -77,6 +105,18 @@ class Phases:
         """``call()`` as the phase ``name``; its result, or its exception once the bar is gone."""
         with self.phase(name):
             return call()
+
+    def run_measured(self, name: str, call: Callable[[Callable[[int, int, str], None] | None], T]) -> T:
+        """``call(report)`` as the phase ``name``, where ``call`` tells ``report(done, total, unit)`` how far
+        it is (from any thread); ``report`` is None when no bar is shown, so the work measures nothing."""
+        if self.console is None:
+            return call(None)
+        bar = _DelayedBar(self.console, name, self.delay)
+        bar.arm()
+        try:
+            return call(bar.report)
+        finally:
+            bar.close()
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
@@ -108,6 +148,8 @@ class _DelayedBar:
             SpinnerColumn(),
             TextColumn("{task.description}"),
             BarColumn(),
+            _Amount(),
+            _Left(),
             _Elapsed(),
             console=console,
             auto_refresh=False,
@@ -119,6 +161,13 @@ class _DelayedBar:
         self.done = threading.Event()
         self.started = False
         self.thread = threading.Thread(target=self._draw, name=f"progress: {name}", daemon=True)
+        #: The latest (done, total, unit) reported, applied by the drawing thread at its next redraw (the
+        #: reporting thread only stores it: it may report before the bar exists, and must not wait for it).
+        self.latest: tuple[int, int, str] | None = None
+
+    def report(self, done: int, total: int, unit: str) -> None:
+        """How far the phase is; kept for the next redraw."""
+        self.latest = (done, total, unit)
 
     def arm(self) -> None:
         self.thread.start()
@@ -126,11 +175,21 @@ class _DelayedBar:
     def _draw(self) -> None:
         if self.done.wait(self.delay):
             return
-        self.progress.add_task(self.name, total=None, began=self.began)
+        task = self.progress.add_task(self.name, total=None, began=self.began, unit="")
         self.progress.start()
         self.started = True
-        while not self.done.wait(1 / REFRESH_PER_SECOND):
+        shown: tuple[int, int, str] | None = None
+        while True:
+            latest = self.latest
+            if latest is not None and latest != shown:
+                done, total, unit = latest
+                finishing = total > 0 and done >= total
+                description = f"{self.name} (read; building the tables)" if finishing else self.name
+                self.progress.update(task, completed=done, total=total, unit=unit, description=description)
+                shown = latest
             self.progress.refresh()
+            if self.done.wait(1 / REFRESH_PER_SECOND):
+                return
 
     def close(self) -> None:
         self.done.set()

@@ -117,6 +117,7 @@ def read(
     subject: str | None = None,
     lenient: bool = False,
     limits: ReadLimits | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> OwnershipData:
     """Read ownership data from any supported input, detected from its content as ``exposure check`` does.
 
@@ -129,6 +130,9 @@ def read(
             of the same names).
         limits: the caps and layout ready-made (as ``read_limits`` returns them), instead of the five
             keywords above.
+        progress: told ``(done, total, unit)`` as the read advances, from the reading thread: ``done`` of
+            ``total`` bytes of the input (a folder's files together), only ever growing, ending at
+            ``total`` when the read succeeds (see ``ownership.readers.progress``).
 
     Returns:
         The entities, the holdings (stakes as fractions 0..1) and the reader's warnings.
@@ -148,8 +152,27 @@ def read(
         raise PolicyError("give either limits or max_rows, max_input_mb, columns, subject and lenient, not both")
     if input_format not in readers.INPUT_FORMATS:
         raise PolicyError(f"input_format '{input_format}': use one of {', '.join(readers.INPUT_FORMATS)}")
-    # Looked up on the package at each call, so that a test can stand in for the reader.
-    return readers.read_input(Path(path), str(path), limits, input_format=input_format)
+    if progress is None:
+        # Looked up on the package at each call, so that a test can stand in for the reader.
+        return readers.read_input(Path(path), str(path), limits, input_format=input_format)
+    from ownership.readers.progress import measuring
+
+    with measuring(progress, _input_bytes(path)) as meter:
+        data = readers.read_input(Path(path), str(path), limits, input_format=input_format)
+        if meter is not None:
+            meter.finish()
+    return data
+
+
+def _input_bytes(path: str | os.PathLike[str]) -> int:
+    """The size of what reading ``path`` reads, in bytes (0 where it cannot be told: the read says why)."""
+    total = 0
+    for file in input_files(path):
+        try:
+            total += file.stat().st_size
+        except OSError:
+            pass
+    return total
 
 
 def input_files(path: str | os.PathLike[str]) -> list[Path]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ownership.errors import InputError, Location
 from ownership.model import OwnershipData
+from ownership.readers import progress
 from ownership.readers.cells.tables import DEFAULT_LIMITS, ReadLimits, file_kind
 from ownership.readers.detect import FORMATS, MULTI_FILE, Detected, detect, folder_files
 
@@ -85,7 +86,10 @@ def _read_detected(path: Path, name: str, found: Detected, limits: ReadLimits) -
 
         # The columnar reader knows no --columns, --subject or --lenient: those go to the row reader.
         fast = read_folder_fast(path, name, limits) if limits.layout.is_default else None
-        return fast if fast is not None else canonical.read(path, name, limits, "folder")
+        if fast is not None:
+            return fast
+        progress.again()  # the row reader reads the folder over
+        return canonical.read(path, name, limits, "folder")
     file, file_name = found.files[0], found.display[0]
     if fmt in ("workbook", "holdings-csv"):
         from ownership.readers import canonical
@@ -100,6 +104,7 @@ def _read_detected(path: Path, name: str, found: Detected, limits: ReadLimits) -
             fast = read_holdings_csv_fast(file, file_name, limits)
             if fast is not None:
                 return fast
+            progress.again()  # the row reader reads the file over
         return canonical.read(file, file_name, limits, fmt)
     if fmt == "bods":
         from ownership.readers import bods

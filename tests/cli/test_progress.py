@@ -232,3 +232,101 @@ def test_an_error_inside_a_phase_is_one_line_and_exit_2(
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
     assert not _bar_threads()
+
+
+# ------------------------------------------------------------------------------------- how far the reading is
+
+
+def _reading_in_steps(monkeypatch: pytest.MonkeyPatch, steps: int = 4) -> list[tuple[int, int, str]]:
+    """The reader reports a quarter of the input at a time, SLOW seconds apart, then reads it for real; the
+    returned list receives what the CLI's bar was told."""
+    from ownership.readers import progress as read_progress
+
+    real = readers.read_input
+    told: list[tuple[int, int, str]] = []
+
+    def in_steps(path: Path, *args: Any, **kwargs: Any) -> Any:
+        meter = read_progress.current()
+        assert meter is not None, "the CLI asked for no progress"
+        callback = meter.callback
+
+        def spy(done: int, total: int, unit: str) -> None:
+            told.append((done, total, unit))
+            callback(done, total, unit)
+
+        meter.callback = spy
+        for _ in range(steps):
+            time.sleep(SLOW)
+            read_progress.advance(meter.total // steps)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(readers, "read_input", in_steps)
+    monkeypatch.setattr(progress, "DELAY_SECONDS", 0.0)
+    return told
+
+
+def test_reading_shows_bytes_done_of_the_total_and_the_time_left(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, terminal: None
+) -> None:
+    plain = cli.run("check", cli.cap_table, "-j", "CN", "--format", "json")
+    told = _reading_in_steps(monkeypatch)
+    result = cli.run("check", cli.cap_table, "-j", "CN", "--format", "json")
+    assert result.exit_code == 1, result.stderr
+    size = Path(cli.cap_table).stat().st_size
+    done = [d for d, _, _ in told]
+    assert done == sorted(done)  # only growing...
+    assert told[-1] == (size, size, "bytes")  # ...to the input's size, once read
+    total = f"{size / 1e3:,.1f} kB"
+    assert f"{told[0][0] / 1e3:,.1f}/{total}" in result.stderr  # a quarter read
+    assert "left" in result.stderr  # the time left at the rate so far
+    assert result.stdout == plain.stdout  # nothing on stdout
+    assert not _bar_threads()
+
+
+def test_bar_amount_and_time_left_columns() -> None:
+    console, out = _terminal()
+    phases = Phases(console, delay=0)
+
+    def work(report: Callable[[int, int, str], None] | None) -> str:
+        assert report is not None
+        for k in range(1, 5):
+            report(k * 50_000_000, 200_000_000, "bytes")
+            time.sleep(SLOW)
+        return "read"
+
+    assert phases.run_measured("reading big", work) == "read"
+    text = out.getvalue()
+    assert "50.0/200.0 MB" in text
+    assert "150.0/200.0 MB" in text
+    assert "left" in text
+    assert "building the tables" in text  # everything read, the reader still at work
+    assert text.endswith("\x1b[2K")  # transient
+    assert not _bar_threads()
+
+
+def test_no_bar_no_measuring() -> None:
+    seen: list[object] = []
+    assert Phases(None, delay=0).run_measured("reading", lambda report: seen.append(report) or 7) == 7
+    assert seen == [None]  # the reader is given no callback: it measures nothing
+
+
+def test_reading_progress_is_silent_when_quiet_or_not_a_terminal(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = cli.run("check", cli.cap_table, "-j", "CN", "--format", "json")
+    from ownership.readers import progress as read_progress
+
+    asked: list[object] = []
+    real = readers.read_input
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        asked.append(read_progress.current())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(readers, "read_input", spy)
+    monkeypatch.setattr(progress, "DELAY_SECONDS", 0.0)
+    not_terminal = cli.run("check", cli.cap_table, "-j", "CN", "--format", "json")
+    monkeypatch.setattr(progress, "FORCE_TERMINAL", True)
+    quiet = cli.run("check", cli.cap_table, "-j", "CN", "--format", "json", "-q")
+    assert asked == [None, None]  # no meter: the readers count nothing
+    assert not_terminal.stderr == plain.stderr
+    assert quiet.stderr == ""
+    assert not_terminal.stdout == quiet.stdout == plain.stdout

@@ -371,7 +371,12 @@ def read_text_table(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMIT
     delimiter = _dialect(text)
     rows: list[tuple[int, list[Cell]]] = []
     csv.field_size_limit(max(limits.max_cell_chars, 131072))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    stream = io.StringIO(text, newline="")
+    reader = csv.reader(stream, delimiter=delimiter)
+    from ownership.readers import progress
+
+    meter = progress.current()
+    counted = 0
     # Rows are numbered by record, as a spreadsheet program shows the file: a quoted cell spanning lines is
     # one row, so the reader's line number runs ahead of the row number after it.
     record = 0
@@ -386,6 +391,11 @@ def read_text_table(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMIT
             if any(v.strip() for v in values):
                 rows.append((record, [Cell(v) for v in values]))
             start = reader.line_num + 1
+            if meter is not None and not record % 16384:
+                # The position in the text, as bytes of the file read so far.
+                reached = stream.tell() * len(data) // len(text)
+                meter.advance(reached - counted)
+                counted = reached
     except csv.Error as exc:
         problem = (
             f"has a cell longer than {limits.max_cell_chars:,} characters (usually a quote that is never closed)"
@@ -397,6 +407,8 @@ def read_text_table(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMIT
         ) from None
     if reader.line_num > first:
         _refuse_unclosed_quote(text, delimiter, display, record, first)
+    if meter is not None:
+        meter.advance(len(data) - counted)
     warnings: tuple[DataWarning, ...] = ()
     if decoded.note is not None:
         warnings = (DataWarning("encoding", decoded.note, Location(display)),)

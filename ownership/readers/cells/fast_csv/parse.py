@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from ownership.errors import DataWarning, InputError, Location
+from ownership.readers import progress
 from ownership.readers.cells.columns import Header, find_header
 from ownership.readers.cells.fast_csv.values import SPACES, Column, Decline
 from ownership.readers.cells.tables import Cell, RawTable, ReadLimits, _dialect
@@ -70,6 +71,7 @@ def parse(
     data: bytes, display: str, limits: ReadLimits, aliases: dict[str, frozenset[str]], required: tuple[str, ...]
 ) -> ParsedFile:
     """Parse one file, declining wherever the row reader could read it differently."""
+    size = len(data)
     data, warnings = _utf8(data, display)
     start = len(_BOM) if data.startswith(_BOM) else 0
     if b"\x00" in data:
@@ -132,6 +134,7 @@ def parse(
         table = table.filter(pa.array(keep))
         numbers = numbers[keep]
     columns = {field: table.column(k) for field, k in header.columns.items()}
+    progress.advance(size)
     return ParsedFile(display, header, header_table, columns, table.num_rows, numbers, table, warnings)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import warnings
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
@@ -26,6 +26,7 @@ from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import SHARED_STRINGS
 
 from ownership.errors import InputError
+from ownership.readers import progress
 from ownership.readers.cells.raw import (
     RawTable,
     ReadLimits,
@@ -126,11 +127,29 @@ def _read_sheet(
         raise Unsure("rows outside <sheetData>")
     grid = Grid(lambda: calamine.values(sheet.title), lambda: check_calamine_text(data))
     try:
-        scanned = read_rows(data, grid, book.styles, book.epoch)
+        scanned = read_rows(data, grid, book.styles, book.epoch, _reporter(archive, sheet.part))
     except DamagedCell as damaged:
         raise damaged.error(display, sheet.title) from None
     table = RawTable(display, sheet.title, scanned.rows, sheet_warnings(display, sheet.title, sheet.state))
     return mark_uncached(table, scanned.uncached) if scanned.uncached else table
+
+
+def _reporter(archive: zipfile.ZipFile, part: str) -> Callable[[int, int], None] | None:
+    """Read progress for one sheet, in bytes of the workbook file: the sheet's compressed part, in
+    proportion to the XML scanned (None when nobody asked for progress)."""
+    meter = progress.current()
+    if meter is None:
+        return None
+    share = archive.getinfo(part).compress_size
+    counted = 0
+
+    def scanned(done: int, size: int) -> None:
+        nonlocal counted
+        reached = share * done // max(1, size)
+        meter.advance(reached - counted)
+        counted = reached
+
+    return scanned
 
 
 class _Calamine:

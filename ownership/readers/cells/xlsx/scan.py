@@ -428,10 +428,17 @@ def last_row(data: bytes) -> int:
     return 0 if at < 0 else int(data[at + 8 : data.index(b'"', at + 8)])
 
 
-def read_rows(data: bytes, grid: Grid, styles: Sequence[Style], epoch: datetime) -> SheetRows:
+def read_rows(
+    data: bytes,
+    grid: Grid,
+    styles: Sequence[Style],
+    epoch: datetime,
+    scanned: Callable[[int, int], None] | None = None,
+) -> SheetRows:
     """Every row of ``data`` (from :func:`sheet_data`) with a non-blank cell, as openpyxl reads it: cells up
     to the row's last ``<c>``, blank for the gaps; values of openpyxl's types (int or float as written, a
     datetime for a date-formatted number, the error text for an error); shared strings from ``grid``.
+    ``scanned(done, size)`` hears how many bytes of ``data`` are read after each block of rows.
 
     Raises:
         Unsure: markup the scan does not read as openpyxl would, or a value openpyxl would refuse.
@@ -447,6 +454,8 @@ def read_rows(data: bytes, grid: Grid, styles: Sequence[Style], epoch: datetime)
     elements = 1
     valued = 0
     for start, end in _chunks(data):
+        if scanned is not None and start:
+            scanned(start, len(data))
         for row_text, letters, digits, attributes, value, inline, inline_text, other in _TOKEN.findall(
             data, start, end
         ):
