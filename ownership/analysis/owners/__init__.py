@@ -282,7 +282,7 @@ def owners_of(
         np.maximum.at(low, floors.holder[into], floors.low[into])
         np.maximum.at(high, floors.holder[into], floors.high[into])
     up = found_shares.upstream.copy()
-    up[x] = False
+    up[x] = bool(found_shares.low[x] > 0)  # listed only when it is its own ultimate owner
     top = found_shares.top & up
     listed = up if intermediates else top
     at = np.flatnonzero(listed & ((low > 0) | (high > 0) | top))
@@ -292,7 +292,7 @@ def owners_of(
         e = graph.entities[i]
         unrecorded = graph.unknown_owners is not None and bool(graph.unknown_owners[i])
         role = Role.INTERMEDIATE if not top[i] else (Role.OWNERS_UNKNOWN if unrecorded else Role.ULTIMATE)
-        c_low, c_high, controls = cascades[k]
+        c_low, c_high, controls = (1.0, 1.0, True) if i == x else cascades[k]
         look = Interval(float(low[i]), float(max(high[i], low[i])))
         casc = Interval(c_low, max(c_high, c_low))
         over, maybe = _over(policy, casc, look)
@@ -373,8 +373,9 @@ def _cascades(graph: EquityGraph, policy: Policy, x: int, at: IntArray) -> list[
     control_lists = {id(c): _Lists.of(c) for _, c in bounds if c is not None}
     for base, control in bounds:
         # Most owners taint nothing that is not tainted already: their figure is the rest plus their own stake.
+        # (An owner that taints the entity itself runs too: the entity may hold part of its own holders.)
         subject = eq.subject[out]
-        reaches = (subject != x) & ~base.tainted[subject] & passes_array(base.figure[subject] + eq.weight[out], t, comp)
+        reaches = ~base.tainted[subject] & passes_array(base.figure[subject] + eq.weight[out], t, comp)
         runs = np.zeros(n, dtype=np.bool_)
         runs[owner[reaches]] = True
         if control is not None:

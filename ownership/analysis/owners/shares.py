@@ -53,7 +53,8 @@ class Shares:
         upstream: per entity, whether a chain of holdings leads from it to X (X included).
         top: per entity, upstream with no holders of its own (the walk ends there).
         low: per entity, the share of X held through it (its look-through figure in X were it alone watched,
-            low stakes, nothing unnamed counted); 0 outside ``upstream`` and for X.
+            low stakes, nothing unnamed counted); 0 outside ``upstream`` and for X, unless X is an ultimate
+            owner (then X owns itself: 1).
         high: the same when every unnamed share may belong to it (capped at 1).
         unallocated: the share of X whose chain ends in shares no named holder holds.
         closed: the share of X whose chain ends in a group held only by its own members (no ultimate owner).
@@ -93,6 +94,10 @@ def shares(equity: Edges, remainder: FloatArray, x: int) -> Shares:
     low = np.zeros(n, dtype=np.float64)
     if stuck[x]:
         return Shares(upstream, top, low, low.copy(), 0.0, 1.0)
+    if not walk[x]:
+        # An ultimate owner owns itself, whole.
+        low[x] = 1.0
+        return Shares(upstream, top, low, low.copy(), 0.0, 0.0)
 
     nodes = np.flatnonzero(walk).astype(np.int64)
     k = nodes.size
