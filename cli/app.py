@@ -30,6 +30,7 @@ from cli.convert import InputFormatOpt, convert_command
 from cli.diff import diff_command
 from cli.explain import explain_command
 from cli.graph import graph_command
+from cli.owners import owners_command
 from ownership.api import ReadLimits
 from ownership.errors import DataWarning
 from ownership.model import Policy
@@ -351,6 +352,7 @@ def profiles_command(
 app.command("convert")(convert_command)
 app.command("graph")(graph_command)
 app.command("explain")(explain_command)
+app.command("owners")(owners_command)
 app.command("diff")(diff_command)
 
 
