@@ -31,15 +31,14 @@ import numpy.typing as npt
 from ownership.analysis.diff.model import Cause, CauseKind, Change
 from ownership.errors import ExposureError
 from ownership.model import Entity, Holding, OwnershipData, Policy, Stake
-from ownership.model.tables import EntityTable, HoldingTable
+from ownership.model.tables import EntityTable, HoldingTable, texts_at
 
 IntArray = npt.NDArray[np.int64]
 
-#: Per changed entity, at most this many candidate causes are measured by trials; beyond it the
-#: candidates are listed by how far their stake moved, unmeasured, and the change says so.
-MAX_CANDIDATES = 40
-#: Over a whole diff, at most this many re-checks are run; changes past it get their causes unmeasured.
-MAX_TRIALS = 4000
+#: At most this many differences (upstream of all the changed entities together) are measured by trials,
+#: two re-checks each; beyond it they are listed by how far their stake moved, unmeasured, and each change
+#: says so.
+MAX_CANDIDATES = 100
 #: Bounds in the order ``figures`` returns them.
 BOUNDS = ("cascade low", "cascade high", "lookthrough low", "lookthrough high")
 _DECIDING = {"cascade": (0, 1), "lookthrough": (2, 3), "either": (0, 1, 2, 3)}
@@ -94,25 +93,44 @@ class _Side:
             found = np.unique(found[~seen[found]])
             seen[found] = True
             frontier = found
-        ids_ = self.table.ids
-        return {ids_[int(k)] for k in np.flatnonzero(seen).tolist()}
+        return set(texts_at(self.table.ids, np.flatnonzero(seen)))
 
     def entity(self, entity_id: str) -> Entity | None:
         k = self.table.position.get(entity_id)
         return None if k is None else self.table[k]
 
     def holdings_into(self, subjects: set[str]) -> dict[HoldingKey, tuple[Holding, ...]]:
-        """The holdings in force into ``subjects``, grouped by holder, subject and declared-indirect."""
+        """The holdings in force into ``subjects``, grouped by holder, subject and declared-indirect (what a
+        check reads of them: stakes, votes, control; dates are settled already, places are not needed)."""
         position = self.table.position
+        at = np.array(sorted(position[s] for s in subjects if s in position), dtype=np.int64)
+        if not at.size:
+            return {}
+        starts, counts = self.indptr[at], self.indptr[at + 1] - self.indptr[at]
+        offsets = np.cumsum(counts) - counts
+        total = int(counts.sum())
+        rows = self.rows_of[np.arange(total) - np.repeat(offsets, counts) + np.repeat(starts, counts)]
+        t = self.holdings
+        holders = texts_at(self.table.ids, t.holder[rows])
+        held = texts_at(self.table.ids, t.subject[rows])
+
+        def stakes(low: npt.NDArray[np.float64] | None, high: npt.NDArray[np.float64] | None) -> list[Stake | None]:
+            if low is None or high is None:
+                return [None] * total
+            return [
+                None if lo != lo else Stake(lo, hi)
+                for lo, hi in zip(low[rows].tolist(), high[rows].tolist(), strict=True)
+            ]
+
+        equity = stakes(t.stake_low, t.stake_high)
+        votes = stakes(t.votes_low, t.votes_high)
+        control = [False] * total if t.control is None else t.control[rows].tolist()
+        indirect = [False] * total if t.indirect is None else t.indirect[rows].tolist()
         found: dict[HoldingKey, list[Holding]] = {}
-        for s in subjects:
-            k = position.get(s)
-            if k is None:
-                continue
-            for row in self.rows_of[self.indptr[k] : self.indptr[k + 1]].tolist():
-                h = self.holdings[row]
-                found.setdefault((h.holder, h.subject, h.indirect), []).append(h)
-        return {key: tuple(rows) for key, rows in found.items()}
+        for k in range(total):
+            h = Holding(holders[k], held[k], equity[k], votes[k], bool(control[k]), indirect=bool(indirect[k]))
+            found.setdefault((h.holder, h.subject, h.indirect), []).append(h)
+        return {key: tuple(rows_) for key, rows_ in found.items()}
 
 
 @dataclass(frozen=True)
@@ -216,15 +234,30 @@ class _Structure:
 
 
 class CauseFinder:
-    """Works out the causes of changes between two datasets checked under one rule."""
+    """Works out the causes of changes between two datasets checked under one rule.
+
+    The trials are shared: every changed entity's figures are read from the same re-checks of the union of
+    their upstream structures, each trial applying (or undoing) one difference, so the number of re-checks
+    grows with the differences, not with the entities they change. A difference outside an entity's own
+    upstream cannot move it and is not offered as its cause.
+    """
 
     def __init__(self, old: OwnershipData, new: OwnershipData, policy: Policy) -> None:
         self.old_data, self.new_data, self.policy = old, new, policy
         self.old, self.new = _Side.of(old, policy), _Side.of(new, policy)
         self.trials = 0
 
-    def figures(self, data: OwnershipData, entity: str) -> npt.NDArray[np.float64] | None:
-        """The entity's four figure bounds (``BOUNDS``) when ``data`` is checked; None if it cannot be."""
+    def _closure(self, ids: set[str]) -> set[str]:
+        """``ids`` and everything upstream of them on either side (repeated until nothing is added: a party
+        upstream only in the new data may have holders only in the old)."""
+        while True:
+            grown = self.old.upstream(ids) | self.new.upstream(ids)
+            if grown == ids:
+                return ids
+            ids = grown
+
+    def figures(self, data: OwnershipData, entities: Sequence[str]) -> dict[str, npt.NDArray[np.float64]] | None:
+        """Each entity's four figure bounds (``BOUNDS``) when ``data`` is checked; None if it cannot be."""
         import ownership.pipeline as pipeline
 
         self.trials += 1
@@ -233,82 +266,112 @@ class CauseFinder:
         except ExposureError:
             return None
         f = result.figures
-        i = result.verdicts.entities.position[entity]
-        return np.array(
-            [f.cascade_low[i], f.cascade_high[i], f.lookthrough_low[i], f.lookthrough_high[i]], dtype=np.float64
-        )
+        position = result.verdicts.entities.position
+        at = np.array([position[e] for e in entities], dtype=np.int64)
+        table = np.stack([f.cascade_low[at], f.cascade_high[at], f.lookthrough_low[at], f.lookthrough_high[at]], axis=1)
+        return {e: table[k] for k, e in enumerate(entities)}
 
-    def explain(self, change: Change, method: str) -> Change:
-        """``change`` with its causes (and a note when they are partial or could not be measured)."""
-        if change.old is None or change.new is None:
-            return change
-        ids: set[str] = {change.id}
-        while True:
-            grown = self.old.upstream(ids) | self.new.upstream(ids)
-            if grown == ids:
-                break
-            ids = grown
+    def explain_all(self, changes: Sequence[Change], method: str) -> list[Change]:
+        """``changes`` with their causes (and a note where they are partial or could not be measured)."""
+        wanted = [c for c in changes if c.old is not None and c.new is not None]
+        if not wanted:
+            return list(changes)
+        ids = self._closure({c.id for c in wanted})
         old_entities = {i: self.old.entity(i) for i in ids}
         new_entities = {i: self.new.entity(i) for i in ids}
         old_rows = self.old.holdings_into(ids)
         new_rows = self.new.holdings_into(ids)
         candidates = _candidates(old_rows, new_rows, old_entities, new_entities)
-        if not candidates:
-            return replace(change, note="no holding or country upstream of it changed")
-
-        def merged(first: Mapping[str, Entity | None], second: Mapping[str, Entity | None]) -> dict[str, Entity]:
-            out: dict[str, Entity] = {}
-            for i in sorted(ids):
-                e = first[i] or second[i]
-                if e is not None:
-                    out[i] = e
-            return out
-
-        before = _Structure(merged(old_entities, new_entities), old_rows, self.old_data)
-        after = _Structure(merged(new_entities, old_entities), new_rows, self.new_data)
-        by_move = sorted(candidates, key=lambda c: -c.moved)
-        if len(candidates) > MAX_CANDIDATES or self.trials + 2 * len(candidates) + 2 > MAX_TRIALS:
-            why = (
+        before = _Structure(_parties(ids, old_entities, new_entities), old_rows, self.old_data)
+        after = _Structure(_parties(ids, new_entities, old_entities), new_rows, self.new_data)
+        names = [c.id for c in wanted]
+        measured: dict[int, tuple[dict[str, npt.NDArray[np.float64]] | None, ...]] = {}
+        base: tuple[dict[str, npt.NDArray[np.float64]] | None, ...] = (None, None)
+        unmeasured = ""
+        if len(candidates) > MAX_CANDIDATES:
+            unmeasured = (
                 f"{len(candidates)} differences upstream, more than the {MAX_CANDIDATES} measured one at a time"
-                if len(candidates) > MAX_CANDIDATES
-                else f"the diff's budget of {MAX_TRIALS} re-checks is spent"
             )
-            return replace(
-                change, causes=tuple(c.cause for c in by_move), note=f"causes listed by stake moved, unmeasured: {why}"
-            )
-        base_old = self.figures(before.data(), change.id)
-        base_new = self.figures(after.data(), change.id)
-        if base_old is None or base_new is None:
-            return replace(
-                change,
-                causes=tuple(c.cause for c in by_move),
-                note="causes listed by stake moved, unmeasured: the upstream structure alone could not be checked",
-            )
-        total = base_new - base_old
-        deciding = _DECIDING.get(method, (0, 1, 2, 3))
-        pool = deciding if np.abs(total[list(deciding)]).max() > _EPS else (0, 1, 2, 3)
-        main = max(pool, key=lambda b: (abs(float(total[b])), -b))
-        measured: list[tuple[float, float, _Candidate]] = []
-        for c in candidates:
-            forward = self.figures(before.with_change(c, after), change.id)
-            backward = self.figures(after.with_change(c, before), change.id)
-            parts = [
-                p
-                for p in (
-                    None if forward is None else forward - base_old,
-                    None if backward is None else base_new - backward,
-                )
-                if p is not None
-            ]
-            if not parts:
-                measured.append((0.0, 0.0, c))
+        else:
+            base = (self.figures(before.data(), names), self.figures(after.data(), names))
+            if base[0] is None or base[1] is None:
+                unmeasured = "the upstream structure alone could not be checked"
+            else:
+                for k, c in enumerate(candidates):
+                    measured[k] = (
+                        self.figures(before.with_change(c, after), names),
+                        self.figures(after.with_change(c, before), names),
+                    )
+        out: dict[str, Change] = {}
+        for change in wanted:
+            own = self._closure({change.id})
+            mine = [k for k, c in enumerate(candidates) if _location(c) in own]
+            if not mine:
+                out[change.id] = replace(change, note="no holding or country upstream of it changed")
                 continue
-            effect = np.mean(parts, axis=0)
-            effect[np.abs(effect) < 1e-12] = 0.0
-            measured.append((float(effect[main]), float(np.abs(effect).max()), c))
-        moving = [m for m in measured if m[1] > _EPS]
-        chosen = moving or measured
-        chosen.sort(key=lambda m: (-abs(m[0]), -m[1], -m[2].moved))
-        causes = tuple(replace(c.cause, explains=value, bound=BOUNDS[main]) for value, _, c in chosen)
-        note = "" if moving else "no single difference upstream moves its figures alone"
-        return replace(change, causes=causes, note=note)
+            if unmeasured:
+                listed = sorted(mine, key=lambda k: -candidates[k].moved)
+                out[change.id] = replace(
+                    change,
+                    causes=tuple(candidates[k].cause for k in listed),
+                    note=f"causes listed by stake moved, unmeasured: {unmeasured}",
+                )
+                continue
+            out[change.id] = _credited(change, method, base, {k: measured[k] for k in mine}, candidates)
+        return [out.get(c.id, c) for c in changes]
+
+
+def _location(c: _Candidate) -> str:
+    """Where a difference sits: the subject of a holding, or the party that changed."""
+    if c.holding is not None:
+        return c.holding[1]
+    return c.entity or ""
+
+
+def _parties(
+    ids: set[str], first: Mapping[str, Entity | None], second: Mapping[str, Entity | None]
+) -> dict[str, Entity]:
+    """Every party of ``ids`` as ``first`` has it, else as ``second`` does (a party on one side only)."""
+    out: dict[str, Entity] = {}
+    for i in sorted(ids):
+        e = first[i] or second[i]
+        if e is not None:
+            out[i] = e
+    return out
+
+
+Trial = dict[str, npt.NDArray[np.float64]] | None
+
+
+def _credited(
+    change: Change,
+    method: str,
+    base: tuple[Trial, ...],
+    trials: Mapping[int, tuple[Trial, ...]],
+    candidates: Sequence[_Candidate],
+) -> Change:
+    """The change with each candidate credited the average of its two one-at-a-time effects (see the module
+    docstring), on the deciding bound that moved most."""
+    old_base, new_base = base
+    assert old_base is not None and new_base is not None
+    start, end = old_base[change.id], new_base[change.id]
+    total = end - start
+    deciding = _DECIDING.get(method, (0, 1, 2, 3))
+    pool = deciding if np.abs(total[list(deciding)]).max() > _EPS else (0, 1, 2, 3)
+    main = max(pool, key=lambda b: (abs(float(total[b])), -b))
+    scored: list[tuple[float, float, _Candidate]] = []
+    for k, (forward, backward) in trials.items():
+        parts = []
+        if forward is not None:
+            parts.append(forward[change.id] - start)
+        if backward is not None:
+            parts.append(end - backward[change.id])
+        effect = np.mean(parts, axis=0) if parts else np.zeros(4)
+        effect[np.abs(effect) < _EPS] = 0.0
+        scored.append((float(effect[main]), float(np.abs(effect).max()), candidates[k]))
+    moving = [m for m in scored if m[1] > _EPS]
+    chosen = moving or scored
+    chosen.sort(key=lambda m: (-abs(m[0]), -m[1], -m[2].moved))
+    causes = tuple(replace(c.cause, explains=value, bound=BOUNDS[main]) for value, _, c in chosen)
+    note = "" if moving else "no single difference upstream moves its figures alone"
+    return replace(change, causes=causes, note=note)

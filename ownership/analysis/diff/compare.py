@@ -103,7 +103,7 @@ def compare(
         from ownership.analysis.diff.causes import CauseFinder
 
         finder = CauseFinder(old_input, new_input, rule)
-        explained = [finder.explain(c, sn.method) for c in changes[:MAX_EXPLAINED]]
+        explained = finder.explain_all(changes[:MAX_EXPLAINED], sn.method)
         rest = [
             Change(c.id, c.name, c.old, c.new, c.decides, note=f"not explained: only the first {MAX_EXPLAINED} are")
             for c in changes[MAX_EXPLAINED:]
