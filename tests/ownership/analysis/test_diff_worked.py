@@ -222,3 +222,20 @@ def test_a_negative_min_change_is_refused() -> None:
     countries = {"P": "CN", "S": "SG"}
     with pytest.raises(ownership.PolicyError, match="min-change"):
         run(data([("P", "S", 30)], countries), data([("P", "S", 30)], countries), min_change=-1)
+
+
+def test_past_the_limit_the_causes_are_listed_unmeasured(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With room to measure only one difference, the two of the aggregation example are listed by how far
+    # their stake moved (P2's 20 points before P1's 5), unmeasured, and the change says so.
+    from ownership.analysis.diff import causes
+
+    monkeypatch.setattr(causes, "MAX_CANDIDATES", 1)
+    countries = {"P1": "CN", "P2": "CN", "Q": "US", "S": "SG"}
+    diff = run(
+        data([("P1", "S", 30), ("Q", "S", 70)], countries),
+        data([("P1", "S", 35), ("P2", "S", 20), ("Q", "S", 45)], countries),
+    )
+    (change,) = diff.changes
+    assert [c.holder for c in change.causes] == ["Q", "P2", "P1"]  # Q moved 25 points, P2 20, P1 5
+    assert all(c.explains is None for c in change.causes)
+    assert change.note.startswith("causes listed by stake moved, unmeasured: 3 differences upstream")
