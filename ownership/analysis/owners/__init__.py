@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray
     from ownership.model.tables import EntityTable, HoldingTable
     from ownership.prepare.graph import EquityGraph
+    from ownership.result import CheckResult
 
 
 class Role(StrEnum):
@@ -502,9 +503,27 @@ def owners(
     )
 
 
+def owners_of_targets(result: CheckResult) -> tuple[Owners, ...]:
+    """The owners of each entity a check names as deciding (``--entity``), under the check's own rule, for
+    the audit reports' Owners section; empty when the check names none."""
+    if not result.targets:
+        return ()
+    data = OwnershipData(result.verdicts.entities, result.holdings, result.source)
+    return tuple(owners_of(data, target, result.policy, fail_on=result.fail_on) for target in result.targets)
+
+
 def ultimate_total(found: Owners) -> float:
     """The sum of the ultimate owners' low shares (fraction; at most 1 less the unallocated share)."""
     return float(sum(o.lookthrough.low for o in found.ultimate))
 
 
-__all__: Sequence[str] = ["Owner", "Owners", "Role", "owners", "owners_of", "ultimate_total", "upstream_data"]
+__all__: Sequence[str] = [
+    "Owner",
+    "Owners",
+    "Role",
+    "owners",
+    "owners_of",
+    "owners_of_targets",
+    "ultimate_total",
+    "upstream_data",
+]

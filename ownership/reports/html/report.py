@@ -207,6 +207,14 @@ def _explained(checks: CheckSet, order: Sequence[int]) -> list[int]:
     return wanted
 
 
+def _owners(result: CheckResult) -> str:
+    """The Owners section for the entities named with --entity (empty without them)."""
+    from ownership.analysis.owners import owners_of_targets
+    from ownership.reports.html.owners import owners_section
+
+    return owners_section(owners_of_targets(result))
+
+
 def render_html(results: CheckResult | CheckSet, generated_at: datetime, provenance: Provenance | None = None) -> str:
     """The report as one HTML document (figures in percent); with several rules, a status column per rule.
 
@@ -251,6 +259,7 @@ def render_html(results: CheckResult | CheckSet, generated_at: datetime, provena
         f'<section id="explanations"><h2>Why: flagged, possible and named entities ({len(explained)})</h2>',
         *sections,
         "</section>",
+        _owners(result),
         '<section id="warnings"><h2>Warnings</h2>',
         warnings_table(checks),
         "</section>",

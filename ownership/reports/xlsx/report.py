@@ -1,6 +1,7 @@
 """The audit report workbook (``-o report.xlsx``): what a compliance officer files with a decision.
 
-Sheets: Summary, Entities, Chains, Derivation, Warnings, Holdings as read, Policy. Figures are fractions
+Sheets: Summary, Owners (of the entities named with --entity), Entities, Chains, Derivation, Warnings,
+Holdings as read, Policy. Figures are fractions
 0..1 in cells with a percent format, dates are dates, and text from the input is always inert text. The
 same result and ``generated_at`` give the same bytes.
 """
@@ -90,6 +91,7 @@ def write_xlsx(
             write(workbook.create_sheet(title), checks)
         if provenance is not None and provenance.files:
             write_files(workbook.create_sheet("Files read"), checks, provenance)
+        _write_owners(workbook, checks)
 
         utc = generated_at.astimezone(UTC).replace(tzinfo=None)
         props = workbook.properties
@@ -107,6 +109,16 @@ def write_xlsx(
         _with_fixed_times(data, max(generated_at, _ZIP_EPOCH), poured, sink)
     finally:
         forget_rows()
+
+
+def _write_owners(workbook: Workbook, checks: CheckSet) -> None:
+    """An Owners sheet, after Summary, when the check names entities with --entity."""
+    from ownership.analysis.owners import owners_of_targets
+    from ownership.reports.xlsx.owners import write_owners
+
+    found = owners_of_targets(checks.primary)
+    if found:
+        write_owners(workbook.create_sheet("Owners", 1), found)
 
 
 def _save(workbook: Workbook) -> bytes:
