@@ -14,6 +14,7 @@ from rich.console import Console
 from cli import options as o
 from cli.common import guarded, refuse_overwriting_input, resolve_policies, run_checks, write_atomically
 from cli.convert import InputFormatOpt
+from cli.spark import Engine, EngineOpt, SparkConf, SparkMaster, refuse_spark_only, spark_upstream_checks
 from ownership.api import ReadLimits
 from ownership.errors import PolicyError
 
@@ -55,6 +56,9 @@ def explain_command(
     subject: o.Subject = None,
     columns: o.ColumnsOpt = [],  # noqa: B006
     lenient: o.Lenient = False,
+    engine: Engine = EngineOpt.memory,
+    spark_master: SparkMaster = None,
+    spark_conf: SparkConf = [],  # noqa: B006
 ) -> None:
     """Explain why ENTITY in INPUT is home, flagged, possible or clear: the rule in plain words, the cascade
     step by step, and the largest look-through chains.
@@ -62,7 +66,9 @@ def explain_command(
     Exit codes as for `check`, with ENTITY the only entity that decides: 0 clear (or possible), 1 flagged
     or home, 2 the input or options could not be used.
     """
-    refuse_overwriting_input(output, input_path)
+    refuse_spark_only(engine, spark_master, spark_conf)
+    if engine is EngineOpt.memory:
+        refuse_overwriting_input(output, input_path)
 
     def run() -> int:
         from ownership.reports.explanation import (
@@ -76,7 +82,10 @@ def explain_command(
         )
         limits = o.read_limits(max_rows, max_input_mb, subject=subject, columns=columns, lenient=lenient)
         try:
-            results = run_checks(input_path, input_format.value, limits, policies, watch_warnings, [entity]).results
+            if engine is EngineOpt.spark:
+                results = spark_upstream_checks(input_path, entity, policies, watch_warnings, spark_master, spark_conf)
+            else:
+                results = run_checks(input_path, input_format.value, limits, policies, watch_warnings, [entity]).results
         except PolicyError as exc:
             if "is not an entity id or name" not in exc.reason:
                 raise

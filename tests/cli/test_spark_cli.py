@@ -34,3 +34,75 @@ def test_convert_refuses_an_output_that_is_neither(cli: Any, tmp_path: Path) -> 
     result = cli.run("convert", cli.cap_table, "-o", tmp_path / "out.xlsx", "--format", "csv")
     assert result.exit_code == 2 and "writes a folder" in result.output
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_spark_options_need_the_spark_engine(cli: Any) -> None:
+    result = cli.run("check", cli.cap_table, "-j", "CN", "--spark-master", "local[2]")
+    assert result.exit_code == 2 and "apply with --engine spark only" in result.output
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("s3a:/bucket/data", "s3a://bucket/data"),
+        ("hdfs:/namenode:8020/x", "hdfs://namenode:8020/x"),
+        ("file:/tmp/data", "file:///tmp/data"),
+        ("/tmp/data", "/tmp/data"),
+        ("data/folder", "data/folder"),
+    ],
+)
+def test_uris_keep_their_slashes(given: str, expected: str) -> None:
+    from cli.spark import data_uri
+
+    # A path argument folds "s3a://" into "s3a:/"; Spark needs the scheme as written.
+    assert data_uri(Path(given)) == expected
+
+
+@pytest.fixture(scope="module")
+def sample_folder(cli: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("spark") / "sample"
+    result = cli.run("convert", cli.cap_table, "-o", f"{folder}/", "-q")
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def test_check_on_spark_matches_the_sample(cli: Any, spark: Any, sample_folder: Path, tmp_path: Path) -> None:
+    import json
+
+    out = tmp_path / "out"
+    result = cli.run("check", sample_folder, "-j", "CN", "--engine", "spark", "-o", out, "--as-of", "2026-11-24")
+    # The sample is flagged (README): exit 1, as the in-memory check.
+    assert result.exit_code == 1, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["schema"] == "exposure.check/1" and summary["engine"] == "spark"
+    memory = cli.run("check", cli.cap_table, "-j", "CN", "--format", "json", "--as-of", "2026-11-24")
+    expected = json.loads(memory.stdout)["summary"]
+    assert {k: summary["summary"][k] for k in ("entities", "home", "flagged", "possible", "clear", "verdict")} == {
+        k: expected[k] for k in ("entities", "home", "flagged", "possible", "clear", "verdict")
+    }
+    table = {r["id"]: r for r in pq.read_table(out / "entities").to_pylist()}
+    assert table["HELIO-SG"]["status"] == "flagged"
+    assert (table["HELIO-SG"]["cascade_low_pct"], table["HELIO-SG"]["cascade_high_pct"]) == (56.0, 64.0)
+    assert table["HELIO-SG"]["lookthrough_low_pct"] == pytest.approx(100 * 0.36 / 0.972, abs=1e-6)
+    # Nothing already there is replaced: a second run into the same folder stops.
+    again = cli.run("check", sample_folder, "-j", "CN", "--engine", "spark", "-o", out)
+    assert again.exit_code == 2 and "nothing is replaced" in again.output
+
+
+def test_spark_refuses_what_it_does_not_support(cli: Any, spark: Any, sample_folder: Path, tmp_path: Path) -> None:
+    result = cli.run("check", sample_folder, "-j", "CN", "--profile", "uk", "--engine", "spark", "-o", tmp_path / "o")
+    assert result.exit_code == 2
+    assert "aggregate = false" in result.output and "--engine memory" in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_explain_on_spark_gives_the_memory_explanation(cli: Any, spark: Any, sample_folder: Path) -> None:
+    import json
+
+    args = ("HELIO-SG", "-j", "CN", "--format", "json", "--as-of", "2026-11-24")
+    on_spark = cli.run("explain", sample_folder, *args, "--engine", "spark")
+    in_memory = cli.run("explain", cli.cap_table, *args)
+    assert on_spark.exit_code == in_memory.exit_code == 1, on_spark.output
+    spark_doc, memory_doc = json.loads(on_spark.stdout), json.loads(in_memory.stdout)
+    for key in ("status", "cascade_pct", "lookthrough_pct"):
+        assert spark_doc["entity"][key] == memory_doc["entity"][key]
