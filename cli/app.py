@@ -175,11 +175,34 @@ def check(
     wide: o.Wide = False,
 ) -> None:
     """Check INPUT: for every entity, is it owned beyond the threshold by the watched jurisdictions?
+    engine: Engine = EngineOpt.memory,
+    spark_master: SparkMaster = None,
+    spark_conf: SparkConf = [],  # noqa: B006
 
     Exit codes: 0 nothing deciding is home or flagged; 1 something is; 2 the input or options could not be used.
     """
     report_format = _report_format(fmt, output)
     refuse_overwriting_input(output, input_path)
+    refuse_spark_only(engine, spark_master, spark_conf)
+    if engine is EngineOpt.spark:
+        raise typer.Exit(
+            guarded(
+                lambda: run_spark_check(
+                    input_path,
+                    profile,
+                    policy_path,
+                    flags,
+                    no_policy_file,
+                    entity,
+                    output,
+                    fmt,
+                    spark_master,
+                    spark_conf,
+                    quiet,
+                ),
+                debug,
+            )
+        )
 
     def run() -> int:
         policies, chosen_fail_on, watch_warnings = resolve_policies(
