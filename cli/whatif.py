@@ -24,7 +24,6 @@ from cli.common import (
 from cli.convert import InputFormatOpt
 from ownership.errors import PolicyError
 
-
 #: The help panel of the scenario options.
 SCENARIO_PANEL = "Scenario"
 
