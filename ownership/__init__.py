@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ownership.analysis.diff.api import diff
     from ownership.analysis.diff.model import Diff
     from ownership.analysis.owners import Owners, owners
+    from ownership.analysis.whatif import WhatIf, whatif
     from ownership.api import Explanation, check, explain, from_frames, read
     from ownership.errors import DataWarning, ExposureError, InputError, PolicyError
     from ownership.model import OwnershipData, Policy
@@ -43,6 +44,8 @@ _HOMES = {
     "Diff": "ownership.analysis.diff.model",
     "owners": "ownership.analysis.owners",
     "Owners": "ownership.analysis.owners",
+    "whatif": "ownership.analysis.whatif.api",
+    "WhatIf": "ownership.analysis.whatif.analysis",
     "Explanation": "ownership.api",
     "CheckResult": "ownership.result",
     "EntityVerdict": "ownership.result",
@@ -70,12 +73,14 @@ __all__ = [
     "PolicyError",
     "Status",
     "Summary",
+    "WhatIf",
     "check",
     "diff",
     "explain",
     "from_frames",
     "owners",
     "read",
+    "whatif",
 ]
 
 
