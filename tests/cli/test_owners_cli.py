@@ -144,3 +144,15 @@ def test_the_sample_through_the_installed_command() -> None:
     doc = json.loads(done.stdout)
     assert round(doc["ultimate_total_pct"] + doc["unallocated_pct"], 6) == 100.0
     assert doc["unallocated_pct"] == pytest.approx(8.230453, abs=1e-6)  # 8% / 0.972, the HELIO-JP loop
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_help_reads_well(width: int) -> None:
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    result = CliRunner().invoke(app, ["owners", "--help"], env={"COLUMNS": str(width), "NO_COLOR": "1"})
+    assert result.exit_code == 0
+    assert "--entity" in result.stdout and "--all" in result.stdout and "--threshold" in result.stdout
+    assert "<bool>" not in result.stdout and "…" not in result.stdout
