@@ -249,6 +249,7 @@ def owners_of(
         InputError: the entity's upstream part cannot be evaluated (over-allocated stakes not allowed).
     """
     from ownership.analysis.owners.shares import shares
+    from ownership.model import passes
     from ownership.pipeline import check
     from ownership.prepare.graph import build_graph
 
@@ -277,11 +278,15 @@ def owners_of(
     found_shares = shares(graph.equity, graph.remainder, x)
     low, high = found_shares.low.copy(), found_shares.high.copy()
     floors = graph.floors
+    floor_low, floor_high = np.zeros(graph.n), np.zeros(graph.n)
     if floors is not None:
-        # A declared indirect interest in the entity is a floor under the declaring holder's share.
+        # A declared indirect interest in the entity is a floor under the declaring holder's share, and
+        # under its cascade figure (the holder is the one watched party, so tainted): docs/rules.md 3.3.
         into = floors.subject == x
-        np.maximum.at(low, floors.holder[into], floors.low[into])
-        np.maximum.at(high, floors.holder[into], floors.high[into])
+        np.maximum.at(floor_low, floors.holder[into], floors.low[into])
+        np.maximum.at(floor_high, floors.holder[into], floors.high[into])
+        np.maximum(low, floor_low, out=low)
+        np.maximum(high, floor_high, out=high)
     up = found_shares.upstream.copy()
     up[x] = bool(found_shares.low[x] > 0)  # listed only when it is its own ultimate owner
     top = found_shares.top & up
@@ -294,6 +299,9 @@ def owners_of(
         unrecorded = graph.unknown_owners is not None and bool(graph.unknown_owners[i])
         role = Role.INTERMEDIATE if not top[i] else (Role.OWNERS_UNKNOWN if unrecorded else Role.ULTIMATE)
         c_low, c_high, controls = (1.0, 1.0, True) if i == x else cascades[k]
+        if floor_low[i] > c_low or floor_high[i] > c_high:
+            c_low, c_high = max(c_low, float(floor_low[i])), max(c_high, float(floor_high[i]))
+            controls = controls or passes(c_low, policy.pass_threshold, policy.pass_comparison)
         look = Interval(float(low[i]), float(max(high[i], low[i])))
         casc = Interval(c_low, max(c_high, c_low))
         over, maybe = _over(policy, casc, look)

@@ -225,3 +225,14 @@ def test_home_owners_and_the_status_under_a_watched_country() -> None:
 def test_an_unknown_entity_is_a_policy_error() -> None:
     with pytest.raises(ownership.PolicyError, match="NOPE"):
         ownership.owners(data(CHAIN), "NOPE")
+
+
+def test_a_declared_indirect_interest_is_a_floor_under_the_owner_s_figures() -> None:
+    # P holds 50% of H, which holds 50% of T: a chain of 25%. P also declares an indirect interest of 40%
+    # in T, so its share is at least 40% (as check says with P watched), and so is its cascade figure.
+    base = data([("P", "H", 50), ("Q", "H", 50), ("H", "T", 50), ("R", "T", 50)])
+    declared = Holding("P", "T", Stake.exact(0.4), indirect=True)
+    found = ownership.owners(OwnershipData(base.entities, (*base.holdings, declared), base.source), "T")
+    p = next(o for o in found.owners if o.entity.id == "P")
+    assert (p.lookthrough.low, p.cascade.low) == (0.4, 0.4)
+    assert any(w.code == "declared_indirect" for w in found.warnings)
