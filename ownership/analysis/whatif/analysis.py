@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -173,7 +174,7 @@ class Upstream:
     holdings: list[Holding]
     position: int
 
-    @property
+    @cached_property
     def index(self) -> dict[str, int]:
         """Entity id -> index among ``entities``."""
         return {e.id: k for k, e in enumerate(self.entities)}

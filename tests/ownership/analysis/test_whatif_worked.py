@@ -69,8 +69,13 @@ def test_direct_stake() -> None:
 def test_chain_through_a_majority_owned_intermediary_either_link_cures() -> None:
     # P (CN) -70-> S, U1 -30-> S, S -60-> X, U2 -40-> X: S tainted (70%), X cascade 60% -> flagged.
     data = _data(
-        [("P", "person", "CN"), ("U1", "company", "US"), ("U2", "company", "US"), ("S", "company", "US")]
-        + [("X", "company", "US")],
+        [
+            ("P", "person", "CN"),
+            ("U1", "company", "US"),
+            ("U2", "company", "US"),
+            ("S", "company", "US"),
+            ("X", "company", "US"),
+        ],
         [("P", "S", 70), ("U1", "S", 30), ("S", "X", 60), ("U2", "X", 40)],
     )
     w = whatif(data, "X", jurisdictions=["CN"])
