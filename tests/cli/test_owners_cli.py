@@ -156,3 +156,22 @@ def test_help_reads_well(width: int) -> None:
     assert result.exit_code == 0
     assert "--entity" in result.stdout and "--all" in result.stdout and "--threshold" in result.stdout
     assert "<bool>" not in result.stdout and "…" not in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_every_input_format_gives_the_same_owners(tmp_path: Path, cli: Any, fmt: str) -> None:
+    countries = {"P": "CN", "Q": "US", "H": "HK", "R": "US", "T": "SG"}
+    path = cli.write_case(tmp_path, countries, [(h, s, p) for h, _, s, _, p in ROWS], fmt)
+    _, doc = cli.run_json("owners", path, "--entity", "T", "--unrecorded-holders", "ultimate")
+    assert [(o["id"], o["lookthrough_pct"]["low"]) for o in doc["owners"]] == [("R", 50.0), ("P", 24.0), ("Q", 16.0)]
+
+
+def test_a_followthemoney_file(cli: Any) -> None:
+    # Acme (GB) is 35% held by Pearl River (HK), itself 55% held by Shenzhen Capital (CN) and 45% by an owner
+    # the file does not describe, and 20% directly by Shenzhen Capital: 0.35 x 0.55 + 0.20 = 39.25%; the
+    # undescribed owner 0.35 x 0.45 = 15.75%, its owners unknown; with Acme's own 45% unallocated, 60.75% has
+    # no named ultimate holder.
+    _, doc = cli.run_json("owners", cli.repo / "tests/fixtures/ftm/group.ftm.json", "--entity", "acme", "-j", "CN")
+    owners = {o["id"]: (o["role"], o["lookthrough_pct"]["low"]) for o in doc["owners"]}
+    assert owners == {"szcap": ("ultimate", 39.25), "nominee-1": ("owners_unknown", 15.75)}
+    assert doc["unallocated_pct"] == 60.75 and doc["entity"]["status"] == "flagged"
