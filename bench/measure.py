@@ -32,10 +32,13 @@ class Measured:
 
     @property
     def ok(self) -> bool:
-        """Finished with exit code 0 or 1 (1 means something is flagged, which is an answer, not a failure)."""
-        return self.returncode in (0, 1)
+        """Finished with exit code 0 or 1 (1 means something is flagged, which is an answer, not a failure),
+        and not by an uncaught exception, which Python also ends with exit code 1."""
+        return self.returncode in (0, 1) and "Traceback (most recent call last)" not in self.stderr
 
     def problem(self) -> str:
+        if self.returncode == 1 and not self.ok:
+            return "crashed: " + (self.stderr.strip().splitlines() or ["?"])[-1][:100]
         if self.killed == "memory":
             return f"killed past the memory limit ({self.peak_mb:,.0f} MB)"
         if self.timed_out:

@@ -91,3 +91,11 @@ def test_a_process_past_the_memory_cap_is_killed(tmp_path: Path) -> None:
     assert measured.seconds < 20
     assert not measured.ok
     assert "memory limit" in measured.problem()
+
+
+def test_a_crash_is_not_an_answer(tmp_path: Path) -> None:
+    # Python ends an uncaught exception with exit code 1, which exposure uses for "flagged".
+    measured = measure([sys.executable, "-c", "import no_such_module_here"], tmp_path, timeout=60)
+    assert measured.returncode == 1
+    assert not measured.ok
+    assert measured.problem().startswith("crashed: ModuleNotFoundError")
