@@ -514,8 +514,8 @@ def owners(
 def owners_of_targets(result: CheckResult) -> tuple[Owners, ...]:
     """The owners of each entity a check names as deciding (``--entity``), under the check's own rule, for
     the audit reports' Owners section; empty when the check names none."""
-    if not result.targets:
-        return ()
+    if not result.targets or not result.holdings:
+        return ()  # nothing named, or a result that does not carry its holdings (nothing to trace)
     data = OwnershipData(result.verdicts.entities, result.holdings, result.source)
     return tuple(owners_of(data, target, result.policy, fail_on=result.fail_on) for target in result.targets)
 
