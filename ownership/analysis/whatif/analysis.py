@@ -253,8 +253,8 @@ _BATCH_ROWS = 200_000
 #: Copies of the upstream part in one batched check at most.
 _BATCH_COPIES = 400
 #: Holdings checked in all (copies times the part's holdings) before questions are left unasked; about
-#: ten seconds of checking. The answer then says which holdings were not examined.
-WORK_LIMIT = 3_000_000
+#: a check of a million holdings, a few seconds. The answer then says which holdings were not examined.
+WORK_LIMIT = 1_000_000
 
 
 class _Asker:
@@ -526,6 +526,7 @@ class _Reach:
     low_carries: npt.NDArray[np.bool_] | None
     high_carries: npt.NDArray[np.bool_] | None
     subject_empty: npt.NDArray[np.bool_] | None
+    high_whole: npt.NDArray[np.bool_] | None = None
 
     @staticmethod
     def of(result: CheckResult, policy: Policy) -> _Reach:
@@ -541,7 +542,11 @@ class _Reach:
         low = ev.low.tainted | (ev.low.lookthrough > 0)
         high = ev.high.tainted | (ev.high.lookthrough > 0)
         empty = (ev.high.cascade <= 0) & (ev.high.lookthrough <= 0)
-        return _Reach(index, low, high, empty)
+        # At the high bound an unnamed stake counts as watched in full: a holder that is tainted there and
+        # whose whole look-through share may be watched already counts its stake in full, so removing it
+        # changes nothing at that bound.
+        whole = ev.high.tainted & (ev.high.lookthrough >= 1.0 - 1e-12)
+        return _Reach(index, low, high, empty, whole)
 
     def may_drop(self, pair: tuple[str, str], status: Status) -> bool:
         """Whether removing the holding may change the status."""
@@ -553,7 +558,9 @@ class _Reach:
             return False  # the low bound cannot rise past the threshold, nor the high bound fall below it
         if status is Status.FLAGGED:
             return bool(self.low_carries[self.index[pair[0]]])
-        return True
+        # Clear: only the high bound can rise past the threshold, and it does not when the holder counts
+        # in full there already.
+        return self.high_whole is None or not bool(self.high_whole[self.index[pair[0]]])
 
     def may_sell(self, holder: str) -> bool:
         return self.high_carries is None or bool(self.high_carries[self.index[holder]])
