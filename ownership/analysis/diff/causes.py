@@ -375,3 +375,52 @@ def _credited(
     causes = tuple(replace(c.cause, explains=value, bound=BOUNDS[main]) for value, _, c in chosen)
     note = "" if moving else "no single difference upstream moves its figures alone"
     return replace(change, causes=causes, note=note)
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """The nearest part of an entity's upstream, for drawing it.
+
+    Attributes:
+        ids: the entity, then its holders level by level (nearest first), at most the limit asked for.
+        cut: more entities lie upstream than ``ids`` holds.
+        holdings: the holdings in force among ``ids`` (stakes, votes, control; no dates or places).
+    """
+
+    ids: tuple[str, ...]
+    cut: bool
+    holdings: tuple[Holding, ...]
+
+
+def neighbourhoods(
+    data: OwnershipData, policy: Policy, entities: Sequence[str], limit: int
+) -> dict[str, Neighbourhood]:
+    """For each of ``entities``, its nearest ``limit`` entities upstream and the holdings among them, found
+    with one index of ``data``'s holdings in force on the policy's as-of date."""
+    side = _Side.of(data, policy)
+    found: dict[str, Neighbourhood] = {}
+    for entity in entities:
+        if entity not in side.table.position:
+            continue
+        chosen = [entity]
+        seen = {entity}
+        frontier = [entity]
+        cut = False
+        while frontier and not cut:
+            rows = side.holdings_into(set(frontier))
+            following: list[str] = []
+            for holder, _, _ in sorted(rows):
+                if holder in seen:
+                    continue
+                if len(chosen) >= limit:
+                    cut = True
+                    break
+                seen.add(holder)
+                chosen.append(holder)
+                following.append(holder)
+            frontier = following
+        members = set(chosen)
+        among = side.holdings_into(members)
+        holdings = tuple(h for key in sorted(among) if key[0] in members for h in among[key])
+        found[entity] = Neighbourhood(tuple(chosen), cut, holdings)
+    return found

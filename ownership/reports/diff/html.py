@@ -7,17 +7,17 @@ holdings' ``data-holder`` / ``data-subject`` attributes, so nothing in the chart
 
 from __future__ import annotations
 
-from collections import deque
 from datetime import datetime
 from importlib.resources import files
 
 from ownership.analysis.diff import CauseKind, Change, Diff
-from ownership.reports.chart.data import links_in_force
+from ownership.analysis.diff.causes import Neighbourhood, neighbourhoods
+from ownership.model import OwnershipData
 from ownership.reports.chart.structure import structure_chart
 from ownership.reports.common import tool_version
 from ownership.reports.diff.document import cause_text, what_changed
 from ownership.reports.html.blocks import esc, figure_text, name_html, status_badge
-from ownership.result import CheckResult, FailOn
+from ownership.result import CheckResult, FailOn, VerdictTuple
 
 #: Changed entities drawn with a chart at most (the table lists every change).
 MAX_CHARTS = 20
@@ -41,19 +41,16 @@ def _css_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def _upstream(result: CheckResult, entity: str) -> int:
-    """How many entities are upstream of ``entity`` in the check, itself included."""
-    holders: dict[str, list[str]] = {}
-    for link in links_in_force(result):
-        holders.setdefault(link.subject, []).append(link.holder)
-    seen = {entity}
-    queue = deque([entity])
-    while queue:
-        for h in holders.get(queue.popleft(), ()):
-            if h not in seen:
-                seen.add(h)
-                queue.append(h)
-    return len(seen)
+def _data(result: CheckResult) -> OwnershipData:
+    """The data the check read, as its result keeps it (entities and every holding as read)."""
+    return OwnershipData(result.verdicts.entities, result.holdings, result.source)
+
+
+def _who(c: Change) -> str:
+    """The entity's name, and its id beside it when the two differ."""
+    if c.name == c.id:
+        return name_html(c.name)
+    return f'{name_html(c.name)} <span class="muted">{esc(c.id)}</span>'
 
 
 def _side(c: Change, which: str) -> str:
@@ -64,11 +61,23 @@ def _side(c: Change, which: str) -> str:
     return f"<td>{status_badge(side.status)}</td>{figures}"
 
 
-def _chart(result: CheckResult, c: Change, k: int) -> str:
-    if c.id not in result.verdicts.entities.position:
+def _chart(result: CheckResult, c: Change, k: int, near: Neighbourhood | None) -> str:
+    if near is None:
         return ""
-    nodes = min(MAX_NODES, _upstream(result, c.id))
-    chart = structure_chart(result, focus=[c.id], max_nodes=max(nodes, 1))
+    # Only the entities drawn are handed to the chart (a registry's verdicts are built on access, and the
+    # chart would build them all); they come with the check's own figures and statuses.
+    verdicts = result.verdicts
+    position = verdicts.entities.position
+    part = CheckResult(
+        policy=result.policy,
+        source=result.source,
+        verdicts=VerdictTuple([verdicts[position[i]] for i in near.ids]),
+        warnings=(),
+        targets=(c.id,),
+        holdings_used=len(near.holdings),
+        holdings=near.holdings,
+    )
+    chart = structure_chart(part, focus=[c.id], max_nodes=max(len(near.ids), 1))
     rules = [
         f"#diff-chart-{k} path.holding[data-holder={_css_string(x.holder)}][data-subject={_css_string(x.subject)}]"
         "{stroke:#ea580c;stroke-width:5px}"
@@ -82,7 +91,7 @@ def _chart(result: CheckResult, c: Change, k: int) -> str:
     ]
     caption = (
         f"Upstream of {name_html(c.name)} in the new check: {chart.shown} entities"
-        + (f" ({esc(chart.note)})" if chart.note else "")
+        + (" (the nearest levels of owners; more lie further up)" if near.cut else "")
         + '; the holdings that changed are drawn <span class="changed-legend"></span> thick and orange, as are '
         "the boxes of entities whose countries changed. Removed holdings are not in the new structure; the list "
         "above names them."
@@ -119,7 +128,7 @@ def render_html(
     if diff.policy_differences:
         notes.append(f'<p class="diff-note">The two rules differ: {esc("; ".join(diff.policy_differences))}</p>')
     rows = [
-        f'<tr><td>{name_html(c.name)}<br><span class="muted">{esc(c.id)}</span></td><td>{what_changed(c)}</td>'
+        f"<tr><td>{_who(c)}</td><td>{what_changed(c)}</td>"
         f"{_side(c, 'old')}{_side(c, 'new')}<td>{'yes' if c.decides else 'no'}</td></tr>"
         for c in diff.all_changes()
     ]
@@ -130,15 +139,14 @@ def render_html(
         if rows
         else "<p>Nothing changed.</p>"
     )
+    drawn = [c.id for c in diff.changes[:MAX_CHARTS] if c.causes]
+    near = neighbourhoods(_data(new), new.policy, drawn, MAX_NODES) if new is not None and drawn else {}
     sections = []
     for k, c in enumerate(diff.changes):
         causes = "".join(f'<li class="diff-cause">{esc(cause_text(x))}</li>' for x in c.causes)
         note = f'<p class="diff-note">{esc(c.note)}</p>' if c.note else ""
-        chart = _chart(new, c, k) if new is not None and k < MAX_CHARTS and c.causes else ""
-        sections.append(
-            f'<section class="entity"><h3>{name_html(c.name)} <span class="muted">{esc(c.id)}</span></h3>'
-            f"<ul>{causes}</ul>{note}{chart}</section>"
-        )
+        chart = _chart(new, c, k, near.get(c.id)) if new is not None else ""
+        sections.append(f'<section class="entity"><h3>{_who(c)}</h3><ul>{causes}</ul>{note}{chart}</section>')
     if len(diff.changes) > MAX_CHARTS and new is not None:
         sections.append(f'<p class="muted">Charts are drawn for the first {MAX_CHARTS} changes only.</p>')
     css = files("ownership.reports.html").joinpath("report.css").read_text(encoding="utf-8")

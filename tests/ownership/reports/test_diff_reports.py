@@ -120,3 +120,22 @@ def test_the_xlsx_changes_sheet_is_added_after_the_audit_sheets() -> None:
     assert book["Changes"]["A2"].value == "S" and book["Changes"]["N2"].value is not None
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert len([n for n in names if n.startswith("xl/worksheets/sheet")]) == len(book.sheetnames)
+
+
+def test_html_draws_only_the_upstream_of_each_change_with_the_changed_holding_highlighted() -> None:
+    # Beside S (P and Q its holders) sit 200 unrelated companies: the chart of S's change draws S, P and Q
+    # only, and the rule that draws P's holding in S thick and orange names that holding.
+    def with_others(stake: float) -> OwnershipData:
+        base = _data(stake)
+        others = tuple(
+            Entity(f"O{k}", f"O{k}", EntityType.COMPANY, jurisdiction="US", ultimate=True) for k in range(200)
+        )
+        return OwnershipData((*base.entities, *others), base.holdings, base.source)
+
+    old = ownership.check(with_others(0.3), jurisdictions=["CN"])
+    new = ownership.check(with_others(0.6), jurisdictions=["CN"])
+    page = render_diff(compare(old, new), "html", new=new, generated_at=WHEN)
+    assert isinstance(page, str)
+    assert page.count("<svg") == 1 and "Upstream of <bdi>Spring</bdi> in the new check: 3 entities" in page
+    assert '#diff-chart-0 path.holding[data-holder="P"][data-subject="S"]{stroke:#ea580c' in page
+    assert 'data-entity="O1"' not in page
