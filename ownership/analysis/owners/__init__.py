@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ownership.errors import DataWarning, PolicyError
-from ownership.model import Comparison, ControlMode, Entity, Method, OwnershipData, Policy, SourceInfo
+from ownership.model import Comparison, ControlMode, Entity, OwnershipData, Policy, SourceInfo
 from ownership.result import FailOn, Interval, Status
 
 if TYPE_CHECKING:
@@ -298,13 +298,14 @@ def owners_of(
         e = graph.entities[i]
         unrecorded = graph.unknown_owners is not None and bool(graph.unknown_owners[i])
         role = Role.INTERMEDIATE if not top[i] else (Role.OWNERS_UNKNOWN if unrecorded else Role.ULTIMATE)
-        c_low, c_high, controls = (1.0, 1.0, True) if i == x else cascades[k]
+        run = _Cascade(1.0, 1.0, True, (False, False)) if i == x else cascades[k]
+        c_low, c_high, controls = run.low, run.high, run.controls
         if floor_low[i] > c_low or floor_high[i] > c_high:
             c_low, c_high = max(c_low, float(floor_low[i])), max(c_high, float(floor_high[i]))
             controls = controls or passes(c_low, policy.pass_threshold, policy.pass_comparison)
         look = Interval(float(low[i]), float(max(high[i], low[i])))
         casc = Interval(c_low, max(c_high, c_low))
-        over, maybe = _over(policy, casc, look)
+        over, maybe = _over(policy, casc, look, run.by_control)
         owners.append(
             Owner(
                 entity=e,
@@ -335,23 +336,40 @@ def owners_of(
     )
 
 
-def _over(policy: Policy, cascade: Interval, lookthrough: Interval) -> tuple[bool, bool]:
-    """Whether an owner's figures reach the threshold by the rule's method, at the low and the high bound."""
-    from ownership.model import passes
+def _over(policy: Policy, cascade: Interval, lookthrough: Interval, by_control: tuple[bool, bool]) -> tuple[bool, bool]:
+    """Whether an owner's figures reach the threshold by the rule's method, at the low and the high bound.
 
-    def reaches(c: float, look: float) -> bool:
-        by_cascade = passes(c, policy.threshold, policy.comparison)
-        by_look = passes(look, policy.threshold, policy.comparison)
-        if policy.method is Method.CASCADE:
-            return by_cascade
-        if policy.method is Method.LOOKTHROUGH:
-            return by_look
-        return by_cascade or by_look
+    As a check decides (``ownership.pipeline``): a control row that taints the entity makes the cascade
+    pass when the rule says control rows taint (low bound), or makes them matter at all (high bound)."""
+    import numpy as np
 
-    return reaches(cascade.low, lookthrough.low), reaches(cascade.high, lookthrough.high)
+    from ownership.engine.cascade import passes_array
+
+    t, c = policy.threshold, policy.comparison
+    cascades = passes_array(np.array([cascade.low, cascade.high]), t, c)
+    cascades |= np.array(
+        [
+            by_control[0] and policy.control is ControlMode.TAINTS,
+            by_control[1] and policy.control is not ControlMode.REPORT,
+        ]
+    )
+    looks = passes_array(np.array([lookthrough.low, lookthrough.high]), t, c)
+    low, high = policy.method.deciding(cascades, looks).tolist()
+    return bool(low), bool(high) or bool(low)
 
 
-def _cascades(graph: EquityGraph, policy: Policy, x: int, at: IntArray) -> list[tuple[float, float, bool]]:
+@dataclass(frozen=True)
+class _Cascade:
+    """One owner's cascade: the entity's figure at the low and high bound with the owner alone watched,
+    whether the low bound taints the entity, and whether a control row alone taints it at each bound."""
+
+    low: float
+    high: float
+    controls: bool
+    by_control: tuple[bool, bool]
+
+
+def _cascades(graph: EquityGraph, policy: Policy, x: int, at: IntArray) -> list[_Cascade]:
     """Per owner of ``at``: the entity's cascade figure with that owner the only watched party, at the low
     bound (known stakes) and the high bound (unallocated remainders may be tainted), and whether the low
     bound taints the entity.
@@ -377,7 +395,7 @@ def _cascades(graph: EquityGraph, policy: Policy, x: int, at: IntArray) -> list[
     out = eq.out_of(at)
     owner = eq.holder[out]
     direct = np.bincount(owner[eq.subject[out] == x], weights=eq.weight[out][eq.subject[out] == x], minlength=n)
-    figures: list[tuple[FloatArray, BoolArray]] = []
+    figures: list[tuple[FloatArray, BoolArray, BoolArray]] = []
     lists = _Lists.of(eq)
     control_lists = {id(c): _Lists.of(c) for _, c in bounds if c is not None}
     for base, control in bounds:
@@ -392,11 +410,19 @@ def _cascades(graph: EquityGraph, policy: Policy, x: int, at: IntArray) -> list[
         runs &= ~base.tainted
         figure = np.where(base.tainted[at], base.figure[x], base.figure[x] + direct[at])
         tainted = np.where(base.tainted[at], base.tainted[x], base.tainted[x] | passes_array(figure, t, comp))
+        via = np.full(at.size, bool(base.via_control[x]))
         for k in np.flatnonzero(runs[at]).tolist():
-            figure[k], tainted[k] = _continue(lists, base, int(at[k]), x, t, comp, control_lists.get(id(control)))
-        figures.append((np.minimum(figure, 1.0), tainted.astype(np.bool_)))
-    (low, controls), (high, _) = figures
-    return list(zip(low.tolist(), high.tolist(), controls.tolist(), strict=True))
+            figure[k], tainted[k], via[k] = _continue(
+                lists, base, int(at[k]), x, t, comp, control_lists.get(id(control))
+            )
+        figures.append((np.minimum(figure, 1.0), tainted.astype(np.bool_), via))
+    (low, controls, via_low), (high, _, via_high) = figures
+    return [
+        _Cascade(a, b, c, (d, e))
+        for a, b, c, d, e in zip(
+            low.tolist(), high.tolist(), controls.tolist(), via_low.tolist(), via_high.tolist(), strict=True
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -426,8 +452,9 @@ def _continue(
     threshold: float,
     comparison: Comparison,
     control: _Lists | None,
-) -> tuple[float, bool]:
-    """The cascade figure of ``x``, and whether it is tainted, when ``owner`` is tainted too.
+) -> tuple[float, bool, bool]:
+    """The cascade figure of ``x``, whether it is tainted, and whether only through a control row, when
+    ``owner`` is tainted too.
 
     ``base`` is the least fixpoint with nobody watched. Adding a seed only adds taint, so going on from that
     fixpoint, round by round from the owner as the engine's cascade goes from its seeds, ends at the least
@@ -437,28 +464,31 @@ def _continue(
 
     was = base.tainted
     if was[owner]:
-        return float(base.figure[x]), bool(was[x])
+        return float(base.figure[x]), bool(was[x]), bool(base.via_control[x])
     agg = base.figure
     added: dict[int, float] = {}
     tainted = {owner}
+    by_control: set[int] = set()
     frontier = [owner]
     while frontier:
         touched: set[int] = set()
-        newly: set[int] = set()
+        controlled: set[int] = set()
         for h in frontier:
             for s, w in equity.out(h):
                 added[s] = added.get(s, 0.0) + w
                 touched.add(s)
             if control is not None:
-                newly.update(s for s, _ in control.out(h) if s not in tainted and not was[s])
-        newly.update(
+                controlled.update(s for s, _ in control.out(h) if s not in tainted and not was[s])
+        newly = {
             s
             for s in touched
             if s not in tainted and not was[s] and passes(float(agg[s]) + added[s], threshold, comparison)
-        )
+        }
+        by_control |= controlled - newly
+        newly |= controlled
         tainted |= newly
         frontier = sorted(newly)
-    return float(agg[x]) + added.get(x, 0.0), bool(was[x]) or x in tainted
+    return float(agg[x]) + added.get(x, 0.0), bool(was[x]) or x in tainted, bool(base.via_control[x]) or x in by_control
 
 
 def owners(
