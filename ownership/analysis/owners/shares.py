@@ -25,7 +25,7 @@ its share plus the unallocated part; for an intermediary the same, less what lea
 remainder after passing through it (an upper bound, since the walks that pass through it and then leave
 through another remainder are counted twice).
 
-References: docs/rules.md sections 1.2 and 3.2; Vitali, Glattfelder & Battiston (2011), "The network of
+References: docs/rules.md sections 1.2, 3.2 and 7; Vitali, Glattfelder & Battiston (2011), "The network of
 global corporate control", PLoS ONE 6(10), for integrated ownership as a column of (I - A)^-1.
 """
 
