@@ -90,6 +90,9 @@ def test_a_cure_clears_and_just_short_of_it_does_not(case: tuple[OwnershipData, 
 def test_pivotal_holdings_change_the_status_when_removed(case: tuple[OwnershipData, str, dict[str, object]]) -> None:
     data, x, settings_ = case
     w = whatif(data, x, **settings_)  # type: ignore[arg-type]
+    # The upstream part alone gives the whole check's verdict.
+    whole = ownership.check(data, **settings_).verdict("X")  # type: ignore[arg-type]
+    assert w.baseline.status is whole.status and w.baseline.cascade == whole.cascade
     pivotal = {(p.holder, p.subject): p.status_without for p in w.pivotal}
     for h in data.holdings:
         found = _status(data, Change(ChangeKind.DROP, h.holder, h.subject), settings_)
