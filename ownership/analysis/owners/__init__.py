@@ -264,8 +264,11 @@ def owners_of(
     found_warnings = list(part.warnings)
     if watching:
         result = check(part, policy, [found], explain_limit=0)
-        verdict = result.verdict(found)
-        status, cascade_x, look_x = verdict.status, verdict.cascade, verdict.lookthrough
+        # The figures only: the verdict's words (its notes above all) cost more than the owners on a registry.
+        f, at_x = result.figures, result.verdicts.entities.position[found]
+        status = f.statuses(at_x)
+        cascade_x = Interval(float(f.cascade_low[at_x]), float(f.cascade_high[at_x]))
+        look_x = Interval(float(f.lookthrough_low[at_x]), float(f.lookthrough_high[at_x]))
         found_warnings = list(result.warnings)
         if policy.watchlist:
             from ownership.readers.watchlist import match_watchlist
