@@ -352,7 +352,9 @@ def prepare(folder: Folder, policy: Policy) -> Prepared:
     merged = merged.select(
         "holder", "subject", "w", F.greatest(F.least(F.col("summed_high"), F.lit(1.0)), F.col("w")).alias("high")
     )
-    merged = _overallocated(equity_rows, merged, policy, folder.holdings_path, warnings).cache()
+    # Partitioned by holder once: every round joins its frontier to the holdings by holder, and a cached
+    # table partitioned so needs no exchange of the holdings in those joins.
+    merged = _overallocated(equity_rows, merged, policy, folder.holdings_path, warnings).repartition("holder").cache()
 
     totals = merged.groupBy("subject").agg(F.sum("w").alias("total"))
     marks = _home_marks(folder, entities, policy)

@@ -127,8 +127,13 @@ def _upstream(spark: SparkSession, data: str, entity: str) -> tuple[OwnershipDat
         spark.createDataFrame([(r["holder"],) for r in rows] or [("",)], "id string")
     ).distinct()
     entity_rows = entities.join(parties, "id").collect()
+    listed = [_entity(r, folder.entities_path) for r in entity_rows]
+    known = {e.id for e in listed}
+    # Parties only the holdings name are added as the readers add them: country unknown, not declared.
+    named = {p for r in rows for p in (r["holder"], r["subject"])} | {chosen}
+    listed += [Entity(p, p, declared=False, where=Location(file=folder.holdings_path)) for p in sorted(named - known)]
     data_read = OwnershipData(
-        tuple(_entity(r, folder.entities_path) for r in entity_rows),
+        tuple(listed),
         tuple(_holding(r, folder.holdings_path) for r in rows),
         SourceInfo(data, "", f"spark {folder.file_format}"),
     )
