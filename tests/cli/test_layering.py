@@ -18,6 +18,7 @@ PUBLIC_PACKAGES = (
     "ownership.reports",
     "ownership.writers",
     "ownership.analysis",
+    "ownership.spark",  # the Spark engine's public entry points (spark_check, upstream, the session, the output)
 )
 
 
