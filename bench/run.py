@@ -268,6 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"kinds to run, comma-separated ({','.join(KINDS)}), or issue18: exactly issue 18's table",
     )
     parser.add_argument("--quick", action="store_true", help="small sizes only: a smoke run")
+    parser.add_argument("--rules", default="", help="also run each registry case under these profiles (uk,amlr)")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per process before it is killed")
     parser.add_argument(
         "--max-memory",
@@ -310,6 +311,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         max_mb=None if max_gb is None else max_gb * 1024,
     )
     cases = cases_for(kinds, sizes, args.quick, args.seed)
+    for rule in (r.strip() for r in args.rules.split(",") if r.strip()):
+        cases += [Case(c.kind, c.size, c.seed, rule) for c in list(cases) if c.kind == "registry" and c.rule is None]
     if args.baseline_sizes:
         baseline_sizes = [parse_size(s) for s in args.baseline_sizes.split(",")]
     else:
