@@ -14,7 +14,6 @@ The contract is ``reader.read_folder_fast``'s: exactly the row reader's result, 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -31,7 +30,7 @@ from ownership.model.countries import is_unknown_spelling, normalize_country
 from ownership.model.tables import ENTITY_TYPES, NO_COUNTRY, ArrowTexts, EntityTable
 from ownership.readers.canonical.row import entity_type
 from ownership.readers.cells.columns import HOLDING_COLUMNS
-from ownership.readers.cells.fast_csv.parse import ParsedFile, parse
+from ownership.readers.cells.fast_csv.parse import ParsedFile, parse_file
 from ownership.readers.cells.fast_csv.reader import holding_columns
 from ownership.readers.cells.fast_csv.validate import holdings_csv_errors
 from ownership.readers.cells.fast_csv.values import Column, Decline, IndexArray, by_distinct, texts
@@ -67,13 +66,10 @@ def read_holdings_csv_fast(path: Path, name: str, limits: ReadLimits) -> Ownersh
         What ``readers.canonical.read_holdings_csv`` returns for the file (stakes as fractions 0..1), or None.
     """
     try:
-        if path.stat().st_size > limits.max_bytes:
-            return None
-        data = path.read_bytes()
-        file = parse(data, name, limits, HOLDING_COLUMNS, ("holder", "subject"))
+        file, digest = parse_file(path, name, limits, HOLDING_COLUMNS, ("holder", "subject"))
     except Decline:
         return None
-    source = SourceInfo(name, hashlib.sha256(data).hexdigest(), "holdings-csv")
+    source = SourceInfo(name, digest, "holdings-csv")
     try:
         cols = file.columns
         if "percent" not in cols and "shares" not in cols and "control" not in cols:

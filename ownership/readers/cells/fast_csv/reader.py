@@ -15,9 +15,10 @@ rows without any stake, and stakes given only as share counts.
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import contextvars
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +46,7 @@ from ownership.readers.canonical.row import Problems, entity_type
 from ownership.readers.canonical.rows import _ENTITY_COLUMNS, _warn_unknown_columns
 from ownership.readers.cells.columns import HOLDING_COLUMNS
 from ownership.readers.cells.digest import combined_sha256
-from ownership.readers.cells.fast_csv.parse import ParsedFile, parse
+from ownership.readers.cells.fast_csv.parse import ParsedFile, parse_file
 from ownership.readers.cells.fast_csv.validate import folder_errors
 from ownership.readers.cells.fast_csv.values import (
     BoolArray,
@@ -86,18 +87,30 @@ def read_folder_fast(folder: Path, name: str, limits: ReadLimits) -> OwnershipDa
         return None
     base = name.rstrip("/")
     with ThreadPoolExecutor(max_workers=3) as pool:
+        # Both files are read at once: hashing and Arrow's parsing release the GIL.
+        # The context goes along, so the read's progress meter hears of the holdings too.
+        holding_parse = pool.submit(
+            contextvars.copy_context().run,
+            parse_file,
+            holdings_path,
+            f"{base}/{holdings_path.name}",
+            limits,
+            HOLDING_COLUMNS,
+            ("holder", "subject"),
+        )
         try:
-            paths = (entities_path, holdings_path)
-            files = [_bytes(p, limits) for p in paths]
-            # hashlib and Arrow's kernels release the GIL: the digest, the reference lookup and the holding
-            # values are computed while this thread builds the entities' Python lists.
-            digest = pool.submit(_digest, [(p.name, data) for p, data in zip(paths, files, strict=True)])
-            entity_file = parse(files[0], f"{base}/{entities_path.name}", limits, _ENTITY_COLUMNS, ("id",))
-            holding_file = parse(
-                files[1], f"{base}/{holdings_path.name}", limits, HOLDING_COLUMNS, ("holder", "subject")
+            entity_file, entity_digest = parse_file(
+                entities_path, f"{base}/{entities_path.name}", limits, _ENTITY_COLUMNS, ("id",)
             )
         except Decline:
+            if not holding_parse.cancel():
+                _settle(holding_parse)
             return None
+        try:
+            holding_file, holding_digest = holding_parse.result()
+        except Decline:
+            return None
+        digest = combined_sha256(((entities_path.name, entity_digest), (holdings_path.name, holding_digest)))
         try:
             cols = holding_file.columns
             if "percent" not in cols and "shares" not in cols and "control" not in cols:
@@ -115,20 +128,15 @@ def read_folder_fast(folder: Path, name: str, limits: ReadLimits) -> OwnershipDa
             table = holdings.table(entities.ids, refs[: holding_file.rows], refs[holding_file.rows :])
         except Decline:
             # A value the row reader refuses: it reports it, and every other, from the rows holding them.
-            folder_errors(entity_file, holding_file, SourceInfo(name, digest.result(), "folder"))
+            folder_errors(entity_file, holding_file, SourceInfo(name, digest, "folder"))
             return None
-        return OwnershipData(entities, table, SourceInfo(name, digest.result(), "folder"), tuple(problems.warnings))
+        return OwnershipData(entities, table, SourceInfo(name, digest, "folder"), tuple(problems.warnings))
 
 
-def _bytes(path: Path, limits: ReadLimits) -> bytes:
-    if path.stat().st_size > limits.max_bytes:
-        raise Decline
-    return path.read_bytes()
-
-
-def _digest(files: list[tuple[str, bytes]]) -> str:
-    """The folder's digest as the row reader computes it: each file's name and SHA-256, in turn."""
-    return combined_sha256((file_name, hashlib.sha256(data).hexdigest()) for file_name, data in files)
+def _settle(future: Future[tuple[ParsedFile, str]]) -> None:
+    """Wait for a task whose answer is no longer needed (it may have declined too)."""
+    with contextlib.suppress(Decline):
+        future.result()
 
 
 def _entities(file: ParsedFile, ids: Column, problems: Problems) -> EntityTable:
