@@ -583,10 +583,14 @@ def _cures(asker: _Asker, policy: Policy, pairs: list[tuple[str, str]], reach: _
     room = asker.room() // 2
     skipped = set(pairs[room:])
     pairs = pairs[:room]
-    facts = {}
-    for holder, subject in pairs:
-        mine = [h.holder == holder and h.subject == subject for h in part.holdings]
-        facts[holder, subject] = (held(part.holdings, mine), most_held(part.holdings, mine, subject))
+
+    def facts_of(holder: str, subject: str) -> tuple[Stake, float]:
+        # Only the holdings into the subject decide what the holder holds there and the most it may hold.
+        into = asker.into.get(subject, [])
+        mine = [h.holder == holder for h in into]
+        return held(into, mine), most_held(into, mine, subject)
+
+    facts = {pair: facts_of(*pair) for pair in pairs}
 
     def probe(kind: ChangeKind, holder: str, subject: str) -> Callable[[Sequence[float]], list[Point]]:
         def at(ps: Sequence[float]) -> list[Point]:
@@ -649,8 +653,7 @@ def _cures(asker: _Asker, policy: Policy, pairs: list[tuple[str, str]], reach: _
         change, kind = min(moves) if moves else (None, "")
         cures.append(Cure(holder, subject, stake, low_max, high_min, change, kind))
     for holder, subject in sorted(skipped):
-        mine = [h.holder == holder and h.subject == subject for h in part.holdings]
-        cures.append(Cure(holder, subject, held(part.holdings, mine), None, None, None, "", examined=False))
+        cures.append(Cure(holder, subject, facts_of(holder, subject)[0], None, None, None, "", examined=False))
     return cures
 
 
