@@ -3,6 +3,9 @@ point (the Spark runs in local mode, skipped only where Java is missing)."""
 
 from __future__ import annotations
 
+import importlib.util
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -59,9 +62,32 @@ def test_uris_keep_their_slashes(given: str, expected: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def sample_folder(cli: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def spark() -> Iterator[Any]:
+    """One local Spark session for this module; ``--engine spark`` without ``--spark-master`` uses it."""
+    if importlib.util.find_spec("pyspark") is None:
+        pytest.skip("PySpark is not installed (pip install -e '.[test]' installs it)")
+    if shutil.which("java") is None:
+        pytest.skip("Java is not on the path (Spark needs Java 17 or later; .ci/run installs it)")
+    from ownership.spark.session import quiet_pyspark, spark_session
+
+    with quiet_pyspark():
+        session = spark_session(
+            "local[2]",
+            {"spark.sql.shuffle.partitions": "4", "spark.ui.enabled": "false", "spark.sql.adaptive.enabled": "false"},
+        )
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def sample_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
     folder = tmp_path_factory.mktemp("spark") / "sample"
-    result = cli.run("convert", cli.cap_table, "-o", f"{folder}/", "-q")
+    sample = Path(__file__).resolve().parents[2] / "data" / "samples" / "cap_table.xlsx"
+    result = CliRunner().invoke(app, ["convert", str(sample), "-o", f"{folder}/", "-q"])
     assert result.exit_code == 0, result.output
     return folder
 
