@@ -107,12 +107,13 @@ def whatif_command(
     columns: o.ColumnsOpt = [],  # noqa: B006
     lenient: o.Lenient = False,
 ) -> None:
-    """What would change ENTITY's verdict: the holdings whose removal alone changes its status, and for every
-    holding upstream the stake that would make it clear (a sale to a party outside the watched set, or new
-    shares for a holder that is not home), with the smallest such change. With --set, --drop or --country
-    the data is changed first, and the whole check is compared with the unchanged one.
+    """What would change the verdict of the entity named with --entity: the holdings whose removal alone
+    changes its status, and for every holding upstream the stake that would make it clear (a sale to a party
+    outside the watched set, or new shares for a holder that is not home), with the smallest such change.
+    With --set, --drop or --country the data is changed first, and the whole check is compared with the
+    unchanged one.
 
-    Exit codes as for `check`, with ENTITY the only entity that decides (after the scenario): 0 clear (or
+    Exit codes as for `check`, with that entity the only one that decides (after the scenario): 0 clear (or
     possible), 1 flagged or home, 2 the input or options could not be used.
     """
     report_format = _format(fmt, output)
