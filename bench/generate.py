@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.dataset import UNIT, WATCHED, Dataset, Profile, low_percent, profile
+from bench.psc import psc, write_psc
 from bench.registry import PERSON_SHARE, RANGED_SHARE, registry
 from bench.shapes import chain, scc, star, write_holdings_csv, write_quoted_folder
 
@@ -78,7 +79,7 @@ def write_xlsx(dataset: Dataset, path: Path) -> Path:
     return path
 
 
-KINDS = ("registry", "chain", "scc", "star", "xlsx", "registry-quoted", "holdings-csv")
+KINDS = ("registry", "chain", "scc", "star", "xlsx", "registry-quoted", "holdings-csv", "psc")
 
 
 def build(kind: str, size: int, seed: int = 0, entities: int | None = None) -> Dataset:
@@ -93,6 +94,8 @@ def build(kind: str, size: int, seed: int = 0, entities: int | None = None) -> D
         return scc(size, seed)
     if kind == "star":
         return star(size, seed)
+    if kind == "psc":
+        return psc(size, seed)  # size: entities (bench/psc.py)
     raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
 
 
@@ -105,6 +108,8 @@ def write(kind: str, dataset: Dataset, out: Path) -> Path:
         return write_holdings_csv(dataset, out)
     if kind == "registry-quoted":
         return write_quoted_folder(dataset, out)
+    if kind == "psc":
+        return write_psc(dataset, out)
     return write_folder(dataset, out)
 
 

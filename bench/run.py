@@ -50,14 +50,14 @@ from bench.report import (  # noqa: E402
 
 BENCH = REPO / "bench"
 CACHE = BENCH / ".cache"
-KINDS = ("registry", "chain", "scc", "star", "xlsx", "registry-quoted", "holdings-csv")
+KINDS = ("registry", "chain", "scc", "star", "xlsx", "registry-quoted", "holdings-csv", "psc")
 
 #: The issue's cases. Registry sizes are holdings; each registry has half as many entities.
 FULL_SIZES = {"registry": (100_000, 1_000_000, 2_000_000), "chain": (100_000,), "scc": (100_000,)}
 FULL_SIZES |= {"star": (1_000_000,), "xlsx": (100_000, EXCEL_DATA_ROWS), "registry-quoted": (2_000_000,)}
-FULL_SIZES |= {"holdings-csv": (2_000_000,)}
+FULL_SIZES |= {"holdings-csv": (2_000_000,), "psc": (8_000_000,)}
 QUICK_SIZES = {"registry": (2_000, 20_000), "chain": (1_000,), "scc": (1_000,), "star": (10_000,), "xlsx": (2_000,)}
-QUICK_SIZES |= {"registry-quoted": (20_000,), "holdings-csv": (20_000,)}
+QUICK_SIZES |= {"registry-quoted": (20_000,), "holdings-csv": (20_000,), "psc": (20_000,)}
 BASELINE_SIZES = (2_000, 20_000, 100_000)
 #: The per-party rules issue 18 runs on registry-2M beside the default (aggregated) rule.
 ISSUE18_RULES = ("uk", "amlr")
@@ -65,7 +65,7 @@ ISSUE18_RULES = ("uk", "amlr")
 ISSUE18_GROWTH = (100_000, 1_000_000, 2_000_000, 5_000_000)
 #: Kinds whose cases issue 18 lists at their full sizes (a kind registered later, such as "psc", joins
 #: ``--cases issue18`` by being added here as well as to KINDS).
-ISSUE18_KINDS = ("registry-quoted", "holdings-csv")
+ISSUE18_KINDS = ("registry-quoted", "holdings-csv", "psc")
 QUICK_BASELINE_SIZES = (2_000,)
 
 
