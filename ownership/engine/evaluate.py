@@ -28,6 +28,7 @@ import numpy.typing as npt
 from ownership.engine.cascade import CascadeOutcome, cascade, self_supporting
 from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray
 from ownership.engine.lookthrough import LookthroughOutcome, closed_loops, lookthrough
+from ownership.engine.parties import PartyTaints, batches, best_per_entity, empty_taints, regions
 from ownership.engine.reach import downstream
 from ownership.model import ControlMode, Method, Policy
 from ownership.model.tables import BuiltOnAccess
@@ -80,7 +81,8 @@ class Evaluation:
         low, high: the two bounds.
         labels: per entity, the labels (countries, lists) its low-bound taint came from.
         self_supporting: entities that only a self-controlling loop would taint.
-        party_tainted: for per-party assessment, the entities each deciding party taints alone (low bound).
+        party_tainted: for per-party assessment, what each party taints alone (low bound), kept where it
+            differs from the baseline.
         parties_low, parties_high: for per-party assessment, the members of each party (the indices that
             ``Bound.party`` and ``Bound.look_party`` refer to) in each bound.
     """
@@ -89,7 +91,7 @@ class Evaluation:
     high: Bound
     labels: Labels
     self_supporting: BoolArray
-    party_tainted: dict[int, BoolArray] = field(default_factory=dict)
+    party_tainted: PartyTaints = field(default_factory=lambda: empty_taints(0))
     parties_low: tuple[IntArray, ...] = ()
     parties_high: tuple[IntArray, ...] = ()
 
@@ -127,25 +129,27 @@ def evaluate(graph: EquityGraph, policy: Policy) -> Evaluation:
     counts = np.bincount(graph.party[graph.party >= 0], minlength=int(graph.party.max(initial=-1)) + 1)
     starts = np.searchsorted(graph.party[order], np.arange(counts.size))
     low_parties = [np.sort(order[a : a + c]).astype(np.int64) for a, c in zip(starts, counts, strict=True)]
-    low, runs, base_low = _per_party(graph, policy, low_parties, zeros, control_low, graph.home, high=False)
+    # Each party's labels, numbered by distinct label set (parties mostly share theirs, such as {"CN"}).
+    names: dict[frozenset[str], int] = {}
+    label_of = np.full(len(low_parties), -1, dtype=np.int64)
+    for p, members in enumerate(low_parties):
+        own = frozenset().union(*(graph.seed_labels[i] for i in members.tolist()))
+        if own:
+            label_of[p] = names.setdefault(own, len(names))
+    low, _, taints, (source, entity) = _per_party(
+        graph, policy, low_parties, zeros, control_low, graph.home, high=False, label_of=label_of
+    )
     # High bound: the same parties, every entity of unknown country alone, and nobody named at all
     # (the remainder alone: the baseline), each with the remainder available to it.
     high_parties = [*low_parties, *(np.array([i], dtype=np.int64) for i in np.flatnonzero(graph.unknown_home).tolist())]
-    high, _, _ = _per_party(graph, policy, high_parties, graph.remainder, control_high, seeds_high, high=True)
-    party_sources = (
-        (members, frozenset().union(*(graph.seed_labels[i] for i in members.tolist())), _party_mask(base_low, runs[p]))
-        for p, members in enumerate(low_parties)
-    )
-    labels = _labels(graph, policy, party_sources, control_low)
-    deciders = {int(p) for p in np.unique(low.party) if p >= 0}
-    party_tainted = {p: _party_mask(base_low, runs[p]) for p in deciders}
-    return Evaluation(
-        low, high, labels, np.zeros(n, dtype=np.bool_), party_tainted, tuple(low_parties), tuple(high_parties)
-    )
+    high, _, _, _ = _per_party(graph, policy, high_parties, graph.remainder, control_high, seeds_high, high=True)
+    labels = Labels.of_pairs(graph.home, graph.seed_labels, list(names), source, entity)
+    return Evaluation(low, high, labels, np.zeros(n, dtype=np.bool_), taints, tuple(low_parties), tuple(high_parties))
 
 
 L = TypeVar("L")
 H = TypeVar("H")
+G = TypeVar("G", bound=np.generic)
 
 #: Below this many holdings the two bounds are computed one after the other: a thread costs more than it saves.
 _PARALLEL_HOLDINGS = 200_000
@@ -263,14 +267,6 @@ def _aggregate(
     )
 
 
-@dataclass(frozen=True)
-class _PartyRun:
-    """What one party alone taints: the entities downstream of it and, among them, the tainted ones."""
-
-    downstream: IntArray
-    tainted: BoolArray  # parallel to ``downstream``
-
-
 def _per_party(
     graph: EquityGraph,
     policy: Policy,
@@ -279,13 +275,19 @@ def _per_party(
     control: Edges | None,
     all_seeds: BoolArray,
     high: bool,
-) -> tuple[Bound, dict[int, _PartyRun], Bound]:
+    label_of: IntArray | None = None,
+) -> tuple[Bound, Bound, PartyTaints, tuple[IntArray, IntArray]]:
     """Each party alone; an entity's figure is the largest any single party (or nobody) reaches.
 
     A party can only change what lies downstream of it. Everything else keeps the figures of the
     evaluation with nobody named (the baseline), and enters the party's sub-problem through one virtual
     seed that holds, in each downstream entity, what the outside holders contribute there. This is exact,
-    and it costs each party only its own downstream part of the graph.
+    and it costs each party only its own downstream part of the graph; the parts of a batch of parties are
+    solved together as one graph of (party, entity) pairs (``ownership.engine.parties``).
+
+    Returns the bound, the baseline, what each party taints where that differs from the baseline (low
+    bound), and, when ``label_of`` gives each party's label set (-1 for none), the entities each label set
+    reaches as (label set, entity) pairs.
     """
     n = graph.n
     eq = graph.equity
@@ -293,6 +295,9 @@ def _per_party(
     floors = _floors_of(graph, high)
     incoming = eq.reversed()
     incoming_control = control.reversed() if control is not None else None
+    # Declarations grouped by their subject, in their order within a subject.
+    floors_in = None if floors is None else Edges.build(n, floors.subject, floors.holder, floors.amount)
+    sets = [eq] if control is None else [eq, control]
 
     best_cascade = base.cascade.copy()
     best_look = base.lookthrough.copy()
@@ -300,24 +305,30 @@ def _per_party(
     by_equity = base.tainted & ~base.via_control
     deciding = np.full(n, -1, dtype=np.int64)
     look_deciding = np.full(n, -1, dtype=np.int64)
-    runs: dict[int, _PartyRun] = {}
     declared = None if base.declared is None else _copied(base.declared)
-    position = np.full(n, -1, dtype=np.int64)
-    for p, members in enumerate(parties):
-        if not members.size:
-            continue
-        inside = downstream(eq if control is None else [eq, control], members)
-        nodes = np.flatnonzero(inside).astype(np.int64)
-        k = nodes.size
-        position[nodes] = np.arange(k, dtype=np.int64)
+    differ_key: list[IntArray] = []
+    differ: list[BoolArray] = []
+    reach_label: list[IntArray] = []
+    reach_entity: list[IntArray] = []
+
+    def solve(first: int, stop: int) -> int:
+        nonlocal declared
+        chosen = parties[first:stop]
+        pairs = regions(sets, chosen, first)
+        k = pairs.party.size
+        if not k:
+            return 0
+        node, party = pairs.entity, pairs.party
         virtual = k
-        into = incoming.out_of(nodes)
-        h, s, w = eq.holder[into], eq.subject[into], eq.weight[into]
-        own = inside[h]
-        sh, ss, sw = position[h[own]], position[s[own]], w[own]
+        at = _repeat_each(incoming, node)
+        into = incoming.out_of(node)
+        h, w = eq.holder[into], eq.weight[into]
+        held_at = pairs.find(party[at], h)
+        own = held_at >= 0
+        sh, ss, sw = held_at[own], at[own], w[own]
         # Outside holders act as in the baseline: their taint passes whole stakes (cascade), their figure
         # multiplies (look-through).
-        out_h, out_s, out_w = h[~own], position[s[~own]], w[~own]
+        out_h, out_s, out_w = h[~own], at[~own], w[~own]
         passing = base.tainted[out_h]
         c_edges = Edges.build(
             k + 1,
@@ -334,41 +345,63 @@ def _per_party(
         )
         sub_control = None
         if control is not None and incoming_control is not None:
-            c_into = incoming_control.out_of(nodes)
-            ch, cs = control.holder[c_into], control.subject[c_into]
-            keep = inside[ch] | base.tainted[ch]
-            ch, cs = ch[keep], cs[keep]
-            mapped = np.where(inside[ch], position[ch], virtual)
-            sub_control = Edges.build(k + 1, mapped, position[cs], np.ones(mapped.size))
+            c_at = _repeat_each(incoming_control, node)
+            ch = control.holder[incoming_control.out_of(node)]
+            c_held = pairs.find(party[c_at], ch)
+            keep = (c_held >= 0) | base.tainted[ch]
+            mapped = np.where(c_held[keep] >= 0, c_held[keep], virtual)
+            sub_control = Edges.build(k + 1, mapped, c_at[keep], np.ones(mapped.size))
+        sizes = np.array([m.size for m in chosen], dtype=np.int64)
+        member_at = pairs.find(np.repeat(np.arange(first, stop, dtype=np.int64), sizes), np.concatenate(chosen))
         seeds = np.zeros(k + 1, dtype=np.bool_)
-        seeds[position[members]] = True
+        seeds[member_at] = True
         seeds[virtual] = True
-        sub_offset = np.append(offset[nodes], 0.0)
+        sub_offset = np.append(offset[node], 0.0)
         sub_floors = None
-        if floors is not None:
+        with_floors = np.empty(0, dtype=np.int64)
+        if floors is not None and floors_in is not None:
             # Declarations whose holder lies outside the party's part count in the baseline already.
-            local = inside[floors.holder] & inside[floors.subject]
+            f_at = _repeat_each(floors_in, node)
+            f_into = floors_in.out_of(node)
+            f_held = pairs.find(party[f_at], floors.holder[f_into])
+            local = f_held >= 0
             if local.any():
-                sub_floors = _Floors(
-                    position[floors.holder[local]], position[floors.subject[local]], floors.amount[local]
-                )
+                sub_floors = _Floors(f_held[local], f_at[local], floors.amount[f_into][local])
+                with_floors = np.unique(party[f_at[local]])
         c, look, raised = _solve(c_edges, seeds, sub_offset, policy, sub_control, sub_floors, l_edges)
-        position[nodes] = -1
 
         figure = np.minimum(c.figure[:k], 1.0)
-        better = figure > best_cascade[nodes]
-        best_cascade[nodes[better]] = figure[better]
-        deciding[nodes[better]] = p
+        best = best_per_entity(node, figure, party)
+        better = best[figure[best] > best_cascade[node[best]]]
+        best_cascade[node[better]] = figure[better]
+        deciding[node[better]] = party[better]
         look_figure = np.minimum(look.figure[:k], 1.0)
-        look_better = look_figure > best_look[nodes]
-        best_look[nodes[look_better]] = look_figure[look_better]
-        look_deciding[nodes[look_better]] = p
+        best = best_per_entity(node, look_figure, party)
+        look_better = best[look_figure[best] > best_look[node[best]]]
+        best_look[node[look_better]] = look_figure[look_better]
+        look_deciding[node[look_better]] = party[look_better]
         if raised is not None:
-            declared = _with_party_raises(declared, n, nodes, raised, better, look_better)
+            # Only the parties that have declarations of their own replace the baseline's raises.
+            better = better[np.isin(party[better], with_floors)]
+            look_better = look_better[np.isin(party[look_better], with_floors)]
+            declared = _with_party_raises(declared, n, node, raised, better, look_better)
         sub_tainted = c.tainted[:k]
-        tainted[nodes] |= sub_tainted
-        by_equity[nodes] |= sub_tainted & ~c.via_control[:k]
-        runs[p] = _PartyRun(nodes, sub_tainted)
+        tainted[node[sub_tainted]] = True
+        by_equity[node[sub_tainted & ~c.via_control[:k]]] = True
+        if label_of is not None:
+            changed = sub_tainted != base.tainted[node]
+            differ_key.append(pairs.key[changed])
+            differ.append(sub_tainted[changed])
+            reached = downstream(c_edges if sub_control is None else [c_edges, sub_control], member_at, c.tainted)
+            if policy.method is not Method.CASCADE:
+                reached |= downstream(c_edges, member_at)
+            found = np.flatnonzero(reached[:k])
+            found = found[~graph.home[node[found]] & (label_of[party[found]] >= 0)]
+            reach_label.append(label_of[party[found]])
+            reach_entity.append(node[found])
+        return k
+
+    batches(len(parties), solve, max(n, _BATCH_PAIRS))
     # Every home entity is home whichever party is being assessed.
     best_cascade[all_seeds] = 1.0
     best_look[all_seeds] = 1.0
@@ -376,7 +409,29 @@ def _per_party(
     via_control = tainted & ~by_equity & ~all_seeds
     loops = closed_loops(eq, all_seeds)
     bound = Bound(best_cascade, tainted, via_control, best_look, loops, deciding, look_deciding, declared)
-    return bound, runs, base
+    taints = PartyTaints(
+        base.tainted,
+        _joined(differ_key, np.int64),
+        _joined(differ, np.bool_),
+        frozenset(p for p, members in enumerate(parties) if members.size),
+    )
+    return bound, base, taints, (_joined(reach_label, np.int64), _joined(reach_entity, np.int64))
+
+
+#: The fewest pairs a batch of parties may hold (more on graphs with more entities than this).
+_BATCH_PAIRS = 200_000
+
+
+def _repeat_each(edges: Edges, at: IntArray) -> IntArray:
+    """For ``edges.out_of(at)``, the position in ``at`` each holding comes from."""
+    counts = edges.holder_start[at + 1] - edges.holder_start[at]
+    found: IntArray = np.repeat(np.arange(at.size, dtype=np.int64), counts)
+    return found
+
+
+def _joined(parts: list[npt.NDArray[G]], dtype: type[G]) -> npt.NDArray[G]:
+    found: npt.NDArray[G] = np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+    return found
 
 
 def _copied(raised: Raised) -> Raised:
@@ -386,9 +441,10 @@ def _copied(raised: Raised) -> Raised:
 
 
 def _with_party_raises(
-    declared: Raised | None, n: int, nodes: IntArray, local: Raised, better: BoolArray, look_better: BoolArray
+    declared: Raised | None, n: int, nodes: IntArray, local: Raised, better: IntArray, look_better: IntArray
 ) -> Raised:
-    """The raises of one party's sub-problem, where its figures are the largest, mapped back to entities."""
+    """The raises of a batch's sub-problem at the pairs ``better`` and ``look_better`` (where a party's
+    figures are the largest), mapped back to entities."""
     found = declared or Raised(np.zeros(n), np.zeros(n), np.full(n, -1, np.int64), np.full(n, -1, np.int64))
     k = nodes.size
 
@@ -396,18 +452,11 @@ def _with_party_raises(
         mapped: IntArray = np.where(local_by >= 0, nodes[np.clip(local_by, 0, k - 1)], -1)
         return mapped
 
-    found.cascade[nodes[better]] = local.cascade[:k][better]
-    found.cascade_by[nodes[better]] = entity(local.cascade_by[:k][better])
-    found.lookthrough[nodes[look_better]] = local.lookthrough[:k][look_better]
-    found.lookthrough_by[nodes[look_better]] = entity(local.lookthrough_by[:k][look_better])
+    found.cascade[nodes[better]] = local.cascade[better]
+    found.cascade_by[nodes[better]] = entity(local.cascade_by[better])
+    found.lookthrough[nodes[look_better]] = local.lookthrough[look_better]
+    found.lookthrough_by[nodes[look_better]] = entity(local.lookthrough_by[look_better])
     return found
-
-
-def _party_mask(base: Bound, run: _PartyRun) -> BoolArray:
-    """All the entities one party taints: its own downstream part, and the baseline elsewhere."""
-    mask = base.tainted.copy()
-    mask[run.downstream] = run.tainted
-    return mask
 
 
 def _labels(
@@ -457,6 +506,30 @@ class Labels(BuiltOnAccess[frozenset[str]]):
             for labels, reached in reached_by:
                 for i in np.flatnonzero(reached).tolist():
                     self.sets.setdefault(i, set()).update(labels)
+
+    @classmethod
+    def of_pairs(
+        cls,
+        home: BoolArray,
+        seed_labels: Sequence[frozenset[str]],
+        names: list[frozenset[str]],
+        source: IntArray,
+        entity: IntArray,
+    ) -> Labels:
+        """Labels from (source, entity) pairs: source ``source[k]`` (labelled ``names[source[k]]``) reaches
+        entity ``entity[k]``; nothing here is as large as the graph per source."""
+        found = cls(home, seed_labels, [])
+        found.names = names
+        if len(names) < 64:
+            bits = np.zeros(home.size, dtype=np.uint64)
+            np.bitwise_or.at(bits, entity, np.left_shift(np.uint64(1), source.astype(np.uint64)))
+            found.bits = bits
+        else:
+            found.bits = None
+            order = np.lexsort((source, entity))
+            for e, k in zip(entity[order].tolist(), source[order].tolist(), strict=True):
+                found.sets.setdefault(e, set()).update(names[k])
+        return found
 
     def __len__(self) -> int:
         return int(self.home.size)

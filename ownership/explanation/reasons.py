@@ -58,12 +58,9 @@ class ReasonWriter:
         position, edges, holder = self._into(at)
         tainted = self.low.tainted[holder]
         party = self.low.party[at][position]
-        for p in np.unique(party[party >= 0]).tolist():
-            # Assessed party by party: what that party alone taints.
-            mask = self.ev.party_tainted.get(int(p))
-            if mask is not None:
-                chosen = party == p
-                tainted[chosen] = mask[holder[chosen]]
+        # Assessed party by party: what the deciding party alone taints.
+        chosen = np.flatnonzero(party >= 0)
+        tainted[chosen] = self.ev.party_tainted.at(party[chosen], holder[chosen])
         keep = tainted & ~g.home[at][position]
         position, edges, holder = position[keep], edges[keep], holder[keep]
         low, high = g.equity.weight[edges], g.high[edges]

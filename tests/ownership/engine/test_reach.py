@@ -96,7 +96,7 @@ def test_downstream_matches_the_definition(case: tuple[int, list[tuple[int, int]
     assert got.tolist() == _expected(n, pairs, starts, through)
 
 
-def test_evaluate_finds_each_partys_part_and_the_labels_with_the_one_search(monkeypatch: Any) -> None:
+def test_evaluate_searches_the_parties_labels_together(monkeypatch: Any) -> None:
     # Two CN parties assessed alone (UK-style): A (CN) 40% of S, B (CN) 30% of S; S 100% of T.
     entities = tuple(Entity(i, i, EntityType.COMPANY, c, ultimate=True) for i, c in [("A", "CN"), ("B", "CN")])
     entities += tuple(Entity(i, i, EntityType.COMPANY, "US", ultimate=True) for i in ("S", "T"))
@@ -119,9 +119,10 @@ def test_evaluate_finds_each_partys_part_and_the_labels_with_the_one_search(monk
     graph = build_graph(data, policy)
     result = evaluate(graph, policy)
     a, b = graph.index["A"], graph.index["B"]
-    # Each party's part (low bound: A, B; high bound: A, B again) and each party's labels (A, B).
-    assert calls.count([a]) == 3
-    assert calls.count([b]) == 3
+    # The parties are searched together, as one graph of (party, entity) pairs: the labels' search starts
+    # from both parties' members at once, never from one party alone.
+    assert calls and all(len(starts) == 2 for starts in calls)
+    assert [a] not in calls and [b] not in calls
     # A alone holds 40% of S, B 30%: neither passes 50% alone, so S and T are not tainted.
     s, t = graph.index["S"], graph.index["T"]
     assert result.low.cascade[s] == pytest.approx(0.4)

@@ -1,0 +1,249 @@
+"""Per-party assessment solves the parties in batches, as one graph of (party, entity) pairs: every party
+must still get exactly what it gets evaluated alone on the whole graph, whatever the batch it falls in.
+
+The reference here is the definition, party after party on the whole graph (declared indirect interests
+included, through the same floor search), and what it must match is everything the evaluation keeps per
+party: the figures, the tainted set, the deciding party, what the deciding party taints (for the reasons
+and derivations) and the labels."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ownership.engine import evaluate as evaluate_module
+from ownership.engine import parties as parties_module
+from ownership.engine.evaluate import _floors_of, _solve, evaluate
+from ownership.engine.reach import downstream
+from ownership.model import (
+    Comparison,
+    ControlMode,
+    Entity,
+    EntityType,
+    Holding,
+    Method,
+    OwnershipData,
+    Policy,
+    SourceInfo,
+    Stake,
+)
+from ownership.prepare.graph import EquityGraph, build_graph
+
+SOURCE = SourceInfo("party-batches-test", "0" * 64, "test")
+
+
+@st.composite
+def cases(draw: st.DrawFn, declared: bool = False) -> tuple[OwnershipData, Policy]:
+    n = draw(st.integers(3, 10))
+    ids = [f"E{i}" for i in range(n)]
+    countries = draw(st.lists(st.sampled_from(["CN", "CN", "HK", "US", "GB", None]), min_size=n, max_size=n))
+    groups = draw(st.lists(st.sampled_from([None, None, None, "g1"]), min_size=n, max_size=n))
+    ultimate = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    entities = tuple(
+        Entity(i, i, EntityType.COMPANY, c, group=g, ultimate=u)
+        for i, c, g, u in zip(ids, countries, groups, ultimate, strict=True)
+    )
+    holdings = []
+    for subject in range(n):
+        budget = 20  # stakes in steps of 5%: ties at 25% and 50% are common
+        for holder in draw(st.lists(st.integers(0, n - 1), max_size=3, unique=True)):
+            if holder == subject:
+                continue
+            kind = draw(st.sampled_from(["equity", "equity", "control", *(["indirect"] * declared)]))
+            if kind == "control":
+                holdings.append(Holding(ids[holder], ids[subject], None, control=True))
+                continue
+            if budget <= 0:
+                continue
+            low = draw(st.integers(0, budget))
+            high = draw(st.integers(low, budget))
+            budget -= high if kind == "indirect" else low
+            stake = Stake(low / 20, high / 20)
+            holdings.append(Holding(ids[holder], ids[subject], stake, indirect=kind == "indirect"))
+    threshold = draw(st.sampled_from([0.25, 0.5]))
+    policy = Policy(
+        jurisdictions=frozenset({"CN", "HK"}),
+        aggregate=False,
+        threshold=threshold,
+        comparison=draw(st.sampled_from(list(Comparison))),
+        pass_through_threshold=draw(st.sampled_from([None, 0.5])),
+        method=draw(st.sampled_from(list(Method))),
+        control=draw(st.sampled_from(list(ControlMode))),
+        as_of=date(2026, 1, 1),
+    )
+    return OwnershipData(entities, tuple(holdings), SOURCE), policy
+
+
+def _alone(graph: EquityGraph, policy: Policy, high: bool, members: np.ndarray) -> tuple[np.ndarray, ...]:
+    """One party alone on the whole graph: cascade figure, look-through figure, tainted."""
+    n = graph.n
+    seeds = np.zeros(n, dtype=np.bool_)
+    seeds[members] = True
+    offset = graph.remainder if high else np.zeros(n)
+    taints = policy.control is ControlMode.TAINTS or (high and policy.control is not ControlMode.REPORT)
+    control = graph.control if taints else None
+    c, look, _ = _solve(graph.equity, seeds, offset, policy, control, _floors_of(graph, high))
+    return np.minimum(c.figure, 1.0), np.minimum(look.figure, 1.0), c.tainted
+
+
+def _check(data: OwnershipData, policy: Policy) -> None:
+    graph = build_graph(data, policy)
+    ev = evaluate(graph, policy)
+    n = graph.n
+    parties = [np.flatnonzero(graph.party == p) for p in range(int(graph.party.max(initial=-1)) + 1)]
+    unknown = [np.array([i]) for i in np.flatnonzero(graph.unknown_home)]
+    nobody = np.empty(0, dtype=np.int64)
+    for high, bound, runs in ((False, ev.low, parties), (True, ev.high, parties + unknown)):
+        seeds = graph.home | graph.unknown_home if high else graph.home
+        base_c, base_l, base_t = _alone(graph, policy, high, nobody)
+        alone = [_alone(graph, policy, high, members) for members in runs]
+        for figure, deciding, k, base in (
+            (bound.cascade, bound.party, 0, base_c),
+            (bound.lookthrough, bound.look_party, 1, base_l),
+        ):
+            best = np.max([base, *(a[k] for a in alone)], axis=0)
+            best[seeds] = 1.0
+            np.testing.assert_allclose(figure, best, atol=1e-9)
+            for i in np.flatnonzero(~seeds).tolist():
+                p = int(deciding[i])
+                if p < 0:
+                    assert best[i] == pytest.approx(base[i], abs=1e-9)
+                else:
+                    assert alone[p][k][i] == pytest.approx(best[i], abs=1e-9)
+                    assert alone[p][k][i] > base[i] - 1e-9
+        tainted = np.logical_or.reduce([base_t, seeds, *(a[2] for a in alone)])
+        np.testing.assert_array_equal(bound.tainted, tainted)
+        if high:
+            continue
+        for p in {int(p) for p in ev.low.party if p >= 0}:
+            np.testing.assert_array_equal(ev.party_tainted.get(p, ev.low.tainted), alone[p][2])
+            every = np.arange(n, dtype=np.int64)
+            np.testing.assert_array_equal(ev.party_tainted.at(np.full(n, p, dtype=np.int64), every), alone[p][2])
+        control = graph.control if policy.control is ControlMode.TAINTS else None
+        edges = graph.equity if control is None else [graph.equity, control]
+        expected: list[set[str]] = [set() for _ in range(n)]
+        for members, (_, _, tainted_p) in zip(parties, alone, strict=True):
+            labels = set().union(*(graph.seed_labels[i] for i in members.tolist()))
+            reached = downstream(edges, members, tainted_p)
+            if policy.method is not Method.CASCADE:
+                reached |= downstream(graph.equity, members)
+            for i in np.flatnonzero(reached & ~graph.home).tolist():
+                expected[i] |= labels
+        for i in range(n):
+            want = set(graph.seed_labels[i]) if graph.home[i] else expected[i]
+            assert set(ev.labels[i]) == want, i
+
+
+@settings(max_examples=200, deadline=None)
+@given(cases())
+def test_batched_parties_get_what_each_gets_alone(case: tuple[OwnershipData, Policy]) -> None:
+    _check(*case)
+
+
+class _OnePerBatch:
+    """Batches of one party each, and the pair search handing over to the compiled search at once."""
+
+    def __enter__(self) -> None:
+        self.saved = parties_module._FIRST_BATCH, parties_module._PAIR_ROUNDS, evaluate_module._BATCH_PAIRS
+        parties_module._FIRST_BATCH, parties_module._PAIR_ROUNDS, evaluate_module._BATCH_PAIRS = 1, 0, 0
+
+    def __exit__(self, *_: object) -> None:
+        parties_module._FIRST_BATCH, parties_module._PAIR_ROUNDS, evaluate_module._BATCH_PAIRS = self.saved
+
+
+@settings(max_examples=60, deadline=None)
+@given(cases())
+def test_one_party_per_batch_and_the_deep_search_agree_too(case: tuple[OwnershipData, Policy]) -> None:
+    with _OnePerBatch():
+        _check(*case)
+
+
+@settings(max_examples=150, deadline=None)
+@given(cases(declared=True))
+def test_declared_interests_give_the_same_whatever_the_batches(case: tuple[OwnershipData, Policy]) -> None:
+    # A party's sub-problem counts only the declarations made inside its own part (those made outside
+    # count in the baseline), so the definition on the whole graph is not the reference here: a party
+    # must get the same from a batch of many as from a batch of its own.
+    data, policy = case
+    graph = build_graph(data, policy)
+    together = evaluate(graph, policy)
+    with _OnePerBatch():
+        alone = evaluate(graph, policy)
+    for a, b in ((together.low, alone.low), (together.high, alone.high)):
+        np.testing.assert_allclose(a.cascade, b.cascade, atol=1e-12)
+        np.testing.assert_allclose(a.lookthrough, b.lookthrough, atol=1e-12)
+        for name in ("tainted", "via_control", "party", "look_party"):
+            np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+        assert (a.declared is None) == (b.declared is None)
+        if a.declared is not None and b.declared is not None:
+            for name in ("cascade", "lookthrough", "cascade_by", "lookthrough_by"):
+                np.testing.assert_allclose(getattr(a.declared, name), getattr(b.declared, name), atol=1e-12)
+    assert [together.labels[i] for i in range(graph.n)] == [alone.labels[i] for i in range(graph.n)]
+    for p in range(len(together.parties_low)):
+        np.testing.assert_array_equal(
+            together.party_tainted.get(p, together.low.tainted), alone.party_tainted.get(p, alone.low.tainted)
+        )
+
+
+def test_parties_with_disjoint_and_shared_parts_in_one_batch() -> None:
+    # A (CN) 60% of S, B (CN) 60% of T, C (CN) 30% and D (HK) 30% of U, S 100% of V, T 40% of V.
+    # Alone: A taints S and V (100%); B taints T, and V gets 40% from it; C and D each give U 30%.
+    entities = [Entity(i, i, EntityType.COMPANY, c, ultimate=True) for i, c in [("A", "CN"), ("B", "CN")]]
+    entities += [Entity(i, i, EntityType.COMPANY, c, ultimate=True) for i, c in [("C", "CN"), ("D", "HK")]]
+    entities += [Entity(i, i, EntityType.COMPANY, "US", ultimate=True) for i in ("S", "T", "U", "V")]
+    holdings = (
+        Holding("A", "S", Stake.exact(0.6)),
+        Holding("B", "T", Stake.exact(0.6)),
+        Holding("C", "U", Stake.exact(0.3)),
+        Holding("D", "U", Stake.exact(0.3)),
+        Holding("S", "V", Stake.exact(0.5)),
+        Holding("T", "V", Stake.exact(0.4)),
+    )
+    data = OwnershipData(tuple(entities), holdings, SOURCE)
+    policy = Policy(jurisdictions=frozenset({"CN", "HK"}), aggregate=False, as_of=date(2026, 1, 1))
+    graph = build_graph(data, policy)
+    ev = evaluate(graph, policy)
+    at = graph.index
+    assert ev.low.cascade[at["V"]] == pytest.approx(0.5)  # A's S passes its 50%; B's T gives 40%
+    assert ev.low.lookthrough[at["V"]] == pytest.approx(0.6 * 0.5)
+    assert ev.low.cascade[at["U"]] == pytest.approx(0.3) and not ev.low.tainted[at["U"]]
+    assert ev.low.party[at["U"]] == graph.party[at["C"]]  # C and D tie at 30%: the first party keeps it
+    assert ev.low.tainted[at["S"]] and ev.low.tainted[at["T"]] and not ev.low.tainted[at["V"]]
+    assert ev.low.party[at["V"]] == graph.party[at["A"]]
+    assert set(ev.labels[at["U"]]) == {"CN", "HK"}
+    assert set(ev.labels[at["V"]]) == {"CN"}
+    a_taints = ev.party_tainted.get(int(graph.party[at["A"]]), ev.low.tainted)
+    assert a_taints[at["S"]] and not a_taints[at["T"]]
+
+
+def test_many_parties_are_solved_in_a_few_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 300 CN parties, each holding 60% of its own company, which holds 30% of one shared company X.
+    # Each party alone taints its company (60%) and gives X 30%: solved as one batch per bound (plus the
+    # baseline), not one solve per party.
+    entities = [Entity(f"P{i}", f"P{i}", EntityType.PERSON, "CN") for i in range(300)]
+    entities += [Entity(f"C{i}", f"C{i}", EntityType.COMPANY, "US", ultimate=True) for i in range(300)]
+    entities.append(Entity("X", "X", EntityType.COMPANY, "US", ultimate=True))
+    holdings = [Holding(f"P{i}", f"C{i}", Stake.exact(0.6)) for i in range(300)]
+    holdings += [Holding(f"C{i}", "X", Stake.exact(0.3 / 100)) for i in range(300)]
+    data = OwnershipData(tuple(entities), tuple(holdings), SOURCE)
+    policy = Policy(jurisdictions=frozenset({"CN"}), aggregate=False, as_of=date(2026, 1, 1))
+    solves = []
+    original = evaluate_module._solve
+
+    def counting(*args: object, **kwargs: object) -> object:
+        solves.append(args[0])
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(evaluate_module, "_solve", counting)
+    graph = build_graph(data, policy)
+    ev = evaluate(graph, policy)
+    assert len(solves) <= 10
+    x = graph.index["X"]
+    assert ev.low.cascade[x] == pytest.approx(0.003)  # one company's 0.3%: no party reaches more alone
+    assert ev.low.party[x] == 0  # every party ties: the first keeps it
+    assert all(ev.low.tainted[graph.index[f"C{i}"]] for i in range(300))
+    assert ev.low.lookthrough[x] == pytest.approx(0.6 * 0.003)
