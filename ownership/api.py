@@ -166,12 +166,12 @@ def read(
 
 def _input_bytes(path: str | os.PathLike[str]) -> int:
     """The size of what reading ``path`` reads, in bytes (0 where it cannot be told: the read says why)."""
+    import contextlib
+
     total = 0
     for file in input_files(path):
-        try:
+        with contextlib.suppress(OSError):
             total += file.stat().st_size
-        except OSError:
-            pass
     return total
 
 
