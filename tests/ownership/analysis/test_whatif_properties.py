@@ -82,7 +82,9 @@ def test_a_cure_clears_and_just_short_of_it_does_not(case: tuple[OwnershipData, 
                 less = Change(ChangeKind.ISSUE, c.holder, c.subject, Stake.exact(short))
                 assert _status(data, less, settings_) is not Status.CLEAR
     if w.best is not None:
-        assert w.best.change == min(c.change for c in w.cure if c.change is not None)
+        # The smallest change (ties within float rounding are broken by holder and subject).
+        assert w.best.change is not None
+        assert w.best.change <= min(c.change for c in w.cure if c.change is not None) + 1e-12
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
