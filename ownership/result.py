@@ -307,9 +307,13 @@ def _text_order(array: Any) -> npt.NDArray[np.int64]:
     keep = np.array([0] + [~((1 << (64 - 8 * r)) - 1) & (2**64 - 1) for r in range(1, 8)] + [2**64 - 1], np.uint64)
     words = {}
     for k in range(-(-int(length.max()) // 8)):
-        left = np.clip(length - 8 * k, 0, 8)
-        at = np.minimum(begin + 8 * k, data.size)
-        words[f"w{k}"] = windows[at].astype(np.uint64) & keep[left]
+        left = np.clip(length - 8 * k, 0, 8).astype(np.int8)
+        word = windows[np.minimum(begin + 8 * k, data.size)]
+        word.byteswap(inplace=True)  # the same value in this machine's byte order, without a copy
+        native = word.view(np.uint64)
+        native &= keep[left]
+        words[f"w{k}"] = native
+    del padded, windows, begin, length
     if not words:
         return np.arange(n, dtype=np.int64)  # every text empty
     table = pa.table(words)

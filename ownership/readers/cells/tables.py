@@ -365,14 +365,21 @@ def read_text_table(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMIT
     from ownership.readers.cells.decoding import decode_text
 
     decoded = decode_text(data, display)
+    size = len(data)
+    del data  # the decoded text is what is read from here on
     text = decoded.text
     if not text.strip():
         raise InputError("is empty", Location(display))
     delimiter = _dialect(text)
     rows: list[tuple[int, list[Cell]]] = []
     csv.field_size_limit(max(limits.max_cell_chars, 131072))
-    stream = io.StringIO(text, newline="")
-    reader = csv.reader(stream, delimiter=delimiter)
+    # The lines are sliced from the text one at a time: a StringIO over it would hold a second copy of the
+    # whole file, at four bytes per character.
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=delimiter)
+    # Cells of one text share one Cell (a type, a country, a common stake); the first few thousand
+    # distinct texts are remembered, enough for the columns that repeat.
+    shared: dict[str, Cell] = {}
     from ownership.readers import progress
 
     meter = progress.current()
@@ -389,11 +396,19 @@ def read_text_table(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMIT
                     f"has more than {limits.max_rows:,} lines; {_RAISE_ROWS}", Location(display, row=record)
                 )
             if any(v.strip() for v in values):
-                rows.append((record, [Cell(v) for v in values]))
+                cells = []
+                for v in values:
+                    cell = shared.get(v)
+                    if cell is None:
+                        cell = Cell(v)
+                        if len(shared) < _SHARED_CELLS:
+                            shared[v] = cell
+                    cells.append(cell)
+                rows.append((record, cells))
             start = reader.line_num + 1
             if meter is not None and not record % 16384:
                 # The position in the text, as bytes of the file read so far.
-                reached = stream.tell() * len(data) // len(text)
+                reached = lines.position * size // len(text)
                 meter.advance(reached - counted)
                 counted = reached
     except csv.Error as exc:
@@ -408,13 +423,38 @@ def read_text_table(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMIT
     if reader.line_num > first:
         _refuse_unclosed_quote(text, delimiter, display, record, first)
     if meter is not None:
-        meter.advance(len(data) - counted)
+        meter.advance(size - counted)
     warnings: tuple[DataWarning, ...] = ()
     if decoded.note is not None:
         warnings = (DataWarning("encoding", decoded.note, Location(display)),)
     from ownership.readers.cells.unicode_text import tidy_table
 
     return tidy_table(RawTable(display, None, rows, warnings))
+
+
+#: Distinct cell texts a text file's Cells are shared for.
+_SHARED_CELLS = 4096
+
+
+class _Lines:
+    """The lines of a text as ``io.StringIO(text, newline="")`` gives them (ending at CR LF, CR or LF, the
+    ends kept), each sliced when asked for; ``position`` is where the next one starts."""
+
+    _END = re.compile(r"\r\n?|\n")
+
+    def __init__(self, text: str) -> None:
+        self.text, self.position = text, 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        start = self.position
+        if start >= len(self.text):
+            raise StopIteration
+        found = self._END.search(self.text, start)
+        self.position = found.end() if found is not None else len(self.text)
+        return self.text[start : self.position]
 
 
 def _refuse_unclosed_quote(text: str, delimiter: str, display: str, record: int, first: int) -> None:

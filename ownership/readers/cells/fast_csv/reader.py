@@ -16,7 +16,6 @@ rows without any stake, and stakes given only as share counts.
 from __future__ import annotations
 
 import contextlib
-import contextvars
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from ownership.model.tables import (
     HoldingTable,
     Places,
 )
+from ownership.readers import progress
 from ownership.readers.canonical.fractions import check_fraction_scale as _check_fraction_scale
 from ownership.readers.canonical.inline import INLINE_COLUMNS as _INLINE_COLUMNS
 from ownership.readers.canonical.row import Problems, entity_type
@@ -88,9 +88,9 @@ def read_folder_fast(folder: Path, name: str, limits: ReadLimits) -> OwnershipDa
     base = name.rstrip("/")
     with ThreadPoolExecutor(max_workers=3) as pool:
         # Both files are read at once: hashing and Arrow's parsing release the GIL.
-        # The context goes along, so the read's progress meter hears of the holdings too.
+        # The holdings are parsed on another thread, where the read's progress meter is not heard of (it
+        # lives in a context variable): their bytes are reported here, once the entities' are.
         holding_parse = pool.submit(
-            contextvars.copy_context().run,
             parse_file,
             holdings_path,
             f"{base}/{holdings_path.name}",
@@ -110,6 +110,7 @@ def read_folder_fast(folder: Path, name: str, limits: ReadLimits) -> OwnershipDa
             holding_file, holding_digest = holding_parse.result()
         except Decline:
             return None
+        progress.advance(holdings_path.stat().st_size)
         digest = combined_sha256(((entities_path.name, entity_digest), (holdings_path.name, holding_digest)))
         try:
             cols = holding_file.columns
