@@ -28,7 +28,7 @@ import numpy.typing as npt
 from ownership.engine.cascade import CascadeOutcome, cascade, self_supporting
 from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray
 from ownership.engine.lookthrough import LookthroughOutcome, closed_loops, lookthrough
-from ownership.engine.parties import PartyTaints, batches, best_per_entity, empty_taints, regions
+from ownership.engine.parties import Pairs, PartyTaints, batches, best_per_entity, empty_taints, regions
 from ownership.engine.reach import downstream
 from ownership.model import ControlMode, Method, Policy
 from ownership.model.tables import BuiltOnAccess
@@ -312,12 +312,25 @@ def _per_party(
     reach_entity: list[IntArray] = []
 
     def solve(first: int, stop: int) -> int:
+        found = regions(sets, parties[first:stop], first)
+        # Parts differ widely in size, so a batch whose parts turned out larger than the budget is cut
+        # (between parties) into pieces that keep to it.
+        ends = np.searchsorted(found.party, np.arange(first, stop + 1, dtype=np.int64))
+        cut = first
+        while cut < stop:
+            end = int(np.searchsorted(ends, ends[cut - first] + budget, side="right")) + first - 1
+            end = min(max(end, cut + 1), stop)
+            at = slice(int(ends[cut - first]), int(ends[end - first]))
+            solve_pairs(cut, end, Pairs(n, found.party[at], found.entity[at]))
+            cut = end
+        return int(found.party.size)
+
+    def solve_pairs(first: int, stop: int, pairs: Pairs) -> None:
         nonlocal declared
         chosen = parties[first:stop]
-        pairs = regions(sets, chosen, first)
         k = pairs.party.size
         if not k:
-            return 0
+            return
         node, party = pairs.entity, pairs.party
         virtual = k
         at = _repeat_each(incoming, node)
@@ -399,9 +412,9 @@ def _per_party(
             found = found[~graph.home[node[found]] & (label_of[party[found]] >= 0)]
             reach_label.append(label_of[party[found]])
             reach_entity.append(node[found])
-        return k
 
-    batches(len(parties), solve, max(n, _BATCH_PAIRS))
+    budget = max(n // 2, _BATCH_PAIRS)
+    batches(len(parties), solve, budget)
     # Every home entity is home whichever party is being assessed.
     best_cascade[all_seeds] = 1.0
     best_look[all_seeds] = 1.0
@@ -418,8 +431,9 @@ def _per_party(
     return bound, base, taints, (_joined(reach_label, np.int64), _joined(reach_entity, np.int64))
 
 
-#: The fewest pairs a batch of parties may hold (more on graphs with more entities than this).
-_BATCH_PAIRS = 200_000
+#: The pairs a batch of parties holds: half the graph's entities, and at least this many (a pair costs
+#: about 1 KB while its batch is solved, so a batch costs about what the aggregated evaluation does).
+_BATCH_PAIRS = 100_000
 
 
 def _repeat_each(edges: Edges, at: IntArray) -> IntArray:
