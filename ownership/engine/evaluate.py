@@ -13,7 +13,9 @@ Bounds come from two evaluations of the same monotone computations (docs/rules.m
 When the policy does not aggregate (UK sanctions, AML beneficial ownership), each home party (an entity,
 or a ``group`` acting jointly) is assessed alone and an entity's figure is the largest any single party
 reaches. In the high bound every entity of unknown country is a party of its own, and the unallocated
-remainder may belong to any one of them.
+remainder may belong to any one of them. The parties are solved in batches, as one graph of (party,
+entity) pairs (``ownership.engine.parties``), so the cost grows with the parts of the graph the parties
+reach, not with one evaluation per party.
 """
 
 from __future__ import annotations
@@ -501,8 +503,8 @@ def _labels(
 class Labels(BuiltOnAccess[frozenset[str]]):
     """Per entity, the labels its exposure comes from, built on access from what each source reached.
 
-    Up to 63 sources (one per label when stakes are aggregated) are kept as one bit mask per entity; more
-    (one per party when each party is assessed alone) as a set per reached entity.
+    Up to 63 sources (one per label when stakes are aggregated; one per distinct label set of the parties
+    when each party is assessed alone) are kept as one bit mask per entity; more as a set per reached entity.
     """
 
     def __init__(
