@@ -47,7 +47,7 @@ class _Rounds(logging.Handler):
         if not self.ui:
             return (0, 0)
         try:
-            with urllib.request.urlopen(f"{self.ui}/api/v1/applications/{self.app}/stages", timeout=10) as reply:
+            with urllib.request.urlopen(f"{self.ui}/api/v1/applications/{self.app}/stages", timeout=60) as reply:
                 stages = json.load(reply)
         except OSError:
             return self.seen
@@ -72,7 +72,7 @@ def _peak_heap_mb(ui: str | None, app: str) -> float | None:
     if not ui:
         return None
     try:
-        with urllib.request.urlopen(f"{ui}/api/v1/applications/{app}/executors", timeout=10) as reply:
+        with urllib.request.urlopen(f"{ui}/api/v1/applications/{app}/executors", timeout=60) as reply:
             executors = json.load(reply)
     except OSError:
         return None
@@ -140,7 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--json", type=Path, default=None, help="also write the measurements here")
     args = parser.parse_args(argv)
-    conf = {"spark.sql.shuffle.partitions": "4"} | dict(pair.split("=", 1) for pair in args.conf)
+    conf = {"spark.sql.shuffle.partitions": "4", "spark.driver.memory": "3g", "spark.sql.adaptive.enabled": "false"}
+    conf |= dict(pair.split("=", 1) for pair in args.conf)
     with tempfile.TemporaryDirectory(prefix="exposure-spark-bench-") as work:
         found = run(args.folder, args.master, conf, Path(work))
     print(json.dumps(found, indent=2))

@@ -12,7 +12,7 @@ log = logging.getLogger("ownership.spark")
 
 #: Rounds between checkpoints: each round adds a join to the plan, and a plan dozens of joins deep takes
 #: longer to plan than to run, so every few rounds the state is materialised and its lineage cut.
-CHECKPOINT_EVERY = 4
+CHECKPOINT_EVERY = 3
 
 
 def settle(state: DataFrame, step: int) -> DataFrame:

@@ -114,6 +114,7 @@ def _core(state: DataFrame, equity: DataFrame, step: int) -> tuple[DataFrame, in
     inner = equity.join(unsolved.select(F.col("id").alias("holder")), "holder").join(
         unsolved.select(F.col("id").alias("subject")), "subject"
     )
+    inner = inner.localCheckpoint(eager=True)
     out_degree = inner.groupBy("holder").agg(F.count(F.lit(1)).alias("held"))
     core = unsolved.join(out_degree, unsolved["id"] == out_degree["holder"], "left").select(
         "id", F.coalesce(F.col("held"), F.lit(0)).alias("held")

@@ -408,10 +408,12 @@ def prepare(folder: Folder, policy: Policy) -> Prepared:
         )
     control = in_play.filter(F.col("control")).select("holder", "subject").distinct().cache()
     used = int(pairs["pairs"])  # before rescaling, which keeps every pair
+    # Materialised with their lineage cut: every round of the iterations joins these, and a plan that
+    # carried the whole preparation in each round grows until planning it exhausts the driver's memory.
     return Prepared(
-        nodes=nodes,
-        equity=merged.select("holder", "subject", "w"),
-        control=control,
+        nodes=nodes.localCheckpoint(eager=True),
+        equity=merged.select("holder", "subject", "w").localCheckpoint(eager=True),
+        control=control.localCheckpoint(eager=True),
         warnings=warnings,
         entities=int(counts["n"]),
         holdings=int(tally["rows"]),
