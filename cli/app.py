@@ -31,6 +31,7 @@ from cli.diff import diff_command
 from cli.explain import explain_command
 from cli.graph import graph_command
 from cli.owners import owners_command
+from cli.spark import Engine, EngineOpt, SparkConf, SparkMaster, refuse_spark_only, run_spark_check
 from cli.whatif import whatif_command
 from ownership.api import ReadLimits
 from ownership.errors import DataWarning
@@ -173,16 +174,14 @@ def check(
     columns: o.ColumnsOpt = [],  # noqa: B006
     lenient: o.Lenient = False,
     wide: o.Wide = False,
-) -> None:
-    """Check INPUT: for every entity, is it owned beyond the threshold by the watched jurisdictions?
     engine: Engine = EngineOpt.memory,
     spark_master: SparkMaster = None,
     spark_conf: SparkConf = [],  # noqa: B006
+) -> None:
+    """Check INPUT: for every entity, is it owned beyond the threshold by the watched jurisdictions?
 
     Exit codes: 0 nothing deciding is home or flagged; 1 something is; 2 the input or options could not be used.
     """
-    report_format = _report_format(fmt, output)
-    refuse_overwriting_input(output, input_path)
     refuse_spark_only(engine, spark_master, spark_conf)
     if engine is EngineOpt.spark:
         raise typer.Exit(
@@ -203,6 +202,8 @@ def check(
                 debug,
             )
         )
+    report_format = _report_format(fmt, output)
+    refuse_overwriting_input(output, input_path)
 
     def run() -> int:
         policies, chosen_fail_on, watch_warnings = resolve_policies(
