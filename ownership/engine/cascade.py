@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray
+from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray, distinct
 from ownership.engine.reach import downstream
 from ownership.model import TOLERANCE, Comparison
 
@@ -89,13 +89,13 @@ def cascade(
         if out.size:
             np.add.at(agg, edges.subject[out], edges.weight[out])
             touched.append(edges.subject[out])
-        candidates = np.unique(np.concatenate(touched))
+        candidates = distinct(np.concatenate(touched))
         candidates = candidates[~tainted[candidates]]
         newly = candidates[passes_array(agg[candidates], threshold, comparison)]
         if control is not None:
             ctrl = control.out_of(frontier)
             if ctrl.size:
-                controlled = np.unique(control.subject[ctrl])
+                controlled = distinct(control.subject[ctrl])
                 controlled = controlled[~tainted[controlled]]
                 extra = np.setdiff1d(controlled, newly, assume_unique=True)
                 via_control[extra] = True
@@ -136,7 +136,7 @@ def self_supporting(
         if not out.size:
             break
         np.subtract.at(agg, edges.subject[out], edges.weight[out])
-        candidates = np.unique(edges.subject[out])
+        candidates = distinct(edges.subject[out])
         candidates = candidates[member[candidates] & ~seeds[candidates]]
         removed = candidates[~passes_array(agg[candidates], threshold, comparison)]
     result: BoolArray = member & ~tainted

@@ -14,7 +14,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray
+from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray, distinct
 
 #: A component counts as closed when every member's stakes from inside it sum to 1 within this.
 CLOSURE_TOLERANCE = 1e-9
@@ -93,7 +93,7 @@ def _levelled_rank(count: int, above: IntArray, below: IntArray) -> IntArray:
         depth += 1
         targets = down.subject[down.out_of(frontier)]
         np.subtract.at(waiting, targets, 1)
-        targets = np.unique(targets)
+        targets = distinct(targets)
         frontier = targets[waiting[targets] == 0]
     rank = np.empty(count, dtype=np.int64)
     rank[np.argsort(level, kind="stable")] = np.arange(count, dtype=np.int64)

@@ -15,6 +15,24 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 
+def distinct(values: IntArray) -> IntArray:
+    """The distinct values of an integer array, ascending: what ``np.unique`` gives, by a sort.
+
+    numpy 2.3 and later answer a plain ``np.unique`` on integers with a hash table, which on this project's
+    arrays is 10 to 40 times slower than sorting and dropping repeats (2M entity indices: 2.4 s against 0.06 s
+    with numpy 2.4), and far worse on keys such as ``party * n + entity`` that collide in it; the engine's
+    frontiers and pair keys use this instead.
+    """
+    ordered = np.sort(values)
+    if ordered.size < 2:
+        return ordered.astype(np.int64, copy=False)
+    keep = np.empty(ordered.size, dtype=np.bool_)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    found: IntArray = ordered[keep].astype(np.int64, copy=False)
+    return found
+
+
 @dataclass(frozen=True)
 class Edges:
     """Holdings as parallel arrays, grouped by holder for fast "what does this holder own" slices.

@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ownership.engine.cascade import CascadeOutcome, cascade, self_supporting
-from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray
+from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray, distinct
 from ownership.engine.lookthrough import LookthroughOutcome, closed_loops, lookthrough
 from ownership.engine.parties import Pairs, PartyTaints, batches, best_per_entity, empty_taints, regions
 from ownership.engine.reach import downstream
@@ -382,7 +382,7 @@ def _per_party(
             local = f_held >= 0
             if local.any():
                 sub_floors = _Floors(f_held[local], f_at[local], floors.amount[f_into][local])
-                with_floors = np.unique(party[f_at[local]])
+                with_floors = distinct(party[f_at[local]])
         c, look, raised = _solve(c_edges, seeds, sub_offset, policy, sub_control, sub_floors, l_edges)
 
         figure = np.minimum(c.figure[:k], 1.0)

@@ -39,7 +39,7 @@ from scipy import sparse
 from scipy.sparse.linalg import bicgstab, spsolve, spsolve_triangular
 
 from ownership.engine.components import CLOSURE_TOLERANCE, Components, closed_among, closed_components
-from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray
+from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray, distinct
 from ownership.engine.reach import downstream
 
 
@@ -258,7 +258,7 @@ def _factor(
     holder, subject, weight = holder[by_size], subject[by_size], weight[by_size]
     edge_size = size[label[subject]]
     found = []
-    for k in np.unique(size[chosen]).tolist():
+    for k in distinct(size[chosen]).tolist():
         group = chosen[np.searchsorted(size[chosen], k) : np.searchsorted(size[chosen], k, side="right")]
         g = group.size
         slot[group] = np.arange(g, dtype=np.int64)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray
+from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray, distinct
 from ownership.engine.reach import downstream
 
 #: Level-by-level rounds of the pair search before the parties still searching are searched one by one
@@ -59,16 +59,6 @@ def lookup(keys: IntArray, wanted: IntArray) -> IntArray:
     return found
 
 
-def distinct(keys: IntArray) -> IntArray:
-    """The distinct values of ``keys``, sorted. (numpy's ``unique`` hashes integer arrays, and pair keys,
-    ``party * n + entity``, make its hash table collide: minutes instead of milliseconds.)"""
-    ordered = np.sort(keys)
-    keep = np.ones(ordered.size, dtype=np.bool_)
-    keep[1:] = ordered[1:] != ordered[:-1]
-    found: IntArray = ordered[keep]
-    return found
-
-
 def regions(sets: list[Edges], members: Sequence[IntArray], first: int) -> Pairs:
     """The downstream part of each of the parties ``members`` (numbered from ``first``) as pairs.
 
@@ -95,7 +85,7 @@ def regions(sets: list[Edges], members: Sequence[IntArray], first: int) -> Pairs
         # Two sorted runs: the stable sort merges them in linear time.
         seen = np.sort(np.concatenate([seen, following]), kind="stable")
     if frontier.size:
-        deep = np.unique(frontier // n)
+        deep = distinct(frontier // n)
         rest = [seen[~np.isin(seen // n, deep)]]
         for p in deep.tolist():
             reached = np.flatnonzero(downstream(sets, members[p - first])).astype(np.int64)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ownership.engine.edges import BoolArray, Edges, IntArray
+from ownership.engine.edges import BoolArray, Edges, IntArray, distinct
 
 #: What one level-by-level round costs, in entities and holdings of a compiled pass (a round is a handful
 #: of numpy calls, tens of microseconds; a compiled pass costs tens of nanoseconds per entity and holding).
@@ -32,14 +32,14 @@ def downstream(edges: Edges | list[Edges], starts: IntArray, through: BoolArray 
     n = sets[0].n
     reached = np.zeros(n, dtype=np.bool_)
     reached[starts] = True
-    frontier = np.unique(starts).astype(np.int64)
+    frontier = distinct(starts).astype(np.int64)
     for _ in range(_rounds(n + sum(e.holder.size for e in sets))):
         if through is not None:
             frontier = frontier[through[frontier]]
         if not frontier.size:
             return reached
         found = [e.subject[e.out_of(frontier)] for e in sets]
-        following = np.unique(np.concatenate(found)) if len(found) > 1 else np.unique(found[0])
+        following = distinct(np.concatenate(found)) if len(found) > 1 else distinct(found[0])
         frontier = following[~reached[following]]
         reached[frontier] = True
     if through is not None:

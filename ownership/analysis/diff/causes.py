@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ownership.analysis.diff.model import Cause, CauseKind, Change
+from ownership.engine.edges import distinct
 from ownership.errors import ExposureError
 from ownership.model import Entity, Holding, OwnershipData, Policy, Stake
 from ownership.model.tables import EntityTable, HoldingTable, texts_at
@@ -90,7 +91,7 @@ class _Side:
             offsets = np.cumsum(counts) - counts
             at = np.arange(total) - np.repeat(offsets, counts) + np.repeat(starts, counts)
             found = self.holder_of[at]
-            found = np.unique(found[~seen[found]])
+            found = distinct(found[~seen[found]])
             seen[found] = True
             frontier = found
         return set(texts_at(self.table.ids, np.flatnonzero(seen)))

@@ -39,6 +39,7 @@ from ownership.analysis.whatif.scenario import (
     outside_country,
 )
 from ownership.analysis.whatif.search import Point, edge, snapped
+from ownership.engine.edges import distinct
 from ownership.errors import DataWarning, PolicyError
 from ownership.model import TOLERANCE, Comparison, Entity, Holding, OwnershipData, Policy, Stake
 from ownership.result import STATUSES, CheckResult, FailOn, Interval, Status
@@ -230,7 +231,7 @@ def _reaching(n: int, holder: npt.NDArray[np.int64], subject: npt.NDArray[np.int
     frontier = np.zeros(n, dtype=np.bool_)
     frontier[x] = True
     for _ in range(_MASKED_LEVELS):
-        found = np.unique(holder[frontier[subject]])
+        found = distinct(holder[frontier[subject]])
         found = found[~inside[found]]
         if not found.size:
             return inside
