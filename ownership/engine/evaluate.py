@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ownership.engine.cascade import CascadeOutcome, cascade, self_supporting
-from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray, distinct
+from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray
 from ownership.engine.lookthrough import LookthroughOutcome, closed_loops, lookthrough
 from ownership.engine.parties import Pairs, PartyTaints, batches, best_per_entity, empty_taints, regions
 from ownership.engine.reach import downstream
@@ -287,6 +287,11 @@ def _per_party(
     and it costs each party only its own downstream part of the graph; the parts of a batch of parties are
     solved together as one graph of (party, entity) pairs (``ownership.engine.parties``).
 
+    Declared indirect interests count in a party's sub-problem where their holder lies inside its part
+    (the others count in the baseline). The bound's raises are, per entity, those of the party that
+    decides its figure (none when that party's part holds no declaration), the baseline's where no party
+    does, and none at home entities; so a party gets the same figures and raises whatever its batch.
+
     Returns the bound, the baseline, what each party taints where that differs from the baseline (low
     bound), and, when ``label_of`` gives each party's label set (-1 for none), the entities each label set
     reaches as (label set, entity) pairs.
@@ -373,7 +378,6 @@ def _per_party(
         seeds[virtual] = True
         sub_offset = np.append(offset[node], 0.0)
         sub_floors = None
-        with_floors = np.empty(0, dtype=np.int64)
         if floors is not None and floors_in is not None:
             # Declarations whose holder lies outside the party's part count in the baseline already.
             f_at = _repeat_each(floors_in, node)
@@ -382,7 +386,6 @@ def _per_party(
             local = f_held >= 0
             if local.any():
                 sub_floors = _Floors(f_held[local], f_at[local], floors.amount[f_into][local])
-                with_floors = distinct(party[f_at[local]])
         c, look, raised = _solve(c_edges, seeds, sub_offset, policy, sub_control, sub_floors, l_edges)
 
         figure = np.minimum(c.figure[:k], 1.0)
@@ -395,11 +398,13 @@ def _per_party(
         look_better = best[look_figure[best] > best_look[node[best]]]
         best_look[node[look_better]] = look_figure[look_better]
         look_deciding[node[look_better]] = party[look_better]
-        if raised is not None:
-            # Only the parties that have declarations of their own replace the baseline's raises.
-            better = better[np.isin(party[better], with_floors)]
-            look_better = look_better[np.isin(party[look_better], with_floors)]
-            declared = _with_party_raises(declared, n, node, raised, better, look_better)
+        if declared is not None:
+            # Where a party's figure is the largest, the raise shown is that party's own (none when its part
+            # holds no declaration): keeping an earlier party's or the baseline's raise there would make
+            # the result depend on which parties share a batch, and name a declaration the figure did
+            # not come from.
+            party_raises = raised or _no_raise(k)
+            declared = _with_party_raises(declared, n, node, party_raises, better, look_better)
         sub_tainted = c.tainted[:k]
         tainted[node[sub_tainted]] = True
         by_equity[node[sub_tainted & ~c.via_control[:k]]] = True
@@ -421,6 +426,9 @@ def _per_party(
     best_cascade[all_seeds] = 1.0
     best_look[all_seeds] = 1.0
     tainted |= all_seeds
+    if declared is not None:
+        # A home entity's figure is 1 by being home, as in the aggregated evaluation: nothing raised.
+        _clear(declared, all_seeds)
     via_control = tainted & ~by_equity & ~all_seeds
     loops = closed_loops(eq, all_seeds)
     bound = Bound(best_cascade, tainted, via_control, best_look, loops, deciding, look_deciding, declared)
@@ -454,6 +462,18 @@ def _copied(raised: Raised) -> Raised:
     return Raised(
         raised.cascade.copy(), raised.lookthrough.copy(), raised.cascade_by.copy(), raised.lookthrough_by.copy()
     )
+
+
+def _no_raise(k: int) -> Raised:
+    """A sub-problem of ``k`` pairs that raised nothing."""
+    return Raised(np.zeros(k), np.zeros(k), np.full(k, -1, np.int64), np.full(k, -1, np.int64))
+
+
+def _clear(raised: Raised, at: BoolArray) -> None:
+    raised.cascade[at] = 0.0
+    raised.lookthrough[at] = 0.0
+    raised.cascade_by[at] = -1
+    raised.lookthrough_by[at] = -1
 
 
 def _with_party_raises(

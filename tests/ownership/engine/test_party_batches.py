@@ -247,3 +247,40 @@ def test_many_parties_are_solved_in_a_few_batches(monkeypatch: pytest.MonkeyPatc
     assert ev.low.party[x] == 0  # every party ties: the first keeps it
     assert all(ev.low.tainted[graph.index[f"C{i}"]] for i in range(300))
     assert ev.low.lookthrough[x] == pytest.approx(0.6 * 0.003)
+
+
+def test_a_declared_raise_is_the_deciding_partys_whatever_the_batches() -> None:
+    # A, B and C are CN, each a party of its own (0, 1, 2); S is US. B holds 0% of A, A holds 0% of S (a
+    # chain from B to S, so B's declared indirect 5% of S is a floor), C holds 30% of S directly.
+    # Alone: B taints A (0%) and S's figures are raised from 0 to the declared 5% (cascade: B is tainted;
+    # look-through: 1 x 5%); C gives S 30% with no declaration in its part. C decides S's figures (30%),
+    # so S shows no raise: neither B's 5% (a party solved earlier in a batch of its own) nor the
+    # baseline's (nothing: nobody named taints nobody), whether B and C share a batch or not.
+    entities = [Entity(i, i, EntityType.COMPANY, "CN", ultimate=True) for i in ("A", "B", "C")]
+    entities.append(Entity("S", "S", EntityType.COMPANY, "US", ultimate=True))
+    holdings = (
+        Holding("B", "A", Stake.exact(0.0)),
+        Holding("A", "S", Stake.exact(0.0)),
+        Holding("B", "S", Stake.exact(0.05), indirect=True),
+        Holding("C", "S", Stake.exact(0.3)),
+    )
+    data = OwnershipData(tuple(entities), holdings, SOURCE)
+    policy = Policy(jurisdictions=frozenset({"CN"}), aggregate=False, as_of=date(2026, 1, 1))
+    graph = build_graph(data, policy)
+    s = graph.index["S"]
+    together = evaluate(graph, policy)
+    with _OnePerBatch():
+        alone = evaluate(graph, policy)
+    for ev in (together, alone):
+        low = ev.low
+        assert low.cascade[s] == pytest.approx(0.3) and low.lookthrough[s] == pytest.approx(0.3)
+        assert low.party[s] == low.look_party[s] == graph.party[graph.index["C"]]
+        assert low.declared is not None
+        assert low.declared.cascade[s] == 0.0 and low.declared.cascade_by[s] == -1
+        assert low.declared.lookthrough[s] == 0.0 and low.declared.lookthrough_by[s] == -1
+        # Home entities are 1 by being home: nothing raised there either.
+        assert not low.declared.cascade[graph.home].any() and not low.declared.lookthrough[graph.home].any()
+    # The high bound (S's unallocated 70% may belong to any one party) agrees between the batchings too.
+    assert together.high.declared is not None and alone.high.declared is not None
+    for name in ("cascade", "lookthrough", "cascade_by", "lookthrough_by"):
+        np.testing.assert_array_equal(getattr(together.high.declared, name), getattr(alone.high.declared, name))
