@@ -375,7 +375,12 @@ def build_graph(
         ultimate = np.isin(table.types, ULTIMATE_TYPE_CODES)
         if table.ultimate is not None:
             ultimate |= table.ultimate
-        unknown_owners = ~has_holders & ~ultimate & ~home
+        unknown_owners = ~has_holders & ~ultimate
+        if policy.aggregate:
+            # Aggregated, a home entity is a seed and what owns it changes nothing. Assessed party by party, a
+            # home entity is an ordinary holder in every other party's assessment, and its unnamed owners may
+            # be that party (docs/rules.md section 3.2), so its remainder stays.
+            unknown_owners &= ~home
         remainder[unknown_owners] = 1.0
         first_unknown = np.flatnonzero(unknown_owners & table.declared)
         if first_unknown.size:

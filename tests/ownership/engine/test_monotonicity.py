@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -173,10 +174,11 @@ def test_a_known_home_stake_can_clear_a_subject_under_per_party_rules() -> None:
     """Hand-computed (found by the property above before it was limited to aggregation): E2 is held 1% by
     CN person E5, 29% by US person E4 and 10% by CN company E1; 60% is unrecorded. Threshold more than 60%,
     each party alone: E5 might hold 1% + 60% = 61%, so E2 is possible. Once CN company E0 is known to hold
-    10%, 50% is unrecorded: E5 at most 51%, E1 and E0 at most 60% each, none more than 60%, so E2 is clear."""
+    10%, 50% is unrecorded: E5 at most 51%, E1 and E0 at most 60% each, none more than 60%, so E2 is clear.
+    E0 and E1 are marked ultimate owners: were their owners unknown, E5 might own both, and reach 71%."""
     entities = (
-        Entity("E0", "E0", EntityType.COMPANY, "CN", "CN"),
-        Entity("E1", "E1", EntityType.COMPANY, "CN", "CN"),
+        Entity("E0", "E0", EntityType.COMPANY, "CN", "CN", ultimate=True),
+        Entity("E1", "E1", EntityType.COMPANY, "CN", "CN", ultimate=True),
         Entity("E2", "E2", EntityType.COMPANY, "US", "US"),
         Entity("E4", "E4", EntityType.PERSON, "US", "US"),
         Entity("E5", "E5", EntityType.PERSON, "CN", "CN"),
@@ -191,3 +193,31 @@ def test_a_known_home_stake_can_clear_a_subject_under_per_party_rules() -> None:
     after = statuses(Case(entities, (*holdings, Holding("E0", "E2", Stake.exact(0.10)))), home=HomeBasis.EITHER, **rule)
     assert before["E2"] == RANK[Status.POSSIBLE]
     assert after["E2"] == RANK[Status.CLEAR]
+
+
+def test_a_home_party_of_unknown_owners_may_belong_to_another_party() -> None:
+    """Hand-computed (found by the property that watching one more country never lowers a status): E4 is held
+    15% by E5 (headquartered in GB), 25% each by CN companies E0 and E1; 35% is unrecorded, and none of
+    E0, E1, E5 has recorded holders, so each may be owned by any party. Threshold more than 60%, each party
+    alone, by headquarters. Watching CN, E0 alone might own E1 and E5 too: 25 + 25 + 15 + 35 = 100%, so E4 is
+    possible. Watching GB as well makes E5 a party of its own, but not a party that cannot be owned: E0 may
+    still own it, so E4 stays possible at the same 100% (before the fix E5's unnamed owners were dropped once
+    it was home, and E4 fell to 60%: clear)."""
+    entities = tuple(
+        Entity(f"E{i}", f"E{i}", EntityType.COMPANY, "CN", hq)
+        for i, hq in enumerate(["CN", "CN", "CN", "CN", "US", "GB", "CN"])
+    )
+    holdings = (
+        Holding("E5", "E4", Stake.exact(0.15)),
+        Holding("E0", "E4", Stake.exact(0.25)),
+        Holding("E1", "E4", Stake.exact(0.25)),
+    )
+    rule: dict[str, Any] = {"threshold": 0.6, "comparison": Comparison.GT, "method": Method.CASCADE, "aggregate": False}
+    case = Case(entities, holdings)
+    for watched in ({"CN"}, {"CN", "GB"}):
+        settings_: dict[str, Any] = {"jurisdictions": frozenset(watched), "as_of": date(2026, 1, 1), **rule}
+        result = check(case.data(), Policy(home=HomeBasis.HEADQUARTERS, **settings_))
+        e4 = next(v for v in result.verdicts if v.entity.id == "E4")
+        assert e4.status is Status.POSSIBLE
+        assert e4.cascade.high == pytest.approx(1.0)
+        assert e4.cascade.low == pytest.approx(0.25)
