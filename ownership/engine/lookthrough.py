@@ -65,7 +65,8 @@ def closed_loops(edges: Edges, absorbing: BoolArray) -> tuple[IntArray, ...]:
         edges: holdings with stakes (fractions).
         absorbing: entities where the walk stops (home entities); they are never part of a closed loop.
     """
-    inner = ~absorbing[edges.holder] & ~absorbing[edges.subject]
+    # A stake of 0 carries nothing, and as an edge it could join a closed loop to its leaking neighbours.
+    inner = ~absorbing[edges.holder] & ~absorbing[edges.subject] & (edges.weight > 0)
     return closed_among(edges.n, edges.holder[inner], edges.subject[inner], edges.weight[inner])
 
 
@@ -92,10 +93,12 @@ def lookthrough(edges: Edges, seeds: BoolArray, offset: FloatArray) -> Lookthrou
     # there are 0 without solving, and only their closed loops remain to be found for the warning.
     inside = downstream(edges, np.flatnonzero(seeds | (offset != 0)).astype(np.int64)) & ~seeds
     outside = ~seeds & ~inside
-    rest = outside[edges.holder] & outside[edges.subject]
+    rest = outside[edges.holder] & outside[edges.subject] & (edges.weight > 0)
     loops = list(closed_among(n, edges.holder[rest], edges.subject[rest], edges.weight[rest]))
 
-    into = inside[edges.subject]
+    # Stakes of 0 carry nothing; left in, one could join a loop held in full (a closed loop, singular) to
+    # entities outside it into one strong component, which then would not be seen as closed.
+    into = inside[edges.subject] & (edges.weight > 0)
     h, s, w = edges.holder[into], edges.subject[into], edges.weight[into]
     from_seed = seeds[h]
     b = np.where(inside, offset, 0.0) + np.bincount(s[from_seed], weights=w[from_seed], minlength=n)

@@ -84,7 +84,9 @@ def shares(equity: Edges, remainder: FloatArray, x: int) -> Shares:
     incoming = equity.reversed()
     upstream = downstream(incoming, np.array([x], dtype=np.int64))
     has_holders = np.bincount(equity.subject, minlength=n) > 0
-    on = upstream[equity.holder] & upstream[equity.subject]
+    # A stake of 0 carries nothing; as an edge it could join a loop held in full to entities outside it,
+    # hiding the loop and leaving its system singular.
+    on = upstream[equity.holder] & upstream[equity.subject] & (equity.weight > 0)
     h_all, s_all, w_all = equity.holder[on], equity.subject[on], equity.weight[on]
     top = upstream & ~has_holders
     stuck = np.zeros(n, dtype=np.bool_)

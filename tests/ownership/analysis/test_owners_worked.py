@@ -214,6 +214,16 @@ def test_a_closed_loop_holds_its_share_and_no_owner_gets_it() -> None:
     assert found.closed_loop == pytest.approx(0.5) and found.unallocated == 0.0
 
 
+def test_a_stake_of_zero_does_not_hide_a_closed_loop() -> None:
+    # The same loop, and T holds 0% of A: a stake that carries nothing. It used to join T to the loop's
+    # strong component, so the loop was not seen as closed and its singular system stopped the solve.
+    found = ownership.owners(
+        data([("A", "B", 100), ("B", "A", 100), ("A", "T", 50), ("R", "T", 50), ("T", "A", 0)]), "T"
+    )
+    assert pct(found) == {"R": (50.0, 50.0)}
+    assert found.closed_loop == pytest.approx(0.5) and found.unallocated == 0.0
+
+
 def test_home_owners_and_the_status_under_a_watched_country() -> None:
     # The chain with P in CN: T's cascade figure is 40% (not more than 50%): clear, exit code 0.
     found = ownership.owners(data(CHAIN, {"P": "CN"}), "T", jurisdictions=["CN"])

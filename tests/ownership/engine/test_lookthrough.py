@@ -141,6 +141,18 @@ def test_closed_three_cycle(make_edges: Any, make_mask: Any) -> None:
     assert out.figure.tolist() == [1.0, 0.0, 0.0, 0.0]
 
 
+def test_a_stake_of_zero_does_not_hide_a_closed_loop(make_edges: Any, make_mask: Any) -> None:
+    # A (0) and B (1) hold each other in full; A also holds 10% of C (2), which holds 0% of A. The 0% stake
+    # made {A, B, C} one strong component that leaks at C, so the loop was not seen as closed and its
+    # singular system was divided by zero. C (held 10% by A, 90% unallocated) is downstream of the loop.
+    edges = make_edges(3, [(0, 1, 1.0), (1, 0, 1.0), (0, 2, 0.1), (2, 0, 0.0)])
+    assert loops_of(closed_loops(edges, make_mask(3, []))) == [[0, 1]]
+    offset = np.array([0.0, 0.0, 0.9])
+    out = lookthrough(edges, make_mask(3, []), offset)
+    assert out.figure.tolist() == pytest.approx([0.0, 0.0, 0.9], abs=1e-12)
+    assert loops_of(out.closed_loops) == [[0, 1]]
+
+
 def test_closed_loop_with_split_stakes(make_edges: Any, make_mask: Any) -> None:
     # A (0) and B (1) each held 50/50 by the other two members of the group {A, B, C (2)}: closed.
     edges = make_edges(3, [(1, 0, 0.5), (2, 0, 0.5), (0, 1, 0.5), (2, 1, 0.5), (0, 2, 0.5), (1, 2, 0.5)])
@@ -153,14 +165,16 @@ def test_two_separate_closed_loops(make_edges: Any, make_mask: Any) -> None:
     assert loops_of(closed_loops(edges, make_mask(5, []))) == [[0, 4], [1, 3]]
 
 
-def test_loop_entered_by_a_zero_stake_is_one_component_with_its_holder(make_edges: Any, make_mask: Any) -> None:
-    # A (0) and B (1) hold each other in full; C (2) holds 0% of A and is held 100% by A. The strong
-    # component is {A, B, C}, and C's stake in A makes it leak nowhere: {A, B, C} is closed, not {A, B}.
+def test_a_zero_stake_into_a_loop_does_not_make_its_holder_a_member(make_edges: Any, make_mask: Any) -> None:
+    # A (0) and B (1) hold each other in full; C (2) holds 0% of A and is held 100% by A. A stake of 0
+    # carries nothing, so the loop is {A, B}; C lies downstream of it (its figure is A's, 0). This test
+    # once said {A, B, C}, and that with C held only 50% by A there was no closed loop at all: the 0%
+    # stake then hid a singular system (test_a_stake_of_zero_does_not_hide_a_closed_loop).
     edges = make_edges(3, [(0, 1, 1.0), (1, 0, 1.0), (2, 0, 0.0), (0, 2, 1.0)])
-    assert loops_of(closed_loops(edges, make_mask(3, []))) == [[0, 1, 2]]
-    # With C held only 50% by A, C leaks: no closed loop at all.
+    assert loops_of(closed_loops(edges, make_mask(3, []))) == [[0, 1]]
     edges = make_edges(3, [(0, 1, 1.0), (1, 0, 1.0), (2, 0, 0.0), (0, 2, 0.5)])
-    assert closed_loops(edges, make_mask(3, [])) == ()
+    assert loops_of(closed_loops(edges, make_mask(3, []))) == [[0, 1]]
+    assert lookthrough(edges, make_mask(3, []), zeros(3)).figure.tolist() == [0.0, 0.0, 0.0]
 
 
 def test_over_allocated_loop_below_a_home_entity_is_closed(make_edges: Any, make_mask: Any) -> None:
