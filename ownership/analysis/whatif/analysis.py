@@ -38,6 +38,7 @@ from ownership.analysis.whatif.scenario import (
     most_held,
     outside_country,
 )
+from ownership.analysis.whatif.screen import Screen, screen
 from ownership.analysis.whatif.search import Point, edge, snapped
 from ownership.engine.edges import distinct
 from ownership.errors import DataWarning, PolicyError
@@ -435,12 +436,15 @@ def analyse(
     for h, ok in zip(part.holdings, live.tolist(), strict=True):
         if ok:
             pairs.setdefault((h.holder, h.subject), []).append(h)
-    reach = _Reach.of(base, policy)
+    bounds = screen(base, policy, entity)
     notes: list[str] = []
     depth = _depths(part, entity)
     pairs = dict(sorted(pairs.items(), key=lambda item: (depth.get(item[0][1], 0), item[0])))
 
-    asked = [pair for pair in pairs if reach.may_drop(pair, baseline.status)]
+    if bounds is not None:
+        asked = [pair for pair in pairs if bounds.may_change_by_drop(*pair, baseline.status)]
+    else:
+        asked = [] if baseline.status is Status.HOME else list(pairs)
     room = asker.room()
     if len(asked) > room:
         notes.append(
@@ -469,7 +473,7 @@ def analyse(
         )
     else:
         with_stake = [pair for pair, rows in pairs.items() if any(h.stake is not None and not h.indirect for h in rows)]
-        cures = _cures(asker, policy, with_stake, reach)
+        cures = _cures(asker, policy, with_stake, bounds)
         unexamined = sum(not c.examined for c in cures)
         if unexamined:
             notes.append(
@@ -510,70 +514,9 @@ def analyse(
     )
 
 
-@dataclass(frozen=True)
-class _Reach:
-    """Which changes cannot move the entity's verdict, read from the engine's own bounds for the part.
-
-    Both computations are monotone (docs/rules.md section 3.2). A holder that is neither tainted nor
-    carrying any look-through share at a bound passes nothing on at that bound; selling its stake to an
-    outside party, which passes nothing either and leaves the unallocated part as it was, changes no
-    figure at that bound. Removing a holding leaves its stake unallocated, which the high bound counts as
-    possibly watched, so the high bound never falls and the low bound never rises. Used only where that
-    reasoning is the whole story: stakes aggregated, no control rows, no declared indirect interests;
-    otherwise every change is checked.
-    """
-
-    index: dict[str, int]
-    low_carries: npt.NDArray[np.bool_] | None
-    high_carries: npt.NDArray[np.bool_] | None
-    subject_empty: npt.NDArray[np.bool_] | None
-    high_whole: npt.NDArray[np.bool_] | None = None
-
-    @staticmethod
-    def of(result: CheckResult, policy: Policy) -> _Reach:
-        from ownership.pipeline import ExplainedVerdicts
-
-        verdicts = result.verdicts
-        index = verdicts.entities.position
-        if not isinstance(verdicts, ExplainedVerdicts) or not policy.aggregate:
-            return _Reach(index, None, None, None)
-        graph, ev = verdicts.explainer.graph, verdicts.explainer.ev
-        if graph.floors is not None or graph.control.holder.size or graph.control_holdings:
-            return _Reach(index, None, None, None)
-        low = ev.low.tainted | (ev.low.lookthrough > 0)
-        high = ev.high.tainted | (ev.high.lookthrough > 0)
-        empty = (ev.high.cascade <= 0) & (ev.high.lookthrough <= 0)
-        # At the high bound an unnamed stake counts as watched in full: a holder that is tainted there and
-        # whose whole look-through share may be watched already counts its stake in full, so removing it
-        # changes nothing at that bound.
-        whole = ev.high.tainted & (ev.high.lookthrough >= 1.0 - 1e-12)
-        return _Reach(index, low, high, empty, whole)
-
-    def may_drop(self, pair: tuple[str, str], status: Status) -> bool:
-        """Whether removing the holding may change the status."""
-        if status is Status.HOME:
-            return False  # home is a matter of the entity's own country or the watch list
-        if self.low_carries is None:
-            return True
-        if status is Status.POSSIBLE:
-            return False  # the low bound cannot rise past the threshold, nor the high bound fall below it
-        if status is Status.FLAGGED:
-            return bool(self.low_carries[self.index[pair[0]]])
-        # Clear: only the high bound can rise past the threshold, and it does not when the holder counts
-        # in full there already.
-        return self.high_whole is None or not bool(self.high_whole[self.index[pair[0]]])
-
-    def may_sell(self, holder: str) -> bool:
-        return self.high_carries is None or bool(self.high_carries[self.index[holder]])
-
-    def may_issue(self, holder: str, subject: str) -> bool:
-        if self.high_carries is None or self.subject_empty is None:
-            return True
-        return not bool(self.subject_empty[self.index[subject]]) or bool(self.high_carries[self.index[holder]])
-
-
-def _cures(asker: _Asker, policy: Policy, pairs: list[tuple[str, str]], reach: _Reach) -> list[Cure]:
-    """Per holding, the sale and the issue of new shares that clear the entity (fractions)."""
+def _cures(asker: _Asker, policy: Policy, pairs: list[tuple[str, str]], bounds: Screen | None) -> list[Cure]:
+    """Per holding, the sale and the issue of new shares that clear the entity (fractions). Only the moves
+    the bounds cannot rule out are checked (all of them without bounds); the others clear nothing."""
     part = asker.part
     targets = (
         _edge_value(policy.threshold, policy.comparison),
@@ -581,9 +524,6 @@ def _cures(asker: _Asker, policy: Policy, pairs: list[tuple[str, str]], reach: _
     )
     codes = asker.base_status
     statuses = {e.id: STATUSES[int(codes[k])] for k, e in enumerate(part.entities)}
-    room = asker.room() // 2
-    skipped = set(pairs[room:])
-    pairs = pairs[:room]
 
     def facts_of(holder: str, subject: str) -> tuple[Stake, float]:
         # Only the holdings into the subject decide what the holder holds there and the most it may hold.
@@ -592,6 +532,16 @@ def _cures(asker: _Asker, policy: Policy, pairs: list[tuple[str, str]], reach: _
         return held(into, mine), most_held(into, mine, subject)
 
     facts = {pair: facts_of(*pair) for pair in pairs}
+    may_sell = {pair for pair in pairs if bounds is None or bounds.may_clear_by_sale(pair[0], pair[1], facts[pair][1])}
+    may_issue = {
+        pair
+        for pair in pairs
+        if statuses[pair[0]] is not Status.HOME and (bounds is None or bounds.may_clear_by_issue(*pair))
+    }
+    wanted = [pair for pair in pairs if pair in may_sell or pair in may_issue]
+    room = asker.room() // 2
+    skipped = set(wanted[room:])
+    pairs = [pair for pair in pairs if pair not in skipped]
 
     def probe(kind: ChangeKind, holder: str, subject: str) -> Callable[[Sequence[float]], list[Point]]:
         def at(ps: Sequence[float]) -> list[Point]:
@@ -611,8 +561,8 @@ def _cures(asker: _Asker, policy: Policy, pairs: list[tuple[str, str]], reach: _
         ]
 
     # The ends first, every holding in one batch: a sale of everything, new shares up to 100%.
-    sellers = [pair for pair in pairs if reach.may_sell(pair[0])]
-    issuers = [pair for pair in pairs if statuses[pair[0]] is not Status.HOME and reach.may_issue(pair[0], pair[1])]
+    sellers = [pair for pair in pairs if pair in may_sell]
+    issuers = [pair for pair in pairs if pair in may_issue]
     sold_all = dict(zip(sellers, points(ChangeKind.SELL, [(pair, 0.0) for pair in sellers]), strict=True))
     issued_all = dict(zip(issuers, points(ChangeKind.ISSUE, [(pair, 1.0) for pair in issuers]), strict=True))
     sell_from = [pair for pair in sellers if sold_all[pair].clear]
