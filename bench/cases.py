@@ -25,11 +25,16 @@ def parse_size(text: str) -> int:
 #: The most data rows an Excel sheet holds under its header (1,048,576 rows in all): the xlsx-1M case.
 EXCEL_DATA_ROWS = 1_048_575
 
+#: Cases that run a command on one entity of a registry (``exposure owners``, ``exposure whatif``): their
+#: data is the registry of the same size.
+ANALYSIS_KINDS = ("owners", "whatif")
+
 
 @dataclass(frozen=True)
 class Case:
     """One benchmark input: ``size`` is the holdings of a registry or workbook, the levels of a chain, the
-    members of a strongly connected component, the subsidiaries of a star. ``rule`` is a named profile the
+    members of a strongly connected component, the subsidiaries of a star (for ``owners`` and ``whatif``, the
+    holdings of the registry they run on). ``rule`` is a named profile the
     command runs with (``--profile uk``), None for the default policy; the data is the same either way."""
 
     kind: str
@@ -38,8 +43,15 @@ class Case:
     rule: str | None = None
 
     @property
+    def data_kind(self) -> str:
+        """The generator's kind of the case's input (``owners`` and ``whatif`` run on a registry)."""
+        return "registry" if self.kind in ANALYSIS_KINDS else self.kind
+
+    @property
     def data_name(self) -> str:
-        """The generated input's name (shared by the cases that differ only in their rule)."""
+        """The generated input's name (shared by the cases that differ only in their rule or command)."""
+        if self.kind in ANALYSIS_KINDS:
+            return f"registry-{human(self.size)}"
         if self.kind == "registry-quoted":
             return f"registry-{human(self.size)}-quoted"  # the registry-2M data, every field quoted
         if self.kind == "xlsx" and self.size == EXCEL_DATA_ROWS:
@@ -48,12 +60,14 @@ class Case:
 
     @property
     def name(self) -> str:
+        if self.kind in ANALYSIS_KINDS:
+            return f"{self.kind} {self.data_name}"
         return self.data_name if self.rule is None else f"{self.data_name} --profile {self.rule}"
 
     @property
     def slug(self) -> str:
         """The name as a file name (work files, profile folders)."""
-        return self.name.replace(" --profile ", "-profile-")
+        return self.name.replace(" --profile ", "-profile-").replace(" ", "-")
 
     @property
     def is_folder(self) -> bool:
@@ -83,6 +97,11 @@ class Row:
     input_bytes: int = 0
     #: The machine's 1-minute load average when the case's runs ended (the machine may be shared).
     load: float | None = None
+    #: ``owners`` and ``whatif``: the entity asked about, the holdings upstream of it, and how many distinct
+    #: entities were sampled to find it (the largest upstream part among them).
+    entity: str = ""
+    upstream: int = 0
+    sampled: int = 0
 
     @property
     def ratio(self) -> float | None:

@@ -2,7 +2,7 @@
 1M entities), with the reading apart from the rest.
 
     python -m bench.generate registry 2000000 /tmp/reg-2M     # 1M entities, 2M holdings (or bench/.cache)
-    python -m bench.owners /tmp/reg-2M                        # the entity with the most owners of a sample
+    python -m bench.owners /tmp/reg-2M                        # the largest upstream part of a sample
     python -m bench.owners /tmp/reg-2M C0262313 --all         # named entities, intermediaries listed
 
 For each entity it prints the wall and CPU seconds of ``ownership.analysis.owners.owners_of`` on the data
@@ -20,21 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-
-def _largest(data: object, sample: int) -> str:
-    """Of ``sample`` entities drawn with a fixed seed, the one with the largest upstream part."""
-    import numpy as np
-
-    from ownership.engine.edges import Edges
-    from ownership.engine.reach import downstream
-    from ownership.model.tables import EntityTable, HoldingTable
-
-    table = EntityTable.of(data.entities)  # type: ignore[attr-defined]
-    rows = HoldingTable.of(data.holdings, table)  # type: ignore[attr-defined]
-    incoming = Edges.build(len(table), rows.subject, rows.holder, np.ones(len(rows)))
-    picks = np.random.default_rng(1).integers(0, len(table), sample).tolist()
-    sizes = [(int(downstream(incoming, np.array([x])).sum()), x) for x in picks]
-    return str(table.ids[max(sizes)[1]])
+from bench.analysis import largest_upstream
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     data = ownership.read(args.input)
     print(f"read {args.input}: {time.perf_counter() - start:.2f} s", flush=True)
     policy = resolve_rules([], settings={"jurisdictions": ["CN"]}).policies[0]
-    entities = args.entities or [_largest(data, args.sample)]
+    entities = args.entities or largest_upstream(data, args.sample, seed=1)
     exposure = Path(sys.executable).with_name("exposure")
     for entity in entities:
         wall, cpu = time.perf_counter(), time.process_time()

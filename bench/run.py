@@ -8,6 +8,11 @@ For each case it runs, each as its own process (so each has its own peak memory)
 3. ``bench/floor.py``: the I/O floor (pyarrow reads the files, or calamine the workbook, and writes a
    report-shaped CSV), when pyarrow is installed.
 
+The ``owners`` and ``whatif`` cases (issue 19) run on a registry instead: ``bench/analysis.py`` reads it,
+picks the entity with the largest upstream part of a seeded sample and times the library call on the data
+already read; then ``exposure owners|whatif REG --entity X -j CN --format json -o OUT -q`` is measured as a
+whole process like ``check``.
+
 A process that runs past ``--timeout`` is killed and shows as "timeout" (the phases that finished before
 still show). With ``--baseline`` it also runs the networkx path-enumeration approach (``bench/baseline.py``)
 on small registries and compares speed and answers. See bench/README.md.
@@ -15,6 +20,7 @@ on small registries and compares speed and answers. See bench/README.md.
     python -m bench.run                 # the full table (about 15 minutes on 2 cores)
     python -m bench.run --cases issue18 # exactly issue 18's table, with its growth table
     python -m bench.run --quick         # small sizes, a smoke run of a few seconds per case
+    python -m bench.run --cases owners,whatif --keep   # issue 19's speed lines on registry-2M
 """
 
 from __future__ import annotations
@@ -31,15 +37,18 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script (python bench/run.py)
     sys.path.insert(0, str(REPO))
 
-from bench.cases import EXCEL_DATA_ROWS, Case, Row, parse_size  # noqa: E402
+from bench.analysis import SAMPLE  # noqa: E402
+from bench.cases import ANALYSIS_KINDS, EXCEL_DATA_ROWS, Case, Row, parse_size  # noqa: E402
 from bench.measure import Measured, best, load_average, machine, measure, unless_ok  # noqa: E402
 from bench.report import (  # noqa: E402
     BaselineRow,
+    analysis_table,
     baseline_table,
     growth_table,
     issue18_summary,
@@ -51,13 +60,19 @@ from bench.report import (  # noqa: E402
 BENCH = REPO / "bench"
 CACHE = BENCH / ".cache"
 KINDS = ("registry", "chain", "scc", "star", "xlsx", "registry-quoted", "holdings-csv", "psc")
+#: The kinds run when ``--cases`` is not given: every kind, with owners and whatif on registry-2M only (each
+#: adds a read and the command's runs, under a minute at that size, to a run of about 15 minutes).
+DEFAULT_KINDS = (*KINDS, *ANALYSIS_KINDS)
+#: The kinds whose sizes ``--sizes`` gives (the registry's holdings).
+REGISTRY_KINDS = ("registry", *ANALYSIS_KINDS)
 
 #: The issue's cases. Registry sizes are holdings; each registry has half as many entities.
 FULL_SIZES = {"registry": (100_000, 1_000_000, 2_000_000), "chain": (100_000,), "scc": (100_000,)}
 FULL_SIZES |= {"star": (1_000_000,), "xlsx": (100_000,), "registry-quoted": (2_000_000,)}
-FULL_SIZES |= {"holdings-csv": (2_000_000,), "psc": (8_000_000,)}
+FULL_SIZES |= {"holdings-csv": (2_000_000,), "psc": (8_000_000,), "owners": (2_000_000,), "whatif": (2_000_000,)}
 QUICK_SIZES = {"registry": (2_000, 20_000), "chain": (1_000,), "scc": (1_000,), "star": (10_000,), "xlsx": (2_000,)}
 QUICK_SIZES |= {"registry-quoted": (20_000,), "holdings-csv": (20_000,), "psc": (20_000,)}
+QUICK_SIZES |= {"owners": (20_000,), "whatif": (20_000,)}
 BASELINE_SIZES = (2_000, 20_000, 100_000)
 #: The per-party rules issue 18 runs on registry-2M beside the default (aggregated) rule.
 ISSUE18_RULES = ("uk", "amlr")
@@ -94,7 +109,7 @@ def prepare(case: Case, root: Path, python: str) -> tuple[Path, int, int, float]
     if path.exists() and meta.exists():
         found = json.loads(meta.read_text(encoding="utf-8"))
         return path, int(found["entities"]), int(found["holdings"]), 0.0
-    command = [python, "-m", "bench.generate", case.kind, str(case.size), str(path), "--seed", str(case.seed)]
+    command = [python, "-m", "bench.generate", case.data_kind, str(case.size), str(path), "--seed", str(case.seed)]
     start = time.perf_counter()
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -107,16 +122,21 @@ def prepare(case: Case, root: Path, python: str) -> tuple[Path, int, int, float]
     return path, entities, holdings, seconds
 
 
-def _phases(measured: Measured) -> dict[str, float]:
-    found: dict[str, float] = {}
+def _records(measured: Measured) -> list[dict[str, Any]]:
+    """The JSON objects a harness printed, one a line (other lines skipped)."""
+    found: list[dict[str, Any]] = []
     for line in measured.stdout.splitlines():
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
             continue
-        if "seconds" in record:
-            found[str(record["phase"])] = float(record["seconds"])
+        if isinstance(record, dict):
+            found.append(record)
     return found
+
+
+def _phases(measured: Measured) -> dict[str, float]:
+    return {str(r["phase"]): float(r["seconds"]) for r in _records(measured) if "seconds" in r}
 
 
 def has_pyarrow() -> bool:
@@ -125,6 +145,8 @@ def has_pyarrow() -> bool:
 
 def run_case(case: Case, settings: Settings, data_root: Path, work: Path) -> Row:
     """Generate (or reuse) the case's input and measure the command, the phase harness and the floor."""
+    if case.kind in ANALYSIS_KINDS:
+        return run_analysis(case, settings, data_root, work)
     say = _progress(case)
     path, entities, holdings, generated = prepare(case, data_root, settings.python)
     row = Row(case, entities, holdings, generated)
@@ -172,6 +194,47 @@ def run_case(case: Case, settings: Settings, data_root: Path, work: Path) -> Row
             say(f"-o report.{fmt}: {_seconds(measured)}, peak {measured.peak_mb:,.0f} MB")
             out.unlink(missing_ok=True)
     return row
+
+
+def run_analysis(case: Case, settings: Settings, data_root: Path, work: Path) -> Row:
+    """An ``owners`` or ``whatif`` case: ``bench/analysis.py`` reads the registry, picks the entity with the
+    largest upstream part of a sample drawn with the run's seed, and times the library call after reading;
+    then the whole command on that entity is measured ``--repeat`` times, as ``check`` is (no floor: the
+    reading alone is the ``check`` rows' read phase)."""
+    say = _progress(case)
+    path, entities, holdings, generated = prepare(case, data_root, settings.python)
+    row = Row(case, entities, holdings, generated)
+    if generated:
+        say(f"generated {entities:,} entities, {holdings:,} holdings in {generated:.1f} s")
+    row.input_bytes = _size(path)
+    helper = [settings.python, str(BENCH / "analysis.py"), case.kind, str(path), "--sample", str(SAMPLE)]
+    row.phases_run = measure([*helper, "--seed", str(settings.seed)], work, settings.timeout, settings.max_mb)
+    row.phases = _phases(row.phases_run)
+    pick = next((r for r in _records(row.phases_run) if r.get("phase") == "pick"), None)
+    if pick is None:
+        say("picking the entity failed" + unless_ok(row.phases_run))
+        row.load = os.getloadavg()[0]
+        return row
+    row.entity, row.upstream, row.sampled = str(pick["entity"]), int(pick["upstream"]), int(pick["sampled"])
+    after = f"{row.phases['compute']:.2f} s" if "compute" in row.phases else "not measured" + unless_ok(row.phases_run)
+    read = row.phases.get("read", 0.0)
+    say(f"{row.entity} ({row.upstream:,} holdings upstream): read {read:.2f} s, after reading {after}")
+    command = analysis_command(case.kind, path, row.entity, work / f"{case.slug}.json", settings.python)
+    runs: list[Measured] = []
+    for _ in range(settings.repeat):
+        runs.append(measure(command, work, settings.timeout, settings.max_mb))
+        if not runs[-1].ok:
+            break
+    row.cli = best(runs)
+    say(f"exposure {case.kind}: {_seconds(row.cli)}, peak {row.cli.peak_mb:,.0f} MB" + _of(runs))
+    row.load = os.getloadavg()[0]
+    return row
+
+
+def analysis_command(kind: str, path: Path, entity: str, output: Path, python: str = sys.executable) -> list[str]:
+    """``exposure owners|whatif PATH --entity ENTITY -j CN --format json -o OUTPUT -q`` as the benchmark runs it."""
+    command = [python, "-m", "cli.app", kind, str(path), "--entity", entity, "-j", "CN", "--format", "json"]
+    return [*command, "-o", str(output), "-q"]
 
 
 def command_for(path: Path, output: Path, python: str = sys.executable, rule: str | None = None) -> list[str]:
@@ -257,18 +320,20 @@ def cases_for(kinds: Sequence[str], registry_sizes: Sequence[int] | None, quick:
     sizes = QUICK_SIZES if quick else FULL_SIZES
     chosen: list[Case] = []
     for kind in kinds:
-        for size in registry_sizes if kind == "registry" and registry_sizes else sizes[kind]:
+        for size in registry_sizes if kind in REGISTRY_KINDS and registry_sizes else sizes[kind]:
             chosen.append(Case(kind, size, seed))
     return chosen
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", help="registry sizes in holdings, comma-separated (100k,1M,2M)")
+    parser.add_argument(
+        "--sizes", help="registry sizes in holdings, comma-separated (100k,1M,2M); also owners' and whatif's"
+    )
     parser.add_argument(
         "--cases",
-        default=",".join(KINDS),
-        help=f"kinds to run, comma-separated ({','.join(KINDS)}), or issue18: exactly issue 18's table",
+        default=",".join(DEFAULT_KINDS),
+        help=f"kinds to run, comma-separated ({','.join(DEFAULT_KINDS)}), or issue18: exactly issue 18's table",
     )
     parser.add_argument("--quick", action="store_true", help="small sizes only: a smoke run")
     parser.add_argument("--rules", default="", help="also run each registry case under these profiles (uk,amlr)")
@@ -297,9 +362,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     kinds = [k.strip() for k in args.cases.split(",") if k.strip()]
-    unknown = [k for k in kinds if k not in (*KINDS, "issue18")]
+    unknown = [k for k in kinds if k not in (*DEFAULT_KINDS, "issue18")]
     if unknown:
-        parser.error(f"unknown case kind {', '.join(unknown)}; use {', '.join(KINDS)}")
+        parser.error(f"unknown case kind {', '.join(unknown)}; use {', '.join(DEFAULT_KINDS)}")
     sizes = [parse_size(s) for s in args.sizes.split(",")] if args.sizes else None
     reports = tuple(f.strip() for f in args.reports.split(",") if f.strip())
     max_gb = args.max_memory if args.max_memory is not None else default_memory_cap_gb()
@@ -346,9 +411,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "total s and peak MB: `exposure check INPUT -j CN -o report.csv -q` as a whole process; floor s: "
         "bench/floor.py (pyarrow read + report-shaped CSV write); ratio = total / floor. The command and the "
         f"floor ran {settings.repeat} times each, taking turns: the fastest run counts, with the largest peak."
+        + (
+            " owners and whatif rows: start, read and compute (the call after reading) from bench/analysis.py; "
+            "total s and peak MB: the whole owners or whatif command (the table after the growth table)."
+            if any(r.case.kind in ANALYSIS_KINDS for r in rows)
+            else ""
+        )
     )
     print()
     print(growth_table(rows))
+    if any(r.case.kind in ANALYSIS_KINDS for r in rows):
+        print()
+        print(analysis_table(rows))
     if not args.quick:
         print()
         print("Targets:")

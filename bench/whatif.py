@@ -20,23 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-
-def _sample(data: object, count: int, seed: int) -> list[str]:
-    """Entities with the largest upstream parts among ``count`` drawn at random, largest first."""
-    import numpy as np
-
-    from ownership.analysis.whatif.analysis import _reaching
-    from ownership.model.tables import EntityTable, HoldingTable
-
-    table = EntityTable.of(data.entities)  # type: ignore[attr-defined]
-    rows = HoldingTable.of(data.holdings, table)  # type: ignore[attr-defined]
-    rng = np.random.default_rng(seed)
-    sizes = []
-    for x in rng.integers(0, len(table), count).tolist():
-        inside = _reaching(len(table), rows.holder, rows.subject, int(x))
-        sizes.append((int(inside[rows.subject].sum()), table.ids[int(x)]))
-    sizes.sort(reverse=True)
-    return [i for _, i in sizes[:5]]
+from bench.analysis import largest_upstream
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     data = read(args.input)
     print(f"read {args.input}: {time.perf_counter() - started:.2f} s", flush=True)
     policy = resolve_rules(settings={"jurisdictions": [args.jurisdiction]}).policies[0]
-    entities = args.entities or _sample(data, args.sample, args.seed)
+    entities = args.entities or largest_upstream(data, args.sample, args.seed, count=5)
     worst = 0.0
     for entity in entities:
         wall, cpu = time.perf_counter(), time.process_time()
