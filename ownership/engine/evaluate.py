@@ -173,11 +173,20 @@ def _both(low: Callable[[], L], high: Callable[[], H], holdings: int) -> tuple[L
 @dataclass(frozen=True)
 class _Floors:
     """Declared indirect interests in one evaluation: holder and subject indices and the holder's whole
-    stake in the subject at this bound (fractions)."""
+    stake in the subject at this bound (fractions).
+
+    In a party's sub-problem a declarer outside the party's part keeps its baseline figures, and enters
+    through the virtual seed (figure 1, tainted): ``look_scale`` is then its baseline look-through figure,
+    ``in_cascade`` its baseline taint, and ``declarer`` the entity named as the declarer (default:
+    ``holder``).
+    """
 
     holder: IntArray
     subject: IntArray
     amount: FloatArray
+    look_scale: FloatArray | None = None
+    in_cascade: BoolArray | None = None
+    declarer: IntArray | None = None
 
 
 def _floors_of(graph: EquityGraph, high: bool) -> _Floors | None:
@@ -219,8 +228,13 @@ def _solve(
     raise_c = np.zeros(edges.n)
     raise_l = np.zeros(edges.n)
     for k in range(3 * _FLOOR_ROUNDS):
-        amount_c = np.where(c.tainted[floors.holder], floors.amount, 0.0)
+        passing = c.tainted[floors.holder]
+        if floors.in_cascade is not None:
+            passing = passing & floors.in_cascade
+        amount_c = np.where(passing, floors.amount, 0.0)
         amount_l = np.minimum(look.figure[floors.holder], 1.0) * floors.amount
+        if floors.look_scale is not None:
+            amount_l = amount_l * floors.look_scale
         floor_c = np.zeros(edges.n)
         np.maximum.at(floor_c, floors.subject, amount_c)
         floor_l = np.zeros(edges.n)
@@ -243,7 +257,8 @@ def _by(floors: _Floors, amounts: FloatArray, raised: FloatArray) -> IntArray:
     """Per subject, the declaring holder with the largest floor where the figure was raised (-1 elsewhere)."""
     best = np.full(raised.size, -1, dtype=np.int64)
     order = np.argsort(amounts, kind="stable")  # the largest floor written last wins
-    best[floors.subject[order]] = floors.holder[order]
+    named = floors.holder if floors.declarer is None else floors.declarer
+    best[floors.subject[order]] = named[order]
     best[raised <= 0.0] = -1
     return best
 
@@ -287,10 +302,12 @@ def _per_party(
     and it costs each party only its own downstream part of the graph; the parts of a batch of parties are
     solved together as one graph of (party, entity) pairs (``ownership.engine.parties``).
 
-    Declared indirect interests count in a party's sub-problem where their holder lies inside its part
-    (the others count in the baseline). The bound's raises are, per entity, those of the party that
-    decides its figure (none when that party's part holds no declaration), the baseline's where no party
-    does, and none at home entities; so a party gets the same figures and raises whatever its batch.
+    Declared indirect interests count in a party's sub-problem wherever their subject lies in its part: a
+    declarer inside the part with its figures there, one outside with its baseline figures, which are its
+    figures when the party is assessed alone (nothing upstream of it changes). The bound's raises are, per
+    entity, those of the party that decides its figure (none when no declaration floors anything in that
+    party's part), the baseline's where no party does, and none at home entities; so a party gets the same
+    figures and raises whatever its batch.
 
     Returns the bound, the baseline, what each party taints where that differs from the baseline (low
     bound), and, when ``label_of`` gives each party's label set (-1 for none), the entities each label set
@@ -305,6 +322,10 @@ def _per_party(
     # Declarations grouped by their subject, in their order within a subject.
     floors_in = None if floors is None else Edges.build(n, floors.subject, floors.holder, floors.amount)
     sets = [eq] if control is None else [eq, control]
+    if floors is not None and floors.holder.size:
+        # A declared interest reaches its subject whether or not the data holds a chain that counts here
+        # (a chain through control rows that only report, say): the subject is in the declarer's part.
+        sets.append(Edges.build(n, floors.holder, floors.subject, floors.amount))
 
     best_cascade = base.cascade.copy()
     best_look = base.lookthrough.copy()
@@ -379,13 +400,23 @@ def _per_party(
         sub_offset = np.append(offset[node], 0.0)
         sub_floors = None
         if floors is not None and floors_in is not None:
-            # Declarations whose holder lies outside the party's part count in the baseline already.
             f_at = _repeat_each(floors_in, node)
             f_into = floors_in.out_of(node)
-            f_held = pairs.find(party[f_at], floors.holder[f_into])
+            declarer = floors.holder[f_into]
+            f_held = pairs.find(party[f_at], declarer)
             local = f_held >= 0
-            if local.any():
-                sub_floors = _Floors(f_held[local], f_at[local], floors.amount[f_into][local])
+            if f_at.size:
+                # A declarer outside the party's part has its baseline figures in the party's assessment;
+                # it floors the subject through the virtual seed, scaled by them. The raises name
+                # declarers as entities (not pairs).
+                sub_floors = _Floors(
+                    np.where(local, f_held, virtual),
+                    f_at,
+                    floors.amount[f_into],
+                    np.where(local, 1.0, np.minimum(base.lookthrough[declarer], 1.0)),
+                    local | base.tainted[declarer],
+                    declarer,
+                )
         c, look, raised = _solve(c_edges, seeds, sub_offset, policy, sub_control, sub_floors, l_edges)
 
         figure = np.minimum(c.figure[:k], 1.0)
@@ -480,18 +511,12 @@ def _with_party_raises(
     declared: Raised | None, n: int, nodes: IntArray, local: Raised, better: IntArray, look_better: IntArray
 ) -> Raised:
     """The raises of a batch's sub-problem at the pairs ``better`` and ``look_better`` (where a party's
-    figures are the largest), mapped back to entities."""
+    figures are the largest), mapped back to entities (the sub-problem names its declarers as entities)."""
     found = declared or Raised(np.zeros(n), np.zeros(n), np.full(n, -1, np.int64), np.full(n, -1, np.int64))
-    k = nodes.size
-
-    def entity(local_by: IntArray) -> IntArray:
-        mapped: IntArray = np.where(local_by >= 0, nodes[np.clip(local_by, 0, k - 1)], -1)
-        return mapped
-
     found.cascade[nodes[better]] = local.cascade[better]
-    found.cascade_by[nodes[better]] = entity(local.cascade_by[better])
+    found.cascade_by[nodes[better]] = local.cascade_by[better]
     found.lookthrough[nodes[look_better]] = local.lookthrough[look_better]
-    found.lookthrough_by[nodes[look_better]] = entity(local.lookthrough_by[look_better])
+    found.lookthrough_by[nodes[look_better]] = local.lookthrough_by[look_better]
     return found
 
 

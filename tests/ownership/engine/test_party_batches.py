@@ -165,10 +165,10 @@ def test_one_party_per_batch_and_the_deep_search_agree_too(case: tuple[Ownership
 @settings(max_examples=150, deadline=None)
 @given(cases(declared=True))
 def test_declared_interests_give_the_same_whatever_the_batches(case: tuple[OwnershipData, Policy]) -> None:
-    # A party's sub-problem counts only the declarations made inside its own part (those made outside
-    # count in the baseline), so the definition on the whole graph is not the reference here: a party
-    # must get the same from a batch of many as from a batch of its own.
+    # The definition on the whole graph (declarations made outside a party's part count with the
+    # declarer's baseline figures), and a party gets the same from a batch of many as from one of its own.
     data, policy = case
+    _check(data, policy)
     graph = build_graph(data, policy)
     together = evaluate(graph, policy)
     with _OnePerBatch():
@@ -284,3 +284,78 @@ def test_a_declared_raise_is_the_deciding_partys_whatever_the_batches() -> None:
     assert together.high.declared is not None and alone.high.declared is not None
     for name in ("cascade", "lookthrough", "cascade_by", "lookthrough_by"):
         np.testing.assert_array_equal(getattr(together.high.declared, name), getattr(alone.high.declared, name))
+
+
+def test_a_declaration_made_outside_a_party_s_part_still_floors_its_subject() -> None:
+    # P (CN) holds 20% of E and 50% of F; U (US, ultimate) 75% of E; G 5% of E, and D holds all of G and
+    # declares 30% of E in all (through G). E holds the other 50% of F. Nobody recorded D's owners, so at
+    # the high bound D may be wholly watched: its declaration floors E at 1 x 30%. Assessed alone, P is
+    # the only party, and D lies outside P's part; on the whole graph with P watched, E's high figure is
+    # max(20% + 5% x 1, 30%) = 30%, and F's 50% x 30% + 50% = 65%, past "more than 63%": F is possible.
+    # The sub-problem used to drop D's declaration (E 25%, F 62.5%: a wrong "clear").
+    def company(i: str, **extra: object) -> Entity:
+        return Entity(i, i, EntityType.COMPANY, "US", **extra)  # type: ignore[arg-type]
+
+    data = OwnershipData(
+        (
+            Entity("P", "P", EntityType.PERSON, "CN"),
+            Entity("U", "U", EntityType.PERSON, "US", ultimate=True),
+            company("D"),
+            company("G"),
+            company("E"),
+            company("F"),
+        ),
+        (
+            Holding("P", "E", Stake.exact(0.2)),
+            Holding("U", "E", Stake.exact(0.75)),
+            Holding("G", "E", Stake.exact(0.05)),
+            Holding("D", "G", Stake.exact(1.0)),
+            Holding("D", "E", Stake.exact(0.3), indirect=True),
+            Holding("E", "F", Stake.exact(0.5)),
+            Holding("P", "F", Stake.exact(0.5)),
+        ),
+        SOURCE,
+    )
+    policy = Policy(
+        jurisdictions=frozenset({"CN"}),
+        aggregate=False,
+        threshold=0.63,
+        method=Method.LOOKTHROUGH,
+        as_of=date(2026, 1, 1),
+    )
+    graph = build_graph(data, policy)
+    ev = evaluate(graph, policy)
+    at = graph.index
+    assert ev.high.lookthrough[at["E"]] == pytest.approx(0.3, abs=1e-12)
+    assert ev.high.lookthrough[at["F"]] == pytest.approx(0.65, abs=1e-12)
+    assert ev.low.lookthrough[at["F"]] == pytest.approx(0.6, abs=1e-12)
+    _check(data, policy)
+
+
+def test_a_declaration_reaches_its_subject_when_no_chain_counts() -> None:
+    # E0 (CN) controls E1 by a control row that only reports, E1 holds 0% of E4, and E0 declares 30% of E4
+    # (through E1). Under "more than 25%" in the cascade, E0 alone taints E4 by its declaration; E4 was
+    # left out of E0's part, since no chain that counts leads there (hypothesis found it).
+    data = OwnershipData(
+        tuple(Entity(f"E{i}", f"E{i}", EntityType.COMPANY, "US" if i else "CN") for i in (0, 1, 4)),
+        (
+            Holding("E0", "E1", None, control=True),
+            Holding("E0", "E4", Stake.exact(0.3), indirect=True),
+            Holding("E1", "E4", Stake.exact(0.0)),
+        ),
+        SOURCE,
+    )
+    policy = Policy(
+        jurisdictions=frozenset({"CN"}),
+        aggregate=False,
+        threshold=0.25,
+        method=Method.CASCADE,
+        control=ControlMode.REPORT,
+        as_of=date(2026, 1, 1),
+    )
+    graph = build_graph(data, policy)
+    ev = evaluate(graph, policy)
+    e4 = graph.index["E4"]
+    assert ev.low.tainted[e4] and ev.low.cascade[e4] == pytest.approx(0.3, abs=1e-12)
+    assert ev.party_tainted.get(0, ev.low.tainted)[e4]
+    _check(data, policy)
