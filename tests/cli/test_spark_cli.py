@@ -1,10 +1,10 @@
 """``exposure convert INPUT -o FOLDER/`` and ``exposure check/explain --engine spark``, through the real entry
-point (the Spark runs in local mode, skipped only where Java is missing)."""
+point (the Spark runs in local mode, skipped only where Java is missing). The ``spark`` fixture is the one
+local session of ``tests/conftest.py``, which ``--engine spark`` without ``--spark-master`` takes; this
+module runs on the xdist worker that runs the engine's equivalence tests (``SPARK_TESTS`` there)."""
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -62,24 +62,6 @@ def test_uris_keep_their_slashes(given: str, expected: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    """One local Spark session for this module; ``--engine spark`` without ``--spark-master`` uses it."""
-    if importlib.util.find_spec("pyspark") is None:
-        pytest.skip("PySpark is not installed (pip install -e '.[test]' installs it)")
-    if shutil.which("java") is None:
-        pytest.skip("Java is not on the path (Spark needs Java 17 or later; .ci/run installs it)")
-    from ownership.spark.session import quiet_pyspark, spark_session
-
-    with quiet_pyspark():
-        session = spark_session(
-            "local[2]",
-            {"spark.sql.shuffle.partitions": "4", "spark.ui.enabled": "false", "spark.sql.adaptive.enabled": "false"},
-        )
-    yield session
-    session.stop()
-
-
-@pytest.fixture(scope="module")
 def sample_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from typer.testing import CliRunner
 
@@ -92,6 +74,17 @@ def sample_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture
+def codegen(spark: Any) -> Iterator[None]:
+    """Spark's whole-stage code generation on, as a session has it by default (the shared test session turns it
+    off: see tests/conftest.py), for the length of one test."""
+    before = spark.conf.get("spark.sql.codegen.wholeStage")
+    spark.conf.set("spark.sql.codegen.wholeStage", "true")
+    yield
+    spark.conf.set("spark.sql.codegen.wholeStage", before)
+
+
+@pytest.mark.usefixtures("codegen")
 def test_check_on_spark_matches_the_sample(cli: Any, spark: Any, sample_folder: Path, tmp_path: Path) -> None:
     import json
 

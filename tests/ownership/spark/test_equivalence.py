@@ -3,7 +3,8 @@
 Hundreds of seeded random graphs (cross-holdings, ranges, unknown countries and owners, control rows, dates,
 duplicates, ties at the threshold) and the worked examples of docs/rules.md are checked as one disjoint union
 per policy: components never influence each other, so one Spark run answers for every graph at once, which
-keeps the test to a few Spark jobs per policy round.
+keeps the test to a few Spark jobs per policy round. The session is ``tests/conftest.py``'s, shared with the
+``--engine spark`` CLI tests on one xdist worker (``SPARK_TESTS`` there), so one JVM starts.
 """
 
 from __future__ import annotations
