@@ -11,8 +11,11 @@ bookkeeping, the rule is the in-memory one, called on the driver with the few va
   (type, countries, ultimate mark) are collected (a register has thousands, not millions) and marked by
   ``build_graph``, then joined back to every entity with that profile.
 
-Settings the Spark engine does not support yet (assessing each party alone, watch lists, declared
-indirect interests in the data) are refused with a ``SparkUnsupported`` error rather than answered
+* the entities a watch list names: matched on the driver by the in-memory rule, over the candidates Spark
+  narrows the entities to (``ownership.spark.watchlist``), then made home like a watched country's.
+
+Settings the Spark engine does not support yet (assessing each party alone, declared indirect interests in
+the data) are refused with a ``SparkUnsupported`` error rather than answered
 differently.
 """
 
@@ -90,10 +93,6 @@ def refuse_unsupported(policy: Policy) -> None:
             f"--engine spark: '{policy.name}' assesses each party alone (aggregate = false), which the Spark engine "
             "does not support yet; use --engine memory"
         )
-    if policy.watchlist:
-        raise SparkUnsupported(
-            "--engine spark: watch lists are not supported by the Spark engine yet; use --engine memory"
-        )
 
 
 def _ids(rows: list[str]) -> str:
@@ -162,6 +161,25 @@ def _home_marks(folder: Folder, entities: DataFrame, policy: Policy) -> DataFram
         rows, "profile string, home boolean, unknown_home boolean, no_holder_unknown boolean"
     )
     return keyed.join(F.broadcast(marks), "profile").drop("profile")
+
+
+def _listed(marks: DataFrame, policy: Policy, warnings: list[DataWarning]) -> DataFrame:
+    """``marks`` with the entities the watch list names made home (``ownership.spark.watchlist``); the
+    matching's warnings go first, as in memory."""
+    from pyspark.sql import functions as F
+
+    from ownership.spark.watchlist import match
+
+    listed, found = match(marks.select("id", "name"), policy.watchlist)
+    warnings[:0] = found
+    if not listed:
+        return marks
+    flags = marks.sparkSession.createDataFrame([(i, True) for i in sorted(listed)], "id string, listed boolean")
+    return (
+        marks.join(F.broadcast(flags), "id", "left")
+        .withColumn("home", F.col("home") | F.coalesce(F.col("listed"), F.lit(False)))
+        .drop("listed")
+    )
 
 
 def _overallocated(
@@ -358,6 +376,8 @@ def prepare(folder: Folder, policy: Policy) -> Prepared:
 
     totals = merged.groupBy("subject").agg(F.sum("w").alias("total"))
     marks = _home_marks(folder, entities, policy)
+    if policy.watchlist:
+        marks = _listed(marks, policy, warnings)
     nodes = marks.join(totals, marks["id"] == totals["subject"], "left").drop("subject")
     has_holders = F.col("total").isNotNull()
     unknown_owners = F.col("no_holder_unknown") & ~has_holders

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -80,6 +81,12 @@ def spark_session(master: str | None = None, conf: Mapping[str, str] | None = No
     elif "PYSPARK_GATEWAY_PORT" not in os.environ:
         # Not under spark-submit (which starts the JVM first and gives the cluster's master): run locally.
         builder = builder.master("local[*]")
+    local = master is None or master.startswith("local")
+    if local and "PYSPARK_PYTHON" not in os.environ:
+        # Python workers (the watch list's name matching) run this interpreter, which has this package and
+        # its dependencies, not whichever ``python3`` comes first on the path (PySpark reads only the
+        # environment for it when the session starts in this process).
+        os.environ["PYSPARK_PYTHON"] = sys.executable
     for key, value in {**DEFAULT_CONF, **(conf or {})}.items():
         builder = builder.config(key, value)
     session: SparkSession = builder.getOrCreate()
