@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ownership.engine.cascade import CascadeOutcome, cascade, self_supporting
-from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray
+from ownership.engine.edges import BoolArray, Edges, FloatArray, IntArray, stable_order
 from ownership.engine.lookthrough import LookthroughOutcome, closed_loops, lookthrough
 from ownership.engine.parties import Pairs, PartyTaints, batches, best_per_entity, empty_taints, regions
 from ownership.engine.reach import downstream
@@ -317,15 +317,15 @@ def _per_party(
     eq = graph.equity
     base = _aggregate(graph, policy, np.zeros(n, dtype=np.bool_), offset, control, high)
     floors = _floors_of(graph, high)
-    incoming = eq.reversed()
-    incoming_control = control.reversed() if control is not None else None
-    # Declarations grouped by their subject, in their order within a subject.
-    floors_in = None if floors is None else Edges.build(n, floors.subject, floors.holder, floors.amount)
     sets = [eq] if control is None else [eq, control]
     if floors is not None and floors.holder.size:
         # A declared interest reaches its subject whether or not the data holds a chain that counts here
         # (a chain through control rows that only report, say): the subject is in the declarer's part.
         sets.append(Edges.build(n, floors.holder, floors.subject, floors.amount))
+    incoming = _incoming_that_count(eq, sets, parties, base)
+    incoming_control = control.reversed() if control is not None else None
+    # Declarations grouped by their subject, in their order within a subject.
+    floors_in = None if floors is None else Edges.build(n, floors.subject, floors.holder, floors.amount)
 
     best_cascade = base.cascade.copy()
     best_look = base.lookthrough.copy()
@@ -363,7 +363,7 @@ def _per_party(
         virtual = k
         at = _repeat_each(incoming, node)
         into = incoming.out_of(node)
-        h, w = eq.holder[into], eq.weight[into]
+        h, w = incoming.subject[into], incoming.weight[into]
         held_at = pairs.find(party[at], h)
         own = held_at >= 0
         sh, ss, sw = held_at[own], at[own], w[own]
@@ -420,12 +420,13 @@ def _per_party(
         c, look, raised = _solve(c_edges, seeds, sub_offset, policy, sub_control, sub_floors, l_edges)
 
         figure = np.minimum(c.figure[:k], 1.0)
-        best = best_per_entity(node, figure, party)
+        by_entity = stable_order(node, n)
+        best = best_per_entity(node, figure, party, by_entity)
         better = best[figure[best] > best_cascade[node[best]]]
         best_cascade[node[better]] = figure[better]
         deciding[node[better]] = party[better]
         look_figure = np.minimum(look.figure[:k], 1.0)
-        best = best_per_entity(node, look_figure, party)
+        best = best_per_entity(node, look_figure, party, by_entity)
         look_better = best[look_figure[best] > best_look[node[best]]]
         best_look[node[look_better]] = look_figure[look_better]
         look_deciding[node[look_better]] = party[look_better]
@@ -475,6 +476,18 @@ def _per_party(
 #: The pairs a batch of parties holds: half the graph's entities, and at least this many (a pair costs
 #: about 1 KB while its batch is solved, so a batch costs about what the aggregated evaluation does).
 _BATCH_PAIRS = 100_000
+
+
+def _incoming_that_count(eq: Edges, sets: list[Edges], parties: list[IntArray], base: Bound) -> Edges:
+    """The equity holdings grouped by subject (as ``Edges.reversed``), only those whose holder can matter in
+    some party's sub-problem: a holder inside a party's part (downstream of a party), or one outside every
+    part that the baseline taints or gives a figure above 0. Any other holder adds nothing to any party's
+    figures, and in a registry such holders (people holding small stakes) are most of the holdings into the
+    parts; the holdings kept stay in their order, so every sum is made in the same order."""
+    starts = np.concatenate(parties).astype(np.int64) if parties else np.empty(0, dtype=np.int64)
+    counts = downstream(sets, starts) | base.tainted | (base.lookthrough > 0)
+    kept = np.flatnonzero(counts[eq.holder])
+    return Edges.build(eq.n, eq.subject[kept], eq.holder[kept], eq.weight[kept])
 
 
 def _repeat_each(edges: Edges, at: IntArray) -> IntArray:

@@ -151,11 +151,29 @@ def batches(count: int, solve: Callable[[int, int], int], budget: int) -> None:
         size = int(min(max(budget / per_party, 1), 4 * size + 1))
 
 
-def best_per_entity(entity: IntArray, figure: FloatArray, party: IntArray) -> IntArray:
+def best_per_entity(
+    entity: IntArray, figure: FloatArray, party: IntArray, by_entity: IntArray | None = None
+) -> IntArray:
     """Per entity among the pairs, the pair with the largest figure, the lowest party number among equal
-    ones (the party a one-by-one assessment in party order keeps): one pair index per entity."""
-    order = np.lexsort((party, -figure, entity))
-    first = np.ones(order.size, dtype=np.bool_)
-    first[1:] = entity[order][1:] != entity[order][:-1]
-    chosen: IntArray = order[first]
+    ones (the party a one-by-one assessment in party order keeps): one pair index per entity, by entity.
+
+    ``by_entity``, when given, orders the pairs by entity and, within an entity, by party (a stable sort by
+    entity of pairs listed in party order); one such order serves every figure of the same pairs.
+    """
+    if by_entity is None:
+        by_entity = np.lexsort((party, entity)).astype(np.int64)
+    if not by_entity.size:
+        return by_entity
+    ordered = entity[by_entity]
+    first = np.ones(ordered.size, dtype=np.bool_)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    values = figure[by_entity]
+    largest = np.maximum.reduceat(values, starts)
+    # The first pair of each entity that reaches its largest figure: its lowest party among the equal ones.
+    reaching = np.flatnonzero(values == np.repeat(largest, np.diff(np.append(starts, values.size))))
+    segment = np.cumsum(first)[reaching] - 1
+    head = np.ones(reaching.size, dtype=np.bool_)
+    np.not_equal(segment[1:], segment[:-1], out=head[1:])
+    chosen: IntArray = by_entity[reaching[head]]
     return chosen

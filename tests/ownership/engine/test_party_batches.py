@@ -359,3 +359,59 @@ def test_a_declaration_reaches_its_subject_when_no_chain_counts() -> None:
     assert ev.low.tainted[e4] and ev.low.cascade[e4] == pytest.approx(0.3, abs=1e-12)
     assert ev.party_tainted.get(0, ev.low.tainted)[e4]
     _check(data, policy)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.integers(0, 6), st.sampled_from([0.0, -0.0, 0.25, 0.5, 0.5, 1.0])),
+        min_size=1,
+        max_size=30,
+        unique_by=lambda t: (t[0], t[1]),
+    )
+)
+def test_best_pair_per_entity_is_the_largest_figure_then_the_lowest_party(
+    rows: list[tuple[int, int, float]],
+) -> None:
+    # Pairs listed as a batch lists them (by party, then entity); one order by entity serves every figure.
+    rows.sort(key=lambda r: (r[0], r[1]))
+    party = np.array([r[0] for r in rows], dtype=np.int64)
+    entity = np.array([r[1] for r in rows], dtype=np.int64)
+    figure = np.array([r[2] for r in rows])
+    expected = []
+    for e in sorted(set(entity.tolist())):
+        at = [k for k in range(len(rows)) if entity[k] == e]
+        expected.append(min(at, key=lambda k: (-figure[k], party[k])))
+    by_entity = np.argsort(entity, kind="stable").astype(np.int64)
+    assert parties_module.best_per_entity(entity, figure, party, by_entity).tolist() == expected
+    assert parties_module.best_per_entity(entity, figure, party).tolist() == expected
+
+
+def test_holders_outside_every_part_that_add_nothing_are_left_out_of_the_sub_problems() -> None:
+    # P (CN) holds 60% of C; Q (US) and R (US) hold 10% each of C and are nobody's part, with figures of 0 in
+    # the baseline: only P's holding of C can matter to a party (the parts are {P, C}). At the high bound
+    # the remainder (20%) of C is unknown, but Q and R are people, ultimate owners: still nothing.
+    entities = (
+        Entity("P", "P", EntityType.PERSON, "CN"),
+        Entity("Q", "Q", EntityType.PERSON, "US"),
+        Entity("R", "R", EntityType.PERSON, "US"),
+        Entity("C", "C", EntityType.COMPANY, "US"),
+    )
+    holdings = (
+        Holding("P", "C", Stake.exact(0.6)),
+        Holding("Q", "C", Stake.exact(0.1)),
+        Holding("R", "C", Stake.exact(0.1)),
+    )
+    policy = Policy(jurisdictions=frozenset({"CN"}), aggregate=False, as_of=date(2026, 1, 1))
+    graph = build_graph(OwnershipData(entities, holdings, SOURCE), policy)
+    at = graph.index
+    for high in (False, True):
+        offset = graph.remainder if high else np.zeros(graph.n)
+        base = evaluate_module._aggregate(graph, policy, np.zeros(graph.n, dtype=np.bool_), offset, None, high)
+        parties = [np.array([at["P"]], dtype=np.int64)]
+        kept = evaluate_module._incoming_that_count(graph.equity, [graph.equity], parties, base)
+        assert kept.subject.tolist() == [at["P"]] and kept.holder.tolist() == [at["C"]]
+    ev = evaluate(graph, policy)
+    assert ev.low.cascade[at["C"]] == pytest.approx(0.6) and ev.low.tainted[at["C"]]
+    assert ev.high.cascade[at["C"]] == pytest.approx(0.8)
+    _check(OwnershipData(entities, holdings, SOURCE), policy)
