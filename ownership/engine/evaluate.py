@@ -138,13 +138,14 @@ def evaluate(graph: EquityGraph, policy: Policy) -> Evaluation:
         own = frozenset().union(*(graph.seed_labels[i] for i in members.tolist()))
         if own:
             label_of[p] = names.setdefault(own, len(names))
-    low, _, taints, (source, entity) = _per_party(
-        graph, policy, low_parties, zeros, control_low, graph.home, high=False, label_of=label_of
-    )
     # High bound: the same parties, every entity of unknown country alone, and nobody named at all
     # (the remainder alone: the baseline), each with the remainder available to it.
     high_parties = [*low_parties, *(np.array([i], dtype=np.int64) for i in np.flatnonzero(graph.unknown_home).tolist())]
-    high, _, _, _ = _per_party(graph, policy, high_parties, graph.remainder, control_high, seeds_high, high=True)
+    (low, _, taints, (source, entity)), (high, _, _, _) = _both(
+        lambda: _per_party(graph, policy, low_parties, zeros, control_low, graph.home, high=False, label_of=label_of),
+        lambda: _per_party(graph, policy, high_parties, graph.remainder, control_high, seeds_high, high=True),
+        graph.equity.holder.size,
+    )
     labels = Labels.of_pairs(graph.home, graph.seed_labels, list(names), source, entity)
     return Evaluation(low, high, labels, np.zeros(n, dtype=np.bool_), taints, tuple(low_parties), tuple(high_parties))
 
@@ -327,6 +328,7 @@ def _per_party(
     # Declarations grouped by their subject, in their order within a subject.
     floors_in = None if floors is None else Edges.build(n, floors.subject, floors.holder, floors.amount)
 
+    in_batch = np.zeros(n, dtype=np.bool_)
     best_cascade = base.cascade.copy()
     best_look = base.lookthrough.copy()
     tainted = base.tainted.copy()
@@ -364,7 +366,12 @@ def _per_party(
         at = _repeat_each(incoming, node)
         into = incoming.out_of(node)
         h, w = incoming.subject[into], incoming.weight[into]
-        held_at = pairs.find(party[at], h)
+        # Only a holder some part of this batch holds can be a pair of it: the others need no search.
+        in_batch[node] = True
+        maybe = np.flatnonzero(in_batch[h])
+        in_batch[node] = False
+        held_at = np.full(h.size, -1, dtype=np.int64)
+        held_at[maybe] = pairs.find(party[at[maybe]], h[maybe])
         own = held_at >= 0
         sh, ss, sw = held_at[own], at[own], w[own]
         # Outside holders act as in the baseline: their taint passes whole stakes (cascade), their figure

@@ -415,3 +415,29 @@ def test_holders_outside_every_part_that_add_nothing_are_left_out_of_the_sub_pro
     assert ev.low.cascade[at["C"]] == pytest.approx(0.6) and ev.low.tainted[at["C"]]
     assert ev.high.cascade[at["C"]] == pytest.approx(0.8)
     _check(OwnershipData(entities, holdings, SOURCE), policy)
+
+
+def test_per_party_bounds_run_side_by_side_on_large_graphs(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Past the size where the aggregated bounds share two threads, the per-party bounds do too (they share
+    # only read-only arrays), and each still gets what every party gets alone.
+    import threading
+
+    monkeypatch.setattr(evaluate_module, "_PARALLEL_HOLDINGS", 0)
+    threads: dict[bool, str] = {}
+    original = evaluate_module._per_party
+
+    def recording(*args: object, **kwargs: object) -> object:
+        threads[bool(kwargs["high"])] = threading.current_thread().name
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(evaluate_module, "_per_party", recording)
+    entities = [Entity(i, i, EntityType.COMPANY, c) for i, c in [("A", "CN"), ("B", None), ("S", "US"), ("T", "US")]]
+    holdings = (
+        Holding("A", "S", Stake(0.4, 0.6)),
+        Holding("B", "S", Stake.exact(0.3)),
+        Holding("S", "T", Stake.exact(0.7)),
+    )
+    data = OwnershipData(tuple(entities), holdings, SOURCE)
+    policy = Policy(jurisdictions=frozenset({"CN"}), aggregate=False, as_of=date(2026, 1, 1))
+    _check(data, policy)
+    assert set(threads) == {False, True} and threads[False] != threads[True]
