@@ -119,8 +119,13 @@ class Cli:
 
     @staticmethod
     def run(*args: object) -> Result:
-        """Invoke the app like the shell would (every argument as a string); exceptions propagate as failures."""
-        return CliRunner().invoke(app, [str(a) for a in args])
+        """Invoke the app like the shell would (every argument as a string); exceptions propagate as failures.
+
+        The terminal is 200 columns wide (rich wraps at 80 when it cannot ask a terminal), so that a message
+        naming a file under the test's temporary folder stays on one line: under pytest-xdist that folder's
+        path is longer by the worker's name (``popen-gw1/``), and messages were cut inside the path.
+        """
+        return CliRunner().invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
 
     @staticmethod
     def run_json(*args: object) -> tuple[Result, dict[str, Any]]:

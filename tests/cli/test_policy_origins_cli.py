@@ -30,7 +30,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _check(*args: str) -> Result:
-    return CliRunner().invoke(app, ["check", "h.csv", "-j", "CN", *args])
+    # 200 columns: the messages name files under tmp_path, whose path is longer under pytest-xdist.
+    return CliRunner().invoke(app, ["check", "h.csv", "-j", "CN", *args], env={"COLUMNS": "200"})
 
 
 def _sha(path: Path) -> str:
