@@ -14,6 +14,7 @@ from cli import options as o
 from cli.common import guarded, refuse_overwriting_input, resolve_policies, write_atomically
 from cli.convert import InputFormatOpt
 from cli.explain import no_entity
+from cli.render import render_warning_list
 from ownership.errors import PolicyError
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ def owners_command(
                 sys.stdout.write(text)
         if not quiet:
             err = Console(stderr=True, highlight=False)
-            _render_warnings(found, err)
+            render_warning_list(found.warnings, err)
             if output is not None:
                 err.print(f"owners of {found.entity.id} written to {output}", markup=False)
         return found.exit_code()
@@ -152,22 +153,3 @@ def render_table(found: Owners, console: Console) -> None:
     console.print(table, markup=False)
     for line in summary_lines(found):
         console.print(visible(line), markup=False)
-
-
-def _render_warnings(found: Owners, console: Console, limit: int = 50) -> None:
-    from rich.text import Text
-
-    from cli.safe_text import visible
-
-    warnings = list(dict.fromkeys(found.warnings))
-    if not warnings:
-        return
-    console.print(f"[yellow]{len(warnings)} warning{'s' if len(warnings) != 1 else ''}:[/yellow]")
-    for w in warnings[:limit]:
-        line = Text("  ")
-        line.append(w.code, style="yellow")
-        line.append(f" {visible(str(w.where))}: " if w.where else " ")
-        line.append(visible(w.message))
-        console.print(line)
-    if len(warnings) > limit:
-        console.print(f"  ... and {len(warnings) - limit} more (all of them are in --format json)")

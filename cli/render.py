@@ -8,6 +8,7 @@ columns, and only the shown rows' verdicts are built; ``-o report.csv`` or ``.pa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.safe_text import visible, visible_markup
+from ownership.errors import DataWarning
 from ownership.model import Method
 from ownership.reports.common import interval_text, rule_summary, verdict_sentence
 from ownership.result import STATUSES, CheckResult, CheckSet, EntityVerdict, Figures, Interval, Status
@@ -290,7 +292,13 @@ def _rest_counts(figures: Figures, shown: IndexArray) -> str:
 
 def render_warnings(checks: CheckResult | CheckSet, console: Console, limit: int = 50) -> None:
     """Warnings on stderr, each once even when several rules raised it."""
-    warnings = list(dict.fromkeys(w for r in CheckSet.of(checks).results for w in r.warnings))
+    render_warning_list([w for r in CheckSet.of(checks).results for w in r.warnings], console, limit)
+
+
+def render_warning_list(found: Iterable[DataWarning], console: Console, limit: int = 50) -> None:
+    """Warnings on stderr, each once, the first ``limit`` of them, then how many more (``--format json`` has
+    them all)."""
+    warnings = list(dict.fromkeys(found))
     if not warnings:
         return
     console.print(f"[yellow]{len(warnings)} warning{'s' if len(warnings) != 1 else ''}:[/yellow]")

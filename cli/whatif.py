@@ -121,6 +121,7 @@ def whatif_command(
 
     def run() -> int:
         from cli.progress import Phases
+        from cli.render import render_warning_list
         from cli.safe_text import visible
         from ownership.analysis.whatif import run as whatif
         from ownership.api import read
@@ -158,8 +159,7 @@ def whatif_command(
             sys.stdout.write(text)
         if not quiet:
             err = Console(stderr=True, highlight=False)
-            for w in dict.fromkeys(answer.warnings):
-                err.print(visible(f"warning: {w.message}"), markup=False, soft_wrap=True)
+            render_warning_list(answer.warnings, err)
             if output is not None:
                 err.print(f"whatif for {answer.entity} written to {output}", markup=False)
         return answer.exit_code(fail_on)

@@ -134,3 +134,21 @@ def test_the_installed_console_script(case: Path, cli: Any) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert json.loads(done.stdout)["best"]["holder"] == "P"
+
+
+def test_many_warnings_are_listed_as_check_lists_them(tmp_path: Path, cli: Any) -> None:
+    # 60 holders of X with no country: 60 'unknown_country' warnings. Like check, whatif shows the first 50
+    # with their code and place and says how many more there are (it used to print every one).
+    folder = tmp_path / "many"
+    folder.mkdir()
+    people = "".join(f"U{k},Unknown {k},person,\n" for k in range(60))
+    (folder / "entities.csv").write_text(
+        "id,name,type,jurisdiction\nP,Pan Holdings,person,CN\nX,Xeno Ltd,company,US\n" + people, encoding="utf-8"
+    )
+    holdings = "".join(f"U{k},X,0.5\n" for k in range(60))
+    (folder / "holdings.csv").write_text("holder,subject,percent\nP,X,60\n" + holdings, encoding="utf-8")
+    result = cli.run("whatif", folder, "--entity", "X", "-j", "CN", "--no-policy-file")
+    assert result.exit_code == 1, result.stderr
+    assert "60 warnings:" in result.stderr
+    assert result.stderr.count("unknown_country") == 50
+    assert "... and 10 more (all of them are in --format json)" in result.stderr
