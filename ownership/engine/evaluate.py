@@ -209,6 +209,7 @@ def _solve(
     control: Edges | None,
     floors: _Floors | None,
     look_edges: Edges | None = None,
+    same_block: IntArray | None = None,
 ) -> tuple[CascadeOutcome, LookthroughOutcome, Raised | None]:
     """Both computations on ``edges``; with declared indirect interests, the figures raised to their floors.
 
@@ -218,12 +219,14 @@ def _solve(
     computations as extra offset on the subject, so it reaches everything downstream; the raises are
     found again from each new solution (a raise upstream can make a raise downstream unnecessary), and
     after ``_FLOOR_ROUNDS`` rounds they only grow, which ends the search with every floor met.
-    ``look_edges`` replaces ``edges`` for the look-through where the two differ (a party's sub-problem).
+    ``look_edges`` replaces ``edges`` for the look-through where the two differ (a party's sub-problem), and
+    ``same_block`` tells the look-through which cross-holding groups are copies of one another (there, the
+    entity each pair copies).
     """
     t, comp = policy.pass_threshold, policy.pass_comparison
     l_edges = edges if look_edges is None else look_edges
     c = cascade(edges, seeds, offset, t, comp, control)
-    look = lookthrough(l_edges, seeds, offset)
+    look = lookthrough(l_edges, seeds, offset, same_block)
     if floors is None or not floors.holder.size:
         return c, look, None
     raise_c = np.zeros(edges.n)
@@ -248,7 +251,7 @@ def _solve(
             break
         raise_c, raise_l = new_c, new_l
         c = cascade(edges, seeds, offset + raise_c, t, comp, control)
-        look = lookthrough(l_edges, seeds, offset + raise_l)
+        look = lookthrough(l_edges, seeds, offset + raise_l, same_block)
     raise_c[raise_c <= 1e-12] = 0.0
     raise_l[raise_l <= 1e-12] = 0.0
     return c, look, Raised(raise_c, raise_l, _by(floors, amount_c, raise_c), _by(floors, amount_l, raise_l))
@@ -424,7 +427,10 @@ def _per_party(
                     local | base.tainted[declarer],
                     declarer,
                 )
-        c, look, raised = _solve(c_edges, seeds, sub_offset, policy, sub_control, sub_floors, l_edges)
+        # Copies of one cross-holding group (the same entities, for several parties) have the same block:
+        # a party's member inside a group is absorbing and leaves a smaller group, with other entities.
+        copies = np.append(node, -1)
+        c, look, raised = _solve(c_edges, seeds, sub_offset, policy, sub_control, sub_floors, l_edges, copies)
 
         figure = np.minimum(c.figure[:k], 1.0)
         by_entity = stable_order(node, n)

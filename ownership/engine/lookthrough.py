@@ -70,7 +70,9 @@ def closed_loops(edges: Edges, absorbing: BoolArray) -> tuple[IntArray, ...]:
     return closed_among(edges.n, edges.holder[inner], edges.subject[inner], edges.weight[inner])
 
 
-def lookthrough(edges: Edges, seeds: BoolArray, offset: FloatArray) -> LookthroughOutcome:
+def lookthrough(
+    edges: Edges, seeds: BoolArray, offset: FloatArray, same_block: IntArray | None = None
+) -> LookthroughOutcome:
     """Solve the look-through system for every entity.
 
     The cost is linear in the holdings plus the dense factorisation of each cross-holding group (cubic in
@@ -82,6 +84,9 @@ def lookthrough(edges: Edges, seeds: BoolArray, offset: FloatArray) -> Lookthrou
         edges: holdings with stakes (fractions 0..1; a subject's stakes sum to at most 1).
         seeds: home entities (absorbing, figure 1).
         offset: per entity, the fraction counted as belonging to the watched set without a named holder.
+        same_block: when given, per entity a number such that two cross-holding groups whose members (in
+            ascending index) have the same numbers have the same block (copies of one group, such as
+            the per-party copies of ``ownership.engine.parties``): each such block is factored once.
 
     Returns:
         Figures (fractions 0..1) and the closed loops that were set to 0.
@@ -126,7 +131,9 @@ def lookthrough(edges: Edges, seeds: BoolArray, offset: FloatArray) -> Lookthrou
         keep = (1.0 - np.bincount(s[loop], weights=w[loop], minlength=k)).astype(np.float64)
         h, s, w = h[~loop], s[~loop], w[~loop]
         if active.any():
-            x[nodes[active]] = _solve(components, active, h, s, w, keep, np.where(active, b[nodes], 0.0))[active]
+            copies = None if same_block is None else same_block[nodes]
+            rhs = np.where(active, b[nodes], 0.0)
+            x[nodes[active]] = _solve(components, active, h, s, w, keep, rhs, copies)[active]
     loops.sort(key=lambda members: int(members[0]))
     return LookthroughOutcome(np.clip(x, 0.0, 1.0), tuple(loops))
 
@@ -150,6 +157,7 @@ def _solve(
     weight: FloatArray,
     keep: FloatArray,
     b: FloatArray,
+    same_block: IntArray | None = None,
 ) -> FloatArray:
     """x per entity (meaningful at the active entities) from ``keep x - A x = b`` among the active entities,
     where ``holder -> subject`` with stakes ``weight`` are the holdings among them (no self-holdings).
@@ -177,7 +185,8 @@ def _solve(
     row = column.copy()  # where each entity's equation sits; pivoting moves it within a factored component
     diagonal = np.ones(total, dtype=np.float64)
     inside = factored[label[subject]] & (label[holder] == label[subject])
-    blocks = _factor(components, factored, first, local, keep, (holder[inside], subject[inside], weight[inside]))
+    within = (holder[inside], subject[inside], weight[inside])
+    blocks = _factor(components, factored, first, local, keep, within, same_block)
     for members, pivot, triangles in blocks:
         row[members] = first[label[members]] + pivot
         diagonal[triangles.diagonal_at] = triangles.diagonal
@@ -241,12 +250,15 @@ def _factor(
     local: IntArray,
     keep: FloatArray,
     within: tuple[IntArray, IntArray, FloatArray],
+    same_block: IntArray | None = None,
 ) -> list[tuple[IntArray, IntArray, _Triangles]]:
     """LU-factor the ``factored`` components, all those of one size in one batched call.
 
     Args:
         first: per component, its first unknown; local: per entity, its position in its component.
         within: the holdings inside factored components (holder, subject, stake).
+        same_block: see ``lookthrough``: components of one size whose members have the same numbers here
+            are factored once, and each copy takes that block's factors.
 
     Returns:
         Per size: the members (components by row), the row of each member's equation relative to its
@@ -266,29 +278,56 @@ def _factor(
         g = group.size
         slot[group] = np.arange(g, dtype=np.int64)
         members = components.block(group, k)
+        if same_block is None:
+            one, copy_of = np.arange(g, dtype=np.int64), np.arange(g, dtype=np.int64)
+        else:
+            _, one, copy_of = np.unique(same_block[members], axis=0, return_index=True, return_inverse=True)
+            one, copy_of = one.astype(np.int64), copy_of.reshape(-1).astype(np.int64)
+        u = one.size
+        # Position of each factored block among the distinct ones (-1 for a copy of an earlier one).
+        distinct_at = np.full(g, -1, dtype=np.int64)
+        distinct_at[one] = np.arange(u, dtype=np.int64)
         lo, hi = np.searchsorted(edge_size, k), np.searchsorted(edge_size, k, side="right")
-        h, s = holder[lo:hi], subject[lo:hi]
+        h, s, wk = holder[lo:hi], subject[lo:hi], weight[lo:hi]
+        at_block = distinct_at[slot[label[s]]]
+        mine = at_block >= 0
+        h, s, wk, at_block = h[mine], s[mine], wk[mine], at_block[mine]
         span = np.arange(k, dtype=np.int64)
-        stack = np.zeros((g, k, k), dtype=np.float64)
-        stack[:, span, span] = keep[members]
-        flat = (slot[label[s]] * k + local[s]) * k + local[h]
-        stack.reshape(-1)[:] -= np.bincount(flat, weights=weight[lo:hi], minlength=g * k * k)
+        stack = np.zeros((u, k, k), dtype=np.float64)
+        stack[:, span, span] = keep[members[one]]
+        flat = (at_block * k + local[s]) * k + local[h]
+        stack.reshape(-1)[:] -= np.bincount(flat, weights=wk, minlength=u * k * k)
         # stack[c] = lower[c][perm[c]] @ upper[c]: member r's equation is row perm[r] of L z = P^T y.
-        perm, lower, upper = scipy.linalg.lu(stack, p_indices=True)
+        perm_one, lower, upper = scipy.linalg.lu(stack, p_indices=True)
+        perm = perm_one[copy_of]
         head = first[group]
-        c, q, j = np.nonzero(np.tril(lower))
         # The row of x_i sits at 2k - 1 - i: sum_(j >= i) U_ij x_j - z_i = 0.
         x_at = head[:, None] + 2 * k - 1 - span
-        d, i, m = np.nonzero(np.triu(upper))
+        c, q, j, lower_values = _copied_entries(np.tril(lower), copy_of)
+        d, i, m, upper_values = _copied_entries(np.triu(upper), copy_of)
         triangles = _Triangles(
             np.concatenate([head[c] + q, head[d] + 2 * k - 1 - i, x_at.ravel()]),
             np.concatenate([head[c] + j, head[d] + 2 * k - 1 - m, (head[:, None] + span).ravel()]),
-            np.concatenate([lower[c, q, j], upper[d, i, m], np.full(g * k, -1.0)]),
+            np.concatenate([lower_values, upper_values, np.full(g * k, -1.0)]),
             x_at.ravel(),
-            upper[:, span, span].ravel(),
+            upper[:, span, span][copy_of].ravel(),
         )
         found.append((members, perm.astype(np.int64), triangles))
     return found
+
+
+def _copied_entries(blocks: FloatArray, copy_of: IntArray) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
+    """The nonzero entries of ``blocks[copy_of]`` as (copy, row, column, value), copy by copy and row by row
+    within one (as ``np.nonzero`` lists them), without making the copies."""
+    block, row, col = np.nonzero(blocks)
+    counts = np.bincount(block, minlength=blocks.shape[0])
+    starts = np.cumsum(counts) - counts
+    per_copy = counts[copy_of]
+    total = int(per_copy.sum())
+    copy = np.repeat(np.arange(copy_of.size, dtype=np.int64), per_copy)
+    at = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(per_copy) - per_copy, per_copy)
+    at += np.repeat(starts[copy_of], per_copy)
+    return copy, row[at].astype(np.int64), col[at].astype(np.int64), blocks[block[at], row[at], col[at]]
 
 
 def _sweep(matrix: sparse.csr_matrix, rhs: FloatArray, alone: Iterable[tuple[int, int]]) -> FloatArray:

@@ -441,3 +441,35 @@ def test_per_party_bounds_run_side_by_side_on_large_graphs(monkeypatch: pytest.M
     policy = Policy(jurisdictions=frozenset({"CN"}), aggregate=False, as_of=date(2026, 1, 1))
     _check(data, policy)
     assert set(threads) == {False, True} and threads[False] != threads[True]
+
+
+def test_a_cross_holding_reached_by_many_parties_is_factored_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 40 CN parties each hold 1% of X; X and Y hold 30% of each other (a cross-holding every party reaches,
+    # with no party inside it). Alone, party i gives X 1% / (1 - 0.3 x 0.3) and Y 0.3 times that.
+    import scipy.linalg
+
+    from ownership.engine import lookthrough as lookthrough_module
+
+    factored: list[int] = []
+    original = scipy.linalg.lu
+
+    def counting(a: np.ndarray, **kwargs: object) -> object:
+        factored.append(a.shape[0] if a.ndim == 3 else 1)
+        return original(a, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(lookthrough_module.scipy.linalg, "lu", counting)
+    entities = [Entity(f"P{i}", f"P{i}", EntityType.PERSON, "CN") for i in range(40)]
+    entities += [Entity(i, i, EntityType.COMPANY, "US") for i in ("X", "Y")]
+    holdings = [Holding(f"P{i}", "X", Stake.exact(0.01)) for i in range(40)]
+    holdings += [Holding("X", "Y", Stake.exact(0.3)), Holding("Y", "X", Stake.exact(0.3))]
+    data = OwnershipData(tuple(entities), tuple(holdings), SOURCE)
+    policy = Policy(jurisdictions=frozenset({"CN"}), aggregate=False, as_of=date(2026, 1, 1))
+    graph = build_graph(data, policy)
+    ev = evaluate(graph, policy)
+    # One block per solve (the baseline and one batch, per bound), not one per party.
+    assert sum(factored) <= 4
+    x, y = graph.index["X"], graph.index["Y"]
+    assert ev.low.lookthrough[x] == pytest.approx(0.01 / 0.91, abs=1e-12)
+    assert ev.low.lookthrough[y] == pytest.approx(0.3 * 0.01 / 0.91, abs=1e-12)
+    assert ev.low.look_party[x] == 0
+    _check(data, policy)
