@@ -69,8 +69,11 @@ def regions(sets: list[Edges], members: Sequence[IntArray], first: int) -> Pairs
     sizes = np.array([m.size for m in members], dtype=np.int64)
     party = np.repeat(np.arange(first, first + len(members), dtype=np.int64), sizes)
     start = np.concatenate(members).astype(np.int64) if members else np.empty(0, dtype=np.int64)
-    seen = distinct(party * n + start)
-    frontier = seen
+    # The pairs seen so far, as sorted runs of shrinking sizes: a level's new pairs are a new run, merged
+    # with the last runs while those are not much larger, so that a deep search does not copy every pair
+    # seen at every level (each pair is merged about log(levels) times).
+    runs = [distinct(party * n + start)]
+    frontier = runs[0]
     for _ in range(_PAIR_ROUNDS):
         if not frontier.size:
             break
@@ -80,10 +83,15 @@ def regions(sets: list[Edges], members: Sequence[IntArray], first: int) -> Pairs
             counts = edges.holder_start[e + 1] - edges.holder_start[e]
             found.append(np.repeat(p, counts) * n + edges.subject[edges.out_of(e)])
         following = distinct(np.concatenate(found))
-        following = following[lookup(seen, following) < 0]
+        for run in runs:
+            following = following[lookup(run, following) < 0]
         frontier = following
-        # Two sorted runs: the stable sort merges them in linear time.
-        seen = np.sort(np.concatenate([seen, following]), kind="stable")
+        runs.append(following)
+        while len(runs) > 1 and runs[-2].size <= 2 * runs[-1].size:
+            # Two sorted runs: the stable sort merges them in linear time.
+            last = runs.pop()
+            runs[-1] = np.sort(np.concatenate([runs[-1], last]), kind="stable")
+    seen = runs[0] if len(runs) == 1 else np.sort(np.concatenate(runs))
     if frontier.size:
         deep = distinct(frontier // n)
         rest = [seen[~np.isin(seen // n, deep)]]
