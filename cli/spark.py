@@ -142,14 +142,12 @@ def _spark_check(
     from rich.console import Console
 
     from cli.common import fail
-    from ownership.spark.check import spark_check
     from ownership.spark.output import write_spark_output
+    from ownership.spark.rules import spark_check_rules
     from ownership.spark.session import spark_session
 
     if output is None:
         fail("--engine spark writes a folder: give -o OUT/ (the per-entity table and summary.json go there)")
-    if len(policies) > 1:
-        fail("--engine spark checks one rule at a time: give at most one --profile")
     if fmt not in (None, "parquet", "csv"):
         fail(f"--engine spark writes parquet (default) or csv, not {fmt}")
     data = data_uri(input_path)
@@ -158,7 +156,7 @@ def _spark_check(
         fail(f"-o {output}: is the input folder; give another folder")
     spark = spark_session(master, parse_conf(conf))
     try:
-        result = spark_check(spark, data, policies[0], targets)
+        result = spark_check_rules(spark, data, policies, targets)
         write_spark_output(result, out, fmt or "parquet", result.summary(fail_on))
     except Exception as exc:
         fail(spark_failure(exc))
@@ -166,8 +164,10 @@ def _spark_check(
         err = Console(stderr=True, highlight=False)
         for w in result.warnings:
             err.print(f"warning [{w.code}]: {w.message}", markup=False)
-        counts = ", ".join(f"{count} {status}" for status, count in result.counts.items())
-        err.print(f"{result.entities} entities ({counts}): {result.overall} (report: {out})", markup=False)
+        for r in result.results:
+            counts = ", ".join(f"{count} {status}" for status, count in r.counts.items())
+            rule = f"{r.policy.name}: " if len(result.results) > 1 else ""
+            err.print(f"{rule}{r.entities} entities ({counts}): {r.overall} (report: {out})", markup=False)
     return result.exit_code(fail_on)
 
 

@@ -62,15 +62,22 @@ class SparkCheck:
         """0 or 1 as ``CheckResult.exit_code`` decides it, from the statuses of the deciding entities."""
         return _exit_code(self.policy, self.overall, fail_on)
 
-    def report(self) -> DataFrame:
+    def report(self, others: Sequence[SparkCheck] = ()) -> DataFrame:
         """The CSV report's columns (figures in percent), deciding entities first, then by severity (flagged,
         home, possible, clear), then id. Reasons and labels are left empty: ``exposure explain --engine spark``
-        gives an entity's reasons."""
+        gives an entity's reasons. With ``others`` (the same data under more rules), a ``status_<rule>``
+        column per rule, this one's first, follows, as in the in-memory CSV report."""
         from pyspark.sql import functions as F
 
         names = F.create_map(*(x for k, name in enumerate(STATUS_NAMES) for x in (F.lit(k), F.lit(name))))
         severity = F.create_map(*(x for k, rank in ((1, 0), (0, 1), (2, 2), (3, 3)) for x in (F.lit(k), F.lit(rank))))
-        table = self.figures.select(
+        figures = self.figures
+        ruled = [f"status_{r.policy.name}" for r in (self, *others)] if others else []
+        if others:
+            figures = figures.withColumn(ruled[0], names[F.col("status")])
+            for column, other in zip(ruled[1:], others, strict=True):
+                figures = figures.join(other.figures.select("id", names[F.col("status")].alias(column)), "id", "left")
+        table = figures.select(
             "id",
             "name",
             "type",
@@ -86,8 +93,9 @@ class SparkCheck:
             F.lit(None).cast("string").alias("labels"),
             F.lit(None).cast("string").alias("most_restrictive"),
             severity[F.col("status")].alias("_severity"),
+            *ruled,
         )
-        return table.orderBy(F.col("decides").desc(), "_severity", "id").select(*COLUMNS)
+        return table.orderBy(F.col("decides").desc(), "_severity", "id").select(*COLUMNS, *ruled)
 
     def summary(self, fail_on: FailOn) -> dict[str, Any]:
         """The summary document: the head of the ``exposure.check/1`` JSON report, without ``entities``."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from ownership.errors import InputError, Location
 from ownership.spark.check import SparkCheck
+from ownership.spark.rules import SparkChecks
 from ownership.writers.output import write_output
 
 _REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")
@@ -26,7 +27,7 @@ def local_path(uri: str) -> Path | None:
     return None if _REMOTE.match(uri) else Path(uri)
 
 
-def write_spark_output(result: SparkCheck, out: str, file_format: str, summary: dict[str, Any]) -> None:
+def write_spark_output(result: SparkCheck | SparkChecks, out: str, file_format: str, summary: dict[str, Any]) -> None:
     """Write ``result``'s table to ``out``/entities in ``file_format`` (parquet or csv, with a header) and
     ``summary`` to ``out``/summary.json.
 

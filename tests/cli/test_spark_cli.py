@@ -125,3 +125,23 @@ def test_explain_on_spark_gives_the_memory_explanation(cli: Any, spark: Any, sam
     spark_doc, memory_doc = json.loads(on_spark.stdout), json.loads(in_memory.stdout)
     for key in ("status", "cascade_pct", "lookthrough_pct"):
         assert spark_doc["entity"][key] == memory_doc["entity"][key]
+
+
+def test_several_profiles_on_spark_side_by_side(cli: Any, spark: Any, sample_folder: Path, tmp_path: Path) -> None:
+    import csv
+    import io
+    import json
+
+    out = tmp_path / "two"
+    args = ("-j", "CN", "--profile", "ofac", "--profile", "eu", "--as-of", "2026-11-24")
+    result = cli.run("check", sample_folder, *args, "--engine", "spark", "-o", out)
+    memory = cli.run("check", cli.cap_table, *args, "--format", "csv")
+    assert result.exit_code == memory.exit_code == 1, result.output
+    table = {r["id"]: r for r in pq.read_table(out / "entities").to_pylist()}
+    expected = {r["id"]: r for r in csv.DictReader(io.StringIO(memory.stdout))}
+    assert table.keys() == expected.keys()
+    for i, row in expected.items():
+        assert (table[i]["status_ofac"], table[i]["status_eu"]) == (row["status_ofac"], row["status_eu"]), i
+    summary = json.loads((out / "summary.json").read_text())
+    assert [p["name"] for p in summary["profiles"]] == ["ofac", "eu"]
+    assert summary["disagreements_count"] == 0 and summary["exit_code"] == 1
