@@ -465,7 +465,10 @@ def _per_party(
             reach_label.append(label_of[party[found]])
             reach_entity.append(node[found])
 
-    budget = max(n // 2, _BATCH_PAIRS)
+    # When the two bounds run side by side, each keeps to half the pairs, so that both together hold what
+    # one did alone.
+    sharing = 2 if eq.holder.size >= _PARALLEL_HOLDINGS else 1
+    budget = max(n // 2 // sharing, _BATCH_PAIRS)
     batches(len(parties), solve, budget)
     # Every home entity is home whichever party is being assessed.
     best_cascade[all_seeds] = 1.0
