@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from ownership.engine import evaluate as evaluate_module
 from ownership.engine import parties as parties_module
+from ownership.engine.edges import Edges
 from ownership.engine.evaluate import _floors_of, _solve, evaluate
 from ownership.engine.reach import downstream
 from ownership.model import (
@@ -473,3 +474,25 @@ def test_a_cross_holding_reached_by_many_parties_is_factored_once(monkeypatch: p
     assert ev.low.lookthrough[y] == pytest.approx(0.3 * 0.01 / 0.91, abs=1e-12)
     assert ev.low.look_party[x] == 0
     _check(data, policy)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(2, 30),
+    st.lists(st.tuples(st.integers(0, 29), st.integers(0, 29)), max_size=40),
+    st.lists(st.lists(st.integers(0, 29), min_size=1, max_size=3, unique=True), min_size=1, max_size=6),
+)
+def test_the_pair_search_finds_each_party_s_downstream_part(
+    n: int, extra: list[tuple[int, int]], members: list[list[int]]
+) -> None:
+    # A chain 0 -> 1 -> ... -> n-1 (many levels, so the pairs seen are kept in several runs) with extra
+    # holdings (loops included); each party's pairs are exactly what lies downstream of its members.
+    holder = [i for i in range(n - 1)] + [a % n for a, _ in extra]
+    subject = [i + 1 for i in range(n - 1)] + [b % n for _, b in extra]
+    edges = Edges.build(n, np.array(holder, dtype=np.int64), np.array(subject, dtype=np.int64), np.ones(len(holder)))
+    starts = [np.array(sorted({m % n for m in ms}), dtype=np.int64) for ms in members]
+    found = parties_module.regions([edges], starts, 3)
+    for p, start in enumerate(starts):
+        mine = found.entity[found.party == p + 3]
+        assert mine.tolist() == np.flatnonzero(downstream(edges, start)).tolist()
+    assert np.all(np.diff(found.key) > 0)
