@@ -127,11 +127,12 @@ def _holding_suspects(file: ParsedFile, holder: Column, subject: Column) -> Inde
     """Holding rows that may hold an error; None when an error may depend on other rows."""
     cols = file.columns
     n = file.rows
-    rows = np.flatnonzero(
+    blank = np.flatnonzero(
         pc.or_(pc.equal(holder, pa.scalar("", pa.string())), pc.equal(subject, pa.scalar("", pa.string()))).to_numpy(
             zero_copy_only=False
         )
     )
+    rows = blank
     has_stake = np.zeros(n, dtype=np.bool_)
     forms: _Percents | None = None
     for field in ("percent", "votes", "shares"):
@@ -166,7 +167,9 @@ def _holding_suspects(file: ParsedFile, holder: Column, subject: Column) -> Inde
     if start is not None and end is not None:
         rows = np.union1d(rows, np.flatnonzero(start > end))
     if forms is not None:
-        widest = forms.widest()
+        skipped = np.zeros(n, dtype=np.bool_)
+        skipped[blank] = True
+        widest = forms.widest(skipped)
         if widest is None:
             return None  # percent text beside bare fractions: each bare cell is an error naming the text
         if widest >= 0:
@@ -227,16 +230,20 @@ class _Percents:
 
     refused: IndexArray
     bare: FloatArray
-    signed: bool
+    signed: BoolArray
 
-    def widest(self) -> int | None:
+    def widest(self, skipped: BoolArray) -> int | None:
         """None when the column mixes percent text with bare numbers all at most 1 (the row reader's
-        error on each bare cell); else the row with the largest bare number, or -1 when there is none."""
-        if np.isnan(self.bare).all():
+        error on each bare cell); else the row with the largest bare number, or -1 when there is none.
+        Rows the row reader skips before reading their stake (``skipped``: no holder or no subject) count
+        for neither."""
+        bare = np.where(skipped, np.nan, self.bare)
+        if np.isnan(bare).all():
             return -1
-        if self.signed and float(np.nanmax(self.bare)) <= 1.0 and bool((self.bare > 0).any()):
+        signed = bool(self.signed[~skipped].any())
+        if signed and float(np.nanmax(bare)) <= 1.0 and bool((bare > 0).any()):
             return None
-        return int(np.nanargmax(self.bare))
+        return int(np.nanargmax(bare))
 
 
 def _percents(column: Column) -> _Percents:
@@ -261,12 +268,10 @@ def _percents(column: Column) -> _Percents:
         if number is not None:
             bare[k] = number
     percent_sign = pc.match_substring(dictionary, "%").to_numpy(zero_copy_only=False)
-    used = np.zeros(len(dictionary), dtype=np.bool_)
-    used[np.unique(codes)] = True
     return _Percents(
         refused=np.flatnonzero(refused[codes]).astype(np.int64),
         bare=bare[codes],
-        signed=bool((percent_sign & read & used).any()),
+        signed=(percent_sign & read)[codes],
     )
 
 

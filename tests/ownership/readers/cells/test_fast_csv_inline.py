@@ -195,3 +195,18 @@ def test_windows_1252_file_warnings_in_the_row_readers_order(tmp_path: Path) -> 
     assert data is not None and data.entities[0].name == "Müller AG"
     # The unread column, the file's encoding, the row's stake, then the missing countries.
     assert [w.code for w in data.warnings] == ["ignored_column", "encoding", "unknown_stake", "unknown_country"]
+
+
+def test_a_row_without_a_subject_takes_no_part_in_the_stake_forms(tmp_path: Path) -> None:
+    # The row reader skips a row with no subject before reading its stake, so the bare 60 there does not
+    # settle the column's scale: 0.5 beside '25%' stays ambiguous, and both errors are reported. The columnar
+    # reader re-read only the row without a subject (its 60 the widest bare number) and named one error
+    # (hypothesis found it).
+    path = tmp_path / "h.csv"
+    path.write_bytes(b"holder,subject,percent,holder_name\nA,A,25%,\nA,A,0.5,\nA,,60,\n")
+    assert assert_same_file(path) is None
+    assert read_holdings_csv_fast(path, path.name, DEFAULT_LIMITS) is None  # declined: the row reader reports
+    with pytest.raises(InputError) as caught:
+        read_holdings_csv(path, path.name, DEFAULT_LIMITS)
+    assert caught.value.more == 1
+    assert "0.5 is a bare number" in caught.value.one_line()
