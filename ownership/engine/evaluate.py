@@ -388,12 +388,14 @@ def _per_party(
             np.concatenate([sw, out_w[passing]]),
         )
         valued = base.lookthrough[out_h] > 0
-        l_edges = Edges.build(
-            k + 1,
-            np.concatenate([sh, np.full(int(valued.sum()), virtual)]),
-            np.concatenate([ss, out_s[valued]]),
-            np.concatenate([sw, out_w[valued] * base.lookthrough[out_h][valued]]),
-        )
+        l_edges = c_edges
+        if valued.any() or passing.any():
+            l_edges = Edges.build(
+                k + 1,
+                np.concatenate([sh, np.full(int(valued.sum()), virtual)]),
+                np.concatenate([ss, out_s[valued]]),
+                np.concatenate([sw, out_w[valued] * base.lookthrough[out_h][valued]]),
+            )
         sub_control = None
         if control is not None and incoming_control is not None:
             c_at = _repeat_each(incoming_control, node)
