@@ -208,14 +208,14 @@ def test_bad_scenario_text_names_the_option_and_value(option: str, text: str, wo
 
 
 def test_the_work_limit_leaves_holdings_unexamined_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ownership.analysis.whatif.analysis as analysis
+    import ownership.analysis.whatif.asker as asker
 
     data = _data(
         [("P", "person", "CN"), ("Y", "person", "US"), ("Q", "person", "US"), ("X", "company", "US")],
         [("P", "X", 60), ("Y", "X", 30), ("Q", "X", 10)],
     )
     # One copy of the part (3 holdings and 2 of room): the one drop that can matter (P) fits, no cure does.
-    monkeypatch.setattr(analysis, "WORK_LIMIT", 5)
+    monkeypatch.setattr(asker, "WORK_LIMIT", 5)
     w = whatif(data, "X", jurisdictions=["CN"])
     assert [c.examined for c in w.cure] == [False, False, False]
     assert w.best is None and any("not examined for a cure" in note for note in w.notes)
