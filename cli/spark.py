@@ -142,7 +142,7 @@ def _spark_check(
     from rich.console import Console
 
     from cli.common import fail
-    from ownership.spark.output import write_spark_output
+    from ownership.spark.output import local_path, write_spark_output
     from ownership.spark.rules import spark_check_rules
     from ownership.spark.session import spark_session
 
@@ -154,6 +154,10 @@ def _spark_check(
     out = data_uri(output)
     if out.rstrip("/") == data.rstrip("/"):
         fail(f"-o {output}: is the input folder; give another folder")
+    local = local_path(out.rstrip("/"))
+    if local is not None and (local / "entities").exists():
+        # Said before the check runs, not after it (a registry's check takes minutes); the writer refuses too.
+        fail(f"{local}: already holds an entities table from an earlier run; give a new folder (nothing is replaced)")
     spark = spark_session(master, parse_conf(conf))
     try:
         result = spark_check_rules(spark, data, policies, targets)

@@ -145,3 +145,18 @@ def test_several_profiles_on_spark_side_by_side(cli: Any, spark: Any, sample_fol
     summary = json.loads((out / "summary.json").read_text())
     assert [p["name"] for p in summary["profiles"]] == ["ofac", "eu"]
     assert summary["disagreements_count"] == 0 and summary["exit_code"] == 1
+
+
+def test_an_output_folder_with_a_table_is_refused_before_the_check_runs(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ownership.spark.rules
+
+    def never(*_: object) -> None:
+        raise AssertionError("the check ran before the output folder was looked at")
+
+    monkeypatch.setattr(ownership.spark.rules, "spark_check_rules", never)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "out" / "entities").mkdir(parents=True)
+    result = cli.run("check", tmp_path / "data", "-j", "CN", "--engine", "spark", "-o", tmp_path / "out")
+    assert result.exit_code == 2 and "nothing is replaced" in result.output
