@@ -22,6 +22,9 @@ from ownership.pipeline import check
 from ownership.reports.html.report import render_html
 
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking")
+#: The screenshot is taken once the page has settled (fonts loaded, scripts run, every compositor stage drawn),
+#: not when the machine's load lets it: two renders of one page are compared pixel for pixel.
+SETTLED = ("--virtual-time-budget=10000", "--run-all-compositor-stages-before-draw", "--hide-scrollbars")
 
 
 def _missing() -> str | None:
@@ -67,6 +70,7 @@ def _screenshot(chromium: str, html: str, tmp_path: Path, tag: str) -> bytes:
         [
             chromium,
             *FLAGS,
+            *SETTLED,
             f"--user-data-dir={profile}",
             f"--screenshot={png}",
             "--window-size=1280,1400",
