@@ -154,20 +154,33 @@ class _Resolver:
         self.entities = entities
         self.problems = problems
         self.by_id = {e.id: e for e in entities}
-        self.by_folded: dict[str, list[Entity]] = defaultdict(list)
-        for e in entities:
-            self.by_folded[e.id.casefold()].append(e)
+        self.declared = len(entities)
+        # Built at the first reference that is not an id: a registry's references are all ids, and the two
+        # indexes hold a list and a folded text per entity each.
+        self.by_folded: dict[str, list[Entity]] | None = None
         self.by_name: dict[str, list[Entity]] = defaultdict(list)
-        for e in entities:
-            self.by_name[" ".join(e.name.split()).casefold()].append(e)
         self.created: dict[str, Entity] = {}
         self.declared_source = declared_source
 
+    def _indexes(self) -> dict[str, list[Entity]]:
+        if self.by_folded is None:
+            # The entities given to the resolver, not the parties it has created since (appended after them):
+            # those are found through ``created`` and ``by_id``.
+            declared = self.entities[: self.declared]
+            self.by_folded = defaultdict(list)
+            for e in declared:
+                self.by_folded[e.id.casefold()].append(e)
+            for e in declared:
+                self.by_name[" ".join(e.name.split()).casefold()].append(e)
+        return self.by_folded
+
     def resolve(self, text: str, where: Location) -> str | None:
-        if text in self.by_id:
-            return text
+        entity = self.by_id.get(text)
+        if entity is not None:
+            # The entity's own string, so that the holding does not keep the cell's copy alive.
+            return entity.id
         key = " ".join(text.split()).casefold()
-        ids = self.by_folded.get(key, [])
+        ids = self._indexes().get(key, [])
         if len(ids) == 1:
             return ids[0].id
         named = self.by_name.get(key, [])

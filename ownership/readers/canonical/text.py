@@ -12,6 +12,7 @@ from ownership.model import Entity, OwnershipData, SourceInfo
 from ownership.readers.canonical.row import Problems
 from ownership.readers.canonical.rows import check_mappings, read_entities, read_holdings
 from ownership.readers.canonical.shares import apply_share_counts
+from ownership.readers.cells.columns import HEADER_SEARCH_ROWS
 from ownership.readers.cells.digest import combined_sha256, file_sha256
 from ownership.readers.cells.tables import RawTable, ReadLayout, ReadLimits, read_text_table
 from ownership.readers.detect import find_file
@@ -33,6 +34,21 @@ def _finish(
     whole: bool = True,
 ) -> OwnershipData:
     entities = read_entities(entities_table, problems, layout) if entities_table is not None else []
+    return _with_holdings(entities, entities_table, holdings_table, source, problems, layout, whole=whole)
+
+
+def _with_holdings(
+    entities: list[Entity],
+    entities_table: RawTable | None,
+    holdings_table: RawTable,
+    source: SourceInfo,
+    problems: Problems,
+    layout: ReadLayout | None = None,
+    *,
+    whole: bool = True,
+) -> OwnershipData:
+    """``_finish`` once the entities are read: ``entities_table`` need only hold the rows a header is
+    looked for in."""
     declared = None
     if entities_table is not None:
         declared = entities_table.label if entities_table.sheet is not None else entities_table.file
@@ -82,7 +98,12 @@ def read_folder(folder: Path, name: str, limits: ReadLimits) -> OwnershipData:
     holdings_table = read_text_table(holdings_path, f"{name.rstrip('/')}/{holdings_path.name}", limits)
     sha = combined_sha256((p.name, file_sha256(p)) for p in (entities_path, holdings_path) if p is not None)
     source = SourceInfo(name, sha, "folder")
-    data = _finish(entities_table, holdings_table, source, problems, limits.layout)
+    entities = read_entities(entities_table, problems, limits.layout) if entities_table is not None else []
+    # The entities' rows are read: only the rows a header is looked for in are kept (for check_mappings),
+    # so that a registry's entity rows are freed before its holdings are read.
+    if entities_table is not None:
+        entities_table = replace(entities_table, rows=list(entities_table.rows[:HEADER_SEARCH_ROWS]))
+    data = _with_holdings(entities, entities_table, holdings_table, source, problems, limits.layout)
     if entities_path is not None:
         return data
     # Said after reading: holdings.csv may carry holder_jurisdiction / subject_jurisdiction columns.

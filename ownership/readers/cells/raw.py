@@ -6,8 +6,10 @@ so each of those imports them from here and none imports the other back.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from ownership.errors import DataWarning, Location
 
@@ -79,14 +81,15 @@ class RawTable:
     Attributes:
         file: the file name as the user gave it.
         sheet: worksheet name, or None for a text file.
-        rows: (1-based row number, cells) for every row that is not entirely blank.
+        rows: (1-based row number, cells) for every row that is not entirely blank (a list, or for a text
+            file ``TextRows``, which makes each row's cells when asked for).
         warnings: what reading the table noticed (a hidden sheet, a guessed encoding); reported by the parser
             that uses the table.
     """
 
     file: str
     sheet: str | None
-    rows: list[tuple[int, list[Cell]]]
+    rows: Sequence[tuple[int, list[Cell]]]
     warnings: tuple[DataWarning, ...] = ()
 
     def where(self, row: int | None = None, column: int | None = None, header: str | None = None) -> Location:
@@ -95,6 +98,62 @@ class RawTable:
     @property
     def label(self) -> str:
         return f"sheet '{self.sheet}'" if self.sheet is not None else self.file
+
+
+class TextRows(Sequence[tuple[int, list[Cell]]]):
+    """The rows of a text file as ``RawTable.rows`` gives them, kept as their texts alone: every cell's text in
+    one list, where each row starts in it and each row's number in arrays, a row's ``Cell`` list made
+    when the row is asked for. A registry's rows held as a list of Cells cost about 450 bytes each on top of
+    their texts; here they cost 16 bytes and a pointer per cell. A slice is a view of the same rows.
+
+    Attributes:
+        numbers: each row's 1-based number in the file.
+        starts: where each row's texts start in ``texts``, and one more entry: where the last one ends.
+        texts: every cell's text, row after row.
+        shared: one ``Cell`` for each of some frequent texts (the reader's choice), handed out for every
+            cell holding that text instead of a new one.
+    """
+
+    __slots__ = ("_hi", "_lo", "numbers", "shared", "starts", "texts")
+
+    def __init__(
+        self,
+        numbers: array[int],
+        starts: array[int],
+        texts: list[str],
+        shared: dict[str, Cell],
+        lo: int = 0,
+        hi: int | None = None,
+    ) -> None:
+        self.numbers, self.starts, self.texts, self.shared = numbers, starts, texts, shared
+        self._lo, self._hi = lo, len(numbers) if hi is None else hi
+
+    def __len__(self) -> int:
+        return self._hi - self._lo
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[int, list[Cell]]: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[tuple[int, list[Cell]]]: ...
+    def __getitem__(self, i: int | slice) -> tuple[int, list[Cell]] | Sequence[tuple[int, list[Cell]]]:
+        if isinstance(i, slice):
+            lo, hi, step = i.indices(len(self))
+            if step != 1:
+                return [self._row(self._lo + k) for k in range(lo, hi, step)]
+            return TextRows(self.numbers, self.starts, self.texts, self.shared, self._lo + lo, self._lo + max(lo, hi))
+        size = len(self)
+        if not -size <= i < size:
+            raise IndexError(i)
+        return self._row(self._lo + (i + size if i < 0 else i))
+
+    def __iter__(self) -> Iterator[tuple[int, list[Cell]]]:
+        for k in range(self._lo, self._hi):
+            yield self._row(k)
+
+    def _row(self, k: int) -> tuple[int, list[Cell]]:
+        shared = self.shared
+        texts = self.texts[self.starts[k] : self.starts[k + 1]]
+        return self.numbers[k], [shared.get(text) or Cell(text) for text in texts]
 
 
 def cell_text(value: object) -> str | None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from array import array
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ownership.errors import DataWarning, InputError, Location, short
 from ownership.readers.cells.raw import (
@@ -21,6 +22,7 @@ from ownership.readers.cells.raw import (
     RawTable,
     ReadLayout,
     ReadLimits,
+    TextRows,
     UncachedFormula,
     cell_text,
     chart_sheet_table,
@@ -39,6 +41,7 @@ __all__ = [
     "RawTable",
     "ReadLayout",
     "ReadLimits",
+    "TextRows",
     "UncachedFormula",
     "cell_text",
     "chart_sheet_table",
@@ -371,14 +374,17 @@ def read_text_table(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMIT
     if not text.strip():
         raise InputError("is empty", Location(display))
     delimiter = _dialect(text)
-    rows: list[tuple[int, list[Cell]]] = []
+    # The rows are kept as their texts alone (``TextRows``): a Cell list per row cost more than the texts.
+    numbers: array[int] = array("q")
+    starts: array[int] = array("q", [0])
+    texts: list[str] = []
     csv.field_size_limit(max(limits.max_cell_chars, 131072))
     # The lines are sliced from the text one at a time: a StringIO over it would hold a second copy of the
     # whole file, at four bytes per character.
     lines = _Lines(text)
     reader = csv.reader(lines, delimiter=delimiter)
-    # Cells of one text share one Cell (a type, a country, a common stake); the first few thousand
-    # distinct texts are remembered, enough for the columns that repeat.
+    # Cells of one text share one Cell and one string (a type, a country, a common stake); the first few
+    # thousand distinct texts are remembered, enough for the columns that repeat.
     shared: dict[str, Cell] = {}
     from ownership.readers import progress
 
@@ -396,15 +402,13 @@ def read_text_table(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMIT
                     f"has more than {limits.max_rows:,} lines; {_RAISE_ROWS}", Location(display, row=record)
                 )
             if any(v.strip() for v in values):
-                cells = []
                 for v in values:
                     cell = shared.get(v)
-                    if cell is None:
-                        cell = Cell(v)
-                        if len(shared) < _SHARED_CELLS:
-                            shared[v] = cell
-                    cells.append(cell)
-                rows.append((record, cells))
+                    if cell is None and len(shared) < _SHARED_CELLS:
+                        cell = shared[v] = Cell(v)
+                    texts.append(v if cell is None else cast(str, cell.value))
+                numbers.append(record)
+                starts.append(len(texts))
             start = reader.line_num + 1
             if meter is not None and not record % 16384:
                 # The position in the text, as bytes of the file read so far.
@@ -429,7 +433,7 @@ def read_text_table(path: Path, display: str, limits: ReadLimits = DEFAULT_LIMIT
         warnings = (DataWarning("encoding", decoded.note, Location(display)),)
     from ownership.readers.cells.unicode_text import tidy_table
 
-    return tidy_table(RawTable(display, None, rows, warnings))
+    return tidy_table(RawTable(display, None, TextRows(numbers, starts, texts, shared), warnings))
 
 
 #: Distinct cell texts a text file's Cells are shared for.

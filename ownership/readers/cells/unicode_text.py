@@ -12,10 +12,11 @@ ordinary whitespace to the readers (``tables.cell_text`` collapses every kind of
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
 from typing import Final
 
 from ownership.errors import DataWarning, short
-from ownership.readers.cells.raw import Cell, RawTable
+from ownership.readers.cells.raw import Cell, RawTable, TextRows
 
 #: Zero-width space, non-joiner, joiner, word joiner, and the byte-order mark inside text (zero-width
 #: no-break space).
@@ -41,6 +42,8 @@ def tidy_table(table: RawTable) -> RawTable:
     """``table`` with every text cell tidied (:func:`tidy_text`), and an ``invisible_characters`` warning
     naming the first cell that held zero-width characters and how many did; the same table when nothing
     changed."""
+    if isinstance(table.rows, TextRows):
+        return _tidy_text_rows(table, table.rows)
     rows: list[tuple[int, list[Cell]]] | None = None
     first: tuple[int, int, str] | None = None
     dropped = 0
@@ -60,6 +63,38 @@ def tidy_table(table: RawTable) -> RawTable:
             rows[index][1][k] = Cell(tidied, cell.percent_format)
     if rows is None:
         return table
+    return RawTable(table.file, table.sheet, rows, _warned(table, first, dropped))
+
+
+def _tidy_text_rows(table: RawTable, rows: TextRows) -> RawTable:
+    """``tidy_table`` for a text file's rows, kept as texts: the texts tidied in a copy of their list."""
+    texts: list[str] | None = None
+    first: tuple[int, int, str] | None = None
+    dropped = 0
+    for k, text in enumerate(rows.texts):
+        if text.isascii():
+            continue
+        tidied = tidy_text(text)
+        if tidied == text:
+            continue
+        if any(ch in ZERO_WIDTH for ch in text):
+            dropped += 1
+            if first is None:
+                row = bisect_right(rows.starts, k) - 1
+                first = (rows.numbers[row], k - rows.starts[row] + 1, text)
+        if texts is None:
+            texts = list(rows.texts)
+        texts[k] = tidied
+    if texts is None:
+        return table
+    # A shared Cell holds the text as read: the tidied text gets no shared Cell.
+    shared = {text: cell for text, cell in rows.shared.items() if tidy_text(text) == text}
+    tidied_rows = TextRows(rows.numbers, rows.starts, texts, shared)
+    return RawTable(table.file, table.sheet, tidied_rows, _warned(table, first, dropped))
+
+
+def _warned(table: RawTable, first: tuple[int, int, str] | None, dropped: int) -> tuple[DataWarning, ...]:
+    """``table``'s warnings, and the ``invisible_characters`` one when ``first`` (row, column, text) is set."""
     warnings = table.warnings
     if first is not None:
         row, column, text = first
@@ -72,4 +107,4 @@ def tidy_table(table: RawTable) -> RawTable:
                 table.where(row, column),
             ),
         )
-    return RawTable(table.file, table.sheet, rows, warnings)
+    return warnings
