@@ -282,10 +282,17 @@ def _aggregate(
         c.via_control,
         np.minimum(look.figure, 1.0) if raised is not None else look.figure,
         look.closed_loops,
-        np.full(graph.n, -1, dtype=np.int64),
-        np.full(graph.n, -1, dtype=np.int64),
+        _nobody(graph.n),
+        _nobody(graph.n),
         raised,
     )
+
+
+def _nobody(n: int) -> IntArray:
+    """``Bound.party`` when stakes are aggregated: -1 for every entity, as one read-only value seen ``n``
+    times, not an array of its own (two per bound, 64 MB each at 8M entities)."""
+    found: IntArray = np.broadcast_to(np.int64(-1), (n,))
+    return found
 
 
 def _per_party(

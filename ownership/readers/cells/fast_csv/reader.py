@@ -65,6 +65,7 @@ from ownership.readers.cells.fast_csv.values import (
     texts,
     tidy,
 )
+from ownership.readers.cells.heap import release_free_heap
 from ownership.readers.cells.tables import ReadLimits, cell_text
 from ownership.readers.cells.values import parse_bool, parse_date, parse_number
 from ownership.readers.detect import find_file
@@ -81,6 +82,13 @@ def read_folder_fast(folder: Path, name: str, limits: ReadLimits) -> OwnershipDa
     Returns:
         What ``readers.canonical.read_folder`` returns for the folder (stakes as fractions 0..1), or None.
     """
+    data = _read_folder(folder, name, limits)
+    # The parsed files are freed by now: a large read's blocks go back to the system (``cells.heap``).
+    release_free_heap()
+    return data
+
+
+def _read_folder(folder: Path, name: str, limits: ReadLimits) -> OwnershipData | None:
     entities_path = find_file(folder, "entities.csv")
     holdings_path = find_file(folder, "holdings.csv")
     if entities_path is None or holdings_path is None:
