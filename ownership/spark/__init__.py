@@ -12,6 +12,8 @@ library function the in-memory pipeline calls.
 * ``prepare``: holdings in force, merged and weighted, remainders, home and unknown-country marks;
 * ``cascade``: the least fixpoint by semi-naive iterated joins;
 * ``lookthrough``: layered propagation, and the cyclic core solved on the driver;
+* ``components``, ``grouped``: each party alone and declared indirect interests, by weakly connected
+  components packed into buckets, each bucket checked by the in-memory engine on an executor;
 * ``check``: the whole check, the per-entity table and the summary document;
 * ``__main__``: the entry point for ``spark-submit``.
 

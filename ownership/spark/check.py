@@ -19,6 +19,7 @@ from ownership.reports.common import PCT_DECIMALS, policy_document, tool_version
 from ownership.reports.csv_report import COLUMNS
 from ownership.result import FailOn
 from ownership.spark.cascade import cascade
+from ownership.spark.grouped import closed_loop_warning, evaluate_components
 from ownership.spark.lookthrough import lookthrough
 from ownership.spark.prepare import prepare
 from ownership.spark.session import quiet_pyspark
@@ -159,20 +160,29 @@ def _targets(nodes: DataFrame, targets: Sequence[str]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def spark_check(spark: SparkSession, data: str, policy: Policy, targets: Sequence[str] = ()) -> SparkCheck:
+def spark_check(
+    spark: SparkSession, data: str, policy: Policy, targets: Sequence[str] = (), *, whole_components: bool = False
+) -> SparkCheck:
     """Check the canonical folder ``data`` (a path or a URI Spark reads) under ``policy`` on ``spark``; see
-    ``_check``."""
+    ``_check``. ``whole_components`` takes the path by whole components even where the distributed
+    algorithms answer (for comparing the two)."""
     with quiet_pyspark():
-        return _check(spark, data, policy, targets)
+        return _check(spark, data, policy, targets, whole_components)
 
 
-def _check(spark: SparkSession, data: str, policy: Policy, targets: Sequence[str]) -> SparkCheck:
+def _check(
+    spark: SparkSession, data: str, policy: Policy, targets: Sequence[str], whole_components: bool = False
+) -> SparkCheck:
     """Check the canonical folder ``data`` (a path or a URI Spark reads) under ``policy`` on ``spark``.
 
+    Each party assessed alone (``aggregate = false``) and declared indirect interests in force are answered
+    by whole components, each bucket of them checked by the in-memory engine on an executor
+    (``ownership.spark.grouped``); everything else by the distributed cascade and look-through.
+
     Raises:
-        InputError: the folder's tables cannot be used.
+        InputError: the folder's tables cannot be used, or over-allocated stakes the policy refuses.
         PolicyError: nothing is watched, or an ``--entity`` matches nothing.
-        SparkUnsupported: a setting the Spark engine does not support yet.
+        SparkUnsupported: the cross-holdings' core is larger than the driver solves.
     """
     from pyspark.sql import functions as F
 
@@ -181,31 +191,43 @@ def _check(spark: SparkSession, data: str, policy: Policy, targets: Sequence[str
     phases: dict[str, float] = {}
     started = time.perf_counter()
     folder = read_folder(spark, data)
-    prepared = prepare(folder, policy)
+    prepared = prepare(folder, policy, whole_components)
     phases["prepare_s"] = round(time.perf_counter() - started, 3)
     chosen = _targets(prepared.nodes, targets) if targets else ()
 
-    mark = time.perf_counter()
-    taint = cascade(prepared, policy).cache()
-    phases["cascade_s"] = round(time.perf_counter() - mark, 3)
-    mark = time.perf_counter()
-    look = lookthrough(prepared)
-    phases["lookthrough_s"] = round(time.perf_counter() - mark, 3)
-    phases["lookthrough_rounds"] = look.rounds
-    phases["core_entities"] = look.core
+    engine_warnings: tuple[DataWarning, ...] = ()
+    loop_warnings: list[DataWarning] = []
+    holdings_used = prepared.holdings_used
+    if prepared.whole_components:
+        grouped = evaluate_components(folder, policy, prepared.watched)
+        phases.update(grouped.phases)
+        joined = prepared.nodes.join(grouped.figures, "id")
+        status = F.col("status")
+        engine_warnings, loop_warnings = grouped.warnings, list(grouped.loops)
+        holdings_used = grouped.holdings_used
+    else:
+        mark = time.perf_counter()
+        taint = cascade(prepared, policy).cache()
+        phases["cascade_s"] = round(time.perf_counter() - mark, 3)
+        mark = time.perf_counter()
+        look = lookthrough(prepared)
+        phases["lookthrough_s"] = round(time.perf_counter() - mark, 3)
+        phases["lookthrough_rounds"] = look.rounds
+        phases["core_entities"] = look.core
+        loop_warnings = [closed_loop_warning(members) for members in look.closed_loops]
 
-    joined = prepared.nodes.join(taint, "id").join(look.figures, "id")
-    low, high = decide(
-        policy,
-        (F.col("cascade_low"), F.col("cascade_high")),
-        (F.col("lookthrough_low"), F.col("lookthrough_high")),
-        (F.col("via_low"), F.col("via_high")),
-    )
+        joined = prepared.nodes.join(taint, "id").join(look.figures, "id")
+        low, high = decide(
+            policy,
+            (F.col("cascade_low"), F.col("cascade_high")),
+            (F.col("lookthrough_low"), F.col("lookthrough_high")),
+            (F.col("via_low"), F.col("via_high")),
+        )
 
-    def choose(condition: Any, then: int, otherwise: Any) -> Any:
-        return F.when(condition, F.lit(then)).otherwise(otherwise)
+        def choose(condition: Any, then: int, otherwise: Any) -> Any:
+            return F.when(condition, F.lit(then)).otherwise(otherwise)
 
-    status = status_codes(F.col("home"), low, high, choose)
+        status = status_codes(F.col("home"), low, high, choose)
     decides = F.col("id").isin(list(chosen)) if chosen else F.lit(True)
     figures = joined.select(
         "id",
@@ -229,7 +251,7 @@ def _check(spark: SparkSession, data: str, policy: Policy, targets: Sequence[str
     counts = {name: by_status.get(k, (0, False))[0] for k, name in enumerate(STATUS_NAMES)}
     present = {k for k, (_, deciding) in by_status.items() if deciding}
     overall = "flagged" if present & {0, 1} else "possible" if 2 in present else "clear"
-    warnings = list(prepared.warnings)
+    warnings = [*prepared.warnings, *engine_warnings]
     if not policy.in_force:
         warnings.append(
             DataWarning(
@@ -238,17 +260,7 @@ def _check(spark: SparkSession, data: str, policy: Policy, targets: Sequence[str
                 "the figures are shown for information and do not decide the exit code",
             )
         )
-    for members in look.closed_loops:
-        shown = ", ".join(short(m) for m in members[:10]) + (
-            f" and {len(members) - 10} more" if len(members) > 10 else ""
-        )
-        warnings.append(
-            DataWarning(
-                "closed_loop",
-                f"{shown} hold each other entirely and have no outside owner: their look-through figure is unknown "
-                "and reported as 0",
-            )
-        )
+    warnings += loop_warnings
     phases["total_s"] = round(time.perf_counter() - started, 3)
     log.info("spark check: %s", json.dumps(phases))
     return SparkCheck(
@@ -261,6 +273,6 @@ def _check(spark: SparkSession, data: str, policy: Policy, targets: Sequence[str
         overall=overall,
         targets=chosen,
         entities=prepared.entities,
-        holdings_used=prepared.holdings_used,
+        holdings_used=holdings_used,
         phases=phases,
     )

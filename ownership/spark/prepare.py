@@ -14,9 +14,11 @@ bookkeeping, the rule is the in-memory one, called on the driver with the few va
 * the entities a watch list names: matched on the driver by the in-memory rule, over the candidates Spark
   narrows the entities to (``ownership.spark.watchlist``), then made home like a watched country's.
 
-Settings the Spark engine does not support yet (assessing each party alone, declared indirect interests in
-the data) are refused with a ``SparkUnsupported`` error rather than answered
-differently.
+Assessing each party alone (``aggregate = false``) and declared indirect interests in the data (holdings
+with ``indirect = true`` in force) are answered by whole components (``ownership.spark.grouped``): then the
+preparation gives the folder's warnings once, leaves the declarations out of the duplicate count (the engine
+decides how each one counts) and leaves over-allocated subjects to the engine, which refuses or rescales them
+with the components; ``whole_components`` on the result says which path the check takes.
 """
 
 from __future__ import annotations
@@ -75,6 +77,11 @@ class Prepared:
         control: one row per control-without-equity pair in force: ``holder``, ``subject``.
         warnings: what the preparation decided, counted (the first few ids named).
         entities, holdings: how many of each were read; holdings_used: equity holdings evaluated.
+        watched: the entity ids the watch list names, with the labels of the lists naming them.
+        whole_components: the check is answered by whole components (``ownership.spark.grouped``): each party
+            assessed alone, declared indirect interests in force, or asked for; ``equity`` and ``control``
+            are then left unevaluated, and over-allocation is the components' to decide.
+        indirect: declared indirect interests in force.
     """
 
     nodes: DataFrame
@@ -84,15 +91,9 @@ class Prepared:
     entities: int = 0
     holdings: int = 0
     holdings_used: int = 0
-
-
-def refuse_unsupported(policy: Policy) -> None:
-    """Stop (``SparkUnsupported``) on settings the Spark engine does not compute yet."""
-    if not policy.aggregate:
-        raise SparkUnsupported(
-            f"--engine spark: '{policy.name}' assesses each party alone (aggregate = false), which the Spark engine "
-            "does not support yet; use --engine memory"
-        )
+    watched: dict[str, frozenset[str]] = field(default_factory=dict)
+    whole_components: bool = False
+    indirect: int = 0
 
 
 def _ids(rows: list[str]) -> str:
@@ -163,9 +164,11 @@ def _home_marks(folder: Folder, entities: DataFrame, policy: Policy) -> DataFram
     return keyed.join(F.broadcast(marks), "profile").drop("profile")
 
 
-def _listed(marks: DataFrame, policy: Policy, warnings: list[DataWarning]) -> DataFrame:
-    """``marks`` with the entities the watch list names made home (``ownership.spark.watchlist``); the
-    matching's warnings go first, as in memory."""
+def _listed(
+    marks: DataFrame, policy: Policy, warnings: list[DataWarning]
+) -> tuple[DataFrame, dict[str, frozenset[str]]]:
+    """``marks`` with the entities the watch list names made home (``ownership.spark.watchlist``), and those
+    entities' ids with their labels; the matching's warnings go first, as in memory."""
     from pyspark.sql import functions as F
 
     from ownership.spark.watchlist import match
@@ -173,13 +176,14 @@ def _listed(marks: DataFrame, policy: Policy, warnings: list[DataWarning]) -> Da
     listed, found = match(marks.select("id", "name"), policy.watchlist)
     warnings[:0] = found
     if not listed:
-        return marks
+        return marks, {}
     flags = marks.sparkSession.createDataFrame([(i, True) for i in sorted(listed)], "id string, listed boolean")
-    return (
+    made_home = (
         marks.join(F.broadcast(flags), "id", "left")
         .withColumn("home", F.col("home") | F.coalesce(F.col("listed"), F.lit(False)))
         .drop("listed")
     )
+    return made_home, dict(listed)
 
 
 def _overallocated(
@@ -218,16 +222,21 @@ def _overallocated(
     return merged.join(F.broadcast(over), "subject", "left_anti").unionByName(replaced)
 
 
-def prepare(folder: Folder, policy: Policy) -> Prepared:
+def prepare(folder: Folder, policy: Policy, whole_components: bool = False) -> Prepared:
     """The graph of ``folder`` under ``policy``, as DataFrames (see ``Prepared``).
 
+    Args:
+        folder: the canonical tables as read.
+        policy: the rule.
+        whole_components: prepare for the check by whole components even where the distributed algorithms
+            could answer (each party alone and declared indirect interests always take it).
+
     Raises:
-        SparkUnsupported: a setting or a feature of the data the Spark engine does not support yet.
-        InputError: duplicate entity ids, an unknown type, or over-allocated stakes the policy refuses.
+        InputError: duplicate entity ids, an unknown type, or over-allocated stakes the policy refuses (on the
+            distributed path; by whole components the engine refuses them with the components).
     """
     from pyspark.sql import functions as F
 
-    refuse_unsupported(policy)
     warnings: list[DataWarning] = []
     holdings = folder.holdings.cache()
     entities_in = folder.entities
@@ -279,11 +288,8 @@ def prepare(folder: Folder, policy: Policy) -> Prepared:
     ).collect()[0]
     if tally["blank"]:
         raise InputError("a holding has no holder or no subject", Location(file=folder.holdings_path))
-    if tally["indirect"]:
-        raise SparkUnsupported(
-            f"{folder.holdings_path}: declared indirect interests (indirect = true) are not supported by the Spark "
-            "engine yet; use --engine memory"
-        )
+    indirect = int(tally["indirect"])
+    by_components = whole_components or not policy.aggregate or indirect > 0
 
     named = holdings.select(F.col("holder").alias("id")).union(holdings.select(F.col("subject").alias("id")))
     unlisted = named.distinct().join(entities_in.select("id"), "id", "left_anti").cache()
@@ -352,10 +358,16 @@ def prepare(folder: Folder, policy: Policy) -> Prepared:
     in_play = rows.filter(current)
     equity_rows = in_play.filter(F.col("low").isNotNull())
     merged = equity_rows.groupBy("holder", "subject").agg(
-        F.sum("low").alias("w"), F.sum("high").alias("summed_high"), F.count(F.lit(1)).alias("rows")
+        F.sum("low").alias("w"),
+        F.sum("high").alias("summed_high"),
+        F.count(F.lit(1)).alias("rows"),
+        counted(~F.col("indirect")).alias("direct"),
     )
     merged = merged.cache()
-    pairs = merged.agg(F.count(F.lit(1)).alias("pairs"), counted(F.col("rows") > 1).alias("twice")).collect()[0]
+    # How a declared interest counts (a stand-in added to the direct stake, or a floor under the chain) is
+    # decided by the engine on the components, which warns of each; only direct rows are duplicates then.
+    repeated = F.col("direct") > 1 if by_components else F.col("rows") > 1
+    pairs = merged.agg(F.count(F.lit(1)).alias("pairs"), counted(repeated).alias("twice")).collect()[0]
     duplicated = int(pairs["twice"])
     if duplicated:
         warnings.append(
@@ -372,12 +384,15 @@ def prepare(folder: Folder, policy: Policy) -> Prepared:
     )
     # Partitioned by holder once: every round joins its frontier to the holdings by holder, and a cached
     # table partitioned so needs no exchange of the holdings in those joins.
-    merged = _overallocated(equity_rows, merged, policy, folder.holdings_path, warnings).repartition("holder").cache()
+    if not by_components:
+        merged = _overallocated(equity_rows, merged, policy, folder.holdings_path, warnings)
+    merged = merged.repartition("holder").cache()
 
     totals = merged.groupBy("subject").agg(F.sum("w").alias("total"))
     marks = _home_marks(folder, entities, policy)
+    watched: dict[str, frozenset[str]] = {}
     if policy.watchlist:
-        marks = _listed(marks, policy, warnings)
+        marks, watched = _listed(marks, policy, warnings)
     nodes = marks.join(totals, marks["id"] == totals["subject"], "left").drop("subject")
     has_holders = F.col("total").isNotNull()
     unknown_owners = F.col("no_holder_unknown") & ~has_holders
@@ -430,12 +445,16 @@ def prepare(folder: Folder, policy: Policy) -> Prepared:
     used = int(pairs["pairs"])  # before rescaling, which keeps every pair
     # Materialised with their lineage cut: every round of the iterations joins these, and a plan that
     # carried the whole preparation in each round grows until planning it exhausts the driver's memory.
+    equity = merged.select("holder", "subject", "w")
     return Prepared(
         nodes=nodes.localCheckpoint(eager=True),
-        equity=merged.select("holder", "subject", "w").localCheckpoint(eager=True),
-        control=control.localCheckpoint(eager=True),
+        equity=equity if by_components else equity.localCheckpoint(eager=True),
+        control=control if by_components else control.localCheckpoint(eager=True),
         warnings=warnings,
         entities=int(counts["n"]),
         holdings=int(tally["rows"]),
         holdings_used=used,
+        watched=watched,
+        whole_components=by_components,
+        indirect=indirect,
     )

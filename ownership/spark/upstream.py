@@ -28,7 +28,13 @@ log = logging.getLogger("ownership.spark")
 UPSTREAM_LIMIT = 2_000_000
 
 
-def _entity(row: Any, where: str) -> Entity:
+def entity_from_row(row: Any, where: str) -> Entity:
+    """The entity a row of the canonical ``entities`` table describes (a Spark ``Row`` or a mapping of column to
+    value, nulls as None), with ``where`` (the table's path) as its place.
+
+    Raises:
+        InputError: the type is not one the model knows.
+    """
     kind = row["type"]
     try:
         entity_type = EntityType(kind) if kind else EntityType.UNKNOWN
@@ -57,7 +63,9 @@ def _stake(low: float | None, high: float | None) -> Stake | None:
     return Stake(low / 100.0, (high if high is not None else low) / 100.0)
 
 
-def _holding(row: Any, where: str) -> Holding:
+def holding_from_row(row: Any, where: str) -> Holding:
+    """The holding a row of the canonical ``holdings`` table describes (percentages in the row, fractions 0..1 in
+    the holding; nulls as None), with ``where`` (the table's path) as its place."""
     return Holding(
         holder=row["holder"],
         subject=row["subject"],
@@ -127,14 +135,14 @@ def _upstream(spark: SparkSession, data: str, entity: str) -> tuple[OwnershipDat
         spark.createDataFrame([(r["holder"],) for r in rows] or [("",)], "id string")
     ).distinct()
     entity_rows = entities.join(parties, "id").collect()
-    listed = [_entity(r, folder.entities_path) for r in entity_rows]
+    listed = [entity_from_row(r, folder.entities_path) for r in entity_rows]
     known = {e.id for e in listed}
     # Parties only the holdings name are added as the readers add them: country unknown, not declared.
     named = {p for r in rows for p in (r["holder"], r["subject"])} | {chosen}
     listed += [Entity(p, p, declared=False, where=Location(file=folder.holdings_path)) for p in sorted(named - known)]
     data_read = OwnershipData(
         tuple(listed),
-        tuple(_holding(r, folder.holdings_path) for r in rows),
+        tuple(holding_from_row(r, folder.holdings_path) for r in rows),
         SourceInfo(data, "", f"spark {folder.file_format}"),
     )
     return data_read, chosen

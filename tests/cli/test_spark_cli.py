@@ -108,11 +108,26 @@ def test_check_on_spark_matches_the_sample(cli: Any, spark: Any, sample_folder: 
     assert again.exit_code == 2 and "nothing is replaced" in again.output
 
 
-def test_spark_refuses_what_it_does_not_support(cli: Any, spark: Any, sample_folder: Path, tmp_path: Path) -> None:
-    result = cli.run("check", sample_folder, "-j", "CN", "--profile", "uk", "--engine", "spark", "-o", tmp_path / "o")
-    assert result.exit_code == 2
-    assert "aggregate = false" in result.output and "--engine memory" in result.output
-    assert not (tmp_path / "o").exists()
+def test_each_party_alone_on_spark_as_in_memory(cli: Any, spark: Any, sample_folder: Path, tmp_path: Path) -> None:
+    import csv
+    import io
+    import json
+
+    # The uk profile assesses each party alone, which Spark answers by whole components (it once refused it).
+    out = tmp_path / "uk"
+    args = ("-j", "CN", "--profile", "uk", "--as-of", "2026-11-24")
+    result = cli.run("check", sample_folder, *args, "--engine", "spark", "-o", out)
+    memory = cli.run("check", cli.cap_table, *args, "--format", "csv")
+    assert result.exit_code == memory.exit_code, result.output
+    table = {r["id"]: r for r in pq.read_table(out / "entities").to_pylist()}
+    expected = {r["id"]: r for r in csv.DictReader(io.StringIO(memory.stdout))}
+    assert table.keys() == expected.keys()
+    for i, row in expected.items():
+        assert table[i]["status"] == row["status"], i
+        for f in ("cascade_low_pct", "cascade_high_pct", "lookthrough_low_pct", "lookthrough_high_pct"):
+            assert table[i][f] == pytest.approx(float(row[f]), abs=2e-6), (i, f)  # both rounded to 6 decimals
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["policy"]["aggregate"] is False and summary["phases"]["components"] >= 1
 
 
 def test_explain_on_spark_gives_the_memory_explanation(cli: Any, spark: Any, sample_folder: Path) -> None:
