@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Literal
 from ownership.model import OwnershipData
 from ownership.model.countries import other_countries_text
 from ownership.model.entities import EntityType
+from ownership.model.tables import EntityTable, HoldingTable
+from ownership.writers.canonical_columns import columnar_tables
 from ownership.writers.canonical_workbook import _all_entities, place
 from ownership.writers.output import OutputError, ReadFile, write_output
 
@@ -65,6 +67,14 @@ def canonical_tables(data: OwnershipData) -> tuple[pa.Table, pa.Table]:
     columns of ``ENTITY_COLUMNS`` and ``HOLDING_COLUMNS``; stakes in percent (0..100)."""
     import pyarrow as pa
 
+    entities_in, holdings_in = data.entities, data.holdings
+    if isinstance(entities_in, EntityTable) and isinstance(holdings_in, HoldingTable):
+        # Columns a columnar reader handed over: written without building an object per row.
+        found = None
+        if entities_in.objects is None and holdings_in.objects is None:
+            found = columnar_tables(entities_in, holdings_in, Path(data.source.path).name)
+        if found is not None:
+            return found
     origin = Path(data.source.path).name
     entities = _all_entities(data)
     entity_table = pa.table(
