@@ -133,6 +133,7 @@ def lookthrough(
         if active.any():
             copies = None if same_block is None else same_block[nodes]
             rhs = np.where(active, b[nodes], 0.0)
+            del b, position  # freed before the solve's peak (``_solve``)
             x[nodes[active]] = _solve(components, active, h, s, w, keep, rhs, copies)[active]
     loops.sort(key=lambda members: int(members[0]))
     return LookthroughOutcome(np.clip(x, 0.0, 1.0), tuple(loops))
@@ -207,7 +208,11 @@ def _solve(
 
     alone = np.flatnonzero(live & ~factored & (size > 1))
     alone = alone[np.argsort(rank[alone], kind="stable")]
-    solution = _sweep(matrix, rhs, zip(first[alone].tolist(), (first[alone] + size[alone]).tolist(), strict=True))
+    spans = list(zip(first[alone].tolist(), (first[alone] + size[alone]).tolist(), strict=True))
+    # The layout arrays are freed before the sweep, whose solver makes copies of the matrix: on a register
+    # of millions of entities each is tens of megabytes, and together they set the check's peak.
+    del rank, order, first, width, local, on_factored, row, diagonal, inside, within, blocks, plain, outside
+    solution = _sweep(matrix, rhs, spans)
     x = np.zeros(label.size, dtype=np.float64)
     x[active] = solution[column[active]]
     return x
