@@ -10,9 +10,10 @@ from ownership.errors import DataWarning, InputError, Location, short
 from ownership.model import CountryKind, EntityType, Stake
 from ownership.model.countries import UnknownCountryError, is_unknown_spelling, normalize_country, parse_other_countries
 from ownership.readers.cells.columns import (
+    HEADER_SEARCH_ROWS,
     Header,
 )
-from ownership.readers.cells.tables import Cell, RawTable, UncachedFormula, cell_text, iter_cells
+from ownership.readers.cells.tables import Cell, RawTable, TextRows, UncachedFormula, cell_text, iter_cells
 from ownership.readers.cells.values import (
     ValueProblem,
     parse_bool,
@@ -191,6 +192,10 @@ def data_rows(table: RawTable, header: Header, problems: Problems) -> Iterator[R
     # (typically an unquoted comma inside a CSV cell).
     width = max(header.texts, default=-1) + 1
     rows = table.rows
+    # A text file's data rows are read here once: each one's texts are let go once its row is read, so that
+    # a registry's texts do not stay beside the entities and holdings made of them. The rows a header is
+    # looked for in are kept (``check_mappings`` reads them again).
+    release = rows.release if isinstance(rows, TextRows) else None
     for index in range(header.position + 1, len(rows)):
         number, cells = rows[index]
         row = Row(table, header, number, cells, problems)
@@ -205,6 +210,8 @@ def data_rows(table: RawTable, header: Header, problems: Problems) -> Iterator[R
                     table.where(row.number, extra[0] + 1),
                 )
         yield row
+        if release is not None and index >= HEADER_SEARCH_ROWS:
+            release(index)
 
 
 def entity_type(text: str | None) -> EntityType | None:

@@ -11,7 +11,6 @@ engine cannot reuse most of it either: its arrays of a few million entries are l
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import sys
 from typing import Final
 
@@ -46,7 +45,8 @@ def release_free_heap(keep: int = KEPT_FREE_HEAP) -> bool:
     if not sys.platform.startswith("linux"):
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        # By its soname: ctypes.util.find_library would run ldconfig in a subprocess at every read.
+        libc = ctypes.CDLL("libc.so.6")
         mallinfo2, malloc_trim = libc.mallinfo2, libc.malloc_trim
     except (OSError, AttributeError):  # not glibc, or one older than 2.33
         return False

@@ -150,6 +150,14 @@ class TextRows(Sequence[tuple[int, list[Cell]]]):
         for k in range(self._lo, self._hi):
             yield self._row(k)
 
+    def release(self, i: int) -> None:
+        """Let go of row ``i``'s texts (it reads as a row of blank cells from now on): a reader that reads
+        each row once frees a registry's texts as it goes, instead of holding them beside what it made of
+        them."""
+        k = self._lo + i
+        lo, hi = self.starts[k], self.starts[k + 1]
+        self.texts[lo:hi] = [""] * (hi - lo)
+
     def _row(self, k: int) -> tuple[int, list[Cell]]:
         shared = self.shared
         texts = self.texts[self.starts[k] : self.starts[k + 1]]
