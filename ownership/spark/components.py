@@ -5,9 +5,9 @@ either direction, are independent problems. This labels every entity with the sm
 by alternating the *large-star* and *small-star* operations of Kiveris, Lattanzi, Mirrokni, Rastogi and
 Vassilvitskii, "Connected Components in MapReduce and Beyond" (SoCC 2014), as GraphFrames' connected
 components does. Each operation keeps the components as they are and pulls every node towards the smallest
-id it can see; alternated, they turn each component into a star centred on its smallest id within a
-number of rounds that grows with the logarithm of the component's size (not with its diameter, as plain
-propagation of the smallest label does). Each round is a few joins and aggregations, no Python per row.
+id it can see; alternated, they turn each component into a star centred on its smallest id within
+O(log^2 n) rounds for a component of n entities, proven (a few in practice), not a number that grows with
+its diameter, as plain propagation of the smallest label does. Each round is a few joins and aggregations, no Python per row.
 """
 
 from __future__ import annotations
