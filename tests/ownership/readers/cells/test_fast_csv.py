@@ -270,7 +270,8 @@ def read_error(folder: Path, limits: ReadLimits = DEFAULT_LIMITS) -> str:
 
 def warning_codes(folder: Path) -> list[str]:
     data = read_input(folder, display="g")
-    assert isinstance(data.entities, tuple)  # the row reader's result
+    # The row reader's result: the columnar reader keeps its ids in Arrow (the row reader's may be a table too).
+    assert getattr(data.entities, "arrow_ids", None) is None
     return [w.code for w in data.warnings]
 
 
