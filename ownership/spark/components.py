@@ -7,7 +7,8 @@ Vassilvitskii, "Connected Components in MapReduce and Beyond" (SoCC 2014), as Gr
 components does. Each operation keeps the components as they are and pulls every node towards the smallest
 id it can see; alternated, they turn each component into a star centred on its smallest id within
 O(log^2 n) rounds for a component of n entities, proven (a few in practice), not a number that grows with
-its diameter, as plain propagation of the smallest label does. Each round is a few joins and aggregations, no Python per row.
+its diameter, as plain propagation of the smallest label does. Each round is a few joins and aggregations,
+no Python per row.
 """
 
 from __future__ import annotations

@@ -55,6 +55,9 @@ COLUMNS = tuple(part.split()[0] for part in SCHEMA.split(", "))
 BUCKET_CODES = frozenset({"declared_indirect", "overallocated"})
 #: Ids named in a warning about loops; the rest are counted.
 NAMED = 10
+#: The column numbering each row in its table's order (``monotonically_increasing_id`` grows along a file's
+#: splits and within each), added before the rows are shuffled into buckets.
+ROW = "_row"
 #: Buckets per unit of the default parallelism.
 BUCKETS_PER_CORE = 4
 
@@ -133,11 +136,10 @@ def check_bucket(
     from ownership.prepare.graph import build_graph
 
     entities_path, holdings_path = paths
-    entities = [entity_from_row(r, entities_path) for r in sorted(entity_rows, key=lambda r: str(r["id"]))]
-    holdings = [
-        holding_from_row(r, holdings_path)
-        for r in sorted(holding_rows, key=lambda r: (str(r["holder"]), str(r["subject"])))
-    ]
+    # In the tables' own order (``ROW``): the order the in-memory engine reads them in, whatever order the
+    # shuffle delivered them in, so a bucket's answer (and its warnings' order) is the same on every run.
+    entities = [entity_from_row(r, entities_path) for r in sorted(entity_rows, key=_in_table_order)]
+    holdings = [holding_from_row(r, holdings_path) for r in sorted(holding_rows, key=_in_table_order)]
     here = {e.id: watched[e.id] for e in entities if e.id in watched}
     data = OwnershipData(tuple(entities), tuple(holdings), SourceInfo(entities_path, "", "spark"))
     out: dict[str, list[Any]] = {c: [] for c in COLUMNS}
@@ -178,6 +180,10 @@ def check_bucket(
         add("warning", code=loop.code, message=loop.message, place=entities_path)
     add("count", n=len(graph.holdings))
     return out
+
+
+def _in_table_order(row: Mapping[str, Any]) -> int:
+    return int(row[ROW])
 
 
 def _bucket_function(
@@ -259,8 +265,10 @@ def evaluate_components(folder: Folder, policy: Policy, watched: Mapping[str, fr
 
     mark = time.perf_counter()
     bucket = F.pmod(F.hash(F.col("component")), F.lit(buckets)).alias("bucket")
-    entity_rows = entities.join(labels.select("id", bucket), "id")
-    holding_rows = holdings.join(labels.select(F.col("id").alias("holder"), bucket), "holder")
+    entity_rows = entities.withColumn(ROW, F.monotonically_increasing_id()).join(labels.select("id", bucket), "id")
+    holding_rows = holdings.withColumn(ROW, F.monotonically_increasing_id()).join(
+        labels.select(F.col("id").alias("holder"), bucket), "holder"
+    )
     paths = (folder.entities_path, folder.holdings_path)
     watched_plain = {k: frozenset(v) for k, v in watched.items()}
     answered = (
@@ -280,9 +288,11 @@ def evaluate_components(folder: Folder, policy: Policy, watched: Mapping[str, fr
             Location(file=first["place"]) if first["place"] else None,
             more=int(first["n"] or 0) + len(errors) - 1,
         )
-    # In the order the in-memory check gives them: declarations, over-allocation, closed loops; each once.
+    # Grouped as the in-memory check gives them: declarations, over-allocation, closed loops. Every one is
+    # kept: buckets hold disjoint entities, and two equal messages from one bucket are two rows of the data
+    # (the same interest declared twice), which the in-memory check warns about twice too.
     rank = {"declared_indirect": 0, "overallocated": 1}
-    warned = {(r["code"], r["message"], r["place"]) for r in said if r["kind"] == "warning"}
+    warned = [(r["code"], r["message"], r["place"] or "") for r in said if r["kind"] == "warning"]
     kept = sorted(warned, key=lambda r: (rank.get(r[0], 2), r))
     found = [DataWarning(code, message, Location(file=place) if place else None) for code, message, place in kept]
     looping = sorted(str(r["id"]) for r in said if r["kind"] == "entity")
