@@ -1,10 +1,11 @@
 """What tests in several folders share: one local Spark session per test process, and the xdist scheduling
-that keeps the tests using it in one process.
+that keeps the tests using it together.
 
 Starting Spark (a JVM, then the session) takes 10-20 s, so the engine's equivalence tests
 (``tests/ownership/spark``) and the ``--engine spark`` CLI tests (``tests/cli/test_spark_cli.py``, which run
 the app in this process, where ``--engine spark`` without ``--spark-master`` takes the active session) use
-the same one, and under pytest-xdist all of them go to one worker, so only one JVM starts.
+the same one per process; under pytest-xdist the library's and the CLI's Spark tests each go to one worker,
+so at most two JVMs start.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ SPARK_TESTS = ("tests/ownership/spark/", "tests/cli/test_spark_cli.py::")
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Scheduling | None:
-    """Under ``--dist loadgroup`` (pyproject's addopts): every test in ``SPARK_TESTS`` in one group, so on one
-    worker; any other test goes to whichever worker is free, as with ``--dist load``.
+    """Under ``--dist loadgroup`` (pyproject's addopts): the tests in each of ``SPARK_TESTS`` in one group, so
+    on one worker; any other test goes to whichever worker is free, as with ``--dist load``.
 
     pytest-xdist groups tests marked ``xdist_group`` by renaming their node ids, which pytest 9.2 no longer
     reads (the mark is silently ignored), so the group is made here, from the node ids the scheduler sees.
@@ -37,8 +38,12 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Scheduling |
 
     class SparkGroupScheduling(LoadGroupScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            if nodeid.startswith(SPARK_TESTS):
+            # Two groups, each with its own session on its own worker: the library's Spark tests and the
+            # CLI's, so that neither worker carries every Spark test (about 15 minutes together in CI).
+            if nodeid.startswith(SPARK_TESTS[0]):
                 return "spark"
+            if nodeid.startswith(SPARK_TESTS[1]):
+                return "spark-cli"
             return super()._split_scope(nodeid)
 
     return SparkGroupScheduling(config, log)
