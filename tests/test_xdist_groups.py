@@ -1,5 +1,6 @@
-"""The test run's own scheduling (tests/conftest.py): under ``--dist loadgroup`` every Spark test is one work
-unit, so one xdist worker runs them all and only one JVM starts; every other test is a unit of its own."""
+"""The test run's own scheduling (tests/conftest.py): under ``--dist loadgroup`` the library's Spark tests are
+one work unit and the CLI's another, so each runs on one xdist worker with one JVM; every other test is a
+unit of its own."""
 
 from __future__ import annotations
 
@@ -29,16 +30,18 @@ def _hook() -> Any:
     return module.pytest_xdist_make_scheduler
 
 
-def test_spark_tests_are_one_unit_and_others_their_own() -> None:
+def test_spark_tests_are_two_units_and_others_their_own() -> None:
     scheduler = _hook()(_Config("loadgroup"), None)
     scope = scheduler._split_scope
-    spark = {
+    library = {
         scope("tests/ownership/spark/test_equivalence.py::test_spark_agrees_with_memory[default]"),
         scope("tests/ownership/spark/test_equivalence.py::test_worked_examples_exact"),
+    }
+    cli = {
         scope("tests/cli/test_spark_cli.py::test_check_on_spark_matches_the_sample"),
         scope("tests/cli/test_spark_cli.py::test_uris_keep_their_slashes[/tmp/data-/tmp/data]"),
     }
-    assert spark == {"spark"}
+    assert library == {"spark"} and cli == {"spark-cli"}
     # Not a Spark test: a unit of its own, as --dist load would send it (even with "spark" in its name).
     other = "tests/cli/test_check.py::test_spark_options_are_not_spark[spark]"
     assert scope(other) == other
